@@ -1,0 +1,1 @@
+"""Tianjin S&T policy pipeline: seeds → normalize → structure → metadata/agencies/targets/tagging → tables."""

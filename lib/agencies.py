@@ -1,0 +1,154 @@
+"""Stage 4, agencies: responsibility phrases (责任单位) → bodies as written → canonical bodies.
+
+Canonical names, levels and renamings come from data/agencies.yaml, so 市科委 (2018) and 市科技局
+(2025) count as one body. District bodies written without their district ("区科技局") are qualified
+with the document's district ("北辰区科技局"), because every district has one.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from lib.config import AGENCIES_YAML
+from lib.reference import ReferenceDataError, load_yaml, require
+
+# （责任单位：区科技局、区工信局）  （牵头单位：区科技局；配合单位：区工信局）
+# （市科技局、市教委按职责分工负责）  （市科技局牵头负责）  （区科技局负责）
+RESPONSIBILITY_PHRASE = re.compile(
+    r"[（(](?:(?:责任单位|责任部门|牵头单位|负责单位|实施单位)[：:][^（）()]{2,300}"
+    r"|[^（）()。]{2,300}?(?:按职责分工负责|按职责负责|分工负责|牵头负责|负责))[）)]"
+)
+LABELLED_PART = re.compile(r"(责任单位|责任部门|牵头单位|负责单位|实施单位|配合单位|参与单位)[：:]([^；;）)]*)")
+# "由市科技局牵头，市财政局、市教委配合" written in the sentence itself.
+INLINE_LEAD = re.compile(r"由?(?P<lead>[^，。；、（）]{2,20}?)牵头[，、]?(?P<rest>[^。；（）]{2,120}?)配合")
+SEPARATORS = re.compile(r"[、，,；;]|(?<=[局委办厅府会部行])和|(?<=[局委办厅府会部行])及")
+TRAILING_DUTY = re.compile(r"(按职责分工负责|按职责负责|分工负责|牵头负责|负责|牵头|等)$")
+
+
+@dataclass(frozen=True)
+class Responsibility:
+    """Who must deliver one measure, as the text writes it."""
+
+    phrase: str | None
+    written: tuple[str, ...]
+    lead: str | None
+
+
+@dataclass(frozen=True)
+class Body:
+    """A canonical body of data/agencies.yaml."""
+
+    name: str
+    level: str
+    aliases: tuple[str, ...]
+    renamed_from: tuple[tuple[str, int], ...]
+
+
+def find_responsibility(text: str) -> Responsibility:
+    """The last responsibility phrase of a measure (it closes the item), split into bodies as written."""
+    phrases = list(RESPONSIBILITY_PHRASE.finditer(text))
+    if phrases:
+        phrase = phrases[-1].group(0)
+        return Responsibility(phrase, *_split_phrase(phrase[1:-1]))
+    if m := INLINE_LEAD.search(text):
+        lead = _clean(m.group("lead"))
+        partners = tuple(_clean(p) for p in SEPARATORS.split(m.group("rest")) if _clean(p))
+        return Responsibility(m.group(0), (lead, *partners), lead)
+    return Responsibility(None, (), None)
+
+
+def _split_phrase(inner: str) -> tuple[tuple[str, ...], str | None]:
+    labelled = LABELLED_PART.findall(inner)
+    if labelled:
+        written, lead = [], None
+        for label, names in labelled:
+            parts = [_clean(p) for p in SEPARATORS.split(names) if _clean(p)]
+            written.extend(parts)
+            if label == "牵头单位" and parts:
+                lead = parts[0]
+        return tuple(written), lead
+    lead = None
+    if m := re.search(r"([^、，,；;]+?)牵头", inner):
+        lead = _clean(m.group(1))
+    return tuple(p for part in SEPARATORS.split(inner) if (p := _clean(part))), lead
+
+
+def _clean(name: str) -> str:
+    name = name.strip(" ：:。")
+    name = TRAILING_DUTY.sub("", name).strip()
+    return name if 2 <= len(name) <= 30 else ""
+
+
+@lru_cache(maxsize=1)
+def bodies() -> tuple[Body, ...]:
+    """Municipal and central bodies with every alias, including their former names."""
+    out = []
+    for n, entry in enumerate(require(load_yaml(AGENCIES_YAML), "bodies", AGENCIES_YAML), start=1):
+        if "name" not in entry or "level" not in entry:
+            raise ReferenceDataError(f"{AGENCIES_YAML}: body #{n} needs 'name' and 'level'")
+        former = tuple((r["name"], int(r["year"])) for r in entry.get("renamed_from") or ())
+        former_aliases = tuple(a for r in entry.get("renamed_from") or () for a in (r["name"], *r.get("aliases", ())))
+        out.append(Body(entry["name"], entry["level"], (*entry.get("aliases", ()), *former_aliases), former))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _district_bodies() -> dict[str, str]:
+    table = {}
+    for entry in require(load_yaml(AGENCIES_YAML), "district_bodies", AGENCIES_YAML):
+        for form in (entry["name"], *entry.get("aliases", ())):
+            table[form] = entry["name"]
+    return table
+
+
+@lru_cache(maxsize=1)
+def _alias_index() -> dict[str, Body]:
+    return {form: body for body in bodies() for form in (body.name, *body.aliases)}
+
+
+def canonical(written: str, district: str | None) -> tuple[str, str]:
+    """(canonical name, level) of one body as written; unknown bodies keep their written form, level 其他."""
+    if district and written.startswith("天津市" + district):
+        written = written.removeprefix("天津市")
+    if body := _alias_index().get(written):
+        return body.name, body.level
+    base = _district_bodies().get(written)
+    if base is None and district and written.startswith(district):
+        base = _district_bodies().get("区" + written[len(district):])
+    if base is not None and district:
+        return district + base.removeprefix("区"), "区级"
+    if re.match(r"^(公安)?\S{1,4}(区|分局)", written) and district:
+        return written, "区级"
+    return written, "其他"
+
+
+@lru_cache(maxsize=4)
+def _actor_pattern(district: str | None) -> re.Pattern[str]:
+    forms = set(_alias_index())
+    if district:
+        forms |= set(_district_bodies()) - {"开发区", "有关镇", "各镇街"}
+    forms -= {"各区"}  # too common as plain prose ("各区要加强协调")
+    return re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
+
+
+def actors_in(text: str, district: str | None) -> tuple[str, ...]:
+    """Canonical bodies the text names (in order of first mention), e.g. "市科委提出…" → 市科技局."""
+    seen: dict[str, None] = {}
+    for m in _actor_pattern(district).finditer(text):
+        seen.setdefault(canonical(m.group(0), district)[0], None)
+    return tuple(seen)
+
+
+def renamed_from(name: str) -> tuple[tuple[str, int], ...]:
+    """Earlier names of a canonical body with the year of change."""
+    body = next((b for b in bodies() if b.name == name), None)
+    return body.renamed_from if body else ()
+
+
+def most_named(text: str) -> str | None:
+    """The body the text names most often, as written (used when a document states no issuer)."""
+    counts: dict[str, int] = {}
+    for m in _actor_pattern(None).finditer(text):
+        counts[m.group(0)] = counts.get(m.group(0), 0) + 1
+    return max(counts, key=counts.get) if counts else None

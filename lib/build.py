@@ -1,0 +1,246 @@
+"""Stage 7, build: every document in seeds/ → data/build/*.parquet + build_report.json.
+
+    python -m lib.build [--seeds DIR] [--out DIR] [--no-manifest]
+
+Exit status: 0 all built, 3 some inputs rejected (the rest built), 1 internal failure.
+One bad input never stops the others; tables are written atomically (temp file + rename).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from lib import agencies, metadata, structure, tagging, targets
+from lib.config import BUILD_DIR, PIPELINE_VERSION, SEEDS_DIR
+from lib.contract import TABLES
+from lib.readers import SUPPORTED, RejectedInput, read_document
+
+ACTIONABLE_WITHOUT_PHRASE = ("task", "safeguard", "procedure", "mechanism")
+EXIT_OK, EXIT_INTERNAL, EXIT_REJECTED = 0, 1, 3
+
+
+@dataclass
+class DocResult:
+    """Rows produced from one input file, or the reason it was rejected."""
+
+    source_file: str
+    status: str  # ok | warning | rejected
+    messages: list[str] = field(default_factory=list)
+    document: dict | None = None
+    measures: list[dict] = field(default_factory=list)
+    targets: list[dict] = field(default_factory=list)
+
+
+def process_document(source_file: str, raw: bytes, overrides: dict | None) -> DocResult:
+    """All stages for one document: pure, bytes in, rows out."""
+    try:
+        normalized = read_document(source_file, raw)  # 1. normalize
+    except RejectedInput as exc:
+        return DocResult(source_file, "rejected", [str(exc)])
+    doc_id = hashlib.sha256(raw).hexdigest()[:12]
+    tree = structure.parse(normalized.text)  # 2. structure
+    meta = metadata.extract(normalized.text, tree.preamble, source_file, overrides)  # 3. metadata
+    kinds = tagging.classify_kinds(tree.leaves)
+    measures, target_rows = [], []
+    for ordinal, (leaf, kind) in enumerate(zip(tree.leaves, kinds), start=1):
+        measure_id = f"{doc_id}-m{ordinal:03d}"
+        measures.append(_measure_row(doc_id, measure_id, ordinal, leaf, kind, meta))  # 4. agencies, 6. tags
+        target_rows.extend(_target_rows(leaf.text, doc_id, measure_id, meta))  # 5. targets
+    for _heading, _path, own_text in tree.headed_blocks:
+        target_rows.extend(_target_rows(own_text, doc_id, None, meta))
+    for n, row in enumerate(target_rows, start=1):
+        row["target_id"] = f"{doc_id}-t{n:03d}"
+    missing = list(tree.missing_parts)
+    if "（节选）" in normalized.text[:3000]:
+        missing.append("原文为节选本（标题注明“节选”），其余章节未收录")
+    if normalized.truncated:
+        last = tree.leaves[-1].heading if tree.leaves else "正文开头"
+        missing.append(f"正文在“{last}”处截断，之后的内容缺失")
+    warnings = [*normalized.warnings, *meta.warnings]
+    if not tree.leaves:
+        warnings.append("未识别到编号条目（一、/（一）/1. 等），该文件没有生成措施")
+    document = {
+        "doc_id": doc_id, "source_file": source_file, "title": meta.title, "notice_title": meta.notice_title,
+        "doc_number": meta.doc_number, "issuer": meta.issuer, "level": meta.level, "district": meta.district,
+        "doc_type": meta.doc_type, "issued_date": meta.issued_date, "year": meta.year,
+        "period_start": meta.period_start, "period_end": meta.period_end, "date_source": meta.date_source,
+        "date_evidence": meta.date_evidence, "missing_parts": missing, "text": normalized.text,
+        "n_measures": len(measures), "n_targets": len(target_rows), "warnings": warnings,
+        "issuer_canonical": meta.issuer_canonical, "truncated": normalized.truncated,
+        "encoding": normalized.encoding, "content_sha256": hashlib.sha256(raw).hexdigest(),
+    }
+    status = "warning" if warnings or missing else "ok"
+    return DocResult(source_file, status, warnings + missing, document, measures, target_rows)
+
+
+def _measure_row(doc_id: str, measure_id: str, ordinal: int, leaf, kind: str, meta) -> dict:
+    responsibility = agencies.find_responsibility(leaf.text)
+    body_text = leaf.text.replace(responsibility.phrase or "\0", "")
+    canonical = list(dict.fromkeys(agencies.canonical(w, meta.district)[0] for w in responsibility.written))
+    source = "phrase" if canonical else "none"
+    if not canonical and kind in ACTIONABLE_WITHOUT_PHRASE and meta.issuer_canonical:
+        # No 责任单位 written: the issuing body answers for its own document's actions.
+        canonical, source = [meta.issuer_canonical], "issuer"
+    tags = tagging.tag(leaf.heading + "\n" + body_text, meta.district)
+    garbled = [f"含无法还原的乱码：“{leaf.text[max(0, i - 4): i + 5]}”" for i, ch in enumerate(leaf.text) if ch == "〓"]
+    return {
+        "measure_id": measure_id, "doc_id": doc_id, "ordinal": ordinal, "path": list(leaf.path),
+        "heading": leaf.heading, "text": leaf.text, "kind": kind,
+        "agencies_raw": list(responsibility.written), "agencies": canonical,
+        "lead_agency": agencies.canonical(responsibility.lead, meta.district)[0] if responsibility.lead else None,
+        "responsibility_phrase": responsibility.phrase, "actors": list(agencies.actors_in(body_text, meta.district)),
+        "districts": list(tags.districts), "themes": list(tags.themes), "industries": list(tags.industries),
+        "instruments": list(tags.instruments), "target_groups": list(tags.target_groups),
+        "tag_evidence": list(tags.evidence), "has_evaluation": tags.has_evaluation, "omitted": leaf.omitted,
+        "warnings": garbled, "year": meta.year, "marker": leaf.marker, "outline": leaf.outline,
+        "agency_source": source, "keywords": [],
+    }
+
+
+def _target_rows(text: str, doc_id: str, measure_id: str | None, meta) -> list[dict]:
+    scope = meta.district or ("天津市" if meta.level == "municipal" else meta.issuer)
+    rows = []
+    for t in targets.extract(text, meta.year):
+        rows.append({
+            "target_id": None, "doc_id": doc_id, "measure_id": measure_id, "kind": t.kind, "indicator": t.indicator,
+            "comparator": t.comparator, "value_low": t.value_low, "value_high": t.value_high, "unit": t.unit,
+            "target_year": t.target_year, "scope": scope, "masked": t.masked, "mask": t.mask, "raw": t.raw,
+            "mask_magnitude": targets.mask_magnitude(t.mask.split("至")[0]) if t.mask else None,
+            "year_masked": t.year_masked, "periodicity": t.periodicity, "sentence": t.raw, "year": meta.year,
+        })
+    return rows
+
+
+def agency_rows(measures: list[dict]) -> list[dict]:
+    """The agencies table: one row per canonical body named as responsible or acting."""
+    stats: dict[str, dict] = {}
+    for m in measures:
+        for name in {*m["agencies"], *m["actors"]}:
+            row = stats.setdefault(name, {"lead": 0, "total": 0, "actor": 0, "written": set(), "docs": set()})
+            row["docs"].add(m["doc_id"])
+            row["total"] += name in m["agencies"]
+            row["actor"] += name in m["actors"]
+            row["lead"] += name == m["lead_agency"]
+        for written in m["agencies_raw"]:
+            name = next((c for c in m["agencies"] if c == agencies.canonical(written, _district_of(m))[0]), None)
+            if name:
+                stats[name]["written"].add(written)
+    out = []
+    for name, row in sorted(stats.items(), key=lambda kv: (-kv[1]["total"], kv[0])):
+        level = next((b.level for b in agencies.bodies() if b.name == name), None) or _guess_level(name)
+        out.append({
+            "agency": name, "level": level, "aliases": sorted(row["written"] - {name}),
+            "renamed_from": [f"{old}（{year}年更名）" for old, year in agencies.renamed_from(name)],
+            "n_measures_lead": row["lead"], "n_measures_total": row["total"], "n_measures_actor": row["actor"],
+            "doc_ids": sorted(row["docs"]),
+        })
+    return out
+
+
+def _district_of(measure: dict) -> str | None:
+    return next((d for d in measure["districts"] if any(e == f"区域·{d}←区级文件" for e in measure["tag_evidence"])), None)
+
+
+def _guess_level(name: str) -> str:
+    return "区级" if "区" in name[:4] or name.startswith(("公安", "各镇", "有关镇")) else "其他"
+
+
+def collect_inputs(seed_dir: Path) -> list[Path]:
+    """Every regular file of the seed folder, sorted by name (hidden files skipped)."""
+    return sorted(p for p in seed_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def build_tables(seed_dir: Path, use_manifest: bool = True, progress: bool = False) -> tuple[dict[str, pa.Table], dict]:
+    """Run every stage over every input; return the four tables and the build report."""
+    manifest = metadata.load_manifest() if use_manifest else {}
+    inputs = collect_inputs(seed_dir)
+    iterator = inputs
+    if progress and len(inputs) > 20:
+        from tqdm import tqdm
+
+        iterator = tqdm(inputs, desc="构建", unit="篇", file=sys.stderr)
+    results = []
+    for path in iterator:
+        if path.suffix.lower() not in SUPPORTED:
+            results.append(DocResult(path.name, "rejected", [f"不支持的文件类型“{path.suffix}”"]))
+            continue
+        results.append(process_document(path.name, path.read_bytes(), manifest.get(path.name)))
+    built = [r for r in results if r.document]
+    measures = [m for r in built for m in r.measures]
+    rows = {
+        "documents": [r.document for r in built],
+        "measures": measures,
+        "targets": [t for r in built for t in r.targets],
+        "agencies": agency_rows(measures),
+    }
+    tables = {name: pa.Table.from_pylist(rows[name], schema=schema) for name, schema in TABLES.items()}
+    content_hash = hashlib.sha256(
+        (PIPELINE_VERSION + "".join(sorted(r.document["content_sha256"] for r in built))).encode()
+    ).hexdigest()[:16]
+    report = {
+        "pipeline_version": PIPELINE_VERSION, "content_hash": content_hash,
+        "counts": {name: table.num_rows for name, table in tables.items()},
+        "inputs": [{"source_file": r.source_file, "status": r.status, "messages": r.messages,
+                    "doc_id": r.document["doc_id"] if r.document else None,
+                    "n_measures": len(r.measures), "n_targets": len(r.targets)} for r in results],
+    }
+    return tables, report
+
+
+def write_atomically(path: Path, write) -> None:
+    """Write through a temp file in the same folder, then rename over the target (atomic on POSIX)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_outputs(tables: dict[str, pa.Table], report: dict, out_dir: Path) -> None:
+    """Tables first, report last: a report on disk means its tables are complete."""
+    for name, table in tables.items():
+        write_atomically(out_dir / f"{name}.parquet", lambda tmp, t=table: pq.write_table(t, tmp))
+    text = json.dumps(report, ensure_ascii=False, indent=2)
+    write_atomically(out_dir / "build_report.json", lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lib.build", description="Build the policy tables from seeds/.")
+    parser.add_argument("--seeds", type=Path, default=SEEDS_DIR, help="folder of input documents (default seeds/)")
+    parser.add_argument("--out", type=Path, default=BUILD_DIR, help="output folder (default data/build/)")
+    parser.add_argument("--no-manifest", action="store_true", help="ignore data/documents.yaml overrides")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    try:
+        tables, report = build_tables(args.seeds, use_manifest=not args.no_manifest, progress=sys.stderr.isatty())
+        write_outputs(tables, report, args.out)
+    except Exception as exc:  # the one place an unexpected failure becomes exit status 1
+        print(f"构建失败（内部错误）：{type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
+    rejected = [i for i in report["inputs"] if i["status"] == "rejected"]
+    for item in report["inputs"]:
+        if item["status"] != "ok":
+            print(f"[{item['status']}] {item['source_file']}: {'；'.join(item['messages'])}", file=sys.stderr)
+    counts = report["counts"]
+    print(f"built {counts['documents']} documents, {counts['measures']} measures, {counts['targets']} targets, "
+          f"{counts['agencies']} agencies into {args.out} in {time.perf_counter() - started:.2f} s"
+          + (f"; {len(rejected)} rejected" if rejected else ""))
+    return EXIT_REJECTED if rejected else EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

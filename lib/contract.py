@@ -1,0 +1,49 @@
+"""The data contract of the build output (DESIGN.md §3), as Arrow schemas: one place, checked by tests.
+
+Contract columns come first in the order of DESIGN.md; columns after them are additions.
+"""
+from __future__ import annotations
+
+import pyarrow as pa
+
+STR = pa.string()
+INT = pa.int64()
+FLOAT = pa.float64()
+BOOL = pa.bool_()
+LIST = pa.list_(pa.string())
+
+DOCUMENTS = pa.schema([
+    ("doc_id", STR), ("source_file", STR), ("title", STR), ("notice_title", STR), ("doc_number", STR),
+    ("issuer", STR), ("level", STR), ("district", STR), ("doc_type", STR), ("issued_date", STR), ("year", INT),
+    ("period_start", INT), ("period_end", INT), ("date_source", STR), ("date_evidence", STR),
+    ("missing_parts", LIST), ("text", STR), ("n_measures", INT), ("n_targets", INT), ("warnings", LIST),
+    # additions
+    ("issuer_canonical", STR), ("truncated", BOOL), ("encoding", STR), ("content_sha256", STR),
+])
+
+MEASURES = pa.schema([
+    ("measure_id", STR), ("doc_id", STR), ("ordinal", INT), ("path", LIST), ("heading", STR), ("text", STR),
+    ("kind", STR), ("agencies_raw", LIST), ("agencies", LIST), ("lead_agency", STR),
+    ("responsibility_phrase", STR), ("actors", LIST), ("districts", LIST), ("themes", LIST),
+    ("industries", LIST), ("instruments", LIST), ("target_groups", LIST), ("tag_evidence", LIST),
+    ("has_evaluation", BOOL), ("omitted", BOOL), ("warnings", LIST), ("year", INT),
+    # additions
+    ("marker", STR), ("outline", STR), ("agency_source", STR), ("keywords", LIST),
+])
+
+TARGETS = pa.schema([
+    ("target_id", STR), ("doc_id", STR), ("measure_id", STR), ("kind", STR), ("indicator", STR),
+    ("comparator", STR), ("value_low", FLOAT), ("value_high", FLOAT), ("unit", STR), ("target_year", INT),
+    ("scope", STR), ("masked", BOOL), ("mask", STR), ("raw", STR),
+    # additions
+    ("mask_magnitude", STR), ("year_masked", BOOL), ("periodicity", STR), ("sentence", STR), ("year", INT),
+])
+
+AGENCIES = pa.schema([
+    ("agency", STR), ("level", STR), ("aliases", LIST), ("renamed_from", LIST),
+    ("n_measures_lead", INT), ("n_measures_total", INT),
+    # additions
+    ("n_measures_actor", INT), ("doc_ids", LIST),
+])
+
+TABLES = {"documents": DOCUMENTS, "measures": MEASURES, "targets": TARGETS, "agencies": AGENCIES}

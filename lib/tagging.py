@@ -1,0 +1,150 @@
+"""Stage 6, tagging: themes, industries, policy instruments, target groups, districts, keywords.
+
+Tags are multi-label and explainable: every tag records the keyword of data/taxonomy.yaml (or place
+of data/places.yaml) that fired, so the dashboard can say why a measure carries it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from lib.config import JIEBA_USERDICT, KINDS_YAML, PLACES_YAML, STOPWORDS_TXT, TAXONOMY_YAML
+from lib.reference import ReferenceDataError, load_word_list, load_yaml, require
+
+DIMENSIONS = {"themes": "主题", "industries": "产业", "instruments": "工具", "target_groups": "对象"}
+
+
+@dataclass(frozen=True)
+class Tags:
+    """Tags of one measure and the evidence for each."""
+
+    themes: tuple[str, ...]
+    industries: tuple[str, ...]
+    instruments: tuple[str, ...]
+    target_groups: tuple[str, ...]
+    districts: tuple[str, ...]
+    has_evaluation: bool
+    evidence: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def vocabularies() -> dict[str, dict[str, tuple[str, ...]]]:
+    """Label → keywords per dimension; instruments are flattened to '供给型·人才支持'."""
+    taxonomy = load_yaml(TAXONOMY_YAML)
+    vocab: dict[str, dict[str, tuple[str, ...]]] = {}
+    for dim in DIMENSIONS:
+        entries = require(taxonomy, dim, TAXONOMY_YAML)
+        if dim == "instruments":
+            entries = {f"{top}·{sub}": words for top, subs in entries.items() for sub, words in subs.items()}
+        for label, words in entries.items():
+            if not words:
+                raise ReferenceDataError(f"{TAXONOMY_YAML}: {dim}.{label} has no keywords")
+        vocab[dim] = {label: tuple(words) for label, words in entries.items()}
+    return vocab
+
+
+@lru_cache(maxsize=1)
+def evaluation_keywords() -> tuple[str, ...]:
+    return tuple(require(load_yaml(TAXONOMY_YAML), "evaluation_keywords", TAXONOMY_YAML))
+
+
+@lru_cache(maxsize=1)
+def place_index() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regex over every district name, safe alias and place (longest first) → district."""
+    places = load_yaml(PLACES_YAML)
+    to_district: dict[str, str] = {}
+    for name, info in require(places, "districts", PLACES_YAML).items():
+        to_district[name] = name
+        for alias in (info or {}).get("aliases") or ():
+            to_district[alias] = name
+    for place, district in require(places, "places", PLACES_YAML).items():
+        to_district[place] = district
+    pattern = re.compile("|".join(re.escape(k) for k in sorted(to_district, key=len, reverse=True)))
+    return pattern, to_district
+
+
+def districts_in(text: str) -> tuple[str, ...]:
+    """Districts a text concerns, through district names and the places inside them."""
+    pattern, to_district = place_index()
+    return tuple(dict.fromkeys(to_district[m.group(0)] for m in pattern.finditer(text)))
+
+
+def tag(text: str, doc_district: str | None) -> Tags:
+    """Stage 6 entry point for one measure's text."""
+    found: dict[str, list[str]] = {}
+    evidence: list[str] = []
+    for dim, labels in vocabularies().items():
+        found[dim] = []
+        for label, words in labels.items():
+            if hit := next((w for w in words if w in text), None):
+                found[dim].append(label)
+                evidence.append(f"{DIMENSIONS[dim]}·{label}←{hit}")
+    places = districts_in(text)
+    evidence.extend(f"区域·{d}←文中地名" for d in places)
+    districts = tuple(dict.fromkeys(((doc_district,) if doc_district else ()) + places))
+    if doc_district:
+        evidence.append(f"区域·{doc_district}←区级文件")
+    evaluation = next((w for w in evaluation_keywords() if w in text), None)
+    if evaluation:
+        evidence.append(f"评估要求←{evaluation}")
+    return Tags(tuple(found["themes"]), tuple(found["industries"]), tuple(found["instruments"]),
+                tuple(found["target_groups"]), districts, evaluation is not None, tuple(evidence))
+
+
+# --- measure kinds --------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def kind_rules() -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[str, ...]]:
+    rules = load_yaml(KINDS_YAML)
+    sections = tuple((kind, tuple(words)) for kind, words in require(rules, "section_kinds", KINDS_YAML).items())
+    return sections, tuple(require(rules, "procedure_steps", KINDS_YAML))
+
+
+def section_kind(heading: str) -> str | None:
+    """The kind a section heading gives its items (保障措施 → safeguard), or None."""
+    for kind, words in kind_rules()[0]:
+        if any(w in heading for w in words):
+            return kind
+    return None
+
+
+def classify_kinds(leaves) -> list[str]:
+    """Kind of each leaf: its own short heading, else the nearest ancestor heading with a kind.
+    An 组织实施 section is a procedure when most of its items are procedure steps, else safeguard."""
+    steps = kind_rules()[1]
+    kinds = []
+    for leaf in leaves:
+        own = section_kind(leaf.heading) if len(leaf.heading) <= 10 else None
+        inherited = next((k for h in reversed(leaf.path) if (k := section_kind(h))), None)
+        kinds.append(own or inherited or "task")
+    for index, kind in enumerate(kinds):
+        if kind == "implementation":
+            siblings = [l for l in leaves if l.path == leaves[index].path]
+            share = sum(any(s in l.heading for s in steps) for l in siblings) / len(siblings)
+            kinds[index] = "procedure" if share >= 0.5 else "safeguard"
+    return kinds
+
+
+# --- keywords ---------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    """jieba with the policy user dictionary; its first cut costs ~1.7 s, so one per process."""
+    import jieba
+
+    tokenizer = jieba.Tokenizer()
+    tokenizer.load_userdict(str(JIEBA_USERDICT))
+    tokenizer.initialize()
+    return tokenizer
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    return frozenset(load_word_list(STOPWORDS_TXT))
+
+
+def tokens(text: str) -> list[str]:
+    """Content words of a text: jieba tokens of two or more CJK characters, without stopwords."""
+    stop = stopwords()
+    return [t for t in _tokenizer().lcut(text) if len(t) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", t) and t not in stop]

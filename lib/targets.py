@@ -1,0 +1,243 @@
+"""Stage 5, targets: quantities in a text block → goals, support parameters, baselines, dated goals.
+
+A block is split into sentences (。！？ and line breaks) and clauses (；). A year phrase ("到2022年",
+"至2020年", "2018年启动…", masked "到****年") sets the target year for the rest of its sentence.
+Each number with a measure word becomes one row; masked digits stay masked and are never guessed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_MAGNITUDES = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+
+# Arabic (3.2, 3500), masked (****, *.*), or Chinese with a magnitude (千, 三百) — plain Chinese
+# small numbers are too often ordinals or slogans ("四个面向", "三个着力") to count as quantities.
+NUM = r"(?:\d+(?:\.\d+)?|\*+(?:\.\*+)?|[一二两三四五六七八九]?[十百千万](?:[一二三四五六七八九十百千]*))"
+UNIT = r"(?:万亿元|亿元|万元|元|万家|万人|万件|万项|万个|个百分点|%|件|家|个|项|名|场|所|座|条|人|位|倍|次|台|套)"
+RANGE_SEP = r"(?:—|-|~|～|至|到)"
+QUANTITY = re.compile(
+    rf"(?P<low>{NUM})(?:(?P<sep>{RANGE_SEP})(?P<high>{NUM}))?(?P<more>余)?(?P<unit>{UNIT})(?P<after>以上|以下|以内|左右)?"
+)
+RANK = re.compile(r"第(?P<low>\d+|\*+)(?P<unit>位)")  # 第56位
+# "连续支持3年", "以三年为一个周期", "以三年为建设周期": durations that are part of a support rule.
+DURATION = re.compile(rf"(?:连续支持|连续资助|支持期限?为?|以)(?P<low>\d+|[一二两三四五六七八九十])年(?P<rest>为[^，。；]{{0,12}})?")
+YEAR_PHRASE = re.compile(r"(?:(?:力争)?(?:到|至|截至|截止到?)\s*)?(?P<year>(?:19|20)\d{2}|\*{4})年(?:前|底|末)?")
+GOAL_YEAR = re.compile(r"(?:力争)?(?:到|至)\s*(?P<year>(?:19|20)\d{2}|\*{4})年(?:前|底|末)?")
+
+# Longest form first: 不低于 must win over 低于, 不高于 over 高于.
+COMPARATOR_WORDS = (
+    ("不低于", ">="), ("不少于", ">="), ("不小于", ">="), ("不高于", "<="), ("不超过", "<="), ("不大于", "<="),
+    ("超过", ">="), ("突破", ">="), ("至少", ">="), ("高于", ">="), ("大于", ">="),
+    ("最高", "<="), ("最多", "<="), ("低于", "<="), ("控制在", "<="), ("上限", "<="),
+)
+PARAMETER_CUES = ("补助", "资助", "奖励", "补贴", "贴息", "给予", "资金支持", "财政资金", "占比", "出资", "周期", "最高", "配套", "减免")
+FILLER = re.compile(r"(力争|累计|总量|总数|规模|分别|均|一般|原则上|保持|实现|达到|突破|超过|不少于|不低于|不高于|不超过|新增|新建|培育|引进|建设|布局建设|产生|转化|举办|选派|发布|每年|年均|以上|的|约|左右|为)$")
+LEADING_VERBS = re.compile(r"^(力争|累计|新增|新建|培育|引进|建设|布局建设|启动建设|产生|举办|选派|发布|每年|年均|推动|实现)+")
+FRAGMENT_SPLIT = re.compile(r"[，、：,（）“”\s]")
+
+
+@dataclass(frozen=True)
+class Target:
+    """One quantity (or one dated goal without a number) and where it was written."""
+
+    kind: str  # target | parameter | baseline | qualitative_goal
+    indicator: str
+    comparator: str | None
+    value_low: float | None
+    value_high: float | None
+    unit: str | None
+    target_year: int | None
+    year_masked: bool
+    masked: bool
+    mask: str | None
+    periodicity: str | None
+    raw: str
+
+
+def chinese_number(text: str) -> float | None:
+    """'千' → 1000, '三百' → 300, '十二' → 12, '1.5' → 1.5; None for masked or unreadable input."""
+    if "*" in text:
+        return None
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text)
+    total, current = 0, 0
+    for ch in text:
+        if ch in CN_DIGITS:
+            current = CN_DIGITS[ch]
+        elif ch in CN_MAGNITUDES:
+            total += (current or 1) * CN_MAGNITUDES[ch]
+            current = 0
+        else:
+            return None
+    return float(total + current)
+
+
+def mask_magnitude(mask: str) -> str:
+    """What a mask's width says about the hidden value: '***' → '3位数（100–999）'."""
+    if "." in mask:
+        whole, frac = mask.split(".", 1)
+        return f"{len(whole)}位整数、{len(frac)}位小数"
+    width = len(mask)
+    return f"{width}位数（{10 ** (width - 1) if width > 1 else 0}–{10 ** width - 1}）"
+
+
+def sentences(block: str) -> list[str]:
+    """Sentences of a block: split on 。！？ and line breaks, keeping the text intact otherwise."""
+    return [s.strip() for s in re.split(r"(?<=[。！？])|\n", block) if s.strip()]
+
+
+def extract(block: str, doc_year: int | None) -> list[Target]:
+    """Stage 5 entry point for one text block (a measure's text or a section's own paragraphs)."""
+    out: list[Target] = []
+    for paragraph in block.split("\n"):
+        out.extend(_paragraph_targets(paragraph, doc_year))
+    return out
+
+
+def _paragraph_targets(paragraph: str, doc_year: int | None) -> list[Target]:
+    """A year phrase holds until the paragraph ends ("到2022年，…。全区技术合同成交额达到60亿元。")."""
+    out: list[Target] = []
+    year, year_masked = None, False
+    for sentence in sentences(paragraph):
+        found_any = False
+        for clause in re.split(r"(?<=；)", sentence):
+            if m := YEAR_PHRASE.search(clause):
+                year, year_masked = _year(m.group("year"))
+            rows = _quantities(clause, year, year_masked, doc_year)
+            found_any = found_any or bool(rows)
+            out.extend(rows)
+        if not found_any and (goal := GOAL_YEAR.match(sentence.lstrip("，"))):
+            goal_year, goal_masked = _year(goal.group("year"))
+            raw = sentence.rstrip("。；")
+            out.append(Target("qualitative_goal", _short(raw[goal.end():]), None, None, None, None,
+                              goal_year, goal_masked, False, None, None, raw))
+    return out
+
+
+def _year(text: str) -> tuple[int | None, bool]:
+    return (None, True) if "*" in text else (int(text), False)
+
+
+def _quantities(clause: str, year: int | None, year_masked: bool, doc_year: int | None) -> list[Target]:
+    rows: list[tuple[int, Target]] = []
+    taken: list[tuple[int, int]] = []
+    for m in DURATION.finditer(clause):
+        value = chinese_number(m.group("low"))
+        indicator = (m.group("rest") or "为支持期限")[1:].removeprefix("一个") or "支持期限"
+        rows.append((m.start(), Target("parameter", indicator, "=", value, value, "年", None, False, False, None, None, _raw(clause, m))))
+        taken.append(m.span())
+    for m in RANK.finditer(clause):
+        rows.append((m.start(), _row(clause, m, year, year_masked, doc_year, "=")))
+        taken.append(m.span())
+    quantities = [m for m in QUANTITY.finditer(clause) if not _overlaps(m.span(), taken) and _is_quantity(clause, m)]
+    named = _respectively(clause, quantities)
+    previous = ""
+    for m in quantities:
+        target = _row(clause, m, year, year_masked, doc_year, None)
+        indicator = named.get(m.start()) or target.indicator or previous or "（未命名指标）"
+        previous = indicator
+        rows.append((m.start(), replace(target, indicator=indicator)))
+    return [t for _, t in sorted(rows, key=lambda r: r[0])]
+
+
+def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    return any(span[0] < end and start < span[1] for start, end in taken)
+
+
+def _is_quantity(clause: str, m: re.Match[str]) -> bool:
+    before = clause[max(0, m.start() - 1): m.start()]
+    low = m.group("low")
+    if before == "第" or (before.isdigit()):
+        return False  # ordinals (第十一次) and the tail of longer numbers
+    if low[0] in "一二两三四五六七八九十百千万" and m.group("unit") in ("个", "项", "次", "条", "人", "位", "倍"):
+        # Chinese numerals only with a magnitude (千名, 千余个); "一个周期", "三个着力" are not quantities.
+        return any(c in low for c in "百千万") and not clause[m.end(): m.end() + 1] in "”"
+    return True
+
+
+def _respectively(clause: str, quantities: list[re.Match[str]]) -> dict[int, str]:
+    """'A、B、C分别达到280家、30家和25家' → {start of 280家: A, …} when the counts match."""
+    m = re.search(r"([^，；：。]*?)分别(?:达到|为|突破|新增|增加到|增长)", clause)
+    if not m:
+        return {}
+    names = [re.sub(r"^(全区|全市|本市)", "", n).replace("“", "").replace("”", "")
+             for n in re.split(r"、|和|及", m.group(1)) if n.strip("“” ")]
+    after = [q for q in quantities if q.start() >= m.end()][: len(names)]
+    return {q.start(): name for q, name in zip(after, names)} if len(after) == len(names) else {}
+
+
+def _row(clause: str, m: re.Match[str], year: int | None, year_masked: bool, doc_year: int | None, comparator: str | None) -> Target:
+    low_text, high_text = m.group("low"), m.groupdict().get("high")
+    unit = m.group("unit")
+    masked = "*" in low_text or bool(high_text and "*" in high_text)
+    mask = None
+    if masked:
+        mask = f"{low_text}{m.group('sep')}{high_text}" if high_text else low_text
+    low = chinese_number(low_text)
+    high = chinese_number(high_text) if high_text else low
+    before = FRAGMENT_SPLIT.split(clause[: m.start()])[-1]
+    after = m.groupdict().get("after") or ""
+    if comparator is None:
+        comparator = _comparator(before, after, bool(high_text), bool(m.groupdict().get("more")))
+    periodicity = "每年" if re.search(r"每年|年均", clause[: m.start()][-24:]) else None
+    kind = _kind(clause, year, doc_year, unit)
+    return Target(kind, _indicator(clause, m), comparator, None if masked else low, None if masked else high,
+                  unit, year, year_masked, masked, mask, periodicity, _raw(clause, m))
+
+
+def _comparator(before: str, after: str, is_range: bool, more: bool) -> str:
+    if is_range:
+        return "range"
+    if after in ("以下", "以内"):
+        return "<="
+    if after == "以上" or more:
+        return ">="
+    for word, comparator in COMPARATOR_WORDS:
+        if word in before:
+            return comparator
+    return "="
+
+
+def _kind(clause: str, year: int | None, doc_year: int | None, unit: str) -> str:
+    if year is not None and doc_year is not None and year < doc_year:
+        return "baseline"
+    if unit == "位" and re.search(r"位列|位居|排名|列", clause) and year is not None and (doc_year is None or year <= doc_year):
+        return "baseline"
+    if any(cue in clause for cue in PARAMETER_CUES) and year is None:
+        return "parameter"
+    return "target"
+
+
+def _indicator(clause: str, m: re.Match[str]) -> str:
+    """The thing counted: the noun after the measure word ('3—5家综合性技术创新中心'), else the
+    phrase before the number ('研发投入强度力争达到3.2%')."""
+    tail = re.split(r"[，。；、,）与和及到]", clause[m.end():], maxsplit=1)[0]
+    tail = re.sub(r"^(以上|以下|以内|左右)", "", tail).removeprefix("的")
+    if tail and not re.match(r"^(位居|保持|以上|左右)", tail) and len(tail) >= 2:
+        return _short(tail)
+    head = clause[: m.start()].rstrip("”")
+    fragment = FRAGMENT_SPLIT.split(head)[-1] if head else ""
+    for _ in range(4):
+        fragment = FILLER.sub("", fragment)
+    fragment = re.sub(r"^(到|至)?(\d{4}|\*{4})年", "", fragment)
+    fragment = re.sub(r"^(全区|全市|本市)", "", fragment)
+    fragment = LEADING_VERBS.sub("", fragment)
+    if m.group("unit") == "位":
+        fragment = re.sub(r"^.*?(位列|位居|排名|列)", "", fragment)
+    return _short(fragment) if len(fragment) >= 2 else ""
+
+
+def _short(text: str, limit: int = 30) -> str:
+    text = text.strip("，。；：“” ")
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _raw(clause: str, m: re.Match[str]) -> str:
+    """The source phrase: the comma-delimited fragment that holds the quantity."""
+    start = max(clause.rfind(p, 0, m.start()) for p in "，；：。") + 1
+    ends = [i for p in "，；。" if (i := clause.find(p, m.end())) != -1]
+    return clause[start: min(ends) if ends else len(clause)].strip()
+
+
