@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from lib import agencies, metadata, structure, tagging, targets
-from lib.config import BUILD_DIR, PIPELINE_VERSION, SEEDS_DIR
+from lib.config import BUILD_DIR, DATA_DIR, PIPELINE_VERSION, ROOT, SEEDS_DIR
 from lib.contract import TABLES
 from lib.readers import SUPPORTED, RejectedInput, read_document
 
@@ -197,6 +197,27 @@ def build_tables(seed_dir: Path, use_manifest: bool = True, progress: bool = Fal
     return tables, report
 
 
+def input_hash(seed_dir: Path, use_manifest: bool = True) -> str:
+    """Fingerprint of everything a build depends on: inputs, reference data, pipeline code."""
+    digest = hashlib.sha256(f"{PIPELINE_VERSION}|{use_manifest}".encode())
+    sources = [*collect_inputs(seed_dir), *sorted(DATA_DIR.glob("*.yaml")), *sorted(DATA_DIR.glob("*.txt")),
+               *sorted((ROOT / "lib").glob("*.py"))]
+    for path in sources:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def is_stale(seed_dir: Path, out_dir: Path, use_manifest: bool = True) -> bool:
+    """True when the tables are missing or were built from other inputs, data or code."""
+    report = out_dir / "build_report.json"
+    if not report.exists() or not all((out_dir / f"{name}.parquet").exists() for name in TABLES):
+        return True
+    try:
+        return json.loads(report.read_text(encoding="utf-8")).get("input_hash") != input_hash(seed_dir, use_manifest)
+    except (json.JSONDecodeError, OSError):
+        return True
+
+
 def write_atomically(path: Path, write) -> None:
     """Write through a temp file in the same folder, then rename over the target (atomic on POSIX)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -223,10 +244,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=Path, default=SEEDS_DIR, help="folder of input documents (default seeds/)")
     parser.add_argument("--out", type=Path, default=BUILD_DIR, help="output folder (default data/build/)")
     parser.add_argument("--no-manifest", action="store_true", help="ignore data/documents.yaml overrides")
+    parser.add_argument("--if-stale", action="store_true", help="build only when inputs, data or code changed")
     args = parser.parse_args(argv)
     started = time.perf_counter()
+    use_manifest = not args.no_manifest
+    if args.if_stale and not is_stale(args.seeds, args.out, use_manifest):
+        print(f"tables in {args.out} are up to date")
+        return EXIT_OK
     try:
-        tables, report = build_tables(args.seeds, use_manifest=not args.no_manifest, progress=sys.stderr.isatty())
+        tables, report = build_tables(args.seeds, use_manifest=use_manifest, progress=sys.stderr.isatty())
+        report["input_hash"] = input_hash(args.seeds, use_manifest)
         write_outputs(tables, report, args.out)
     except Exception as exc:  # the one place an unexpected failure becomes exit status 1
         print(f"构建失败（内部错误）：{type(exc).__name__}: {exc}", file=sys.stderr)

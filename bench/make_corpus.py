@@ -1,0 +1,177 @@
+"""Generate a larger corpus for benchmarking by recombining the real structure of the seeds.
+
+    python bench/make_corpus.py OUT_DIR N [--seed S]
+
+Each generated document = a varied title (and, for most, a 印发通知 wrapper with issuer, 文号 and
+date) + a short preamble + a random, reordered subset of the top-level sections (一、二、… with their
+（一）/1. sub-items) cut from the normalised seed texts, renumbered, with the quantities in targets
+(达到3500件, 30%, 500万元) and goal years (到2022年) varied. Most files are UTF-8; some are GB18030,
+some UTF-8 with a BOM. Sizes are drawn between 5 and 30 KB. Same (n_docs, seed) → same bytes.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from lib.normalize import normalize  # noqa: E402
+from lib.structure import CLOSING, match_marker  # noqa: E402
+
+SEEDS_DIR = ROOT / "seeds"
+MIN_BYTES, MAX_BYTES = 5_000, 30_000
+CN_ORDINALS = "一 二 三 四 五 六 七 八 九 十 十一 十二 十三 十四 十五 十六 十七 十八 十九 二十".split()
+DISTRICTS = ("滨海新区", "和平区", "河东区", "河西区", "南开区", "河北区", "红桥区", "东丽区", "西青区",
+             "津南区", "北辰区", "武清区", "宝坻区", "宁河区", "静海区", "蓟州区")
+TOPICS = ("科技创新三年行动计划", "推动科技成果转化", "技术创新中心建设", "高新技术企业培育", "科技型中小企业梯度培育",
+          "推动科技创新和产业创新深度融合", "创新平台体系建设", "科技人才引育", "京津冀协同创新", "科技金融深度融合",
+          "制造业创新能力提升", "建设更高水平创新型城市")
+DOC_KINDS = ("实施方案", "实施方案", "工作方案", "行动方案")
+MUNICIPAL_ISSUERS = (("天津市人民政府", "津政发"), ("天津市人民政府办公厅", "津政办发"), ("天津市科学技术局", "津科规"))
+UNIT = r"(?:万亿元|亿元|万元|元|万家|万人|万件|万项|万个|个百分点|%|件|家|个|项|名|场|所|座|条|人|位|倍|次|台|套)"
+QUANTITY = re.compile(rf"(?<![\d.〔])(\d+(?:\.\d+)?)(?=余?{UNIT})")
+GOAL_YEAR = re.compile(r"(?<=[到至])(20\d{2})(?=年)")
+
+
+@lru_cache(maxsize=None)
+def seed_sections(seeds_dir: Path = SEEDS_DIR) -> tuple[tuple[str, ...], ...]:
+    """Top-level 一、 sections of every seed, each a tuple of lines (its own first line first).
+
+    Preamble before the first 一、, 第X章 lines with their chapter intros, and everything from a closing
+    line (感谢您…, a signature date, 特此通知) on are left out.
+    """
+    sections: list[tuple[str, ...]] = []
+    for path in sorted(p for p in seeds_dir.iterdir() if p.is_file() and not p.name.startswith(".")):
+        text = normalize(path.read_bytes()).text
+        current: list[str] | None = None
+        for raw in text.split("\n"):
+            line = raw.strip()
+            if not line:
+                continue
+            if CLOSING.match(line):
+                break
+            found = match_marker(line)
+            if found and found[0] == "chapter":
+                current = None  # drop the chapter line and its intro paragraphs
+                continue
+            if found and found[0] == "cn_item":
+                current = [line]
+                sections.append(current)  # type: ignore[arg-type]
+                continue
+            if current is not None:
+                current.append(line)
+    return tuple(tuple(s) for s in sections)
+
+
+def _vary_numbers(text: str, rng: random.Random, year_end: int) -> str:
+    def number(m: re.Match[str]) -> str:
+        old = m.group(1)
+        factor = rng.uniform(0.5, 2.0)
+        if "." in old:
+            decimals = len(old.split(".", 1)[1])
+            return f"{max(float(old) * factor, 0.1):.{decimals}f}"
+        value = max(1, round(int(old) * factor))
+        if text[m.end():m.end() + 1] == "%" and int(old) <= 100:
+            value = min(value, 100)
+        return str(value)
+
+    text = QUANTITY.sub(number, text)
+    return GOAL_YEAR.sub(lambda m: str(rng.choice((year_end, year_end, year_end - 1))), text)
+
+
+def _renumber(section: tuple[str, ...], ordinal: int) -> list[str]:
+    first = re.sub(r"^[一二三四五六七八九十百零〇]+、", f"{CN_ORDINALS[ordinal]}、", section[0])
+    return [first, *section[1:]]
+
+
+def _size(lines: list[str]) -> int:
+    return len("\n\n".join(lines).encode("utf-8"))
+
+
+def make_document(rng: random.Random, pool: tuple[tuple[str, ...], ...]) -> str:
+    """One document as text (not yet encoded)."""
+    district = rng.choice(DISTRICTS) if rng.random() < 0.6 else None
+    year_start = rng.randint(2018, 2026)
+    year_end = year_start + rng.choice((2, 2, 3, 4))
+    topic, kind = rng.choice(TOPICS), rng.choice(DOC_KINDS)
+    title = f"天津市{district or ''}{topic}{kind}（{year_start}—{year_end}年）"
+    if district:
+        issuer = f"天津市{district}人民政府"
+        prefix = "津滨政发" if district == "滨海新区" else f"{district.removesuffix('区')}政发"
+    else:
+        issuer, prefix = rng.choice(MUNICIPAL_ISSUERS)
+    issue_year = year_start if rng.random() < 0.7 else year_start - 1
+    issued = f"{issue_year}年{rng.randint(1, 12)}月{rng.randint(1, 28)}日"
+
+    head: list[str] = []
+    if rng.random() < 0.7:  # a 印发通知 wrapper, as the government sites publish it
+        head += [f"{issuer}关于印发{title.removeprefix('天津市')}的通知", f"{prefix}〔{issue_year}〕{rng.randint(1, 60)}号",
+                 "各镇人民政府、街道办事处，各委、办、局：" if district else "各区人民政府，市政府各委、办、局：",
+                 f"现将《{title.removeprefix('天津市')}》印发给你们，请认真贯彻执行。", issuer, issued]
+    head += [title, f"为深入实施创新驱动发展战略，加快{topic.removeprefix('推动')}，结合{district or '我市'}实际，制定本方案。"]
+
+    target = rng.randint(MIN_BYTES, MAX_BYTES)
+    body: list[str] = []
+    order = list(range(len(pool)))
+    rng.shuffle(order)  # a random subset in a random order
+    for index in order:
+        if len(body) >= len(CN_ORDINALS):
+            break
+        section = _renumber(pool[index], sum(1 for _ in body))
+        section = [_vary_numbers(line, rng, year_end) for line in section]
+        candidate = [*head, *(line for s in body for line in s), *section]
+        if _size(candidate) > MAX_BYTES:
+            continue
+        body.append(section)
+        if _size(candidate) >= target:
+            break
+    lines = [*head, *(line for s in body for line in s)]
+    if rng.random() < 0.3:
+        lines.append(issued)  # a signature date at the end
+    return "\n\n".join(lines) + "\n"
+
+
+def encode(text: str, rng: random.Random) -> bytes:
+    """Mostly UTF-8; about 15 % GB18030 and 10 % UTF-8 with a BOM."""
+    r = rng.random()
+    if r < 0.15:
+        return text.encode("gb18030", errors="replace")
+    if r < 0.25:
+        return b"\xef\xbb\xbf" + text.encode("utf-8")
+    return text.encode("utf-8")
+
+
+def make_corpus(out_dir: Path, n_docs: int, seed: int = 0) -> list[Path]:
+    """Write gen_00001.txt … gen_NNNNN.txt into out_dir; return their paths, in order."""
+    rng = random.Random(seed)
+    pool = seed_sections()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n in range(1, n_docs + 1):
+        path = out_dir / f"gen_{n:05d}.txt"
+        path.write_bytes(encode(make_document(rng, pool), rng))
+        paths.append(path)
+    return paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Generate a benchmark corpus from the seeds' structure.")
+    parser.add_argument("out_dir", type=Path)
+    parser.add_argument("n", type=int)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    paths = make_corpus(args.out_dir, args.n, args.seed)
+    total = sum(p.stat().st_size for p in paths)
+    print(f"wrote {len(paths)} documents ({total / 1e6:.1f} MB) into {args.out_dir}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""The only reader of the build tables: cached loaders for the pages.
+
+The cache is keyed on the build's input hash, so a rebuild (new document, edited YAML) is picked up
+on the next rerun without restarting the server.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from lib.config import BUILD_DIR
+from lib.contract import TABLES
+
+
+class TablesMissing(RuntimeError):
+    """The build output is absent; the message says how to create it."""
+
+
+def build_version(build_dir: Path = BUILD_DIR) -> str:
+    """The input hash recorded by the last build ('' when there is none)."""
+    report = build_dir / "build_report.json"
+    if not report.exists():
+        return ""
+    return json.loads(report.read_text(encoding="utf-8")).get("input_hash", "")
+
+
+@st.cache_data(show_spinner=False)
+def _load(name: str, build_dir: str, version: str) -> pd.DataFrame:
+    return pd.read_parquet(Path(build_dir) / f"{name}.parquet")
+
+
+def load_tables(build_dir: Path = BUILD_DIR) -> dict[str, pd.DataFrame]:
+    """All tables of the contract as DataFrames."""
+    version = build_version(build_dir)
+    if not version:
+        raise TablesMissing("尚未生成数据表：请先运行 `python -m lib.build`（或 README 中的启动命令）")
+    return {name: _load(name, str(build_dir), version) for name in TABLES}
+
+
+def load_report(build_dir: Path = BUILD_DIR) -> dict:
+    """build_report.json as a dict."""
+    return json.loads((build_dir / "build_report.json").read_text(encoding="utf-8"))

@@ -1,0 +1,39 @@
+"""Shared fixtures: the seed tables are built once per test session (the build is pure and deterministic)."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from lib.build import build_tables
+from lib.config import SEEDS_DIR
+
+
+def _frames(use_manifest: bool) -> dict[str, pd.DataFrame]:
+    tables, report = build_tables(SEEDS_DIR, use_manifest=use_manifest)
+    frames = {name: table.to_pandas() for name, table in tables.items()}
+    frames["report"] = report
+    return frames
+
+
+@pytest.fixture(scope="session")
+def seed_tables() -> dict[str, pd.DataFrame]:
+    """The four tables built from seeds/ with the curator manifest."""
+    return _frames(use_manifest=True)
+
+
+@pytest.fixture(scope="session")
+def seed_tables_without_manifest() -> dict[str, pd.DataFrame]:
+    """The same build ignoring data/documents.yaml: what the automatic extraction finds alone."""
+    return _frames(use_manifest=False)
+
+
+def doc_by_prefix(tables: dict[str, pd.DataFrame], prefix: str) -> pd.Series:
+    """The documents row whose source file starts with prefix ("003")."""
+    docs = tables["documents"]
+    return docs[docs.source_file.str.startswith(prefix)].iloc[0]
+
+
+def rows_of(tables: dict[str, pd.DataFrame], table: str, prefix: str) -> pd.DataFrame:
+    """Rows of a table that belong to the document whose file starts with prefix."""
+    frame = tables[table]
+    return frame[frame.doc_id == doc_by_prefix(tables, prefix).doc_id]
