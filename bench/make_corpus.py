@@ -4,7 +4,8 @@
 
 Each generated document = a varied title (and, for most, a 印发通知 wrapper with issuer, 文号 and
 date) + a short preamble + a random, reordered subset of the top-level sections (一、二、… with their
-（一）/1. sub-items) cut from the normalised seed texts, renumbered, with the quantities in targets
+（一）/1. sub-items) cut from the normalised seed texts — about a third of them recombined one level
+down (one section's heading over （一）-items sampled from anywhere) — renumbered, with the quantities in targets
 (达到3500件, 30%, 500万元) and goal years (到2022年) varied. Most files are UTF-8; some are GB18030,
 some UTF-8 with a BOM. Sizes are drawn between 5 and 30 KB. Same (n_docs, seed) → same bytes.
 """
@@ -50,17 +51,19 @@ def seed_sections(seeds_dir: Path = SEEDS_DIR) -> tuple[tuple[str, ...], ...]:
     for path in sorted(p for p in seeds_dir.iterdir() if p.is_file() and not p.name.startswith(".")):
         text = normalize(path.read_bytes()).text
         current: list[str] | None = None
+        started = False
         for raw in text.split("\n"):
             line = raw.strip()
             if not line:
                 continue
-            if CLOSING.match(line):
+            if started and CLOSING.match(line):  # a date in the wrapper notice is not the end
                 break
             found = match_marker(line)
             if found and found[0] == "chapter":
                 current = None  # drop the chapter line and its intro paragraphs
                 continue
             if found and found[0] == "cn_item":
+                started = True
                 current = [line]
                 sections.append(current)  # type: ignore[arg-type]
                 continue
@@ -85,16 +88,51 @@ def _vary_numbers(text: str, rng: random.Random, year_end: int) -> str:
     return GOAL_YEAR.sub(lambda m: str(rng.choice((year_end, year_end, year_end - 1))), text)
 
 
-def _renumber(section: tuple[str, ...], ordinal: int) -> list[str]:
+def _renumber(section: tuple[str, ...] | list[str], ordinal: int) -> list[str]:
     first = re.sub(r"^[一二三四五六七八九十百零〇]+、", f"{CN_ORDINALS[ordinal]}、", section[0])
     return [first, *section[1:]]
+
+
+@lru_cache(maxsize=None)
+def seed_subsections(seeds_dir: Path = SEEDS_DIR) -> tuple[tuple[str, ...], ...]:
+    """Every （一）-level item of every seed section, each a tuple of lines (its own first line first)."""
+    subsections: list[tuple[str, ...]] = []
+    for section in seed_sections(seeds_dir):
+        current: list[str] | None = None
+        for line in section[1:]:
+            found = match_marker(line)
+            if found and found[0] == "paren_cn":
+                if current:
+                    subsections.append(tuple(current))
+                current = [line]
+            elif current is not None:
+                current.append(line)
+        if current:
+            subsections.append(tuple(current))
+    return tuple(subsections)
+
+
+def _composite_section(rng: random.Random, pool, subpool) -> list[str]:
+    """A section recombined one level down: the heading (and intro) of one seed section, then 2–5
+    （一）-level items sampled from anywhere, renumbered （一）（二）…."""
+    host = rng.choice(pool)
+    intro = [host[0]]
+    for line in host[1:]:
+        if match_marker(line):
+            break
+        intro.append(line)
+    lines = list(intro)
+    for n, item in enumerate(rng.sample(subpool, rng.randint(2, 5))):
+        lines.append(re.sub(r"^（[一二三四五六七八九十]+）", f"（{CN_ORDINALS[n]}）", item[0]))
+        lines.extend(item[1:])
+    return lines
 
 
 def _size(lines: list[str]) -> int:
     return len("\n\n".join(lines).encode("utf-8"))
 
 
-def make_document(rng: random.Random, pool: tuple[tuple[str, ...], ...]) -> str:
+def make_document(rng: random.Random, pool: tuple[tuple[str, ...], ...], subpool: tuple[tuple[str, ...], ...]) -> str:
     """One document as text (not yet encoded)."""
     district = rng.choice(DISTRICTS) if rng.random() < 0.6 else None
     year_start = rng.randint(2018, 2026)
@@ -123,7 +161,9 @@ def make_document(rng: random.Random, pool: tuple[tuple[str, ...], ...]) -> str:
     for index in order:
         if len(body) >= len(CN_ORDINALS):
             break
-        section = _renumber(pool[index], sum(1 for _ in body))
+        # About a third of the sections are recombined at the （一） level, the rest are taken whole.
+        chosen = _composite_section(rng, pool, subpool) if rng.random() < 0.35 else pool[index]
+        section = _renumber(chosen, len(body))
         section = [_vary_numbers(line, rng, year_end) for line in section]
         candidate = [*head, *(line for s in body for line in s), *section]
         if _size(candidate) > MAX_BYTES:
@@ -150,13 +190,13 @@ def encode(text: str, rng: random.Random) -> bytes:
 def make_corpus(out_dir: Path, n_docs: int, seed: int = 0) -> list[Path]:
     """Write gen_00001.txt … gen_NNNNN.txt into out_dir; return their paths, in order."""
     rng = random.Random(seed)
-    pool = seed_sections()
+    pool, subpool = seed_sections(), seed_subsections()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for n in range(1, n_docs + 1):
         path = out_dir / f"gen_{n:05d}.txt"
-        path.write_bytes(encode(make_document(rng, pool), rng))
+        path.write_bytes(encode(make_document(rng, pool, subpool), rng))
         paths.append(path)
     return paths
 

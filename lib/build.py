@@ -58,6 +58,10 @@ def process_document(source_file: str, raw: bytes, overrides: dict | None) -> Do
         target_rows.extend(_target_rows(leaf.text, doc_id, measure_id, meta))  # 5. targets
     for _heading, _path, own_text in tree.headed_blocks:
         target_rows.extend(_target_rows(own_text, doc_id, None, meta))
+    # Goals stated in the preamble ("为…，力争到2025年…达到75%以上，制定以下措施"); only dated
+    # sentences, so numbers of the web header and the wrapper notice stay out.
+    dated = "\n".join(s for s in targets.sentences(tree.preamble) if targets.GOAL_YEAR.search(s))
+    target_rows.extend(_target_rows(dated, doc_id, None, meta))
     for n, row in enumerate(target_rows, start=1):
         row["target_id"] = f"{doc_id}-t{n:03d}"
     missing = list(tree.missing_parts)

@@ -116,7 +116,8 @@ def cited_doc_numbers(text: str) -> list[tuple[str, int | None]]:
 
 
 def _issuer(notice: re.Match[str] | None, header: str, title: str) -> str | None:
-    if notice and (who := _clean_label(notice.group("issuer")).strip()):
+    # The notice pattern runs on joined lines; keep only what follows the last date or punctuation.
+    if notice and (who := re.sub(r"^.*(\d日|[\d：:，。）)])", "", _clean_label(notice.group("issuer"))).strip()):
         return who
     for line in header.split("\n"):
         if m := re.match(r"^.*?发布机构：(\S+?)(主题|$)", line.strip()):

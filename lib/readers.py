@@ -16,6 +16,7 @@ from lib.normalize import NormalizedText, UndecodableError, decode, normalize, n
 SUPPORTED = (".txt", ".docx", ".pdf", ".html", ".htm")
 MAX_BYTES = 20 * 1024 * 1024  # a long plan with tables is < 5 MB as .docx; 20 MB leaves room, stops abuse
 MAX_UNZIPPED = 100 * 1024 * 1024  # a .docx inflating beyond this is a zip bomb
+TABLE_CELL_SEPARATOR = "｜"  # table rows become one line with cells separated by ｜ (see targets.table_targets)
 HTML_NOISE = re.compile(r"nav|menu|footer|header|breadcrumb|crumb|share|sidebar|related|copyright|toolbar|search", re.I)
 
 
@@ -67,7 +68,7 @@ def _docx_text(raw: bytes) -> str:
         elif block.tag == qn("w:tbl"):
             for row in block.iter(qn("w:tr")):
                 cells = ["".join(t.text or "" for t in cell.iter(qn("w:t"))).strip() for cell in row.iter(qn("w:tc"))]
-                lines.append("　".join(c for c in cells if c))
+                lines.append(TABLE_CELL_SEPARATOR.join(cells))
     text = "\n".join(lines)
     if not text.strip():
         raise RejectedInput(".docx 文件中没有文字")

@@ -23,6 +23,8 @@ QUANTITY = re.compile(
 RANK = re.compile(r"第(?P<low>\d+|\*+)(?P<unit>位)")  # 第56位
 # "连续支持3年", "以三年为一个周期", "以三年为建设周期": durations that are part of a support rule.
 DURATION = re.compile(rf"(?:连续支持|连续资助|支持期限?为?|以)(?P<low>\d+|[一二两三四五六七八九十])年(?P<rest>为[^，。；]{{0,12}})?")
+TABLE_CELL = "｜"
+TABLE_YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})年?(?:目标|目标值|预期)?")
 YEAR_PHRASE = re.compile(r"(?:(?:力争)?(?:到|至|截至|截止到?)\s*)?(?P<year>(?:19|20)\d{2}|\*{4})年(?:前|底|末)?")
 GOAL_YEAR = re.compile(r"(?:力争)?(?:到|至)\s*(?P<year>(?:19|20)\d{2}|\*{4})年(?:前|底|末)?")
 
@@ -91,9 +93,38 @@ def sentences(block: str) -> list[str]:
 def extract(block: str, doc_year: int | None) -> list[Target]:
     """Stage 5 entry point for one text block (a measure's text or a section's own paragraphs)."""
     out: list[Target] = []
+    header: list[str] | None = None
     for paragraph in block.split("\n"):
+        if TABLE_CELL in paragraph:
+            cells = [c.strip() for c in paragraph.split(TABLE_CELL)]
+            if any(TABLE_YEAR.fullmatch(c) for c in cells):
+                header = cells
+            elif header:
+                out.extend(table_targets(header, cells, doc_year))
+            continue
         out.extend(_paragraph_targets(paragraph, doc_year))
     return out
+
+
+def table_targets(header: list[str], cells: list[str], doc_year: int | None) -> list[Target]:
+    """One indicator row of a plan table ('指标｜单位｜2022年｜2025年目标') → one row per year column:
+    years before the document's are baselines, later ones targets."""
+    if len(cells) != len(header) or not cells[0]:
+        return []
+    unit_col = next((i for i, h in enumerate(header) if h in ("单位", "计量单位")), None)
+    unit = cells[unit_col] if unit_col is not None else None
+    rows = []
+    for i, title in enumerate(header):
+        if not (m := TABLE_YEAR.fullmatch(title)) or not re.fullmatch(r"[\d.*]+", cells[i] or "-"):
+            continue
+        year = int(m.group("year"))
+        masked = "*" in cells[i]
+        value = None if masked else float(cells[i])
+        kind = "baseline" if doc_year is not None and year < doc_year else "target"
+        raw = f"{cells[0]}：{title} {cells[i]}{unit or ''}"
+        rows.append(Target(kind, _short(cells[0]), "=", value, value, unit, year, False, masked,
+                           cells[i] if masked else None, None, raw))
+    return rows
 
 
 def _paragraph_targets(paragraph: str, doc_year: int | None) -> list[Target]:

@@ -1,0 +1,64 @@
+"""Stage 5: quantities → targets, parameters, baselines and dated goals."""
+from __future__ import annotations
+
+import pytest
+
+from lib.targets import chinese_number, extract, mask_magnitude
+
+
+def one(text: str, year: int = 2018):
+    rows = extract(text, year)
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+@pytest.mark.parametrize("text, kind, comparator, low, high, unit, year", [
+    ("到2022年，全社会研发投入强度力争达到3.2%以上。", "target", ">=", 3.2, 3.2, "%", 2022),
+    ("到2022年，全区有效发明专利达到3500件。", "target", "=", 3500, 3500, "件", 2022),
+    ("2018年启动建设1—2家综合性技术创新中心。", "target", "range", 1, 2, "家", 2018),
+    ("至2020年，全市布局建设3-5家综合性技术创新中心。", "target", "range", 3, 5, "家", 2020),
+    ("安排不高于项目总投资30%的财政补助资金。", "parameter", "<=", 30, 30, "%", None),
+    ("给予一次性30万元市财政资金奖励。", "parameter", "=", 30, 30, "万元", None),
+    ("连续支持3年。", "parameter", "=", 3, 3, "年", None),
+    ("选拔培养千名优秀青年科技人才。", "target", "=", 1000, 1000, "名", None),
+    ("科技型中小企业达到1.5万家。", "target", "=", 1.5, 1.5, "万家", None),
+    ("战略性新兴产业规模突破2万亿元。", "target", ">=", 2, 2, "万亿元", None),
+])
+def test_quantities(text, kind, comparator, low, high, unit, year):
+    t = one(text)
+    assert (t.kind, t.comparator, t.value_low, t.value_high, t.unit, t.target_year) == (kind, comparator, low, high, unit, year)
+
+
+def test_past_facts_are_baselines():
+    t = one("2020年本市位列“世界区域创新集群百强榜”第56位。", year=2021)
+    assert (t.kind, t.value_low, t.unit, t.target_year, t.indicator) == ("baseline", 56, "位", 2020, "世界区域创新集群百强榜")
+
+
+def test_compound_phrases_split_into_rows_with_their_names():
+    rows = extract("“雏鹰”企业、“瞪羚”企业、科技领军企业分别达到280家、30家和25家。", 2021)
+    assert [(r.indicator, r.value_low) for r in rows] == [("雏鹰企业", 280), ("瞪羚企业", 30), ("科技领军企业", 25)]
+
+
+def test_masked_digits_are_kept_masked_and_never_guessed():
+    t = one("到****年，技术合同成交额突破****亿元。", 2025)
+    assert t.masked and t.mask == "****" and t.value_low is None and t.year_masked and t.target_year is None
+    assert one("不低于**%。").comparator == ">="
+
+
+def test_dated_goal_without_a_number_is_a_qualitative_goal():
+    t = one("到2025年，创新驱动高质量发展取得显著成效。")
+    assert t.kind == "qualitative_goal" and t.target_year == 2025 and t.value_low is None
+
+
+@pytest.mark.parametrize("text", ["坚持“四个面向”，落实“三个着力”要求。", "依据国科发创〔2017〕353号。", "第十一次党代会。", "形成一批成果。"])
+def test_slogans_ordinals_and_document_numbers_are_not_quantities(text):
+    assert extract(text, 2021) == []
+
+
+@pytest.mark.parametrize("text, value", [("千", 1000), ("三百", 300), ("十二", 12), ("1.5", 1.5), ("**", None)])
+def test_chinese_numbers(text, value):
+    assert chinese_number(text) == value
+
+
+def test_mask_magnitude_says_what_the_width_allows():
+    assert mask_magnitude("***") == "3位数（100–999）" and mask_magnitude("*.*") == "1位整数、1位小数"
