@@ -237,6 +237,8 @@ def write_atomically(path: Path, write) -> None:
 
 def write_outputs(tables: dict[str, pa.Table], report: dict, out_dir: Path) -> None:
     """Tables first, report last: a report on disk means its tables are complete."""
+    for leftover in out_dir.glob(".*.parquet.*"):  # temp files of a build that was killed
+        leftover.unlink(missing_ok=True)
     for name, table in tables.items():
         write_atomically(out_dir / f"{name}.parquet", lambda tmp, t=table: pq.write_table(t, tmp))
     text = json.dumps(report, ensure_ascii=False, indent=2)

@@ -1,0 +1,84 @@
+"""Stage 7: `python -m lib.build` per the data contract — exit codes, atomic output, report, schema."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from lib.build import main
+from lib.config import ROOT, SEEDS_DIR
+from lib.contract import TABLES
+
+
+def test_seeds_build_with_exit_status_0_and_every_table(tmp_path):
+    assert main(["--seeds", str(SEEDS_DIR), "--out", str(tmp_path)]) == 0
+    for name, schema in TABLES.items():
+        assert pq.read_schema(tmp_path / f"{name}.parquet").equals(schema, check_metadata=False)
+    report = json.loads((tmp_path / "build_report.json").read_text(encoding="utf-8"))
+    assert [i["status"] for i in report["inputs"]] == ["ok", "warning", "warning", "warning", "warning"]
+
+
+def test_a_bad_input_is_rejected_the_rest_still_build_and_exit_is_3(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS_DIR, seeds)
+    (seeds / "broken.docx").write_bytes(b"PK\x03\x04 not really a docx")
+    (seeds / "empty.txt").write_bytes(b"")
+    (seeds / "image.png").write_bytes(b"\x89PNG\r\n")
+    out = tmp_path / "out"
+    assert main(["--seeds", str(seeds), "--out", str(out)]) == 3
+    report = json.loads((out / "build_report.json").read_text(encoding="utf-8"))
+    rejected = {i["source_file"]: i["messages"][0] for i in report["inputs"] if i["status"] == "rejected"}
+    assert set(rejected) == {"broken.docx", "empty.txt", "image.png"}
+    assert "文件为空" in rejected["empty.txt"] and "不支持" in rejected["image.png"]
+    assert pq.read_table(out / "documents.parquet").num_rows == 5
+
+
+def test_if_stale_skips_an_unchanged_build_and_rebuilds_after_a_change(tmp_path, capsys):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS_DIR, seeds)
+    out = tmp_path / "out"
+    args = ["--seeds", str(seeds), "--out", str(out), "--if-stale"]
+    assert main(args) == 0 and "built 5" in capsys.readouterr().out
+    assert main(args) == 0 and "up to date" in capsys.readouterr().out
+    (seeds / "005_new.txt").write_text("天津市某工作方案\n一、任务\n（一）推进建设。到2025年达到10家。", encoding="utf-8")
+    assert main(args) == 0 and "built 6" in capsys.readouterr().out
+
+
+def test_killing_a_build_midway_leaves_the_previous_tables_readable(tmp_path):
+    out = tmp_path / "out"
+    assert main(["--seeds", str(SEEDS_DIR), "--out", str(out)]) == 0
+    before = pq.read_table(out / "measures.parquet").num_rows
+    # A build that dies inside the write of the second table (after the first was replaced).
+    script = (
+        "import os, pyarrow.parquet as pq\n"
+        "from lib import build\n"
+        "calls = []\n"
+        "real = pq.write_table\n"
+        "def dying(table, where, **kw):\n"
+        "    calls.append(where)\n"
+        "    if len(calls) == 2:\n"
+        "        open(where, 'wb').write(b'partial')\n"
+        "        os._exit(9)\n"
+        "    real(table, where, **kw)\n"
+        "pq.write_table = dying\n"
+        f"build.main(['--seeds', {str(SEEDS_DIR)!r}, '--out', {str(out)!r}])\n"
+    )
+    killed = subprocess.run([sys.executable, "-c", script], cwd=ROOT)
+    assert killed.returncode == 9
+    assert pq.read_table(out / "measures.parquet").num_rows == before
+    assert json.loads((out / "build_report.json").read_text(encoding="utf-8"))["counts"]["measures"] == before
+    assert main(["--seeds", str(SEEDS_DIR), "--out", str(out)]) == 0
+    assert not [p for p in out.iterdir() if p.name.startswith(".")], "the next build clears the killed build's temp files"
+
+
+@pytest.mark.parametrize("table", sorted(TABLES))
+def test_list_columns_are_arrow_lists_of_strings(table, tmp_path):
+    schema = TABLES[table]
+    for field in schema:
+        if field.name in ("path", "agencies", "aliases", "warnings", "themes", "missing_parts"):
+            assert str(field.type) == "list<item: string>"
