@@ -107,7 +107,7 @@ def _measure_row(doc_id: str, measure_id: str, ordinal: int, leaf, kind: str, me
         "instruments": list(tags.instruments), "target_groups": list(tags.target_groups),
         "tag_evidence": list(tags.evidence), "has_evaluation": tags.has_evaluation, "omitted": leaf.omitted,
         "warnings": garbled, "year": meta.year, "marker": leaf.marker, "outline": leaf.outline,
-        "agency_source": source,
+        "agency_source": source, "keywords": tagging.keywords(leaf.heading + "\n" + body_text),
     }
 
 

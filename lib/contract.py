@@ -28,7 +28,7 @@ MEASURES = pa.schema([
     ("industries", LIST), ("instruments", LIST), ("target_groups", LIST), ("tag_evidence", LIST),
     ("has_evaluation", BOOL), ("omitted", BOOL), ("warnings", LIST), ("year", INT),
     # additions
-    ("marker", STR), ("outline", STR), ("agency_source", STR),
+    ("marker", STR), ("outline", STR), ("agency_source", STR), ("keywords", LIST),
 ])
 
 TARGETS = pa.schema([

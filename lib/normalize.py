@@ -130,6 +130,7 @@ def to_simplified(text: str) -> str:
     return _converter("tw2s" if is_traditional(text) else "t2s").convert(text)
 
 
+@lru_cache(maxsize=1)
 def _compiled_boilerplate() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]]:
     rules = load_yaml(BOILERPLATE_YAML)
     lines = tuple(re.compile(p) for p in require(rules, "drop_line_patterns", BOILERPLATE_YAML))

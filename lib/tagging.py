@@ -6,6 +6,7 @@ of data/places.yaml) that fired, so the dashboard can say why a measure carries 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -64,10 +65,26 @@ def place_index() -> tuple[re.Pattern[str], dict[str, str]]:
     return pattern, to_district
 
 
+@lru_cache(maxsize=1)
+def district_enumeration() -> tuple[re.Pattern[str], dict[str, str]]:
+    """Short district names in a list that ends in 区 ("东丽、津南、北辰、静海等区"): the only place where
+    ambiguous short names such as 津南 or 河北 can be trusted."""
+    short: dict[str, str] = {}
+    for name, info in require(load_yaml(PLACES_YAML), "districts", PLACES_YAML).items():
+        for alias in [*(info or {}).get("aliases", []), *(info or {}).get("ambiguous_aliases", [])]:
+            short[alias] = name
+    names = "|".join(re.escape(a) for a in sorted(short, key=len, reverse=True))
+    return re.compile(rf"(?:(?:{names})[、和])+(?:{names})(?=等?[几各]?区)"), short
+
+
 def districts_in(text: str) -> tuple[str, ...]:
-    """Districts a text concerns, through district names and the places inside them."""
+    """Districts a text concerns, through district names, the places inside them and lists of short names."""
     pattern, to_district = place_index()
-    return tuple(dict.fromkeys(to_district[m.group(0)] for m in pattern.finditer(text)))
+    found = [to_district[m.group(0)] for m in pattern.finditer(text)]
+    enumeration, short = district_enumeration()
+    for m in enumeration.finditer(text):
+        found.extend(short[name] for name in re.split(r"[、和]", m.group(0)))
+    return tuple(dict.fromkeys(found))
 
 
 def tag(text: str, doc_district: str | None) -> Tags:
@@ -131,8 +148,11 @@ def classify_kinds(leaves) -> list[str]:
 @lru_cache(maxsize=1)
 def _tokenizer():
     """jieba with the policy user dictionary; its first cut costs ~1.7 s, so one per process."""
+    import logging
+
     import jieba
 
+    jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     tokenizer.load_userdict(str(JIEBA_USERDICT))
     tokenizer.initialize()
@@ -148,3 +168,9 @@ def tokens(text: str) -> list[str]:
     """Content words of a text: jieba tokens of two or more CJK characters, without stopwords."""
     stop = stopwords()
     return [t for t in _tokenizer().lcut(text) if len(t) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", t) and t not in stop]
+
+
+def keywords(text: str, limit: int = 30) -> list[str]:
+    """A measure's most frequent content words (ties in reading order); enough for word clouds and
+    term trends over any selection without re-cutting text on every rerun."""
+    return [word for word, _ in Counter(tokens(text)).most_common(limit)]

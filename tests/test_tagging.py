@@ -1,0 +1,37 @@
+"""Stage 6: tags with their evidence, districts, kinds and keywords."""
+from __future__ import annotations
+
+import pytest
+
+from lib.structure import parse
+from lib.tagging import classify_kinds, districts_in, keywords, tag
+
+
+@pytest.mark.parametrize("text, districts", [
+    ("依托天开高教科创园建设创新平台", ("南开区",)),
+    ("推进滨海—中关村科技园建设", ("滨海新区",)),
+    ("支持东丽、津南、北辰、静海等区建设", ("东丽区", "津南区", "北辰区", "静海区")),
+    ("河北工业大学、南开大学和和平发展", ()),
+    ("加强与河北、山西等省合作", ()),
+])
+def test_districts_through_names_places_and_lists(text, districts):
+    assert set(districts_in(text)) == set(districts)
+
+
+def test_every_tag_records_the_keyword_that_fired():
+    tags = tag("加强知识产权质押融资，支持科技型中小企业开展研发，对通过评估的给予奖励。", "北辰区")
+    assert tags.districts == ("北辰区",) and tags.has_evaluation
+    assert any(e.startswith("对象·中小企业←") for e in tags.evidence)
+    assert all("←" in e for e in tags.evidence)
+
+
+def test_kinds_follow_the_section_headings():
+    tree = parse("一、总体要求\n（一）指导思想\n坚持。\n二、重点任务\n（一）推进建设。做事。\n"
+                 "三、组织实施\n（一）提出意向。申报。\n（二）方案论证。评审。\n四、保障措施\n（一）加强领导。统筹。")
+    assert classify_kinds(tree.leaves) == ["context", "task", "procedure", "procedure", "safeguard"]
+
+
+def test_keywords_keep_policy_terms_whole_and_drop_boilerplate():
+    words = keywords("积极推进揭榜挂帅，加快培育专精特新中小企业，加强海河实验室建设。")
+    assert {"揭榜挂帅", "专精特新中小企业", "海河实验室"} <= set(words)
+    assert not {"积极", "推进", "加快", "加强"} & set(words)
