@@ -1,7 +1,7 @@
-"""The only reader of the build tables: cached loaders for the pages.
+"""The only reader of the build tables: cached loaders and the filtered view every page uses.
 
 The cache is keyed on the build's input hash, so a rebuild (new document, edited YAML) is picked up
-on the next rerun without restarting the server.
+on the next rerun without restarting the server. DataFrames are cached with st.cache_data.
 """
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from lib import filters as flt
 from lib.config import BUILD_DIR
 from lib.contract import TABLES
 
@@ -43,3 +44,19 @@ def load_tables(build_dir: Path = BUILD_DIR) -> dict[str, pd.DataFrame]:
 def load_report(build_dir: Path = BUILD_DIR) -> dict:
     """build_report.json as a dict."""
     return json.loads((build_dir / "build_report.json").read_text(encoding="utf-8"))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _filtered(version: str, filters: flt.Filters) -> dict[str, pd.DataFrame]:
+    return flt.apply(load_tables(), filters)
+
+
+def filtered(filters: flt.Filters) -> dict[str, pd.DataFrame]:
+    """The tables narrowed to the filters (cached per build and filter combination)."""
+    return _filtered(build_version(), filters)
+
+
+def doc_titles() -> dict[str, str]:
+    """doc_id → short title, for filter labels and subtitles."""
+    docs = load_tables()["documents"]
+    return {d.doc_id: f"{d.year or '年份不详'}·{d.title[:24]}" for d in docs.itertuples()}

@@ -6,4 +6,4 @@ from lib.contract import TABLES
 def test_readme_names_every_table_and_page():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert all(f"{name}.parquet" in readme for name in TABLES)
-    assert all(f"pages/{page.name}" in readme for page in (ROOT / "pages").glob("*.py"))
+    assert all(f"pages/content/{page.name}" in readme for page in (ROOT / "pages" / "content").glob("*.py"))

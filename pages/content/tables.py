@@ -19,8 +19,8 @@ for column, (name, label) in zip(columns, TABLE_LABELS.items()):
 for tab, (name, label) in zip(st.tabs(list(TABLE_LABELS.values())), TABLE_LABELS.items()):
     with tab:
         frame = tables[name].drop(columns=["text"]) if name == "documents" else tables[name]
-        st.dataframe(frame, hide_index=True, use_container_width=True)
+        st.dataframe(frame, hide_index=True, width="stretch")
 
 with st.expander("构建报告（每个输入文件的状态与提示）"):
     report = load_report()
-    st.dataframe(report["inputs"], hide_index=True, use_container_width=True)
+    st.dataframe(report["inputs"], hide_index=True, width="stretch")

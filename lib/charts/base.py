@@ -1,0 +1,81 @@
+"""One look for every chart: CJK font, one palette (a label has the same colour on every page),
+subtitles with the active filters, briefing sizes and the 2× PNG download."""
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import lru_cache
+
+import plotly.graph_objects as go
+
+from lib.config import TAXONOMY_YAML
+from lib.reference import load_yaml
+
+FONT_FAMILY = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
+SOURCE_LINE = "数据来源：天津科技政策看板，据政策原文自动抽取"
+# 20 distinguishable colours (Tableau 20 without the greys), assigned in vocabulary order.
+PALETTE = ("#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#EDC948", "#B07AA1", "#FF9DA7",
+           "#9C755F", "#A0CBE8", "#FFBE7D", "#FF9D9A", "#86BCB6", "#8CD17D", "#F1CE63", "#D4A6C8",
+           "#D37295", "#FABFD2", "#B6992D", "#499894")
+KIND_COLORS = {"task": "#4E79A7", "rd_direction": "#59A14F", "mechanism": "#B07AA1", "procedure": "#76B7B2",
+               "safeguard": "#F28E2B", "principle": "#9C755F", "context": "#BAB0AC"}
+LEVEL_COLORS = {"municipal": "#4E79A7", "district": "#F28E2B", "provincial": "#59A14F", "national": "#E15759"}
+MASKED_COLOR = "#BAB0AC"
+
+
+@lru_cache(maxsize=1)
+def _vocabulary_order() -> dict[str, int]:
+    taxonomy = load_yaml(TAXONOMY_YAML)
+    order: dict[str, int] = {}
+    for dim in ("themes", "industries", "target_groups"):
+        for n, label in enumerate(taxonomy.get(dim, {})):
+            order.setdefault(label, n)
+    for n, top in enumerate(taxonomy.get("instruments", {})):
+        order[top] = n
+        for m, sub in enumerate(taxonomy["instruments"][top]):
+            order[f"{top}·{sub}"] = n * 5 + m
+    return order
+
+
+def color_of(label: str) -> str:
+    """The label's colour everywhere: vocabulary position for tags, a stable hash for bodies and docs."""
+    if label in KIND_COLORS:
+        return KIND_COLORS[label]
+    position = _vocabulary_order().get(label)
+    if position is None:
+        position = int(hashlib.md5(label.encode()).hexdigest(), 16)
+    return PALETTE[position % len(PALETTE)]
+
+
+def colors_for(labels) -> dict[str, str]:
+    return {label: color_of(label) for label in labels}
+
+
+def style(fig: go.Figure, title: str, subtitle: str, briefing: bool = False, height: int | None = None) -> go.Figure:
+    """Title, filter subtitle, font and size; in briefing mode 16:9, larger type and a source line."""
+    size = 18 if briefing else 13
+    fig.update_layout(
+        title={"text": f"{title}<br><sup>{_wrap(subtitle)}</sup>", "x": 0.01, "xanchor": "left"},
+        font={"family": FONT_FAMILY, "size": size},
+        margin={"l": 10, "r": 10, "t": 90 if briefing else 80, "b": 60 if briefing else 40},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "font": {"size": size - 1}},
+        template="plotly_white",
+        hoverlabel={"font_family": FONT_FAMILY},
+    )
+    if briefing:
+        fig.update_layout(height=675, width=None)
+        fig.add_annotation(text=SOURCE_LINE, xref="paper", yref="paper", x=1, y=-0.22, showarrow=False,
+                           xanchor="right", font={"size": 12, "color": "#666"})
+    elif height:
+        fig.update_layout(height=height)
+    return fig
+
+
+def _wrap(text: str, width: int = 70) -> str:
+    return "<br>".join(text[i: i + width] for i in range(0, len(text), width)) if len(text) > width else text
+
+
+def download_config(filename: str) -> dict:
+    """plotly's camera button: a 2× PNG with a meaningful file name."""
+    safe = re.sub(r"[^\w\u4e00-\u9fff-]+", "_", filename).strip("_") or "chart"
+    return {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2, "filename": safe}}

@@ -1,0 +1,48 @@
+"""Overview charts: the documents on a timeline, top labels as clickable bars."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from lib.charts.base import LEVEL_COLORS, color_of
+
+DOC_TYPE_SYMBOLS = {"规划": "diamond", "行动计划": "square", "实施方案": "circle", "工作方案": "triangle-up",
+                    "提案答复": "star", "其他": "x"}
+
+
+def timeline(frame: pd.DataFrame) -> go.Figure | None:
+    """Documents by year and level; hollow markers are inferred dates. customdata[0] is the doc_id."""
+    if frame.empty:
+        return None
+    fig = go.Figure()
+    labelled = len(frame) <= 12  # beyond a dozen documents, names go to the hover only
+    for (level, label), group in frame.groupby(["level", "level_label"], sort=False):
+        for inferred, part in group.groupby(group.date_source == "inferred"):
+            fig.add_trace(go.Scatter(
+                x=part.when, y=part.level_label, mode="markers+text" if labelled else "markers", text=part.short_title,
+                textposition=part.label_position,
+                marker={"size": 12 + part.n_measures.clip(upper=120) ** 0.5 * 3, "color": "white" if inferred else LEVEL_COLORS.get(level, "#888"),
+                        "line": {"width": 2, "color": LEVEL_COLORS.get(level, "#888")},
+                        "symbol": [DOC_TYPE_SYMBOLS.get(t, "circle") for t in part.doc_type]},
+                customdata=part[["doc_id", "title", "issued_date", "date_label", "doc_type", "n_measures"]].values,
+                hovertemplate="%{customdata[1]}<br>%{customdata[4]}，%{customdata[5]} 条措施<br>"
+                              "日期：%{customdata[2]}（%{customdata[3]}）<extra></extra>",
+                name=f"{label}{'（日期推断）' if inferred else ''}"))
+    fig.update_xaxes(title="发文时间（空心：日期为推断）", range=["2017-07-01", "2026-06-30"], dtick="M12", tickformat="%Y")
+    fig.update_yaxes(title="层级")
+    return fig
+
+
+def label_bars(counts: pd.DataFrame, axis_title: str) -> go.Figure | None:
+    """Horizontal bars of label counts, largest on top; customdata[0] is the label (click to filter)."""
+    if counts.empty:
+        return None
+    counts = counts.iloc[::-1]
+    fig = go.Figure(go.Bar(
+        x=counts.n, y=counts.label, orientation="h", marker_color=[color_of(l) for l in counts.label],
+        customdata=counts[["label"]].values, text=counts.n, textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}：%{x} 条措施<extra>点击筛选</extra>"))
+    fig.update_xaxes(title=axis_title, range=[0, counts.n.max() * 1.15])
+    fig.update_yaxes(title=None, automargin=True)
+    fig.update_layout(showlegend=False)
+    return fig

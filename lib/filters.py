@@ -1,0 +1,151 @@
+"""The one set of filters shared by every page, its URL form, and the filtering itself (pure pandas).
+
+`Filters` is what a page reads; `from_query`/`to_query` keep it in the address bar so a copied URL
+reproduces the view; `apply` returns the tables narrowed to it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from typing import Mapping
+
+import pandas as pd
+
+ACTIONABLE_KINDS = ("task", "rd_direction", "mechanism", "procedure", "safeguard")
+ALL_KINDS = ("task", "rd_direction", "mechanism", "procedure", "safeguard", "principle", "context")
+KIND_LABELS = {"task": "任务", "rd_direction": "研发方向", "mechanism": "机制", "procedure": "程序",
+               "safeguard": "保障", "principle": "原则", "context": "背景与目标"}
+YEAR_SPAN = (2018, 2025)
+
+# Filter field → (URL key, Chinese label, measures column it tests)
+DIMENSIONS = {
+    "districts": ("d", "区域", "districts"),
+    "themes": ("th", "主题", "themes"),
+    "industries": ("ind", "产业", "industries"),
+    "instruments": ("ins", "政策工具", "instruments"),
+    "agencies": ("ag", "机构", "agencies"),
+    "doc_ids": ("doc", "文件", "doc_id"),
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """筛选 (filters): every field empty means "no restriction" except kinds and years."""
+
+    districts: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    industries: tuple[str, ...] = ()
+    instruments: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()
+    doc_ids: tuple[str, ...] = ()
+    years: tuple[int, int] = YEAR_SPAN
+    kinds: tuple[str, ...] = ACTIONABLE_KINDS
+    search: str = ""
+
+    @property
+    def is_default(self) -> bool:
+        return self == Filters(years=self.years) and self.years == YEAR_SPAN
+
+    def with_value(self, dimension: str, value: str) -> "Filters":
+        """The same filters with one more value on a dimension (a chart click)."""
+        current = getattr(self, dimension)
+        return self if value in current else replace(self, **{dimension: (*current, value)})
+
+
+def from_query(params: Mapping[str, str | list[str]]) -> Filters:
+    """URL query → Filters; unknown or malformed values fall back to defaults, never raise."""
+    def values(key: str) -> tuple[str, ...]:
+        raw = params.get(key, "")
+        raw = ",".join(raw) if isinstance(raw, list) else str(raw)
+        return tuple(v for v in raw.split(",") if v)
+
+    changes: dict = {dim: values(key) for dim, (key, _, _) in DIMENSIONS.items()}
+    if years := values("y"):
+        try:
+            low, high = (int(v) for v in years[0].split("-", 1))
+            changes["years"] = (max(min(low, high), 1990), min(max(low, high), 2100))
+        except ValueError:
+            pass
+    kinds = tuple(k for k in values("k") if k in ALL_KINDS)
+    if kinds:
+        changes["kinds"] = kinds
+    changes["search"] = str(params.get("q", ""))[:100]
+    return Filters(**changes)
+
+
+def to_query(filters: Filters) -> dict[str, str]:
+    """Filters → the URL query (only what differs from the defaults)."""
+    query = {key: ",".join(getattr(filters, dim)) for dim, (key, _, _) in DIMENSIONS.items() if getattr(filters, dim)}
+    if filters.years != YEAR_SPAN:
+        query["y"] = f"{filters.years[0]}-{filters.years[1]}"
+    if filters.kinds != ACTIONABLE_KINDS:
+        query["k"] = ",".join(filters.kinds)
+    if filters.search:
+        query["q"] = filters.search
+    return query
+
+
+def describe(filters: Filters, doc_titles: Mapping[str, str] | None = None) -> str:
+    """The active filters in one Chinese line, for chart subtitles and exports."""
+    parts = []
+    for dim, (_, label, _) in DIMENSIONS.items():
+        chosen = getattr(filters, dim)
+        if chosen:
+            names = [doc_titles.get(v, v) if dim == "doc_ids" and doc_titles else v for v in chosen]
+            parts.append(f"{label}：{'、'.join(names)}")
+    if filters.years != YEAR_SPAN:
+        parts.append(f"年份：{filters.years[0]}–{filters.years[1]}")
+    if filters.kinds != ACTIONABLE_KINDS:
+        parts.append("类型：" + "、".join(KIND_LABELS.get(k, k) for k in filters.kinds))
+    if filters.search:
+        parts.append(f"检索：“{filters.search}”")
+    return "；".join(parts) if parts else "全部文件（默认：可执行类措施）"
+
+
+def _has_any(column: pd.Series, wanted: tuple[str, ...], prefix_ok: bool = False) -> pd.Series:
+    wanted_set = set(wanted)
+
+    def hit(values) -> bool:
+        items = list(values) if values is not None else []
+        if prefix_ok:
+            return any(v in wanted_set or v.split("·")[0] in wanted_set for v in items)
+        return any(v in wanted_set for v in items)
+
+    return column.map(hit)
+
+
+def measure_mask(measures: pd.DataFrame, filters: Filters, with_kinds: bool = True) -> pd.Series:
+    """Which measures pass (kinds only when asked: targets ignore the measure-kind filter)."""
+    mask = measures.year.between(*filters.years) | measures.year.isna()
+    for dim, (_, _, column) in DIMENSIONS.items():
+        chosen = getattr(filters, dim)
+        if not chosen:
+            continue
+        if column == "doc_id":
+            mask &= measures.doc_id.isin(chosen)
+        else:
+            mask &= _has_any(measures[column], chosen, prefix_ok=dim == "instruments")
+    if with_kinds:
+        mask &= measures.kind.isin(filters.kinds)
+    if filters.search:
+        mask &= measures.heading.str.contains(filters.search, regex=False) | measures.text.str.contains(filters.search, regex=False)
+    return mask
+
+
+def apply(tables: Mapping[str, pd.DataFrame], filters: Filters) -> dict[str, pd.DataFrame]:
+    """The tables narrowed to the filters: measures, their targets, their documents."""
+    measures, targets, documents = tables["measures"], tables["targets"], tables["documents"]
+    kept = measures[measure_mask(measures, filters)]
+    measure_level = any(getattr(filters, d) for d in ("districts", "themes", "industries", "instruments", "agencies")) or filters.search
+    docs_ok = documents[(documents.year.between(*filters.years) | documents.year.isna())
+                        & (documents.doc_id.isin(filters.doc_ids) if filters.doc_ids else True)]
+    target_rows = targets[targets.doc_id.isin(docs_ok.doc_id)]
+    if measure_level:
+        passing = set(measures[measure_mask(measures, filters, with_kinds=False)].measure_id)
+        target_rows = target_rows[target_rows.measure_id.isin(passing)]
+    if measure_level:
+        docs_ok = docs_ok[docs_ok.doc_id.isin(kept.doc_id) | docs_ok.doc_id.isin(target_rows.doc_id)]
+    return {**tables, "measures": kept, "targets": target_rows, "documents": docs_ok}
+
+
+def field_names() -> tuple[str, ...]:
+    return tuple(f.name for f in fields(Filters))

@@ -1,0 +1,196 @@
+"""Streamlit widgets shared by every page: the filter sidebar, its URL state, chart rendering with
+click-to-filter, empty states and briefing mode. (lib/store.py reads data; this module draws.)
+
+Session-state keys are the constants below and are written only here.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from lib import filters as flt
+from lib import store
+from lib.charts import SOURCE_LINE, download_config, style
+
+KEY = {dim: f"filter_{dim}" for dim in flt.DIMENSIONS} | {
+    "years": "filter_years", "kinds": "filter_kinds", "search": "filter_search",
+}
+BRIEFING_KEY = "briefing_mode"
+LANG_KEY = "language"
+PENDING_KEY = "pending_selections"  # chart clicks waiting to be applied before the widgets are drawn
+APPLIED_PREFIX = "applied_selection_"
+INITIALISED_KEY = "filters_initialised"
+
+
+def _state_from_filters(f: flt.Filters) -> dict:
+    state = {KEY[dim]: list(getattr(f, dim)) for dim in flt.DIMENSIONS}
+    state.update({KEY["years"]: f.years, KEY["kinds"]: list(f.kinds), KEY["search"]: f.search})
+    return state
+
+
+def init_state() -> None:
+    """First run of a session: filters from the URL. Every run: apply chart clicks of the last run."""
+    if not st.session_state.get(INITIALISED_KEY):
+        params = st.query_params.to_dict()
+        for key, value in _state_from_filters(flt.from_query(params)).items():
+            st.session_state[key] = value
+        st.session_state[BRIEFING_KEY] = params.get("brief") == "1"
+        st.session_state[LANG_KEY] = "English" if params.get("lang") == "en" else "中文"
+        st.session_state[INITIALISED_KEY] = True
+    # Re-assigning detaches the values from their widgets, so filters survive runs where the sidebar
+    # is not drawn (briefing mode) instead of being dropped with the unrendered widgets.
+    for key in (*KEY.values(), BRIEFING_KEY, LANG_KEY):
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+    for dimension, value in st.session_state.pop(PENDING_KEY, []):
+        current = list(st.session_state.get(KEY[dimension], []))
+        if value not in current:
+            st.session_state[KEY[dimension]] = [*current, value]
+
+
+def current_filters() -> flt.Filters:
+    """The filters of this run (defaults when a page runs alone, e.g. under AppTest.from_file)."""
+    s = st.session_state
+    if not s.get(INITIALISED_KEY):
+        return flt.from_query(st.query_params.to_dict())
+    years = tuple(s.get(KEY["years"], flt.YEAR_SPAN))
+    return flt.Filters(
+        **{dim: tuple(s.get(KEY[dim], ())) for dim in flt.DIMENSIONS},
+        years=(int(years[0]), int(years[1])),
+        kinds=tuple(s.get(KEY["kinds"]) or flt.ACTIONABLE_KINDS),
+        search=str(s.get(KEY["search"], "")).strip(),
+    )
+
+
+def clear_filters() -> None:
+    """Callback of 清除筛选."""
+    for key, value in _state_from_filters(flt.Filters()).items():
+        st.session_state[key] = value
+
+
+def sync_url() -> None:
+    """Keep the address bar equal to the filters, so a copied URL reproduces the view."""
+    query = flt.to_query(current_filters())
+    if st.session_state.get(BRIEFING_KEY):
+        query["brief"] = "1"
+    if st.session_state.get(LANG_KEY) == "English":
+        query["lang"] = "en"
+    if st.query_params.to_dict() != query:
+        st.query_params.from_dict(query)
+
+
+def sidebar(tables: dict) -> None:
+    """The shared filter panel: every dimension, year range, kinds, search, counts and 清除筛选."""
+    measures, documents = tables["measures"], tables["documents"]
+
+    def options(column: str) -> list[str]:
+        return sorted({v for values in measures[column] for v in values})
+
+    titles = store.doc_titles()
+    with st.sidebar:
+        st.toggle("简报模式", key=BRIEFING_KEY, help="隐藏控件、放大字体、16:9 图表，便于截图放入幻灯片")
+        st.radio("语言 / Language", ["中文", "English"], key=LANG_KEY, horizontal=True)
+        st.text_input("全文检索", key=KEY["search"], placeholder="如：揭榜挂帅、概念验证")
+        st.multiselect("区域", options("districts"), key=KEY["districts"], placeholder="全部区域")
+        st.multiselect("主题", options("themes"), key=KEY["themes"], placeholder="全部主题")
+        st.multiselect("产业", options("industries"), key=KEY["industries"], placeholder="全部产业")
+        instruments = sorted({i.split("·")[0] for i in options("instruments")}) + options("instruments")
+        st.multiselect("政策工具", instruments, key=KEY["instruments"], placeholder="全部工具")
+        st.multiselect("机构", options("agencies"), key=KEY["agencies"], placeholder="全部机构")
+        st.multiselect("文件", list(documents.sort_values("year").doc_id), key=KEY["doc_ids"], placeholder="全部文件",
+                       format_func=lambda d: titles.get(d, d))
+        low = int(min(documents.year.min(), flt.YEAR_SPAN[0]))
+        high = int(max(documents.year.max(), flt.YEAR_SPAN[1]))
+        st.slider("年份", low, high, key=KEY["years"])
+        st.multiselect("措施类型", list(flt.ALL_KINDS), key=KEY["kinds"], format_func=flt.KIND_LABELS.get, placeholder="默认：可执行类",
+                       help="默认只看可执行的措施（不含原则与背景目标段落）")
+        view = store.filtered(current_filters())
+        st.caption(f"通过筛选：**{len(view['measures'])}** 条措施、**{len(view['targets'])}** 个目标/参数、"
+                   f"**{len(view['documents'])}** 份文件")
+        st.button("清除筛选", on_click=clear_filters, width="stretch")
+
+
+def briefing() -> bool:
+    return bool(st.session_state.get(BRIEFING_KEY))
+
+
+def briefing_sidebar() -> None:
+    """In briefing mode the panel holds only the switch back."""
+    with st.sidebar:
+        st.toggle("简报模式", key=BRIEFING_KEY, help="关闭后恢复筛选面板")
+
+
+BRIEFING_CSS = """<style>
+[data-testid="stHeader"], [data-testid="stToolbar"] {display: none;}
+.block-container {padding-top: 1.2rem; max-width: 1600px;}
+h1 {font-size: 2.6rem !important;}
+</style>"""
+
+
+def briefing_style() -> None:
+    """Briefing mode: no toolbar, larger title; the CSS is ours, never document text."""
+    briefing_sidebar()
+    st.markdown(BRIEFING_CSS, unsafe_allow_html=True)
+
+
+def page_header(title: str, intro: str) -> tuple[flt.Filters, dict]:
+    """Title, the active filters as removable chips, and the filtered tables of this run."""
+    f = current_filters()
+    st.title(title)
+    if briefing():
+        st.caption(f"筛选：{flt.describe(f, store.doc_titles())}　｜　{SOURCE_LINE}")
+    else:
+        st.caption(intro)
+        active = [(dim, v) for dim in flt.DIMENSIONS for v in getattr(f, dim)]
+        if active:
+            titles = store.doc_titles()
+            chips = st.columns(min(len(active), 6) + 1)
+            for column, (dim, value) in zip(chips, active[:6]):
+                label = titles.get(value, value) if dim == "doc_ids" else value
+                column.button(f"✕ {flt.DIMENSIONS[dim][1]}：{label[:12]}", key=f"chip_{dim}_{value}",
+                              on_click=_remove_value, args=(dim, value))
+    return f, store.filtered(f)
+
+
+def _remove_value(dimension: str, value: str) -> None:
+    st.session_state[KEY[dimension]] = [v for v in st.session_state.get(KEY[dimension], []) if v != value]
+
+
+def chart(fig: go.Figure | None, key: str, *, title: str, empty: str, filename: str,
+          select: str | None = None, height: int | None = None) -> None:
+    """Draw one chart in the page's style, or an explanation when the filters leave nothing.
+    With `select`, a click on a mark adds its customdata[0] to that filter dimension."""
+    if fig is None:
+        st.info(f"**{title}**：{empty}")
+        return
+    f = current_filters()
+    style(fig, title, flt.describe(f, store.doc_titles()), briefing(), height=height)
+    event = st.plotly_chart(fig, key=key, on_select="rerun" if select else "ignore",
+                            selection_mode=("points",) if select else ("points", "box", "lasso"),
+                            config=download_config(filename), width="stretch")
+    if select:
+        _queue_selection(event, select, key)
+
+
+def _queue_selection(event, dimension: str, key: str) -> None:
+    points = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else \
+        getattr(getattr(event, "selection", None), "points", []) or []
+    values = []
+    for point in points:
+        custom = point.get("customdata") if isinstance(point, dict) else None
+        value = custom[0] if isinstance(custom, (list, tuple)) and custom else custom
+        if isinstance(value, str) and value:
+            values.append(value)
+    signature = "|".join(values)
+    if not values:
+        st.session_state.pop(APPLIED_PREFIX + key, None)  # deselected: the same mark may be clicked again
+    elif st.session_state.get(APPLIED_PREFIX + key) != signature:
+        st.session_state[APPLIED_PREFIX + key] = signature
+        st.session_state.setdefault(PENDING_KEY, []).extend((dimension, v) for v in values)
+        st.rerun()
+
+
+def with_dimension(f: flt.Filters, **changes) -> flt.Filters:
+    return replace(f, **changes)
