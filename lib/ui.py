@@ -70,14 +70,20 @@ def clear_filters() -> None:
         st.session_state[key] = value
 
 
+MANAGED_QUERY_KEYS = {key for key, _, _ in flt.DIMENSIONS.values()} | {"y", "k", "q", "brief", "lang"}
+
+
 def sync_url() -> None:
-    """Keep the address bar equal to the filters, so a copied URL reproduces the view."""
-    query = flt.to_query(current_filters())
+    """Keep the address bar equal to the filters, so a copied URL reproduces the view. Keys the
+    filters do not manage (the reader's m=<measure>) are kept."""
+    current = st.query_params.to_dict()
+    query = {k: v for k, v in current.items() if k not in MANAGED_QUERY_KEYS}
+    query |= flt.to_query(current_filters())
     if st.session_state.get(BRIEFING_KEY):
         query["brief"] = "1"
     if st.session_state.get(LANG_KEY) == "English":
         query["lang"] = "en"
-    if st.query_params.to_dict() != query:
+    if current != query:
         st.query_params.from_dict(query)
 
 

@@ -66,3 +66,48 @@ def quality(view: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "提示": "；".join(list(doc.warnings)[:3]),
         })
     return pd.DataFrame(rows)
+
+TARGET_KIND_LABELS = {"target": "目标", "parameter": "支持参数", "baseline": "基线", "qualitative_goal": "定性目标"}
+COMPARATOR_SIGNS = {">=": "≥", "<=": "≤", "=": "", "range": ""}
+
+
+def value_text(row) -> str:
+    """How a target's value reads on screen: '≥3.2%', '1–2家', masked '****亿元（4位数（1000–9999））'."""
+    unit = row.unit if isinstance(row.unit, str) else ""
+    if row.kind == "qualitative_goal":
+        return "（无数值）"
+    if row.masked:
+        magnitude = f"（遮盖：{row.mask_magnitude}）" if isinstance(row.mask_magnitude, str) else "（遮盖）"
+        return f"{COMPARATOR_SIGNS.get(row.comparator, '')}{row.mask}{unit}{magnitude}"
+    low, high = row.value_low, row.value_high
+    number = _number(low) if low == high or pd.isna(high) else f"{_number(low)}–{_number(high)}"
+    return f"{COMPARATOR_SIGNS.get(row.comparator, '')}{number}{unit}"
+
+
+def _number(value: float) -> str:
+    return f"{value:g}" if pd.notna(value) else "?"
+
+
+def targets_table(targets: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """The targets as officials read them, each row linking to its sentence in the reader."""
+    titles = documents.set_index("doc_id").title
+    frame = targets.assign(
+        类型=targets.kind.map(TARGET_KIND_LABELS),
+        指标=targets.indicator,
+        数值=[value_text(r) for r in targets.itertuples()],
+        目标年份=[("遮盖" if m else "—") if pd.isna(y) else str(int(y)) for y, m in zip(targets.target_year, targets.year_masked)],
+        范围=targets.scope,
+        每年=targets.periodicity.fillna(""),
+        原句=targets.raw,
+        文件=targets.doc_id.map(titles),
+        原文=["/reader?m=" + (m if isinstance(m, str) else "") + "&doc=" + d for m, d in zip(targets.measure_id, targets.doc_id)],
+    )
+    return frame[["类型", "指标", "数值", "目标年份", "范围", "每年", "原句", "文件", "原文"]]
+
+
+def targets_by_year(targets: pd.DataFrame) -> pd.DataFrame:
+    """Count of quantified targets per target year and kind, masked ones apart (year '遮盖'/'未写')."""
+    quantified = targets[targets.kind != "qualitative_goal"]
+    year = [("遮盖" if m else "未写年份") if pd.isna(y) else str(int(y)) for y, m in zip(quantified.target_year, quantified.year_masked)]
+    frame = quantified.assign(year_label=year, value_state=quantified.masked.map({True: "数值遮盖", False: "数值可见"}))
+    return frame.groupby(["year_label", "value_state"]).size().rename("n").reset_index()

@@ -57,8 +57,8 @@ def style(fig: go.Figure, title: str, subtitle: str, briefing: bool = False, hei
     fig.update_layout(
         title={"text": f"{title}<br><sup>{_wrap(subtitle)}</sup>", "x": 0.01, "xanchor": "left"},
         font={"family": FONT_FAMILY, "size": size},
-        margin={"l": 10, "r": 10, "t": 90 if briefing else 80, "b": 60 if briefing else 40},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "font": {"size": size - 1}},
+        margin={"l": 10, "r": 10, "t": 90 if briefing else 80, "b": 90 if briefing else 70},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0, "font": {"size": size - 1}},
         template="plotly_white",
         hoverlabel={"font_family": FONT_FAMILY},
     )

@@ -1,5 +1,66 @@
-"""Placeholder until the page lands."""
+"""原文: full-text search across the filtered measures, and a document reader with its outline."""
 import streamlit as st
 
-st.title("建设中")
-st.info("该页面正在建设中。")
+from lib import store, tagging, textview, ui
+from lib.filters import KIND_LABELS
+from lib.views import DATE_SOURCE_LABELS
+
+f, view = ui.page_header("原文", "检索措施原文（按词切分，如“概念验证中心建设”也能找到“概念验证中心”），或逐篇阅读文件及其结构。")
+tables = store.load_tables()
+documents, measures = tables["documents"], tables["measures"]
+focus = st.query_params.get("m")
+
+query = st.text_input("检索原文", value=f.search, placeholder="输入词语，如：揭榜挂帅、天开高教科创园、研发投入", key="reader_query")
+terms = textview.search_terms(query, tagging.tokens)
+if terms:
+    hits = textview.match_measures(view["measures"], terms)
+    st.caption(f"在当前筛选的 {len(view['measures'])} 条措施中找到 {len(hits)} 条（检索词：{'、'.join(terms)}）")
+    if hits.empty:
+        st.info("没有措施包含这些词语。可尝试更短的词，或在左侧“清除筛选”。")
+    titles = store.doc_titles()
+    for row in hits.head(30).itertuples():
+        with st.container(border=True):
+            st.markdown(f"**{textview.escape_markdown(row.heading)}** · {titles.get(row.doc_id, '')} · {row.outline}")
+            st.markdown(textview.highlight(row.text, terms))
+
+st.divider()
+order = documents.sort_values(["year", "title"])
+default_doc = f.doc_ids[0] if f.doc_ids else (measures.set_index("measure_id").doc_id.get(focus) if focus else None)
+options = list(order.doc_id)
+doc_id = st.selectbox("阅读文件", options, index=options.index(default_doc) if default_doc in options else 0,
+                      format_func=store.doc_titles().get, key="reader_doc")
+doc = documents.set_index("doc_id").loc[doc_id]
+
+st.subheader(doc.title)
+facts = {"文号": doc.doc_number or "未载明", "发文机关": doc.issuer or "未载明",
+         "日期": f"{doc.issued_date or '不详'}（{DATE_SOURCE_LABELS.get(doc.date_source, '未知')}）",
+         "规划期": f"{doc.period_start}–{doc.period_end}" if doc.period_start else "—", "文种": doc.doc_type}
+for column, (label, value) in zip(st.columns(len(facts)), facts.items()):
+    column.markdown(f"**{label}**  \n{textview.escape_markdown(str(value))}")
+if doc.date_source != "explicit" and doc.date_evidence:
+    st.caption("日期依据：" + doc.date_evidence)
+for part in doc.missing_parts:
+    st.warning("原文缺失：" + part)
+for warning in doc.warnings:
+    st.caption("提示：" + warning)
+
+doc_measures = measures[measures.doc_id == doc_id].sort_values("ordinal")
+with st.expander(f"文件结构（{len(doc_measures)} 条措施）", expanded=False):
+    for row in doc_measures.itertuples():
+        depth = len(row.path)
+        st.markdown("　" * depth + f"{row.outline} {textview.escape_markdown(row.heading)}")
+
+for row in doc_measures.itertuples():
+    box = st.container(border=True)
+    label = f"{row.marker} **{textview.escape_markdown(row.heading)}** · {KIND_LABELS.get(row.kind, row.kind)}"
+    if row.measure_id == focus:
+        box.success("来自其他页面的定位：这是该数字或措施的原句所在条目")
+    box.markdown(label + ("　（略）" if row.omitted else ""))
+    box.markdown(textview.highlight(row.text, terms))
+    tags = [*row.themes, *row.industries, *row.instruments]
+    meta = [f"责任：{'、'.join(row.agencies) or '未写明'}" + ("（按发文机关）" if row.agency_source == "issuer" else "")]
+    if tags:
+        meta.append("标签：" + "、".join(tags))
+    if len(row.warnings):
+        meta.append("⚠ " + "；".join(row.warnings))
+    box.caption("　".join(meta))

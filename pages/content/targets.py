@@ -1,5 +1,36 @@
-"""Placeholder until the page lands."""
+"""目标: quantified targets, support parameters and baselines, each traced to its source sentence."""
 import streamlit as st
 
-st.title("建设中")
-st.info("该页面正在建设中。")
+from lib import ui, views
+from lib.charts import targets as charts
+
+f, view = ui.page_header("目标", "文件中的量化目标、支持参数（补助比例、上限、期限）和基线数据。遮盖的数字只显示遮盖位数，不做猜测。")
+targets, documents = view["targets"], view["documents"]
+
+counts = {label: int((targets.kind == kind).sum()) for kind, label in views.TARGET_KIND_LABELS.items()}
+for column, (label, value) in zip(st.columns(5), [*counts.items(), ("其中数值遮盖", int(targets.masked.sum()))]):
+    column.metric(label, value)
+
+left, right = st.columns(2)
+with left:
+    ui.chart(charts.by_year(views.targets_by_year(targets)), "targets_by_year", title="量化目标的目标年份",
+             empty="当前筛选下没有量化目标。", filename="目标_按年份")
+with right:
+    ui.chart(charts.by_unit(targets), "targets_by_unit", title="量化目标的计量单位",
+             empty="当前筛选下没有量化目标。", filename="目标_按单位")
+
+table = views.targets_table(targets, documents)
+link = {"原文": st.column_config.LinkColumn("原文", display_text="查看原句")}
+goals, parameters = table[table.类型.isin(["目标", "定性目标", "基线"])], table[table.类型 == "支持参数"]
+if not ui.briefing():
+    st.subheader(f"目标与基线（{len(goals)}）")
+    if goals.empty:
+        st.info("当前筛选下没有目标。请放宽筛选条件。")
+    else:
+        st.dataframe(goals, hide_index=True, width="stretch", column_config=link)
+    st.subheader(f"支持参数（{len(parameters)}）")
+    st.caption("补助比例、资金上限、支持年限、奖励金额等政策规则，与发展目标分开列出。")
+    if parameters.empty:
+        st.info("当前筛选下没有支持参数。")
+    else:
+        st.dataframe(parameters, hide_index=True, width="stretch", column_config=link)

@@ -1,0 +1,255 @@
+"""部门任务 (body workload): which bodies carry the measures, with whom, in which documents.
+
+Top: named reshaping steps (pure pandas, tested). Bottom: the figure builders. Every clickable trace
+carries the body's canonical name as customdata[0], so a click adds it to the agencies filter.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from lib.charts.base import color_of
+from lib.filters import KIND_LABELS
+from lib.network import co_responsibility_edges
+
+# 角色 (role) of a body in a measure. "lead" only where the text names a 牵头 body (lead_agency);
+# "issuer" where no 责任单位 phrase exists and the issuing body answers for the measure.
+ROLES = ("lead", "named", "issuer")
+ROLE_LABELS = {"lead": "牵头（原文写明）", "named": "责任单位（未写明牵头）", "issuer": "未写明责任单位，按发文机关计"}
+ROLE_COLORS = {"lead": "#2F5F8F", "named": "#7FA7CF", "issuer": "#E4E4E4"}
+ISSUER_LINE = "#8C8C8C"
+NODE_LEVEL_COLORS = {"市级": "#4E79A7", "区级": "#F28E2B", "中央在津": "#E15759", "其他": "#9C9C9C"}
+# "市科委（2018年更名）" → old name 市科委, year 2018
+RENAMED = re.compile(r"^(?P<old>.+?)（(?P<year>\d{4})年?更名）$")
+GRID_BY = {"doc_id": "文件", "year": "年份"}
+
+
+def body_rows(measures: pd.DataFrame) -> pd.DataFrame:
+    """One row per (measure, body): measure_id, doc_id, year, agency, role."""
+    frame = measures[["measure_id", "doc_id", "year", "agencies", "lead_agency", "agency_source"]]
+    frame = frame.explode("agencies").dropna(subset=["agencies"]).rename(columns={"agencies": "agency"})
+    lead = frame.agency.eq(frame.lead_agency).fillna(False).astype(bool)
+    frame = frame.assign(role=np.where(frame.agency_source.eq("issuer"), "issuer", np.where(lead, "lead", "named")))
+    return frame.drop_duplicates(["measure_id", "agency"])[["measure_id", "doc_id", "year", "agency", "role"]]
+
+
+def body_ranking(rows: pd.DataFrame) -> list[str]:
+    """Bodies by number of measures, busiest first (name breaks ties, so the order is stable)."""
+    totals = rows.groupby("agency").measure_id.nunique()
+    return sorted(totals.index, key=lambda a: (-totals[a], a))
+
+
+def workload(measures: pd.DataFrame, include_issuer: bool = True, top: int = 20) -> pd.DataFrame:
+    """Measures per body and role for the `top` busiest bodies: agency, role, n, total (busiest first)."""
+    rows = body_rows(measures)
+    if not include_issuer:
+        rows = rows[rows.role != "issuer"]
+    if rows.empty:
+        return pd.DataFrame(columns=["agency", "role", "n", "total"])
+    order = body_ranking(rows)[:top]
+    counts = rows[rows.agency.isin(order)].groupby(["agency", "role"]).measure_id.nunique().rename("n").reset_index()
+    counts["total"] = counts.groupby("agency").n.transform("sum")
+    counts["rank"] = counts.agency.map({a: i for i, a in enumerate(order)})
+    counts["role_order"] = counts.role.map({r: i for i, r in enumerate(ROLES)})
+    return counts.sort_values(["rank", "role_order"]).drop(columns=["rank", "role_order"]).reset_index(drop=True)
+
+
+def merged_note(agencies: pd.DataFrame, shown) -> str:
+    """"市科委（2018）与市科技局合并计数" for every shown body that absorbed a former name ('' if none)."""
+    renamed = agencies.set_index("agency").renamed_from
+    notes = []
+    for body in dict.fromkeys(shown):
+        for former in (renamed.get(body) if body in renamed.index else None) or ():
+            match = RENAMED.match(former)
+            old = f"{match['old']}（{match['year']}）" if match else former
+            notes.append(f"{old}与{body}合并计数")
+    return "；".join(notes)
+
+
+def doc_label(title: str, year) -> str:
+    """A document as a short axis label: year and the title without 天津市, cut at 14 characters."""
+    short = re.sub(r"^天津市", "", title)
+    short = short if len(short) <= 14 else short[:14] + "…"
+    return f"{int(year) if pd.notna(year) else '年份不详'}·{short}"
+
+
+def workload_grid(measures: pd.DataFrame, documents: pd.DataFrame, by: str = "doc_id", include_issuer: bool = True,
+                  top: int = 20) -> pd.DataFrame:
+    """Bodies × documents (or years): agency, column, n, n_lead, n_issuer, rank (body order), col_order."""
+    rows = body_rows(measures)
+    if not include_issuer:
+        rows = rows[rows.role != "issuer"]
+    if rows.empty:
+        return pd.DataFrame(columns=["agency", "column", "n", "n_lead", "n_issuer", "rank", "col_order"])
+    order = body_ranking(rows)[:top]
+    rows = rows[rows.agency.isin(order)]
+    if by == "year":
+        rows = rows.assign(column=rows.year.map(lambda y: str(int(y)) if pd.notna(y) else "年份不详"))
+        columns = sorted(rows.column.unique())
+    else:
+        docs = documents.set_index("doc_id")
+        labels = {d: doc_label(docs.title.get(d, d), docs.year.get(d)) for d in rows.doc_id.unique()}
+        rows = rows.assign(column=rows.doc_id.map(labels))
+        known = docs.reindex(list(labels))
+        columns = [labels[d] for d in known.sort_values(["year", "title"]).index]
+    grid = rows.groupby(["agency", "column"]).agg(
+        n=("measure_id", "nunique"),
+        n_lead=("role", lambda r: int((r == "lead").sum())),
+        n_issuer=("role", lambda r: int((r == "issuer").sum()))).reset_index()
+    grid["rank"] = grid.agency.map({a: i for i, a in enumerate(order)})
+    grid["col_order"] = grid.column.map({c: i for i, c in enumerate(columns)})
+    return grid.sort_values(["rank", "col_order"], ignore_index=True)
+
+
+def body_options(measures: pd.DataFrame) -> list[str]:
+    """Every body of the view, busiest first: the choices of 单个机构."""
+    return body_ranking(body_rows(measures))
+
+
+def default_body(options: list[str], chosen: tuple[str, ...]) -> str | None:
+    """The first body of the agencies filter that the view holds, else the busiest."""
+    return next((a for a in chosen if a in options), options[0] if options else None)
+
+
+def body_measures(measures: pd.DataFrame, documents: pd.DataFrame, agency: str) -> pd.DataFrame:
+    """The body's measures for display: 编号, 措施, 文件, 年份, 类型, 角色 (document order)."""
+    rows = body_rows(measures)
+    rows = rows[rows.agency == agency].set_index("measure_id")
+    picked = measures[measures.measure_id.isin(rows.index)].sort_values(["year", "doc_id", "ordinal"])
+    titles = documents.set_index("doc_id").title
+    return pd.DataFrame({
+        "编号": picked.outline.fillna(""), "措施": picked.heading,
+        "文件": picked.doc_id.map(titles).fillna(picked.doc_id), "年份": picked.year,
+        "类型": picked.kind.map(KIND_LABELS).fillna(picked.kind),
+        "角色": picked.measure_id.map(rows.role).map(ROLE_LABELS),
+    }).reset_index(drop=True)
+
+
+def body_targets(targets: pd.DataFrame, measures: pd.DataFrame, agency: str) -> pd.DataFrame:
+    """Targets attached to the body's measures: 指标, 数值 (masked values as written), 单位, 目标年份, 措施."""
+    rows = body_rows(measures)
+    ids = set(rows[rows.agency == agency].measure_id)
+    picked = targets[targets.measure_id.isin(ids)]
+    headings = measures.set_index("measure_id").heading
+
+    def value(t) -> str:
+        if t.masked:
+            return f"{t.mask}（原文遮盖）"
+        return "" if pd.isna(t.value_low) else f"{t.value_low:g}"
+
+    return pd.DataFrame({
+        "指标": picked.indicator, "数值": [value(t) for t in picked.itertuples()], "单位": picked.unit,
+        "目标年份": picked.target_year.map(lambda y: "" if pd.isna(y) else str(int(y))),
+        "措施": picked.measure_id.map(headings),
+    }).reset_index(drop=True)
+
+
+def body_partners(measures: pd.DataFrame, agency: str) -> pd.DataFrame:
+    """Bodies named in the same 责任单位 phrase as `agency`: 机构, 共同措施数 (most shared first)."""
+    edges = co_responsibility_edges(measures)
+    mine = edges[(edges.source == agency) | (edges.target == agency)]
+    partner = np.where(mine.source == agency, mine.target, mine.source)
+    frame = pd.DataFrame({"机构": partner, "共同措施数": mine.n.to_numpy()})
+    return frame.sort_values(["共同措施数", "机构"], ascending=[False, True], ignore_index=True)
+
+
+def body_profile(agencies: pd.DataFrame, agency: str) -> dict[str, str]:
+    """Level, written aliases and former names of a body, for display ('—' where there are none)."""
+    table = agencies.set_index("agency")
+    if agency not in table.index:
+        return {"层级": "—", "原文写法": "—", "曾用名": "—"}
+    row = table.loc[agency]
+    return {"层级": row.level or "—", "原文写法": "、".join(row.aliases) or "—",
+            "曾用名": "、".join(row.renamed_from) or "—"}
+
+
+# Figures ------------------------------------------------------------------------------------------
+
+def workload_bars(frame: pd.DataFrame, note: str = "") -> go.Figure | None:
+    """Stacked horizontal bars per body (lead / named / issuer, the last hatched), busiest on top."""
+    if frame.empty:
+        return None
+    order = list(dict.fromkeys(frame.agency))
+    marked = {a: f"{a} *" for a in order if note and a in note}
+    fig = go.Figure()
+    for role in ROLES:
+        part = frame[frame.role == role]
+        if part.empty:
+            continue
+        issuer = role == "issuer"
+        fig.add_trace(go.Bar(
+            x=part.n, y=part.agency, orientation="h", name=ROLE_LABELS[role], customdata=part[["agency", "total"]].values,
+            marker={"color": ROLE_COLORS[role], "line": {"color": ISSUER_LINE if issuer else ROLE_COLORS[role], "width": 1},
+                    "pattern": {"shape": "/" if issuer else "", "fgcolor": ISSUER_LINE, "size": 6}},
+            hovertemplate=f"%{{y}}：%{{x}} 条措施（{ROLE_LABELS[role]}），共 %{{customdata[1]}} 条<extra>点击筛选</extra>"))
+    totals = frame.drop_duplicates("agency")
+    fig.add_trace(go.Scatter(x=totals.total, y=totals.agency, mode="text", text=totals.total, textposition="middle right",
+                             customdata=totals[["agency"]].values, showlegend=False, hoverinfo="skip", cliponaxis=False))
+    fig.update_layout(barmode="stack", bargap=0.25)
+    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], tickvals=order,
+                     ticktext=[marked.get(a, a) for a in order], title=None, automargin=True)
+    title = "措施数" + (f"<br><sup>* {note}</sup>" if note else "")
+    fig.update_xaxes(title=title, range=[0, frame.total.max() * 1.12])
+    return fig
+
+
+def workload_grid_figure(grid: pd.DataFrame, by: str = "doc_id") -> go.Figure | None:
+    """Bodies × documents as sized dots (a scatter, so a click filters); hollow = only issuer-fallback measures."""
+    if grid.empty:
+        return None
+    bodies = list(dict.fromkeys(grid.agency))
+    columns = list(grid.sort_values("col_order").column.unique())
+    fig = go.Figure()
+    for issuer_only, part in grid.groupby(grid.n_issuer == grid.n, sort=True):
+        colors = [color_of(a) for a in part.agency]
+        fig.add_trace(go.Scatter(
+            x=part.column, y=part.agency, mode="markers+text", text=part.n, textposition="middle center",
+            textfont={"color": "#333" if issuer_only else "white", "size": 11},
+            marker={"size": 14 + np.sqrt(part.n) * 7, "color": "white" if issuer_only else colors,
+                    "line": {"width": 2, "color": colors}},
+            customdata=part[["agency", "column", "n", "n_lead", "n_issuer"]].values,
+            name="仅按发文机关计（未写明责任单位）" if issuer_only else "写明为责任单位",
+            hovertemplate="%{customdata[0]} · %{customdata[1]}<br>%{customdata[2]} 条措施（牵头 %{customdata[3]}，"
+                          "按发文机关计 %{customdata[4]}）<extra>点击筛选</extra>"))
+    fig.update_xaxes(categoryorder="array", categoryarray=columns, title=GRID_BY.get(by, by), side="top",
+                     showgrid=True, gridcolor="#EEE")
+    fig.update_yaxes(categoryorder="array", categoryarray=bodies[::-1], title=None, automargin=True,
+                     showgrid=True, gridcolor="#EEE")
+    return fig
+
+
+def network_figure(nodes: pd.DataFrame, edges: pd.DataFrame, positions: dict[str, tuple[float, float]]) -> go.Figure | None:
+    """Co-responsibility network: edge width = shared measures, node size = measures, colour = level."""
+    if nodes.empty or edges.empty:
+        return None
+    fig = go.Figure()
+    top = edges.n.max()
+    for n, group in edges.groupby("n"):
+        xs, ys = [], []
+        for e in group.itertuples():
+            xs += [positions[e.source][0], positions[e.target][0], None]
+            ys += [positions[e.source][1], positions[e.target][1], None]
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
+                                 line={"width": 0.8 + 5 * n / top, "color": f"rgba(120,120,120,{0.25 + 0.45 * n / top:.2f})"}))
+    middle = edges.assign(x=[(positions[e.source][0] + positions[e.target][0]) / 2 for e in edges.itertuples()],
+                          y=[(positions[e.source][1] + positions[e.target][1]) / 2 for e in edges.itertuples()])
+    fig.add_trace(go.Scatter(x=middle.x, y=middle.y, mode="markers", marker={"size": 8, "opacity": 0}, showlegend=False,
+                             text=middle.source + " — " + middle.target + "：" + middle.n.astype(str) + " 条共同措施",
+                             hovertemplate="%{text}<extra></extra>"))
+    biggest = nodes.n.max()
+    for level, part in nodes.groupby("level", sort=False):
+        xy = np.array([positions[a] for a in part.agency])
+        fig.add_trace(go.Scatter(
+            x=xy[:, 0], y=xy[:, 1], mode="markers+text", text=part.agency, textposition="top center",
+            textfont={"size": 12, "color": "#222"}, name=level, cliponaxis=False,
+            marker={"size": 12 + 30 * np.sqrt(part.n / biggest), "color": NODE_LEVEL_COLORS.get(level, "#9C9C9C"),
+                    "line": {"width": 1, "color": "white"}, "opacity": 0.9},
+            customdata=part[["agency", "n", "n_shared"]].values,
+            hovertemplate="%{customdata[0]}：写明为责任单位 %{customdata[1]} 条，其中与他部门共同 %{customdata[2]} 条"
+                          "<extra>点击筛选</extra>"))
+    fig.update_xaxes(visible=False, range=[-1.15, 1.15])
+    fig.update_yaxes(visible=False, range=[-1.12, 1.15])
+    return fig

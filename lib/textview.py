@@ -1,0 +1,55 @@
+"""Document text shown as text: Markdown escaping and search highlighting (pure).
+
+Streamlit renders st.markdown as Markdown (HTML is escaped unless unsafe_allow_html, which we never
+use for document content). Escaping every ASCII punctuation mark makes a document's own "**", "[x](y)",
+"<script>" or ":red[...]" show literally; highlights are our own :orange-background[...] directives
+around escaped text.
+"""
+from __future__ import annotations
+
+import re
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=^\"'&%])")
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape every Markdown-significant ASCII character; newlines become hard breaks."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+
+
+def highlight(text: str, terms: list[str]) -> str:
+    """Escaped text with every occurrence of the terms wrapped in an orange highlight."""
+    terms = sorted({t for t in terms if t and t.strip()}, key=len, reverse=True)
+    if not terms:
+        return escape_markdown(text)
+    pattern = re.compile("|".join(re.escape(t) for t in terms))
+    out, last = [], 0
+    for m in pattern.finditer(text):
+        out.append(escape_markdown(text[last: m.start()]))
+        out.append(f":orange-background[{escape_markdown(m.group(0))}]")
+        last = m.end()
+    out.append(escape_markdown(text[last:]))
+    return "".join(out)
+
+
+def search_terms(query: str, tokenize) -> list[str]:
+    """The query itself plus its jieba tokens (so 概念验证中心建设 also finds 概念验证中心)."""
+    query = query.strip()
+    if not query:
+        return []
+    return list(dict.fromkeys([query, *tokenize(query)]))
+
+
+def match_measures(measures, terms: list[str]):
+    """Measures containing the whole query, else all of its tokens; ranked by number of hits."""
+    if not terms:
+        return measures.iloc[0:0]
+    text = measures.heading + "\n" + measures.text
+    whole = text.str.contains(terms[0], regex=False)
+    if whole.any() or len(terms) == 1:
+        hits = measures[whole]
+    else:
+        every = text.map(lambda t: all(term in t for term in terms[1:]))
+        hits = measures[every]
+    score = (hits.heading + hits.text).map(lambda t: sum(t.count(term) for term in terms))
+    return hits.assign(hits=score).sort_values("hits", ascending=False)

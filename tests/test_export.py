@@ -1,0 +1,224 @@
+"""Exports: the Excel workbook, the CSV for Excel, and the briefing deck (charts rendered by kaleido)."""
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.oxml.ns import qn
+
+from lib.contract import MEASURES, TARGETS
+from lib.export import (COLUMN_LABELS, SOURCE_LINE, display_frame, deck_pptx, to_csv_bom, to_xlsx,
+                        with_cjk_font)
+
+# lib.export silences this per-image kaleido warning at import; pytest resets warning filters per test.
+pytestmark = pytest.mark.filterwarnings("ignore:The kopts argument is ignored if using a server")
+
+FILTERS = "区：北辰区；年份：2018—2025"
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+@pytest.fixture(scope="module")
+def measures(seed_tables) -> pd.DataFrame:
+    return seed_tables["measures"]
+
+
+@pytest.fixture(scope="module")
+def targets(seed_tables) -> pd.DataFrame:
+    return seed_tables["targets"]
+
+
+@pytest.fixture(scope="module")
+def workbook(measures, targets) -> bytes:
+    return to_xlsx(measures, targets, FILTERS)
+
+
+@pytest.fixture(scope="module")
+def sheets(workbook) -> dict[str, pd.DataFrame]:
+    return pd.read_excel(io.BytesIO(workbook), sheet_name=None)
+
+
+# ---------------------------------------------------------------- headers
+
+@pytest.mark.parametrize("table, schema", [("measures", MEASURES), ("targets", TARGETS)])
+def test_every_contract_column_has_a_unique_chinese_header(table, schema):
+    labels = COLUMN_LABELS[table]
+    assert set(schema.names) <= set(labels)
+    headers = [labels[name] for name in schema.names]
+    assert all(_has_cjk(h) for h in headers)
+    assert len(set(headers)) == len(headers)
+
+
+# ---------------------------------------------------------------- display values
+
+def _target_rows(**overrides) -> pd.DataFrame:
+    row = {"target_id": "t1", "indicator": "科技型中小企业", "value_low": None, "value_high": None,
+           "unit": "家", "target_year": None, "masked": False, "mask": None, "mask_magnitude": None,
+           "year_masked": False}
+    row.update(overrides)
+    return pd.DataFrame([row]).astype({"value_low": float, "value_high": float, "target_year": float})
+
+
+@pytest.mark.parametrize("overrides, low, high, year", [
+    ({"value_low": 3.2, "value_high": 3.2, "target_year": 2022.0}, 3.2, 3.2, 2022),
+    ({"value_low": 1.0, "value_high": 2.0}, 1, 2, None),
+    ({"masked": True, "mask": "****", "mask_magnitude": "4位数（1000–9999）"}, "****", "****", None),
+    ({"masked": True, "mask": "*.*"}, "*.*", "*.*", None),
+    ({"masked": True, "mask": "***至****"}, "***", "****", None),
+    ({"masked": True, "mask": "**", "year_masked": True}, "**", "**", "****"),
+    ({"year_masked": True, "value_low": 30.0, "value_high": 30.0}, 30, 30, "****"),
+])
+def test_masked_values_are_shown_as_their_mask_never_a_number(overrides, low, high, year):
+    shown = display_frame(_target_rows(**overrides), "targets").iloc[0]
+    assert (shown["数值下限"], shown["数值上限"], shown["目标年份"]) == (low, high, year)
+
+
+def test_lists_are_joined_and_booleans_read_yes_no():
+    frame = pd.DataFrame({"themes": [np.array(["人才", "成果转化"]), np.array([], dtype=object)],
+                          "has_evaluation": [True, False], "ordinal": [1, 2]})
+    shown = display_frame(frame, "measures")
+    assert list(shown.columns) == ["政策主题", "含评估要求", "文中顺序"]
+    assert shown["政策主题"].tolist() == ["人才、成果转化", ""]
+    assert shown["含评估要求"].tolist() == ["是", "否"]
+    assert shown["文中顺序"].tolist() == [1, 2]
+
+
+def test_display_frame_does_not_modify_its_argument(targets):
+    before = targets.copy()
+    display_frame(targets, "targets")
+    pd.testing.assert_frame_equal(targets, before)
+
+
+# ---------------------------------------------------------------- xlsx
+
+def test_xlsx_has_readme_measures_and_targets_sheets_with_chinese_headers(sheets, measures, targets):
+    assert list(sheets) == ["说明", "措施", "目标与参数"]
+    assert list(sheets["措施"].columns) == [COLUMN_LABELS["measures"][c] for c in measures.columns]
+    assert list(sheets["目标与参数"].columns) == [COLUMN_LABELS["targets"][c] for c in targets.columns]
+    assert len(sheets["措施"]) == len(measures)
+    assert len(sheets["目标与参数"]) == len(targets)
+
+
+def test_xlsx_readme_gives_filters_time_counts_and_source(sheets, measures, targets):
+    readme = dict(zip(sheets["说明"]["项目"], sheets["说明"]["内容"]))
+    assert readme["筛选条件"] == FILTERS
+    assert "北京时间" in readme["导出时间"]
+    assert (readme["措施（条）"], readme["目标与参数（条）"]) == (len(measures), len(targets))
+    assert SOURCE_LINE in readme.values()
+
+
+def test_xlsx_freezes_the_header_row_and_sizes_columns(workbook):
+    book = openpyxl.load_workbook(io.BytesIO(workbook))
+    for name in ("措施", "目标与参数"):
+        sheet = book[name]
+        assert sheet.freeze_panes == "A2"
+        widths = [d.width for d in sheet.column_dimensions.values() if d.width]
+        assert widths and max(widths) <= 62
+
+
+def test_xlsx_joins_lists_and_writes_yes_no(sheets, measures):
+    shown = sheets["措施"]
+    row = next(i for i, themes in enumerate(measures.themes) if len(themes) >= 2)
+    assert shown["政策主题"].iloc[row] == "、".join(measures.themes.iloc[row])
+    assert set(shown["含评估要求"]) <= {"是", "否"}
+
+
+def test_xlsx_shows_masked_values_as_masks(sheets, targets):
+    shown = sheets["目标与参数"]
+    masked = targets.index[targets.masked & targets["mask"].notna()]
+    assert len(masked) > 0  # document 003 masks every digit
+    for i in masked:
+        low = shown["数值下限"].iloc[i]
+        assert isinstance(low, str) and "*" in low, (i, low)
+        assert shown["遮蔽数值量级"].iloc[i] == targets.mask_magnitude.iloc[i]
+    plain = targets.index[~targets.masked & targets.value_low.notna()]
+    assert all(isinstance(shown["数值下限"].iloc[i], (int, float)) for i in plain)
+
+
+def test_xlsx_of_an_empty_selection_keeps_headers(measures, targets):
+    sheets = pd.read_excel(io.BytesIO(to_xlsx(measures.iloc[:0], targets.iloc[:0], "")), sheet_name=None)
+    assert len(sheets["措施"]) == 0 and "措施标题" in sheets["措施"].columns
+    assert dict(zip(sheets["说明"]["项目"], sheets["说明"]["内容"]))["筛选条件"] == "未筛选（全部数据）"
+
+
+# ---------------------------------------------------------------- csv
+
+@pytest.mark.parametrize("table", ["measures", "targets"])
+def test_csv_has_a_bom_and_round_trips(seed_tables, table):
+    frame = seed_tables[table]
+    data = to_csv_bom(frame, table)
+    assert data.startswith(UTF8_BOM)
+    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    assert list(back.columns) == [COLUMN_LABELS[table][c] for c in frame.columns]
+    assert len(back) == len(frame)
+    id_column = "measure_id" if table == "measures" else "target_id"
+    assert back[COLUMN_LABELS[table][id_column]].tolist() == frame[id_column].tolist()
+
+
+def test_csv_shows_masks_and_joined_lists(measures, targets):
+    back = pd.read_csv(io.BytesIO(to_csv_bom(targets, "targets")), encoding="utf-8-sig", dtype=str)
+    masked = targets.masked & targets["mask"].notna() & ~targets["mask"].str.contains("至", na=False)
+    assert (back.loc[masked, "数值下限"] == targets.loc[masked, "mask"]).all()
+    assert back.loc[masked, "数值下限"].str.fullmatch(r"[*.]+").all()
+    themes = pd.read_csv(io.BytesIO(to_csv_bom(measures, "measures")), encoding="utf-8-sig",
+                         keep_default_na=False)["政策主题"]
+    assert themes.tolist() == ["、".join(t) for t in measures.themes]
+
+
+# ---------------------------------------------------------------- deck
+
+def test_with_cjk_font_sets_a_font_only_when_none_is_set():
+    plain = go.Figure(go.Bar(x=["人才"], y=[1]))
+    assert "WenQuanYi Micro Hei" in with_cjk_font(plain).layout.font.family
+    assert plain.layout.font.family is None  # the argument is untouched
+    chosen = go.Figure(layout={"font": {"family": "Noto Sans CJK SC"}})
+    assert with_cjk_font(chosen).layout.font.family == "Noto Sans CJK SC"
+
+
+CHARTS = [
+    ("各政策主题的措施条数", go.Figure(go.Bar(x=[62, 54], y=["创新平台与载体", "人才"], orientation="h"))),
+    ("措施数量的年度变化", go.Figure(go.Scatter(x=["2018", "2021", "2025"], y=[40, 90, 70]))),
+]
+
+
+@pytest.fixture(scope="module")
+def deck() -> Presentation:
+    return Presentation(io.BytesIO(deck_pptx(CHARTS, FILTERS, SOURCE_LINE)))
+
+
+def _texts(slide) -> str:
+    return "\n".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+
+
+def test_deck_is_16_9_with_a_title_slide_then_one_slide_per_chart(deck):
+    assert (deck.slide_width, deck.slide_height) == (12192000, 6858000)
+    assert len(deck.slides) == 1 + len(CHARTS)
+    cover = _texts(deck.slides[0])
+    assert "天津科技政策简报" in cover and FILTERS in cover and "年" in cover
+
+
+@pytest.mark.parametrize("index", range(len(CHARTS)))
+def test_each_chart_slide_has_title_picture_filters_and_source(deck, index):
+    title, _ = CHARTS[index]
+    slide = deck.slides[index + 1]
+    assert slide.shapes.title.text_frame.text == title
+    pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    assert len(pictures) == 1
+    assert pictures[0].image.size == (3200, 1800)  # 1600 × 900 at scale 2
+    texts = _texts(slide)
+    assert FILTERS in texts and SOURCE_LINE in texts
+
+
+def test_deck_runs_name_the_cjk_font_for_east_asian_text(deck):
+    run = deck.slides[1].shapes.title.text_frame.paragraphs[0].runs[0]
+    east_asian = run._r.rPr.find(qn("a:ea"))
+    assert east_asian is not None and east_asian.get("typeface") == "WenQuanYi Micro Hei"
