@@ -110,7 +110,7 @@ def _has_any(column: pd.Series, wanted: tuple[str, ...], prefix_ok: bool = False
             return any(v in wanted_set or v.split("·")[0] in wanted_set for v in items)
         return any(v in wanted_set for v in items)
 
-    return column.map(hit)
+    return column.map(hit).astype(bool)  # an empty map is object-typed; a mask must stay boolean
 
 
 def measure_mask(measures: pd.DataFrame, filters: Filters, with_kinds: bool = True) -> pd.Series:
@@ -134,13 +134,13 @@ def measure_mask(measures: pd.DataFrame, filters: Filters, with_kinds: bool = Tr
 def apply(tables: Mapping[str, pd.DataFrame], filters: Filters) -> dict[str, pd.DataFrame]:
     """The tables narrowed to the filters: measures, their targets, their documents."""
     measures, targets, documents = tables["measures"], tables["targets"], tables["documents"]
-    kept = measures[measure_mask(measures, filters)]
+    kept = measures.loc[measure_mask(measures, filters)]
     measure_level = any(getattr(filters, d) for d in ("districts", "themes", "industries", "instruments", "agencies")) or filters.search
     docs_ok = documents[(documents.year.between(*filters.years) | documents.year.isna())
                         & (documents.doc_id.isin(filters.doc_ids) if filters.doc_ids else True)]
     target_rows = targets[targets.doc_id.isin(docs_ok.doc_id)]
     if measure_level:
-        passing = set(measures[measure_mask(measures, filters, with_kinds=False)].measure_id)
+        passing = set(measures.loc[measure_mask(measures, filters, with_kinds=False)].measure_id)
         target_rows = target_rows[target_rows.measure_id.isin(passing)]
     if measure_level:
         docs_ok = docs_ok[docs_ok.doc_id.isin(kept.doc_id) | docs_ok.doc_id.isin(target_rows.doc_id)]

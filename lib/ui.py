@@ -10,6 +10,9 @@ from dataclasses import replace
 import plotly.graph_objects as go
 import streamlit as st
 
+from datetime import date
+
+from lib import export
 from lib import filters as flt
 from lib import store
 from lib.charts import SOURCE_LINE, download_config, style
@@ -22,6 +25,7 @@ LANG_KEY = "language"
 PENDING_KEY = "pending_selections"  # chart clicks waiting to be applied before the widgets are drawn
 APPLIED_PREFIX = "applied_selection_"
 INITIALISED_KEY = "filters_initialised"
+FIGURES_KEY = "figures_this_run"  # (title, figure) of the charts drawn in this run, for the briefing deck
 
 
 def _state_from_filters(f: flt.Filters) -> dict:
@@ -32,6 +36,7 @@ def _state_from_filters(f: flt.Filters) -> dict:
 
 def init_state() -> None:
     """First run of a session: filters from the URL. Every run: apply chart clicks of the last run."""
+    st.session_state[FIGURES_KEY] = []
     if not st.session_state.get(INITIALISED_KEY):
         params = st.query_params.to_dict()
         for key, value in _state_from_filters(flt.from_query(params)).items():
@@ -173,6 +178,7 @@ def chart(fig: go.Figure | None, key: str, *, title: str, empty: str, filename: 
         return
     f = current_filters()
     style(fig, title, flt.describe(f, store.doc_titles()), briefing(), height=height)
+    st.session_state.setdefault(FIGURES_KEY, []).append((title, fig))
     event = st.plotly_chart(fig, key=key, on_select="rerun" if select else "ignore",
                             selection_mode=("points",) if select else ("points", "box", "lasso"),
                             config=download_config(filename), width="stretch")
@@ -200,3 +206,31 @@ def _queue_selection(event, dimension: str, key: str) -> None:
 
 def with_dimension(f: flt.Filters, **changes) -> flt.Filters:
     return replace(f, **changes)
+
+
+def page_footer(page: str) -> None:
+    """Exports of this page: the filtered tables (Excel, CSV with BOM) and a deck of its charts.
+    Files are produced only when a button is clicked (deferred download data)."""
+    if briefing():
+        return
+    f = current_filters()
+    view = store.filtered(f)
+    text = flt.describe(f, store.doc_titles())
+    stamp = date.today().isoformat()
+    measures, targets = view["measures"], view["targets"]
+    figures = [(title, go.Figure(fig).update_layout(title=None)) for title, fig in st.session_state.get(FIGURES_KEY, [])]
+    st.divider()
+    st.caption("导出（按当前筛选）")
+    xlsx, csv_measures, csv_targets, deck = st.columns(4)
+    xlsx.download_button("Excel：措施与目标", data=lambda: export.to_xlsx(measures, targets, text),
+                         file_name=f"天津科技政策_{page}_{stamp}.xlsx", key=f"export_xlsx_{page}",
+                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
+    csv_measures.download_button("CSV：措施", data=lambda: export.to_csv_bom(measures, "measures"),
+                                 file_name=f"措施_{page}_{stamp}.csv", mime="text/csv", key=f"export_csv_m_{page}",
+                                 on_click="ignore")
+    csv_targets.download_button("CSV：目标与参数", data=lambda: export.to_csv_bom(targets, "targets"),
+                                file_name=f"目标_{page}_{stamp}.csv", mime="text/csv", key=f"export_csv_t_{page}",
+                                on_click="ignore")
+    deck.download_button(f"简报 PPTX（本页 {len(figures)} 张图）", data=lambda: export.deck_pptx(figures, text),
+                         file_name=f"天津科技政策简报_{page}_{stamp}.pptx", key=f"export_pptx_{page}", disabled=not figures,
+                         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation", on_click="ignore")

@@ -111,3 +111,19 @@ def targets_by_year(targets: pd.DataFrame) -> pd.DataFrame:
     year = [("遮盖" if m else "未写年份") if pd.isna(y) else str(int(y)) for y, m in zip(quantified.target_year, quantified.year_masked)]
     frame = quantified.assign(year_label=year, value_state=quantified.masked.map({True: "数值遮盖", False: "数值可见"}))
     return frame.groupby(["year_label", "value_state"]).size().rename("n").reset_index()
+
+
+def district_counts(measures: pd.DataFrame, documents: pd.DataFrame, districts: list[str]) -> pd.DataFrame:
+    """Measures concerning each of the 16 districts, split by where they come from: the district's own
+    documents or municipal (and higher) documents that name the district or a place inside it."""
+    own = documents.set_index("doc_id").district
+    rows = []
+    for m in measures[["measure_id", "doc_id", "districts"]].itertuples():
+        for district in m.districts:
+            source = "区级文件" if own.get(m.doc_id) == district else "市级等文件提及"
+            rows.append((district, source))
+    frame = pd.DataFrame(rows, columns=["district", "source"])
+    table = frame.groupby(["district", "source"]).size().unstack(fill_value=0) if len(frame) else pd.DataFrame()
+    table = table.reindex(districts, fill_value=0).reindex(columns=["区级文件", "市级等文件提及"], fill_value=0)
+    table["total"] = table.sum(axis=1)
+    return table.rename_axis("district").reset_index()

@@ -24,3 +24,5 @@ if not ui.briefing():
     st.subheader("数据质量")
     st.caption("遮盖的数值不做猜测；推断的日期注明依据；原文缺失、略去或截断的部分单独列出。")
     st.dataframe(views.quality(view), hide_index=True, width="stretch")
+
+ui.page_footer("总览")

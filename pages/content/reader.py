@@ -64,3 +64,5 @@ for row in doc_measures.itertuples():
     if len(row.warnings):
         meta.append("⚠ " + "；".join(row.warnings))
     box.caption("　".join(meta))
+
+ui.page_footer("原文")

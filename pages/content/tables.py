@@ -1,26 +1,27 @@
-"""数据表: the four tables of the build, with the build report, as a first look at the data."""
+"""数据与导出: the filtered tables as built, the build report, and the exports."""
 import streamlit as st
 
-from lib.store import TablesMissing, load_report, load_tables
+from lib import store, ui
 
-TABLE_LABELS = {"documents": "文件", "measures": "措施", "targets": "目标与参数", "agencies": "机构"}
+TABLE_LABELS = {"measures": "措施", "targets": "目标与参数", "documents": "文件", "agencies": "机构"}
 
-st.title("天津科技政策看板 · 数据表")
-try:
-    tables = load_tables()
-except TablesMissing as exc:
-    st.warning(str(exc))
-    st.stop()
+f, view = ui.page_header("数据与导出", "按当前筛选查看抽取出的数据表；页面底部可下载 Excel、CSV（UTF-8 带 BOM，Excel 可直接打开）和简报。")
+tables = {**view, "agencies": store.load_tables()["agencies"]}
 
-columns = st.columns(len(TABLE_LABELS))
-for column, (name, label) in zip(columns, TABLE_LABELS.items()):
+for column, (name, label) in zip(st.columns(len(TABLE_LABELS)), TABLE_LABELS.items()):
     column.metric(label, f"{len(tables[name]):,}")
 
 for tab, (name, label) in zip(st.tabs(list(TABLE_LABELS.values())), TABLE_LABELS.items()):
     with tab:
-        frame = tables[name].drop(columns=["text"]) if name == "documents" else tables[name]
-        st.dataframe(frame, hide_index=True, width="stretch")
+        frame = tables[name].drop(columns=["text"], errors="ignore") if name == "documents" else tables[name]
+        if frame.empty:
+            st.info(f"当前筛选下没有{label}。请放宽筛选条件。")
+        else:
+            st.dataframe(frame, hide_index=True, width="stretch")
 
 with st.expander("构建报告（每个输入文件的状态与提示）"):
-    report = load_report()
+    report = store.load_report()
+    st.caption(f"流水线版本 {report['pipeline_version']} · 输入指纹 {report.get('input_hash', '—')}")
     st.dataframe(report["inputs"], hide_index=True, width="stretch")
+
+ui.page_footer("数据")

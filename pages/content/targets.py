@@ -34,3 +34,5 @@ if not ui.briefing():
         st.info("当前筛选下没有支持参数。")
     else:
         st.dataframe(parameters, hide_index=True, width="stretch", column_config=link)
+
+ui.page_footer("目标")

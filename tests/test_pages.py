@@ -1,0 +1,86 @@
+"""Every page under AppTest: renders without exception, filters change the numbers, an empty selection
+explains itself, a chart click filters, and a sweep of filter combinations raises nothing."""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib.build import main as build_main
+from lib.config import ROOT
+
+PAGES = ["overview", "themes", "agencies", "districts", "targets", "reader", "tables"]
+NOTHING = "不存在的词语xyz"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def built_tables():
+    assert build_main(["--if-stale"]) in (0, 3)
+
+
+def open_page(page: str, **state) -> AppTest:
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90).run()
+    for key, value in state.items():
+        app.session_state[key] = value
+    if page != "overview" or state:
+        app.switch_page(f"pages/content/{page}.py").run()
+    return app
+
+
+def metrics(app: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in app.metric}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_without_exception(page):
+    app = open_page(page)
+    assert not app.exception, app.exception
+    assert app.title and app.title[0].value
+
+
+@pytest.mark.parametrize("page", ["overview", "targets", "tables"])
+def test_a_filter_changes_the_numbers(page):
+    before = metrics(open_page(page))
+    after = metrics(open_page(page, filter_districts=["北辰区"]))
+    assert before != after
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_an_empty_selection_explains_itself(page):
+    app = open_page(page, filter_search=NOTHING)
+    assert not app.exception
+    assert app.info, "an empty state must say why it is empty"
+
+
+def test_a_chart_click_adds_its_value_to_the_filter():
+    app = open_page("overview")
+    app.session_state["overview_themes"] = {"selection": {"points": [{"customdata": ["人才"]}], "point_indices": [0],
+                                                          "box": [], "lasso": []}}
+    app.run()
+    assert "人才" in app.session_state["filter_themes"]
+    assert "人才" in " ".join(b.label for b in app.button)  # the selection shows as a removable chip
+
+
+def test_the_url_sets_the_filters():
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    app.query_params["d"] = "北辰区"
+    app.query_params["y"] = "2020-2022"
+    app.run()
+    assert app.session_state["filter_districts"] == ["北辰区"] and tuple(app.session_state["filter_years"]) == (2020, 2022)
+    assert metrics(app)["文件"] == "2"  # Beichen's own scheme and the 14th plan, which names 北辰 among districts
+
+
+SWEEP = list(itertools.product(
+    [[], ["北辰区"], ["南开区", "滨海新区"]],
+    [[], ["人才"]],
+    [(2018, 2025), (2021, 2021)],
+    [["task"], ["context", "principle"]],
+))
+
+
+@pytest.mark.parametrize("districts, themes, years, kinds", SWEEP[::3])
+def test_filter_sweep_raises_nothing(districts, themes, years, kinds):
+    for page in ("overview", "themes", "agencies", "districts", "targets"):
+        app = open_page(page, filter_districts=districts, filter_themes=themes, filter_years=years, filter_kinds=kinds)
+        assert not app.exception, (page, app.exception)
