@@ -1,0 +1,148 @@
+"""What only a browser shows: deep links on a fresh server, filters from the UI and from the URL,
+a click on a chart, downloads — in Debian's headless Chromium driven by Playwright.
+Screenshots of every page land in test-artifacts/."""
+from __future__ import annotations
+
+import io
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+
+import pandas as pd
+import pytest
+
+from lib.build import main as build_main
+from lib.config import ROOT
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+PAGES = {"": "总览", "themes": "主题", "agencies": "部门任务", "districts": "区域", "targets": "目标", "reader": "原文",
+         "tables": "数据与导出"}
+WAIT_MS = 60_000
+
+
+@pytest.fixture(scope="module", autouse=True)
+def built_tables():
+    assert build_main(["--if-stale"]) in (0, 3)
+
+
+@contextmanager
+def streamlit_server():
+    """A fresh server process: nothing has run st.navigation yet."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
+                                "--server.headless", "true", "--server.port", str(port)],
+                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(url + "/_stcore/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def server():
+    with streamlit_server() as url:
+        yield url
+
+
+def wait_for_page(page, title: str) -> None:
+    page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=WAIT_MS)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1500)
+
+
+def metric_value(page, label: str) -> str:
+    box = page.locator("[data-testid='stMetric']").filter(has_text=label).first
+    return box.locator("[data-testid='stMetricValue']").inner_text()
+
+
+@pytest.mark.parametrize("path", list(PAGES), ids=lambda p: p or "overview")
+def test_every_page_opens_by_its_url_on_a_fresh_server(path, browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    with streamlit_server() as url:
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page.goto(f"{url}/{path}", timeout=WAIT_MS)
+        wait_for_page(page, PAGES[path])
+        page.screenshot(path=str(ARTIFACTS / f"{path or 'overview'}.png"), full_page=True)
+        assert page.get_by_text("Page not found").count() == 0
+        assert page.locator("[data-testid='stSidebar']").count() == 1, "the shared filters must be there"
+        assert page.locator("[data-testid='stException']").count() == 0
+        page.close()
+
+
+def test_a_filter_given_in_the_url_applies(browser, server):
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    page.goto(f"{server}/?d={urllib.parse.quote('北辰区')}", timeout=WAIT_MS)
+    wait_for_page(page, "总览")
+    assert metric_value(page, "文件") == "2"
+    page.close()
+
+
+def test_a_filter_set_in_the_sidebar_applies_and_lands_in_the_url(browser, server):
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    page.goto(server, timeout=WAIT_MS)
+    wait_for_page(page, "总览")
+    assert metric_value(page, "文件") == "5"
+    page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").filter(has_text="区域").click()
+    page.get_by_role("option", name="北辰区").click()
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => decodeURIComponent(location.search).includes('北辰区')", timeout=WAIT_MS)
+    page.wait_for_timeout(1500)
+    assert metric_value(page, "文件") == "2"
+    page.close()
+
+
+def test_a_click_on_a_chart_filters_the_page(browser, server):
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    page.goto(server, timeout=WAIT_MS)
+    wait_for_page(page, "总览")
+    chart = page.locator("[data-testid='stPlotlyChart']").nth(1)  # 措施最多的主题
+    chart.scroll_into_view_if_needed()
+    bar = chart.locator("g.point path").last  # the top bar: the most frequent theme
+    bar.click(force=True)
+    page.wait_for_function("() => new URLSearchParams(location.search).has('th')", timeout=WAIT_MS)
+    theme = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)["th"][0]
+    assert page.get_by_role("button", name=f"✕ 主题：{theme}").count() == 1
+    page.close()
+
+
+@pytest.mark.parametrize("label, reader", [
+    ("CSV：措施", lambda raw: pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig")),
+    ("Excel：措施与目标", lambda raw: pd.read_excel(io.BytesIO(raw), sheet_name="措施")),
+])
+def test_an_export_downloads_and_opens_with_pandas(label, reader, browser, server):
+    page = browser.new_page(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
+    page.goto(f"{server}/tables", timeout=WAIT_MS)
+    wait_for_page(page, "数据与导出")
+    with page.expect_download(timeout=WAIT_MS) as download:
+        page.get_by_role("button", name=label).click()
+    path = download.value.path()
+    frame = reader(path.read_bytes())
+    assert len(frame) == int(metric_value(page, "措施").replace(",", "")) and "措施" in " ".join(frame.columns) + "措施"
+    page.close()
