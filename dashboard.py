@@ -5,17 +5,20 @@ from lib import store, ui
 
 st.set_page_config(page_title="天津科技政策看板", page_icon=":material/insights:", layout="wide")
 
-PAGES = [
-    st.Page("pages/content/overview.py", title="总览", icon=":material/home:", url_path="overview", default=True),
-    st.Page("pages/content/themes.py", title="主题", icon=":material/category:", url_path="themes"),
-    st.Page("pages/content/agencies.py", title="部门任务", icon=":material/account_balance:", url_path="agencies"),
-    st.Page("pages/content/districts.py", title="区域", icon=":material/map:", url_path="districts"),
-    st.Page("pages/content/targets.py", title="目标", icon=":material/flag:", url_path="targets"),
-    st.Page("pages/content/reader.py", title="原文", icon=":material/article:", url_path="reader"),
-    st.Page("pages/content/tables.py", title="数据与导出", icon=":material/table_view:", url_path="tables"),
+# The app map: (script, Chinese title, icon, URL path). Titles follow the language switch.
+APP_MAP = [
+    ("pages/content/overview.py", "总览", ":material/home:", "overview"),
+    ("pages/content/themes.py", "主题", ":material/category:", "themes"),
+    ("pages/content/agencies.py", "部门任务", ":material/account_balance:", "agencies"),
+    ("pages/content/districts.py", "区域", ":material/map:", "districts"),
+    ("pages/content/targets.py", "目标", ":material/flag:", "targets"),
+    ("pages/content/reader.py", "原文", ":material/article:", "reader"),
+    ("pages/content/tables.py", "数据与导出", ":material/table_view:", "tables"),
 ]
 
 ui.init_state()
+PAGES = [st.Page(script, title=ui.t(title), icon=icon, url_path=url, default=url == "overview")
+         for script, title, icon, url in APP_MAP]
 navigation = st.navigation(PAGES, position="top")
 try:
     tables = store.load_tables()

@@ -15,6 +15,7 @@ from datetime import date
 from lib import export
 from lib import filters as flt
 from lib import store
+from lib.i18n import translate
 from lib.charts import SOURCE_LINE, download_config, style
 
 KEY = {dim: f"filter_{dim}" for dim in flt.DIMENSIONS} | {
@@ -101,26 +102,31 @@ def sidebar(tables: dict) -> None:
 
     titles = store.doc_titles()
     with st.sidebar:
-        st.toggle("简报模式", key=BRIEFING_KEY, help="隐藏控件、放大字体、16:9 图表，便于截图放入幻灯片")
+        st.toggle(t("简报模式"), key=BRIEFING_KEY, help=t("隐藏控件、放大字体、16:9 图表，便于截图放入幻灯片"))
         st.radio("语言 / Language", ["中文", "English"], key=LANG_KEY, horizontal=True)
-        st.text_input("全文检索", key=KEY["search"], placeholder="如：揭榜挂帅、概念验证")
-        st.multiselect("区域", options("districts"), key=KEY["districts"], placeholder="全部区域")
-        st.multiselect("主题", options("themes"), key=KEY["themes"], placeholder="全部主题")
-        st.multiselect("产业", options("industries"), key=KEY["industries"], placeholder="全部产业")
+        st.text_input(t("全文检索"), key=KEY["search"], placeholder=t("如：揭榜挂帅、概念验证"))
+        st.multiselect(t("区域"), options("districts"), key=KEY["districts"], placeholder=t("全部区域"))
+        st.multiselect(t("主题"), options("themes"), key=KEY["themes"], placeholder=t("全部主题"))
+        st.multiselect(t("产业"), options("industries"), key=KEY["industries"], placeholder=t("全部产业"))
         instruments = sorted({i.split("·")[0] for i in options("instruments")}) + options("instruments")
-        st.multiselect("政策工具", instruments, key=KEY["instruments"], placeholder="全部工具")
-        st.multiselect("机构", options("agencies"), key=KEY["agencies"], placeholder="全部机构")
-        st.multiselect("文件", list(documents.sort_values("year").doc_id), key=KEY["doc_ids"], placeholder="全部文件",
+        st.multiselect(t("政策工具"), instruments, key=KEY["instruments"], placeholder=t("全部工具"))
+        st.multiselect(t("机构"), options("agencies"), key=KEY["agencies"], placeholder=t("全部机构"))
+        st.multiselect(t("文件"), list(documents.sort_values("year").doc_id), key=KEY["doc_ids"], placeholder=t("全部文件"),
                        format_func=lambda d: titles.get(d, d))
         low = int(min(documents.year.min(), flt.YEAR_SPAN[0]))
         high = int(max(documents.year.max(), flt.YEAR_SPAN[1]))
-        st.slider("年份", low, high, key=KEY["years"])
-        st.multiselect("措施类型", list(flt.ALL_KINDS), key=KEY["kinds"], format_func=flt.KIND_LABELS.get, placeholder="默认：可执行类",
-                       help="默认只看可执行的措施（不含原则与背景目标段落）")
+        st.slider(t("年份"), low, high, key=KEY["years"])
+        st.multiselect(t("措施类型"), list(flt.ALL_KINDS), key=KEY["kinds"], format_func=flt.KIND_LABELS.get, placeholder=t("默认：可执行类"),
+                       help=t("默认只看可执行的措施（不含原则与背景目标段落）"))
         view = store.filtered(current_filters())
         st.caption(f"通过筛选：**{len(view['measures'])}** 条措施、**{len(view['targets'])}** 个目标/参数、"
                    f"**{len(view['documents'])}** 份文件")
-        st.button("清除筛选", on_click=clear_filters, width="stretch")
+        st.button(t("清除筛选"), on_click=clear_filters, width="stretch")
+
+
+def t(label: str) -> str:
+    """An interface label in the language chosen in the sidebar."""
+    return translate(label, st.session_state.get(LANG_KEY, "中文"))
 
 
 def briefing() -> bool:
@@ -130,7 +136,7 @@ def briefing() -> bool:
 def briefing_sidebar() -> None:
     """In briefing mode the panel holds only the switch back."""
     with st.sidebar:
-        st.toggle("简报模式", key=BRIEFING_KEY, help="关闭后恢复筛选面板")
+        st.toggle(t("简报模式"), key=BRIEFING_KEY, help=t("关闭后恢复筛选面板"))
 
 
 BRIEFING_CSS = """<style>
@@ -149,7 +155,8 @@ def briefing_style() -> None:
 def page_header(title: str, intro: str) -> tuple[flt.Filters, dict]:
     """Title, the active filters as removable chips, and the filtered tables of this run."""
     f = current_filters()
-    st.title(title)
+    st.title(t(title))
+    intro = t(intro)
     if briefing():
         st.caption(f"筛选：{flt.describe(f, store.doc_titles())}　｜　{SOURCE_LINE}")
     else:
@@ -173,6 +180,7 @@ def chart(fig: go.Figure | None, key: str, *, title: str, empty: str, filename: 
           select: str | None = None, height: int | None = None) -> None:
     """Draw one chart in the page's style, or an explanation when the filters leave nothing.
     With `select`, a click on a mark adds its customdata[0] to that filter dimension."""
+    title = t(title)
     if fig is None:
         st.info(f"**{title}**：{empty}")
         return
@@ -220,7 +228,7 @@ def page_footer(page: str) -> None:
     measures, targets = view["measures"], view["targets"]
     figures = [(title, go.Figure(fig).update_layout(title=None)) for title, fig in st.session_state.get(FIGURES_KEY, [])]
     st.divider()
-    st.caption("导出（按当前筛选）")
+    st.caption(t("导出（按当前筛选）"))
     xlsx, csv_measures, csv_targets, deck = st.columns(4)
     xlsx.download_button("Excel：措施与目标", data=lambda: export.to_xlsx(measures, targets, text),
                          file_name=f"天津科技政策_{page}_{stamp}.xlsx", key=f"export_xlsx_{page}",

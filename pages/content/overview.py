@@ -7,7 +7,7 @@ from lib.charts import overview as charts
 f, view = ui.page_header("总览", "天津市科技政策文件（2018→2025）中的措施、量化目标与责任机构。点击图中的条形或文件即可筛选。")
 
 for column, (label, value) in zip(st.columns(6), views.headline(view).items()):
-    column.metric(label, value)
+    column.metric(ui.t(label), value)
 
 ui.chart(charts.timeline(views.timeline(view["documents"])), "overview_timeline", title="政策文件时间线（按层级与文种）",
          empty="当前筛选下没有文件。请放宽年份或文件筛选。", filename="总览_文件时间线", select="doc_ids", height=380)
@@ -21,7 +21,7 @@ with right:
              title="承担措施最多的机构", empty="当前筛选下没有写明责任机构的措施。", filename="总览_机构", select="agencies")
 
 if not ui.briefing():
-    st.subheader("数据质量")
+    st.subheader(ui.t("数据质量"))
     st.caption("遮盖的数值不做猜测；推断的日期注明依据；原文缺失、略去或截断的部分单独列出。")
     st.dataframe(views.quality(view), hide_index=True, width="stretch")
 

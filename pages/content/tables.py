@@ -9,7 +9,7 @@ f, view = ui.page_header("数据与导出", "按当前筛选查看抽取出的�
 tables = {**view, "agencies": store.load_tables()["agencies"]}
 
 for column, (name, label) in zip(st.columns(len(TABLE_LABELS)), TABLE_LABELS.items()):
-    column.metric(label, f"{len(tables[name]):,}")
+    column.metric(ui.t(label), f"{len(tables[name]):,}")
 
 for tab, (name, label) in zip(st.tabs(list(TABLE_LABELS.values())), TABLE_LABELS.items()):
     with tab:

@@ -9,7 +9,7 @@ targets, documents = view["targets"], view["documents"]
 
 counts = {label: int((targets.kind == kind).sum()) for kind, label in views.TARGET_KIND_LABELS.items()}
 for column, (label, value) in zip(st.columns(5), [*counts.items(), ("其中数值遮盖", int(targets.masked.sum()))]):
-    column.metric(label, value)
+    column.metric(ui.t(label), value)
 
 left, right = st.columns(2)
 with left:
