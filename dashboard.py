@@ -14,6 +14,7 @@ APP_MAP = [
     ("pages/content/targets.py", "目标", ":material/flag:", "targets"),
     ("pages/content/reader.py", "原文", ":material/article:", "reader"),
     ("pages/content/tables.py", "数据与导出", ":material/table_view:", "tables"),
+    ("pages/content/importer.py", "导入文档", ":material/upload_file:", "import"),
 ]
 
 ui.init_state()

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from lib import agencies, metadata, structure, tagging, targets
-from lib.config import BUILD_DIR, DATA_DIR, PIPELINE_VERSION, ROOT, SEEDS_DIR
+from lib.config import BUILD_DIR, DATA_DIR, DOCUMENTS_YAML, PIPELINE_VERSION, ROOT, SEEDS_DIR
 from lib.contract import TABLES
 from lib.readers import SUPPORTED, RejectedInput, read_document
 
@@ -164,9 +164,10 @@ def collect_inputs(seed_dir: Path) -> list[Path]:
     return sorted(p for p in seed_dir.iterdir() if p.is_file() and not p.name.startswith("."))
 
 
-def build_tables(seed_dir: Path, use_manifest: bool = True, progress: bool = False) -> tuple[dict[str, pa.Table], dict]:
+def build_tables(seed_dir: Path, use_manifest: bool = True, progress: bool = False,
+                 manifest_path: Path = DOCUMENTS_YAML) -> tuple[dict[str, pa.Table], dict]:
     """Run every stage over every input; return the four tables and the build report."""
-    manifest = metadata.load_manifest() if use_manifest else {}
+    manifest = metadata.load_manifest(manifest_path) if use_manifest else {}
     inputs = collect_inputs(seed_dir)
     iterator = inputs
     if progress and len(inputs) > 20:
@@ -245,22 +246,52 @@ def write_outputs(tables: dict[str, pa.Table], report: dict, out_dir: Path) -> N
     write_atomically(out_dir / "build_report.json", lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
 
 
+def add_files(paths: list[Path], seed_dir: Path, out_dir: Path, manifest: Path = DOCUMENTS_YAML) -> int:
+    """`--add`: every file is checked like an upload; good ones are stored, then one rebuild."""
+    from lib import importer
+
+    previews, rejected = [], 0
+    for path in paths:
+        try:
+            previews.append(importer.preview(path.name, path.read_bytes(), seed_dir))
+        except (importer.ImportRejected, OSError) as exc:
+            rejected += 1
+            print(f"[rejected] {exc if isinstance(exc, importer.ImportRejected) else f'{path}：无法读取（{exc.strerror}）'}",
+                  file=sys.stderr)
+    if previews:
+        with importer.build_lock():
+            names = [importer.store(p, {}, seed_dir, manifest) for p in previews]
+            report = importer.rebuild(seed_dir, out_dir, manifest)
+        for name, item in zip(names, previews):
+            print(f"added {name}: {len(item.result.measures)} measures, {len(item.result.targets)} targets")
+        print(f"rebuilt: {report['counts']['documents']} documents, {report['counts']['measures']} measures")
+    return EXIT_REJECTED if rejected else EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lib.build", description="Build the policy tables from seeds/.")
     parser.add_argument("--seeds", type=Path, default=SEEDS_DIR, help="folder of input documents (default seeds/)")
     parser.add_argument("--out", type=Path, default=BUILD_DIR, help="output folder (default data/build/)")
-    parser.add_argument("--no-manifest", action="store_true", help="ignore data/documents.yaml overrides")
+    parser.add_argument("--manifest", type=Path, default=DOCUMENTS_YAML, help="curator overrides (default data/documents.yaml)")
+    parser.add_argument("--no-manifest", action="store_true", help="ignore the curator overrides")
     parser.add_argument("--if-stale", action="store_true", help="build only when inputs, data or code changed")
+    parser.add_argument("--add", nargs="+", type=Path, metavar="FILE", help="check, store under seeds/ and build")
     args = parser.parse_args(argv)
+    if args.add:
+        return add_files(args.add, args.seeds, args.out, args.manifest)
     started = time.perf_counter()
     use_manifest = not args.no_manifest
     if args.if_stale and not is_stale(args.seeds, args.out, use_manifest):
         print(f"tables in {args.out} are up to date")
         return EXIT_OK
+    from lib.importer import build_lock
+
     try:
-        tables, report = build_tables(args.seeds, use_manifest=use_manifest, progress=sys.stderr.isatty())
-        report["input_hash"] = input_hash(args.seeds, use_manifest)
-        write_outputs(tables, report, args.out)
+        with build_lock():
+            tables, report = build_tables(args.seeds, use_manifest=use_manifest, progress=sys.stderr.isatty(),
+                                          manifest_path=args.manifest)
+            report["input_hash"] = input_hash(args.seeds, use_manifest)
+            write_outputs(tables, report, args.out)
     except Exception as exc:  # the one place an unexpected failure becomes exit status 1
         print(f"构建失败（内部错误）：{type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_INTERNAL

@@ -1,15 +1,18 @@
 """Where things live. Every path derives from this file, never from the working directory."""
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS_DIR = ROOT / "seeds"
 DATA_DIR = ROOT / "data"
-BUILD_DIR = DATA_DIR / "build"
+# The three places that imports and builds write to can be moved (tests run a server on a private
+# copy so an upload never touches the repository): DASHBOARD_SEEDS_DIR, DASHBOARD_BUILD_DIR, DASHBOARD_MANIFEST.
+SEEDS_DIR = Path(os.environ.get("DASHBOARD_SEEDS_DIR", ROOT / "seeds"))
+BUILD_DIR = Path(os.environ.get("DASHBOARD_BUILD_DIR", DATA_DIR / "build"))
 
 AGENCIES_YAML = DATA_DIR / "agencies.yaml"
 PLACES_YAML = DATA_DIR / "places.yaml"
 TAXONOMY_YAML = DATA_DIR / "taxonomy.yaml"
-DOCUMENTS_YAML = DATA_DIR / "documents.yaml"
+DOCUMENTS_YAML = Path(os.environ.get("DASHBOARD_MANIFEST", DATA_DIR / "documents.yaml"))
 BOILERPLATE_YAML = DATA_DIR / "boilerplate.yaml"
 EVENTS_YAML = DATA_DIR / "events.yaml"
 KINDS_YAML = DATA_DIR / "kinds.yaml"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
 
 from lib import agencies
 from lib.config import DOCUMENTS_YAML, EVENTS_YAML, PLACES_YAML
@@ -277,6 +278,6 @@ def apply_overrides(meta: DocMeta, overrides: dict) -> DocMeta:
     return replace(meta, **changes)
 
 
-def load_manifest() -> dict[str, dict]:
-    """data/documents.yaml: file name → field overrides."""
-    return load_yaml(DOCUMENTS_YAML) or {}
+def load_manifest(path: Path = DOCUMENTS_YAML) -> dict[str, dict]:
+    """data/documents.yaml: file name → field overrides (an absent file means none)."""
+    return (load_yaml(path) or {}) if path.exists() else {}

@@ -12,13 +12,19 @@ class ReferenceDataError(ValueError):
     """A curated file under data/ is malformed; the message names the file and line."""
 
 
-@lru_cache(maxsize=None)
 def load_yaml(path: Path) -> Any:
-    """Parse one YAML file; cached because reference data is read-only for a process."""
+    """Parse one YAML file; cached per version of the file, so an edit (a curator's correction, an
+    import writing documents.yaml) is seen by a running server without a restart."""
     try:
-        text = path.read_text(encoding="utf-8")
+        stat = path.stat()
     except FileNotFoundError as exc:
         raise ReferenceDataError(f"{path}: file not found") from exc
+    return _parse_yaml(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _parse_yaml(path: Path, _mtime_ns: int, _size: int) -> Any:
+    text = path.read_text(encoding="utf-8")
     try:
         return yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:

@@ -16,6 +16,7 @@ from lib import export
 from lib import filters as flt
 from lib import store
 from lib.i18n import translate
+from lib.textview import escape_markdown
 from lib.charts import SOURCE_LINE, download_config, style
 
 KEY = {dim: f"filter_{dim}" for dim in flt.DIMENSIONS} | {
@@ -167,7 +168,7 @@ def page_header(title: str, intro: str) -> tuple[flt.Filters, dict]:
             chips = st.columns(min(len(active), 6) + 1)
             for column, (dim, value) in zip(chips, active[:6]):
                 label = titles.get(value, value) if dim == "doc_ids" else value
-                column.button(f"✕ {flt.DIMENSIONS[dim][1]}：{label[:12]}", key=f"chip_{dim}_{value}",
+                column.button(f"✕ {flt.DIMENSIONS[dim][1]}：{escape_markdown(label[:12])}", key=f"chip_{dim}_{value}",
                               on_click=_remove_value, args=(dim, value))
     return f, store.filtered(f)
 

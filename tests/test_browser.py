@@ -4,6 +4,8 @@ Screenshots of every page land in test-artifacts/."""
 from __future__ import annotations
 
 import io
+import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -23,7 +25,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 PAGES = {"": "总览", "themes": "主题", "agencies": "部门任务", "districts": "区域", "targets": "目标", "reader": "原文",
-         "tables": "数据与导出"}
+         "tables": "数据与导出", "import": "导入文档"}
 WAIT_MS = 60_000
 
 
@@ -33,14 +35,15 @@ def built_tables():
 
 
 @contextmanager
-def streamlit_server():
+def streamlit_server(env: dict | None = None):
     """A fresh server process: nothing has run st.navigation yet."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
                                 "--server.headless", "true", "--server.port", str(port)],
-                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
@@ -146,3 +149,25 @@ def test_an_export_downloads_and_opens_with_pandas(label, reader, browser, serve
     frame = reader(path.read_bytes())
     assert len(frame) == int(metric_value(page, "措施").replace(",", "")) and "措施" in " ".join(frame.columns) + "措施"
     page.close()
+
+
+def test_an_uploaded_document_is_confirmed_and_counted_on_the_overview(browser, tmp_path):
+    seeds, out, manifest = tmp_path / "seeds", tmp_path / "build", tmp_path / "documents.yaml"
+    shutil.copytree(ROOT / "seeds", seeds)
+    shutil.copy(ROOT / "data" / "documents.yaml", manifest)
+    assert build_main(["--seeds", str(seeds), "--out", str(out), "--manifest", str(manifest)]) == 0
+    env = {"DASHBOARD_SEEDS_DIR": str(seeds), "DASHBOARD_BUILD_DIR": str(out), "DASHBOARD_MANIFEST": str(manifest)}
+    with streamlit_server(env) as url:
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page.goto(f"{url}/import", timeout=WAIT_MS)
+        wait_for_page(page, "导入文档")
+        page.locator("input[type=file]").set_input_files(str(ROOT / "tests" / "fixtures" / "docs" / "docx_action_plan.docx"))
+        page.get_by_role("button", name="确认导入").wait_for(timeout=WAIT_MS)
+        page.screenshot(path=str(ARTIFACTS / "import_preview.png"), full_page=True)
+        page.get_by_role("button", name="确认导入").click()
+        page.get_by_text("已导入：docx_action_plan.docx").wait_for(timeout=WAIT_MS)
+        page.goto(url, timeout=WAIT_MS)
+        wait_for_page(page, "总览")
+        assert metric_value(page, "文件") == "6"
+        page.close()
+    assert (seeds / "docx_action_plan.docx").exists() and "docx_action_plan.docx" in manifest.read_text(encoding="utf-8")

@@ -20,7 +20,8 @@ if terms:
     titles = store.doc_titles()
     for row in hits.head(30).itertuples():
         with st.container(border=True):
-            st.markdown(f"**{textview.escape_markdown(row.heading)}** · {titles.get(row.doc_id, '')} · {row.outline}")
+            st.markdown(f"**{textview.escape_markdown(row.heading)}** · "
+                        f"{textview.escape_markdown(titles.get(row.doc_id, ''))} · {row.outline}")
             st.markdown(textview.highlight(row.text, terms))
 
 st.divider()
@@ -38,11 +39,11 @@ facts = {"文号": doc.doc_number or "未载明", "发文机关": doc.issuer or 
 for column, (label, value) in zip(st.columns(len(facts)), facts.items()):
     column.markdown(f"**{label}**  \n{textview.escape_markdown(str(value))}")
 if doc.date_source != "explicit" and doc.date_evidence:
-    st.caption("日期依据：" + doc.date_evidence)
+    st.caption("日期依据：" + textview.escape_markdown(doc.date_evidence))
 for part in doc.missing_parts:
-    st.warning("原文缺失：" + part)
+    st.warning("原文缺失：" + textview.escape_markdown(part))
 for warning in doc.warnings:
-    st.caption("提示：" + warning)
+    st.caption("提示：" + textview.escape_markdown(warning))
 
 doc_measures = measures[measures.doc_id == doc_id].sort_values("ordinal")
 with st.expander(f"文件结构（{len(doc_measures)} 条措施）", expanded=False):
@@ -63,6 +64,6 @@ for row in doc_measures.itertuples():
         meta.append("标签：" + "、".join(tags))
     if len(row.warnings):
         meta.append("⚠ " + "；".join(row.warnings))
-    box.caption("　".join(meta))
+    box.caption(textview.escape_markdown("　".join(meta)))
 
 ui.page_footer("原文")

@@ -1,0 +1,191 @@
+"""Adding and removing documents safely: preview → confirm → store under seeds/ → rebuild.
+
+Nothing changes until a preview passes every check. Stored files never leave seeds/, names are
+sanitised, writes are atomic and one lock serialises imports and builds (two browser sessions or a
+CLI import at the same time cannot interleave their writes).
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import re
+import unicodedata
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+import yaml
+
+from lib.build import DocResult, build_tables, input_hash, process_document, write_atomically, write_outputs
+from lib.config import BUILD_DIR, DOCUMENTS_YAML, SEEDS_DIR
+from lib.readers import MAX_BYTES, SUPPORTED
+
+LOCK_FILE = BUILD_DIR.parent / ".build.lock"
+EDITABLE_FIELDS = ("title", "doc_number", "issuer", "level", "district", "doc_type", "issued_date",
+                   "period_start", "period_end")
+SAFE_CHARS = re.compile(r"[^\w\u4e00-\u9fff.\-（）()]+")
+
+
+class ImportRejected(ValueError):
+    """The file cannot be added; the message says why, in Chinese."""
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the pipeline extracts from an upload, before anything is saved."""
+
+    source_file: str  # the sanitised name it will be stored under
+    raw: bytes
+    result: DocResult
+
+
+def sanitize_name(name: str) -> str:
+    """'../../x.txt' → 'x.txt'; odd characters → '_'; never hidden, never empty, extension kept."""
+    base = PureWindowsPath(PurePosixPath(unicodedata.normalize("NFC", name or "")).name).name
+    stem, dot, suffix = base.rpartition(".")
+    if not dot:
+        stem, suffix = base, ""
+    stem = SAFE_CHARS.sub("_", stem).strip("._ ")[:80] or "document"
+    suffix = re.sub(r"[^a-z0-9]", "", suffix.lower())[:5]
+    return f"{stem}.{suffix}" if suffix else stem
+
+
+def existing_hashes(seeds_dir: Path) -> dict[str, str]:
+    """sha256 → file name of every stored document."""
+    return {hashlib.sha256(p.read_bytes()).hexdigest(): p.name
+            for p in seeds_dir.iterdir() if p.is_file() and not p.name.startswith(".")}
+
+
+def preview(name: str, raw: bytes, seeds_dir: Path = SEEDS_DIR) -> Preview:
+    """Run the pipeline on an upload without saving anything; ImportRejected says what is wrong."""
+    safe = sanitize_name(name)
+    suffix = Path(safe).suffix.lower()
+    if suffix not in SUPPORTED:
+        raise ImportRejected(f"“{name}”：不支持的文件类型（{suffix or '无扩展名'}），请上传 .txt、.docx、.pdf 或 .html")
+    if len(raw) > MAX_BYTES:
+        raise ImportRejected(f"“{name}”：文件过大（{len(raw) / 2**20:.1f} MB），上限 {MAX_BYTES // 2**20} MB")
+    duplicate = existing_hashes(seeds_dir).get(hashlib.sha256(raw).hexdigest())
+    if duplicate:
+        raise ImportRejected(f"“{name}”：与已有文件“{duplicate}”内容完全相同，未重复导入")
+    result = process_document(safe, raw, None)
+    if result.status == "rejected":
+        raise ImportRejected(f"“{name}”：{'；'.join(result.messages)}")
+    if not result.measures:
+        raise ImportRejected(f"“{name}”：没有识别到编号条目（如“一、”“（一）”“1.”），不像一份政策文件，未导入")
+    return Preview(safe, raw, result)
+
+
+@contextmanager
+def build_lock():
+    """One import or build at a time across processes and sessions."""
+    LOCK_FILE.parent.mkdir(parents=True, exist_ok=True)
+    with LOCK_FILE.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _inside(folder: Path, name: str) -> Path:
+    path = (folder / name).resolve()
+    if path.parent != folder.resolve():
+        raise ImportRejected(f"文件名“{name}”不合法")
+    return path
+
+
+def _free_name(seeds_dir: Path, name: str) -> str:
+    stem, suffix = Path(name).stem, Path(name).suffix
+    candidate, n = name, 2
+    while (seeds_dir / candidate).exists():
+        candidate, n = f"{stem}_{n}{suffix}", n + 1
+    return candidate
+
+
+def confirm(item: Preview, corrections: dict, seeds_dir: Path = SEEDS_DIR, manifest: Path = DOCUMENTS_YAML,
+            out_dir: Path = BUILD_DIR) -> str:
+    """Store the file, record the curator's corrections, rebuild. Returns the stored file name."""
+    with build_lock():
+        name = store(item, corrections, seeds_dir, manifest)
+        rebuild(seeds_dir, out_dir, manifest)
+    return name
+
+
+def store(item: Preview, corrections: dict, seeds_dir: Path = SEEDS_DIR, manifest: Path = DOCUMENTS_YAML) -> str:
+    """Write the file into seeds/ and its manifest entry (call under build_lock)."""
+    name = _free_name(seeds_dir, item.source_file)
+    target = _inside(seeds_dir, name)
+    entry = {k: v for k, v in corrections.items() if k in EDITABLE_FIELDS and v not in (None, "")}
+    entry["imported_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    write_atomically(target, lambda tmp: Path(tmp).write_bytes(item.raw))
+    _set_manifest_entry(manifest, name, entry)
+    return name
+
+
+def remove(source_file: str, seeds_dir: Path = SEEDS_DIR, manifest: Path = DOCUMENTS_YAML,
+           out_dir: Path = BUILD_DIR) -> None:
+    """Delete an imported document (only files recorded as imported) and rebuild."""
+    with build_lock():
+        if source_file not in imported_files(manifest):
+            raise ImportRejected(f"“{source_file}”不是导入的文件，不能在此删除")
+        _inside(seeds_dir, source_file).unlink(missing_ok=True)
+        _set_manifest_entry(manifest, source_file, None)
+        rebuild(seeds_dir, out_dir, manifest)
+
+
+def imported_files(manifest: Path = DOCUMENTS_YAML) -> list[str]:
+    """Files added through the importer (their manifest entry carries imported_at)."""
+    entries = yaml.safe_load(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}
+    return sorted(name for name, entry in (entries or {}).items() if isinstance(entry, dict) and "imported_at" in entry)
+
+
+def rebuild(seeds_dir: Path = SEEDS_DIR, out_dir: Path = BUILD_DIR, manifest: Path = DOCUMENTS_YAML) -> dict:
+    """Build every table again from seeds/ (call under build_lock); returns the report."""
+    tables, report = build_tables(seeds_dir, manifest_path=manifest)
+    report["input_hash"] = input_hash(seeds_dir)
+    write_outputs(tables, report, out_dir)
+    return report
+
+
+def _set_manifest_entry(manifest: Path, name: str, entry: dict | None) -> None:
+    """Replace one top-level block of documents.yaml, keeping every other line (and comment) as written."""
+    lines = manifest.read_text(encoding="utf-8").splitlines(keepends=True) if manifest.exists() else []
+    kept, skipping = [], False
+    for line in lines:
+        if line.strip() and not line[0].isspace() and not line.startswith("#"):  # a top-level key opens a block
+            skipping = line.split(":", 1)[0].strip().strip("'\"") == name
+        if not skipping:
+            kept.append(line)
+    text = "".join(kept)
+    if entry is not None:
+        text = text.rstrip("\n") + "\n" + yaml.safe_dump({name: entry}, allow_unicode=True, sort_keys=False)
+    yaml.safe_load(text)  # never write a manifest that does not parse
+    write_atomically(manifest, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+
+
+ISSUED_DATE = re.compile(r"^(19|20)\d{2}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+PERIOD = re.compile(r"^\s*((?:19|20)\d{2})\s*[-—–~至]\s*((?:19|20)\d{2})\s*$")
+
+
+def corrections_from_form(extracted: dict, form: dict) -> dict | str:
+    """The fields the curator changed, validated; a Chinese message instead when a value is malformed."""
+    changes: dict = {}
+    for key in ("title", "doc_number", "issuer", "level", "district", "doc_type"):
+        value = form.get(key)
+        value = value.strip() if isinstance(value, str) else value
+        if (value or None) != (extracted.get(key) or None):
+            changes[key] = value or None
+    issued = (form.get("issued_date") or "").strip()
+    if issued and not ISSUED_DATE.match(issued):
+        return f"成文日期“{issued}”格式不对：请写 2023、2023-03 或 2023-03-08"
+    if issued != (extracted.get("issued_date") or ""):
+        changes["issued_date"] = issued or None
+    period = (form.get("period") or "").strip()
+    extracted_period = f"{extracted['period_start']}-{extracted['period_end']}" if extracted.get("period_start") else ""
+    if period != extracted_period:
+        m = PERIOD.match(period)
+        if period and not m:
+            return f"规划期“{period}”格式不对：请写 2023-2025"
+        changes["period_start"], changes["period_end"] = (int(m[1]), int(m[2])) if m else (None, None)
+    return changes
