@@ -20,7 +20,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from lib import agencies, metadata, structure, tagging, targets
+from lib import agencies, citations, metadata, structure, tagging, targets
 from lib.config import BUILD_DIR, DATA_DIR, DOCUMENTS_YAML, PIPELINE_VERSION, ROOT, SEEDS_DIR
 from lib.contract import TABLES
 from lib.readers import SUPPORTED, RejectedInput, read_document
@@ -39,6 +39,7 @@ class DocResult:
     document: dict | None = None
     measures: list[dict] = field(default_factory=list)
     targets: list[dict] = field(default_factory=list)
+    citations: list[citations.Citation] = field(default_factory=list)
 
 
 def process_document(source_file: str, raw: bytes, overrides: dict | None) -> DocResult:
@@ -84,7 +85,8 @@ def process_document(source_file: str, raw: bytes, overrides: dict | None) -> Do
         "encoding": normalized.encoding, "content_sha256": hashlib.sha256(raw).hexdigest(),
     }
     status = "warning" if warnings or missing else "ok"
-    return DocResult(source_file, status, warnings + missing, document, measures, target_rows)
+    cited = citations.extract(normalized.text, meta.title, meta.doc_number)  # lineage, resolved across documents later
+    return DocResult(source_file, status, warnings + missing, document, measures, target_rows, cited)
 
 
 def _measure_row(doc_id: str, measure_id: str, ordinal: int, leaf, kind: str, meta) -> dict:
@@ -151,6 +153,14 @@ def agency_rows(measures: list[dict]) -> list[dict]:
     return out
 
 
+def citation_rows(built: list[DocResult]) -> list[dict]:
+    """The citations table: who cites what, resolved to a document of the corpus where possible."""
+    documents = [r.document for r in built]
+    return [{"from_doc_id": r.document["doc_id"], "cited_title": c.cited_title, "cited_number": c.cited_number,
+             "resolved_doc_id": citations.resolve(c, documents), "sentence": c.sentence}
+            for r in built for c in r.citations]
+
+
 def _district_of(measure: dict) -> str | None:
     return next((d for d in measure["districts"] if any(e == f"区域·{d}←区级文件" for e in measure["tag_evidence"])), None)
 
@@ -187,6 +197,7 @@ def build_tables(seed_dir: Path, use_manifest: bool = True, progress: bool = Fal
         "measures": measures,
         "targets": [t for r in built for t in r.targets],
         "agencies": agency_rows(measures),
+        "citations": citation_rows(built),
     }
     tables = {name: pa.Table.from_pylist(rows[name], schema=schema) for name, schema in TABLES.items()}
     content_hash = hashlib.sha256(

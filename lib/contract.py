@@ -46,4 +46,11 @@ AGENCIES = pa.schema([
     ("n_measures_actor", INT), ("doc_ids", LIST),
 ])
 
-TABLES = {"documents": DOCUMENTS, "measures": MEASURES, "targets": TARGETS, "agencies": AGENCIES}
+CITATIONS = pa.schema([
+    ("from_doc_id", STR), ("cited_title", STR), ("cited_number", STR), ("resolved_doc_id", STR),
+    # additions
+    ("sentence", STR),
+])
+
+TABLES = {"documents": DOCUMENTS, "measures": MEASURES, "targets": TARGETS, "agencies": AGENCIES,
+          "citations": CITATIONS}
