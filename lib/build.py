@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from lib import agencies, citations, metadata, structure, tagging, targets
@@ -127,42 +128,57 @@ def _target_rows(text: str, doc_id: str, measure_id: str | None, meta) -> list[d
     return rows
 
 
-def agency_rows(measures: list[dict]) -> list[dict]:
-    """The agencies table: one row per canonical body named as responsible or acting."""
-    stats: dict[str, dict] = {}
-    for m in measures:
-        for name in {*m["agencies"], *m["actors"]}:
-            row = stats.setdefault(name, {"lead": 0, "total": 0, "actor": 0, "written": set(), "docs": set()})
-            row["docs"].add(m["doc_id"])
-            row["total"] += name in m["agencies"]
-            row["actor"] += name in m["actors"]
-            row["lead"] += name == m["lead_agency"]
-        for written in m["agencies_raw"]:
-            name = next((c for c in m["agencies"] if c == agencies.canonical(written, _district_of(m))[0]), None)
-            if name:
-                stats[name]["written"].add(written)
-    out = []
-    for name, row in sorted(stats.items(), key=lambda kv: (-kv[1]["total"], kv[0])):
-        level = next((b.level for b in agencies.bodies() if b.name == name), None) or _guess_level(name)
-        out.append({
-            "agency": name, "level": level, "aliases": sorted(row["written"] - {name}),
-            "renamed_from": [f"{old}（{year}年更名）" for old, year in agencies.renamed_from(name)],
-            "n_measures_lead": row["lead"], "n_measures_total": row["total"], "n_measures_actor": row["actor"],
-            "doc_ids": sorted(row["docs"]),
-        })
-    return out
+def agency_table(measures: pa.Table, documents: pa.Table) -> pa.Table:
+    """The agencies table from the measures, with Arrow compute (fast at 10,000 documents): one row per
+    canonical body named as responsible or acting."""
+    counts: dict[str, dict] = {}
+
+    def tally(column: str, field_name: str) -> None:
+        flat = pc.list_flatten(measures[column])
+        parents = pc.list_parent_indices(measures[column])
+        pairs = pa.table({"agency": flat, "measure_id": pc.take(measures["measure_id"], parents),
+                          "doc_id": pc.take(measures["doc_id"], parents)})
+        grouped = pairs.group_by("agency").aggregate([("measure_id", "count_distinct"), ("doc_id", "distinct")])
+        for agency, n, docs in zip(*(grouped[c].to_pylist() for c in ("agency", "measure_id_count_distinct", "doc_id_distinct"))):
+            row = counts.setdefault(agency, {"total": 0, "actor": 0, "lead": 0, "docs": set(), "written": set()})
+            row[field_name] = n
+            row["docs"].update(docs)
+
+    tally("agencies", "total")
+    tally("actors", "actor")
+    leads = measures.group_by("lead_agency").aggregate([("measure_id", "count")]).to_pylist()
+    for row in leads:
+        if row["lead_agency"] in counts:
+            counts[row["lead_agency"]]["lead"] = row["measure_id_count"]
+    district_of = dict(zip(documents["doc_id"].to_pylist(), documents["district"].to_pylist()))
+    written = pa.table({"written": pc.list_flatten(measures["agencies_raw"]),
+                        "doc_id": pc.take(measures["doc_id"], pc.list_parent_indices(measures["agencies_raw"]))})
+    for pair in written.group_by(["written", "doc_id"]).aggregate([]).to_pylist():
+        name = agencies.canonical(pair["written"], district_of.get(pair["doc_id"]))[0]
+        if name in counts and name != pair["written"]:
+            counts[name]["written"].add(pair["written"])
+    levels = {b.name: b.level for b in agencies.bodies()}
+    rows = [{
+        "agency": name, "level": levels.get(name) or _guess_level(name), "aliases": sorted(row["written"]),
+        "renamed_from": [f"{old}（{year}年更名）" for old, year in agencies.renamed_from(name)],
+        "n_measures_lead": row["lead"], "n_measures_total": row["total"], "n_measures_actor": row["actor"],
+        "doc_ids": sorted(row["docs"]),
+    } for name, row in sorted(counts.items(), key=lambda kv: (-kv[1]["total"], kv[0]))]
+    return pa.Table.from_pylist(rows, schema=TABLES["agencies"])
 
 
-def citation_rows(built: list[DocResult]) -> list[dict]:
-    """The citations table: who cites what, resolved to a document of the corpus where possible."""
-    documents = [r.document for r in built]
+def citation_rows(results: list[DocResult]) -> list[dict]:
+    """Citation rows of freshly processed documents (resolved later, against the whole corpus)."""
     return [{"from_doc_id": r.document["doc_id"], "cited_title": c.cited_title, "cited_number": c.cited_number,
-             "resolved_doc_id": citations.resolve(c, documents), "sentence": c.sentence}
-            for r in built for c in r.citations]
+             "resolved_doc_id": None, "sentence": c.sentence} for r in results for c in r.citations]
 
 
-def _district_of(measure: dict) -> str | None:
-    return next((d for d in measure["districts"] if any(e == f"区域·{d}←区级文件" for e in measure["tag_evidence"])), None)
+def resolve_citations(table: pa.Table, documents: pa.Table) -> pa.Table:
+    """Point every citation at the corpus document it names, by 文号 first, else by title."""
+    docs = documents.select(["doc_id", "doc_number", "title"]).to_pylist()
+    resolved = [citations.resolve(citations.Citation(t, n, ""), docs)
+                for t, n in zip(table["cited_title"].to_pylist(), table["cited_number"].to_pylist())]
+    return table.set_column(table.schema.get_field_index("resolved_doc_id"), "resolved_doc_id", pa.array(resolved, pa.string()))
 
 
 def _guess_level(name: str) -> str:
@@ -174,43 +190,133 @@ def collect_inputs(seed_dir: Path) -> list[Path]:
     return sorted(p for p in seed_dir.iterdir() if p.is_file() and not p.name.startswith("."))
 
 
-def build_tables(seed_dir: Path, use_manifest: bool = True, progress: bool = False,
-                 manifest_path: Path = DOCUMENTS_YAML) -> tuple[dict[str, pa.Table], dict]:
-    """Run every stage over every input; return the four tables and the build report."""
-    manifest = metadata.load_manifest(manifest_path) if use_manifest else {}
-    inputs = collect_inputs(seed_dir)
-    iterator = inputs
-    if progress and len(inputs) > 20:
+def code_fingerprint() -> str:
+    """What every document's result depends on besides its bytes: the pipeline code and the reference
+    data (documents.yaml excepted: each document's own entry enters its key)."""
+    digest = hashlib.sha256(PIPELINE_VERSION.encode())
+    sources = [*sorted((ROOT / "lib").glob("*.py")), *sorted(DATA_DIR.glob("*.yaml")), *sorted(DATA_DIR.glob("*.txt"))]
+    for path in sources:
+        if path.name != "documents.yaml":
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def build_key(raw: bytes, fingerprint: str, overrides: dict | None) -> str:
+    """A document's cache key: its content, the pipeline and its curated overrides."""
+    extra = json.dumps(overrides or {}, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(raw + fingerprint.encode() + extra.encode()).hexdigest()[:24]
+
+
+def _process_job(job: tuple[str, bytes, dict | None]) -> DocResult:
+    return process_document(*job)
+
+
+def _run_jobs(jobs: list[tuple[str, bytes, dict | None]], workers: int, progress: bool) -> list[DocResult]:
+    """Process documents, in worker processes when there are enough to pay for them."""
+    bar = None
+    if progress and len(jobs) > 20:
         from tqdm import tqdm
 
-        iterator = tqdm(inputs, desc="构建", unit="篇", file=sys.stderr)
-    results = []
-    for path in iterator:
+        bar = tqdm(total=len(jobs), desc="构建", unit="篇", file=sys.stderr)
+    if workers > 1 and len(jobs) >= 16:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = []
+            for result in pool.map(_process_job, jobs, chunksize=8):
+                results.append(result)
+                bar and bar.update()
+    else:
+        results = []
+        for job in jobs:
+            results.append(_process_job(job))
+            bar and bar.update()
+    if bar:
+        bar.close()
+    return results
+
+
+def _previous_tables(previous_dir: Path | None) -> dict[str, pa.Table] | None:
+    """The last build's tables, whose rows are reused for documents that did not change."""
+    if previous_dir is None:
+        return None
+    try:
+        tables = {name: pq.read_table(previous_dir / f"{name}.parquet") for name in TABLES}
+    except (OSError, pa.ArrowInvalid):
+        return None
+    if any(not tables[name].schema.equals(schema, check_metadata=False) for name, schema in TABLES.items()):
+        return None  # another pipeline version wrote them
+    return tables
+
+
+def build_tables(seed_dir: Path, use_manifest: bool = True, progress: bool = False,
+                 manifest_path: Path = DOCUMENTS_YAML, previous_dir: Path | None = None,
+                 workers: int = 1) -> tuple[dict[str, pa.Table], dict]:
+    """Run every stage over every input (reusing the previous build's rows of unchanged documents);
+    return the tables of the contract and the build report."""
+    manifest = metadata.load_manifest(manifest_path) if use_manifest else {}
+    fingerprint = code_fingerprint()
+    previous = _previous_tables(previous_dir)
+    known = {}
+    if previous is not None:
+        known = dict(zip(previous["documents"]["build_key"].to_pylist(), previous["documents"].to_pylist()))
+    entries: list[tuple[str, dict | None]] = []  # (source_file, reused document row or None) in input order
+    jobs, rejected = [], {}
+    for path in collect_inputs(seed_dir):
         if path.suffix.lower() not in SUPPORTED:
-            results.append(DocResult(path.name, "rejected", [f"不支持的文件类型“{path.suffix}”"]))
+            rejected[path.name] = DocResult(path.name, "rejected", [f"不支持的文件类型“{path.suffix}”"])
+            entries.append((path.name, None))
             continue
-        results.append(process_document(path.name, path.read_bytes(), manifest.get(path.name)))
-    built = [r for r in results if r.document]
-    measures = [m for r in built for m in r.measures]
-    rows = {
+        raw = path.read_bytes()
+        key = build_key(raw, fingerprint, manifest.get(path.name))
+        row = known.get(key)
+        if row is not None and row["source_file"] == path.name:
+            entries.append((path.name, row))
+        else:
+            jobs.append((path.name, raw, manifest.get(path.name), key))
+            entries.append((path.name, None))
+    fresh = {r.source_file: (r, key) for r, (*_, key) in zip(_run_jobs([j[:3] for j in jobs], workers, progress), jobs)}
+    built = [r for r, _ in fresh.values() if r.document]
+    for result, key in fresh.values():
+        if result.document:
+            result.document["build_key"] = key
+    new = {
         "documents": [r.document for r in built],
-        "measures": measures,
+        "measures": [m for r in built for m in r.measures],
         "targets": [t for r in built for t in r.targets],
-        "agencies": agency_rows(measures),
         "citations": citation_rows(built),
     }
-    tables = {name: pa.Table.from_pylist(rows[name], schema=schema) for name, schema in TABLES.items()}
-    content_hash = hashlib.sha256(
-        (PIPELINE_VERSION + "".join(sorted(r.document["content_sha256"] for r in built))).encode()
-    ).hexdigest()[:16]
+    reused_ids = pa.array([row["doc_id"] for _, row in entries if row is not None], pa.string())
+    tables: dict[str, pa.Table] = {}
+    for name, doc_column, order in (("documents", "doc_id", [("source_file", "ascending")]),
+                                    ("measures", "doc_id", [("doc_id", "ascending"), ("ordinal", "ascending")]),
+                                    ("targets", "doc_id", [("target_id", "ascending")]),
+                                    ("citations", "from_doc_id", [("from_doc_id", "ascending"), ("cited_number", "ascending")])):
+        parts = [pa.Table.from_pylist(new[name], schema=TABLES[name])]
+        if previous is not None and len(reused_ids):
+            parts.insert(0, previous[name].filter(pc.is_in(previous[name][doc_column], value_set=reused_ids)))
+        tables[name] = pa.concat_tables(parts).sort_by(order)
+    tables["citations"] = resolve_citations(tables["citations"], tables["documents"])
+    tables["agencies"] = agency_table(tables["measures"], tables["documents"])
+    tables = {name: tables[name] for name in TABLES}
     report = {
-        "pipeline_version": PIPELINE_VERSION, "content_hash": content_hash,
+        "pipeline_version": PIPELINE_VERSION,
         "counts": {name: table.num_rows for name, table in tables.items()},
-        "inputs": [{"source_file": r.source_file, "status": r.status, "messages": r.messages,
-                    "doc_id": r.document["doc_id"] if r.document else None,
-                    "n_measures": len(r.measures), "n_targets": len(r.targets)} for r in results],
+        "reused": len(reused_ids), "processed": len(jobs),
+        "inputs": [_report_entry(name, row, fresh.get(name, (rejected.get(name),))[0]) for name, row in entries],
     }
     return tables, report
+
+
+def _report_entry(source_file: str, reused: dict | None, result: DocResult | None) -> dict:
+    if reused is not None:
+        messages = [*reused["warnings"], *reused["missing_parts"]]
+        return {"source_file": source_file, "status": "warning" if messages else "ok", "messages": messages,
+                "doc_id": reused["doc_id"], "n_measures": reused["n_measures"], "n_targets": reused["n_targets"],
+                "cached": True}
+    return {"source_file": source_file, "status": result.status, "messages": result.messages,
+            "doc_id": result.document["doc_id"] if result.document else None,
+            "n_measures": len(result.measures), "n_targets": len(result.targets), "cached": False}
 
 
 def input_hash(seed_dir: Path, use_manifest: bool = True) -> str:
@@ -286,6 +392,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--manifest", type=Path, default=DOCUMENTS_YAML, help="curator overrides (default data/documents.yaml)")
     parser.add_argument("--no-manifest", action="store_true", help="ignore the curator overrides")
     parser.add_argument("--if-stale", action="store_true", help="build only when inputs, data or code changed")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes (default: one per core)")
+    parser.add_argument("--full", action="store_true", help="reprocess every document (ignore the previous build)")
     parser.add_argument("--add", nargs="+", type=Path, metavar="FILE", help="check, store under seeds/ and build")
     args = parser.parse_args(argv)
     if args.add:
@@ -300,7 +408,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with build_lock():
             tables, report = build_tables(args.seeds, use_manifest=use_manifest, progress=sys.stderr.isatty(),
-                                          manifest_path=args.manifest)
+                                          manifest_path=args.manifest, previous_dir=None if args.full else args.out,
+                                          workers=args.workers)
             report["input_hash"] = input_hash(args.seeds, use_manifest)
             write_outputs(tables, report, args.out)
     except Exception as exc:  # the one place an unexpected failure becomes exit status 1

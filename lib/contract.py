@@ -18,7 +18,7 @@ DOCUMENTS = pa.schema([
     ("period_start", INT), ("period_end", INT), ("date_source", STR), ("date_evidence", STR),
     ("missing_parts", LIST), ("text", STR), ("n_measures", INT), ("n_targets", INT), ("warnings", LIST),
     # additions
-    ("issuer_canonical", STR), ("truncated", BOOL), ("encoding", STR), ("content_sha256", STR),
+    ("issuer_canonical", STR), ("truncated", BOOL), ("encoding", STR), ("content_sha256", STR), ("build_key", STR),
 ])
 
 MEASURES = pa.schema([

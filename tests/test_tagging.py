@@ -35,3 +35,15 @@ def test_keywords_keep_policy_terms_whole_and_drop_boilerplate():
     words = keywords("积极推进揭榜挂帅，加快培育专精特新中小企业，加强海河实验室建设。")
     assert {"揭榜挂帅", "专精特新中小企业", "海河实验室"} <= set(words)
     assert not {"积极", "推进", "加快", "加强"} & set(words)
+
+
+def test_rjieba_cuts_exactly_like_jieba_with_the_same_user_dictionary(seed_tables):
+    import jieba
+
+    from lib.config import JIEBA_USERDICT
+    from lib.tagging import cut
+
+    reference = jieba.Tokenizer()
+    reference.load_userdict(str(JIEBA_USERDICT))
+    texts = (seed_tables["measures"].heading + "\n" + seed_tables["measures"].text).tolist()
+    assert [cut(t) for t in texts] == [reference.lcut(t) for t in texts]
