@@ -1,5 +1,87 @@
-"""Placeholder until the page lands."""
+"""主题: which themes each document (or year) takes up, the measures behind a theme, industries,
+policy instruments and the vocabulary of the current selection."""
 import streamlit as st
 
-st.title("建设中")
-st.info("该页面正在建设中。")
+from lib import store, textstats, ui, views
+from lib.charts import themes as charts
+from lib.charts.overview import label_bars
+from lib.filters import describe
+
+MATRIX_KEY = "themes_matrix_by"
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cloud_png(freqs: tuple[tuple[str, int], ...]) -> bytes | None:
+    """The word cloud of a selection, drawn once per distinct set of frequencies (~0.5 s each)."""
+    return textstats.wordcloud_png(dict(freqs))
+
+
+f, view = ui.page_header("主题", "各文件、各年份关注哪些主题，主题下有哪些措施，涉及哪些产业和政策工具。"
+                         "点击矩阵中的方块、产业或政策工具的条形即可筛选。")
+measures, documents = view["measures"], view["documents"]
+
+facts = {"措施": len(measures), **{label: len(views.count_labels(measures, column)) for label, column in
+                                    (("涉及主题", "themes"), ("涉及产业", "industries"), ("政策工具子类", "instruments"))}}
+for column, (label, value) in zip(st.columns(len(facts)), facts.items()):
+    column.metric(ui.t(label), value)
+
+# 1. Theme × document / year grid
+by = "document"
+if not ui.briefing():
+    by = st.segmented_control("矩阵的列", list(charts.MATRIX_BY), format_func=lambda v: ui.t(charts.MATRIX_BY[v]),
+                              default="document", required=True, key=MATRIX_KEY, label_visibility="collapsed") or "document"
+cells = charts.theme_matrix(measures, documents, by)
+per = "文件" if by == "document" else "年份"
+ui.chart(charts.matrix(cells, "文件（按发文年份排列）" if by == "document" else "年份"), f"themes_matrix_{by}",
+         title=f"各{per}涉及的主题（方块大小与颜色：措施数）", empty="当前筛选下没有带主题标签的措施。请放宽筛选条件。",
+         filename=f"主题_主题x{per}", select="themes", height=charts.matrix_height(cells))
+
+# 2. Theme → measures
+tree = charts.theme_tree(measures, documents)
+ui.chart(charts.treemap(tree), "themes_treemap", title="主题与措施（面积：措施数）",
+         empty="当前筛选下没有带主题标签的措施。", filename="主题_主题与措施", height=560)
+if not tree.empty:
+    st.caption("一条措施可属多个主题，因此各主题之和大于措施数。点击主题方块展开其措施标题（最多显示 "
+               f"{charts.LEAVES_PER_THEME} 条，最贴近该主题的在前），点击上方路径返回。")
+
+# 3. Industries and policy instruments
+left, right = st.columns(2)
+with left:
+    ui.chart(label_bars(views.count_labels(measures, "industries"), "措施数"), "themes_industries",
+             title="涉及的产业领域", empty="当前筛选下的措施没有提到具体产业。", filename="主题_产业",
+             select="industries", height=540)
+with right:
+    ui.chart(charts.instrument_bars(charts.instrument_counts(measures)), "themes_instruments",
+             title="政策工具：供给型、环境型、需求型", empty="当前筛选下的措施没有可识别的政策工具。",
+             filename="主题_政策工具", select="instruments", height=540)
+
+# 4. Vocabulary of the selection
+common = textstats.ubiquitous_keywords(store.load_tables()["measures"])
+freqs = textstats.keyword_frequencies(measures, exclude=common)
+left, right = st.columns(2)
+with left:
+    png = cloud_png(tuple(sorted(freqs.items())))
+    if png is None:
+        st.info("**关键词词云**：当前筛选下的措施没有关键词。")
+    else:
+        st.markdown(f"**{ui.t('关键词词云')}**")
+        st.caption(f"{describe(f, store.doc_titles())}。字号：含该词的措施数；"
+                   f"略去出现在三分之一以上措施中的通用词（{'、'.join(common)}）。")
+        st.image(png, width="stretch", alt="当前筛选下措施关键词的词云")
+with right:
+    ui.chart(charts.keyword_bars(textstats.top_keywords(freqs, 20)), "themes_keywords", title="高频关键词（前 20）",
+             empty="当前筛选下的措施没有关键词。", filename="主题_高频关键词", height=560)
+
+# 5. The measures behind the selection
+if not ui.briefing():
+    table = charts.measure_table(measures, documents)
+    st.subheader(f"{ui.t('措施明细')}（{len(table)}）")
+    if table.empty:
+        st.info("当前筛选下没有措施。请放宽筛选条件，或在左侧“清除筛选”。")
+    else:
+        st.caption("标注依据：“主题·成果转化←科技成果转化”表示因原文出现“科技成果转化”而标为该主题。")
+        st.dataframe(table, hide_index=True, width="stretch",
+                     column_config={"年份": st.column_config.NumberColumn(format="%d", width="small"),
+                                    "位置": st.column_config.TextColumn(width="small")})
+
+ui.page_footer("主题")

@@ -1,0 +1,224 @@
+"""Theme page: theme × document (or year) grid, theme → measures treemap, industries and policy
+instruments, keywords, and the table of the measures behind a selection.
+
+Reshaping steps come first (DataFrame → DataFrame), figure builders after (DataFrame → Figure or None).
+Every clickable trace carries the filter value as customdata[0].
+"""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from lib.charts.base import color_of
+
+INSTRUMENT_TYPES = ("供给型", "环境型", "需求型")  # Rothwell & Zegveld, in the order of data/taxonomy.yaml
+UNKNOWN_YEAR = "年份不详"
+MATRIX_BY = {"document": "主题 × 文件", "year": "主题 × 年份"}
+ROOT_LABEL = "全部"
+# A drilled-in theme shows at most this many headings (an 8 × 8 grid keeps boxes ~130 × 60 px on a
+# 1,040 × 480 plot, room for two lines of 7 characters); the rest are one box "其余 N 条".
+LEAVES_PER_THEME = 64
+
+
+# --- reshaping ----------------------------------------------------------------------------------------
+
+def _explode(measures: pd.DataFrame, column: str, keep: list[str]) -> pd.DataFrame:
+    frame = measures[["measure_id", *keep, column]].explode(column).dropna(subset=[column])
+    return frame.rename(columns={column: "label"})
+
+
+def _doc_label(year, title: str, width: int = 11, lines: int = 3) -> str:
+    """'2021·天津市科技创新“十四五”规划' wrapped for an axis: short lines, at most `lines` of them."""
+    text = f"{int(year) if pd.notna(year) else '?'}·{title}"
+    parts = [text[i: i + width] for i in range(0, len(text), width)]
+    if len(parts) > lines:
+        parts = [*parts[: lines - 1], parts[lines - 1][: width - 1] + "…"]
+    return "<br>".join(parts)
+
+
+def theme_matrix(measures: pd.DataFrame, documents: pd.DataFrame, by: str = "document") -> pd.DataFrame:
+    """Measures per (theme, document) or (theme, year): columns theme, column (axis label), column_name
+    (for the hover), column_rank, n, theme_total; largest theme first, columns by year then title."""
+    columns = ["theme", "column", "column_name", "column_rank", "n", "theme_total"]
+    cells = _explode(measures, "themes", ["doc_id", "year"]).rename(columns={"label": "theme"})
+    if cells.empty:
+        return pd.DataFrame(columns=columns)
+    if by == "year":
+        cells["column"] = cells.year.map(lambda y: str(int(y)) if pd.notna(y) else UNKNOWN_YEAR)
+        cells["column_name"] = cells.column.map(lambda c: c if c == UNKNOWN_YEAR else f"{c} 年")
+        cells["column_rank"] = cells.year.fillna(9999).astype(int)
+    else:
+        docs = documents.set_index("doc_id")
+        used = pd.DataFrame({"doc_id": cells.doc_id.unique()})
+        used["title"] = used.doc_id.map(docs.title).fillna(used.doc_id)
+        used["year"] = used.doc_id.map(docs.year)
+        used = used.sort_values(["year", "title", "doc_id"], na_position="last").reset_index(drop=True)
+        used["column"] = [_doc_label(y, t) for y, t in zip(used.year, used.title)]
+        clash = used.duplicated("column", keep=False)  # two documents with one short label stay two columns
+        used.loc[clash, "column"] = used.column + "<br>" + used.doc_id.str[:4]
+        used = used.set_index("doc_id")
+        cells["column"] = cells.doc_id.map(used.column)
+        cells["column_name"] = cells.doc_id.map(used.title)
+        cells["column_rank"] = cells.doc_id.map(pd.Series(range(len(used)), index=used.index))
+    counts = (cells.groupby(["theme", "column", "column_name", "column_rank"]).measure_id.nunique()
+              .rename("n").reset_index())
+    counts = counts.join(cells.groupby("theme").measure_id.nunique().rename("theme_total"), on="theme")
+    counts = counts.sort_values(["theme_total", "theme", "column_rank"], ascending=[False, True, True])
+    return counts[columns].reset_index(drop=True)
+
+
+def _box_label(heading: str, width: int = 7, lines: int = 2) -> str:
+    """A heading in at most two short lines, so treemap boxes keep a readable font size."""
+    if len(heading) > width * lines:
+        heading = heading[: width * lines - 1] + "…"
+    return "<br>".join(heading[i: i + width] for i in range(0, len(heading), width))
+
+
+def theme_tree(measures: pd.DataFrame, documents: pd.DataFrame, leaves: int = LEAVES_PER_THEME) -> pd.DataFrame:
+    """Nodes of the theme → measure treemap: columns id, parent, label, value, theme, hover.
+    Root 全部 → every theme (value = its measures) → the headings of its measures (one unit each)."""
+    columns = ["id", "parent", "label", "value", "theme", "hover"]
+    pairs = _explode(measures, "themes", ["doc_id", "heading", "ordinal"]).rename(columns={"label": "theme"})
+    if pairs.empty:
+        return pd.DataFrame(columns=columns)
+    titles = documents.set_index("doc_id").title
+    spread = pairs.groupby("measure_id").theme.nunique()
+    sizes = pairs.groupby("theme").measure_id.nunique().sort_values(ascending=False, kind="stable")  # ties: A→Z
+    nodes = [{"id": ROOT_LABEL, "parent": "", "label": ROOT_LABEL, "value": int(sizes.sum()), "theme": "",
+              "hover": f"{len(measures)} 条措施（一条措施可属多个主题）"}]
+    for theme, size in sizes.items():
+        nodes.append({"id": theme, "parent": ROOT_LABEL, "label": theme, "value": int(size), "theme": theme,
+                      "hover": f"{theme}：{size} 条措施"})
+        members = pairs[pairs.theme == theme].drop_duplicates("measure_id").copy()
+        # The measures most specific to the theme (fewest other themes) come first, then reading order.
+        members["spread"] = members.measure_id.map(spread)
+        members = members.sort_values(["spread", "doc_id", "ordinal"])
+        for row in members.head(leaves).itertuples():
+            nodes.append({"id": f"{theme}/{row.measure_id}", "parent": theme, "label": _box_label(row.heading), "value": 1,
+                          "theme": theme, "hover": f"{row.heading}<br>{titles.get(row.doc_id, row.doc_id)}"})
+        rest = len(members) - leaves
+        if rest > 0:
+            nodes.append({"id": f"{theme}/其余", "parent": theme, "label": f"其余 {rest} 条", "value": rest,
+                          "theme": theme, "hover": f"{theme} 的其余 {rest} 条措施见下方措施明细"})
+    return pd.DataFrame(nodes, columns=columns)
+
+
+def instrument_counts(measures: pd.DataFrame) -> pd.DataFrame:
+    """Measures per policy instrument: columns top (供给型…), sub, label ('供给型·人才支持'), n, top_n
+    (measures with any sub-type of the top type); top types in INSTRUMENT_TYPES order, sub-types by n."""
+    columns = ["top", "sub", "label", "n", "top_n"]
+    pairs = _explode(measures, "instruments", [])
+    if pairs.empty:
+        return pd.DataFrame(columns=columns)
+    pairs["top"] = pairs.label.str.split("·").str[0]
+    pairs["sub"] = pairs.label.str.split("·").str[-1]
+    counts = pairs.groupby(["top", "sub", "label"]).measure_id.nunique().rename("n").reset_index()
+    counts = counts.join(pairs.groupby("top").measure_id.nunique().rename("top_n"), on="top")
+    rank = {t: n for n, t in enumerate(INSTRUMENT_TYPES)}
+    counts["rank"] = counts.top.map(lambda t: rank.get(t, len(rank)))
+    counts = counts.sort_values(["rank", "top", "n", "sub"], ascending=[True, True, False, True])
+    return counts[columns].reset_index(drop=True)
+
+
+def measure_table(measures: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """措施明细: one row per measure with its document, tags and the words that triggered them."""
+    titles = documents.set_index("doc_id").title
+    ordered = measures.sort_values(["year", "doc_id", "ordinal"])
+
+    def joined(values) -> str:
+        return "、".join(values) if values is not None else ""
+
+    def evidence(values) -> str:
+        # Districts and target groups are not on this page; their evidence would only add noise.
+        return "；".join(v for v in (values if values is not None else []) if v.startswith(("主题·", "产业·", "工具·")))
+
+    return pd.DataFrame({
+        "措施": ordered.heading.values,
+        "文件": ordered.doc_id.map(titles).fillna(ordered.doc_id).values,
+        "年份": ordered.year.values,
+        "位置": ordered.outline.values,
+        "主题": ordered.themes.map(joined).values,
+        "产业": ordered.industries.map(joined).values,
+        "政策工具": ordered.instruments.map(joined).values,
+        "标注依据": ordered.tag_evidence.map(evidence).values,
+    })
+
+
+# --- figures --------------------------------------------------------------------------------------------
+
+def matrix(cells: pd.DataFrame, column_title: str) -> go.Figure | None:
+    """The theme × column grid as squares sized and shaded by the number of measures (a scatter, not a
+    heatmap, so a click selects: customdata[0] is the theme)."""
+    if cells.empty:
+        return None
+    themes = list(dict.fromkeys(cells.theme))
+    column_order = list(cells.drop_duplicates("column").sort_values("column_rank").column)
+    top = cells.n.max()
+    # The largest square stays within its row even on a 16:9 briefing slide (~420 px for the rows).
+    largest = min(36, 420 / len(themes))
+    size = 10 + (largest - 10) * (cells.n / top) ** 0.5
+    fig = go.Figure(go.Scatter(
+        x=cells.column, y=cells.theme, mode="markers+text", text=cells.n,
+        textfont={"color": ["white" if v > 0.6 else "#1f2d3d" for v in cells.n / top], "size": 11},
+        marker={"symbol": "square", "size": size, "color": cells.n, "colorscale": "Blues", "cmin": 0,
+                "cmax": top, "line": {"width": 1, "color": "#6b8fb5"},
+                "colorbar": {"title": {"text": "措施数"}, "thickness": 12, "len": 0.6}},
+        customdata=cells[["theme", "column_name", "n", "theme_total"]].values,
+        hovertemplate="%{customdata[0]} × %{customdata[1]}<br>%{customdata[2]} 条措施"
+                      "（该主题共 %{customdata[3]} 条）<extra>点击筛选该主题</extra>"))
+    fig.update_xaxes(title=column_title, type="category", categoryorder="array", categoryarray=column_order,
+                     showgrid=True, gridcolor="#eef1f5", tickangle=0, automargin=True)
+    fig.update_yaxes(title=None, type="category", categoryorder="array", categoryarray=themes[::-1],
+                     showgrid=True, gridcolor="#eef1f5", automargin=True)
+    fig.update_layout(showlegend=False)
+    return fig
+
+
+def matrix_height(cells: pd.DataFrame) -> int:
+    """Room for one row per theme plus the wrapped column labels on top."""
+    return 190 + 34 * max(cells.theme.nunique(), 3)
+
+
+def treemap(tree: pd.DataFrame) -> go.Figure | None:
+    """Root 全部 → themes (area = measures) → headings; a click on a theme opens it, the bar on top returns."""
+    if tree.empty:
+        return None
+    colors = ["#f4f6f9" if not theme else color_of(theme) for theme in tree.theme]
+    fig = go.Figure(go.Treemap(
+        ids=tree.id, parents=tree.parent, labels=tree.label, values=tree.value, branchvalues="total",
+        maxdepth=2, customdata=tree[["theme", "hover"]].values, marker={"colors": colors, "line": {"width": 1, "color": "white"}},
+        texttemplate=["%{label}" if "/" in node else "%{label}<br>%{value}" for node in tree.id], hovertemplate="%{customdata[1]}<extra></extra>",
+        textfont={"size": 13}, pathbar={"visible": True, "side": "top"}, tiling={"pad": 2}, root={"color": "#f4f6f9"}))
+    fig.update_layout(margin={"l": 4, "r": 4})
+    return fig
+
+
+def instrument_bars(counts: pd.DataFrame) -> go.Figure | None:
+    """Sub-types grouped under 供给型 / 环境型 / 需求型 (the top type shows how many measures use it);
+    customdata[0] is the full label, e.g. '供给型·人才支持'."""
+    if counts.empty:
+        return None
+    counts = counts.iloc[::-1]  # horizontal bars fill from the bottom; the first type belongs on top
+    groups = [f"{top}（{n}）" for top, n in zip(counts.top, counts.top_n)]
+    fig = go.Figure(go.Bar(
+        x=counts.n, y=[groups, list(counts["sub"])], orientation="h", marker_color=[color_of(l) for l in counts.label],
+        customdata=counts[["label", "top_n"]].values, text=counts.n, textposition="outside", cliponaxis=False,
+        hovertemplate="%{customdata[0]}：%{x} 条措施<extra>点击筛选</extra>"))
+    fig.update_xaxes(title="措施数（括号内：使用该类工具的措施）", range=[0, counts.n.max() * 1.18])
+    fig.update_yaxes(title=None, automargin=True, tickfont={"size": 12})
+    fig.update_layout(showlegend=False, bargap=0.25)
+    return fig
+
+
+def keyword_bars(top: pd.DataFrame) -> go.Figure | None:
+    """The most frequent keywords, largest on top (display only: keywords are not a filter dimension)."""
+    if top.empty:
+        return None
+    top = top.iloc[::-1]
+    fig = go.Figure(go.Bar(
+        x=top.n, y=top.label, orientation="h", marker_color="#4E79A7", text=top.n, textposition="outside",
+        cliponaxis=False, hovertemplate="%{y}：%{x} 条措施含此关键词<extra></extra>"))
+    fig.update_xaxes(title="含该关键词的措施数", range=[0, top.n.max() * 1.15])
+    fig.update_yaxes(title=None, automargin=True, dtick=1)
+    fig.update_layout(showlegend=False)
+    return fig
