@@ -13,12 +13,13 @@ import plotly.graph_objects as go
 
 from lib.charts.base import color_of
 from lib.filters import KIND_LABELS
-from lib.network import co_responsibility_edges
+from lib.network import co_responsibility_edges, label_sides, top_partners
 
 # 角色 (role) of a body in a measure. "lead" only where the text names a 牵头 body (lead_agency);
 # "issuer" where no 责任单位 phrase exists and the issuing body answers for the measure.
 ROLES = ("lead", "named", "issuer")
 ROLE_LABELS = {"lead": "牵头（原文写明）", "named": "责任单位（未写明牵头）", "issuer": "未写明责任单位，按发文机关计"}
+ROLE_SHORT = {"lead": "牵头", "named": "责任单位", "issuer": "按发文机关计"}
 ROLE_COLORS = {"lead": "#2F5F8F", "named": "#7FA7CF", "issuer": "#E4E4E4"}
 ISSUER_LINE = "#8C8C8C"
 NODE_LEVEL_COLORS = {"市级": "#4E79A7", "区级": "#F28E2B", "中央在津": "#E15759", "其他": "#9C9C9C"}
@@ -34,6 +35,17 @@ def body_rows(measures: pd.DataFrame) -> pd.DataFrame:
     lead = frame.agency.eq(frame.lead_agency).fillna(False).astype(bool)
     frame = frame.assign(role=np.where(frame.agency_source.eq("issuer"), "issuer", np.where(lead, "lead", "named")))
     return frame.drop_duplicates(["measure_id", "agency"])[["measure_id", "doc_id", "year", "agency", "role"]]
+
+
+def headline(measures: pd.DataFrame) -> dict[str, int]:
+    """The page's headline counts: bodies, and measures by how their body is known."""
+    source = measures.agency_source
+    phrase = measures[source == "phrase"]
+    return {"涉及机构": len({a for values in measures.agencies for a in values}),
+            "写明责任单位的措施": len(phrase),
+            "其中多部门共同负责": int((phrase.agencies.map(lambda v: len(set(v))) > 1).sum()),
+            "按发文机关计的措施": int((source == "issuer").sum()),
+            "未归属机构的措施": int((source == "none").sum())}
 
 
 def body_ranking(rows: pd.DataFrame) -> list[str]:
@@ -57,16 +69,19 @@ def workload(measures: pd.DataFrame, include_issuer: bool = True, top: int = 20)
     return counts.sort_values(["rank", "role_order"]).drop(columns=["rank", "role_order"]).reset_index(drop=True)
 
 
-def merged_note(agencies: pd.DataFrame, shown) -> str:
-    """"市科委（2018）与市科技局合并计数" for every shown body that absorbed a former name ('' if none)."""
+def merged_notes(agencies: pd.DataFrame, shown) -> dict[str, str]:
+    """Shown bodies that absorbed a former name → "市科委（2018）与市科技局合并计数" (shown order)."""
     renamed = agencies.set_index("agency").renamed_from
-    notes = []
+    notes = {}
     for body in dict.fromkeys(shown):
-        for former in (renamed.get(body) if body in renamed.index else None) or ():
+        formers = renamed.get(body) if body in renamed.index else None
+        parts = []
+        for former in formers if formers is not None else ():
             match = RENAMED.match(former)
-            old = f"{match['old']}（{match['year']}）" if match else former
-            notes.append(f"{old}与{body}合并计数")
-    return "；".join(notes)
+            parts.append(f"{match['old']}（{match['year']}）" if match else former)
+        if parts:
+            notes[body] = f"{'、'.join(parts)}与{body}合并计数"
+    return notes
 
 
 def doc_label(title: str, year) -> str:
@@ -115,16 +130,16 @@ def default_body(options: list[str], chosen: tuple[str, ...]) -> str | None:
 
 
 def body_measures(measures: pd.DataFrame, documents: pd.DataFrame, agency: str) -> pd.DataFrame:
-    """The body's measures for display: 编号, 措施, 文件, 年份, 类型, 角色 (document order)."""
+    """The body's measures for display: 编号, 措施, 角色, 类型, 年份, 文件 (document order)."""
     rows = body_rows(measures)
     rows = rows[rows.agency == agency].set_index("measure_id")
     picked = measures[measures.measure_id.isin(rows.index)].sort_values(["year", "doc_id", "ordinal"])
     titles = documents.set_index("doc_id").title
     return pd.DataFrame({
         "编号": picked.outline.fillna(""), "措施": picked.heading,
-        "文件": picked.doc_id.map(titles).fillna(picked.doc_id), "年份": picked.year,
-        "类型": picked.kind.map(KIND_LABELS).fillna(picked.kind),
-        "角色": picked.measure_id.map(rows.role).map(ROLE_LABELS),
+        "角色": picked.measure_id.map(rows.role).map(ROLE_SHORT),
+        "类型": picked.kind.map(KIND_LABELS).fillna(picked.kind), "年份": picked.year,
+        "文件": picked.doc_id.map(titles).fillna(picked.doc_id),
     }).reset_index(drop=True)
 
 
@@ -156,24 +171,40 @@ def body_partners(measures: pd.DataFrame, agency: str) -> pd.DataFrame:
     return frame.sort_values(["共同措施数", "机构"], ascending=[False, True], ignore_index=True)
 
 
-def body_profile(agencies: pd.DataFrame, agency: str) -> dict[str, str]:
-    """Level, written aliases and former names of a body, for display ('—' where there are none)."""
+def written_forms(measures: pd.DataFrame, documents: pd.DataFrame, agency: str) -> list[str]:
+    """How the view's texts write the body: 责任单位 entries as written, and the issuer line of the
+    documents it answers for as issuer (e.g. 市科委 for 市科技局)."""
+    forms: set[str] = set()
+    phrase = measures[measures.agency_source == "phrase"]
+    for raw, canonical in zip(phrase.agencies_raw, phrase.agencies):
+        if raw is not None and canonical is not None and len(raw) == len(canonical):  # parallel lists
+            forms.update(r for r, c in zip(raw, canonical) if c == agency)
+    issued = measures[(measures.agency_source == "issuer") & measures.agencies.map(lambda v: agency in list(v))]
+    forms.update(documents[documents.doc_id.isin(issued.doc_id)].issuer.dropna())
+    forms.discard(agency)
+    return sorted(forms)
+
+
+def body_profile(agencies: pd.DataFrame, agency: str, written=()) -> dict[str, str]:
+    """Level, written forms (table aliases and `written`) and former names, for display ('—' if none)."""
     table = agencies.set_index("agency")
-    if agency not in table.index:
-        return {"层级": "—", "原文写法": "—", "曾用名": "—"}
-    row = table.loc[agency]
-    return {"层级": row.level or "—", "原文写法": "、".join(row.aliases) or "—",
-            "曾用名": "、".join(row.renamed_from) or "—"}
+    known = agency in table.index
+    aliases = [*(table.at[agency, "aliases"] if known else ()), *written]
+    formers = table.at[agency, "renamed_from"] if known else ()
+    return {"层级": (table.at[agency, "level"] if known else None) or "—",
+            "原文写法": "、".join(dict.fromkeys(a for a in aliases if a != agency)) or "—",
+            "曾用名": "、".join(formers) or "—"}
 
 
 # Figures ------------------------------------------------------------------------------------------
 
-def workload_bars(frame: pd.DataFrame, note: str = "") -> go.Figure | None:
-    """Stacked horizontal bars per body (lead / named / issuer, the last hatched), busiest on top."""
+def workload_bars(frame: pd.DataFrame, notes: dict[str, str] | None = None) -> go.Figure | None:
+    """Stacked horizontal bars per body (lead / named / issuer, the last hatched), busiest on top.
+    Bodies in `notes` (merged former names) get a * and the note under the axis."""
     if frame.empty:
         return None
+    notes = notes or {}
     order = list(dict.fromkeys(frame.agency))
-    marked = {a: f"{a} *" for a in order if note and a in note}
     fig = go.Figure()
     for role in ROLES:
         part = frame[frame.role == role]
@@ -188,12 +219,29 @@ def workload_bars(frame: pd.DataFrame, note: str = "") -> go.Figure | None:
     totals = frame.drop_duplicates("agency")
     fig.add_trace(go.Scatter(x=totals.total, y=totals.agency, mode="text", text=totals.total, textposition="middle right",
                              customdata=totals[["agency"]].values, showlegend=False, hoverinfo="skip", cliponaxis=False))
-    fig.update_layout(barmode="stack", bargap=0.25)
+    fig.update_layout(barmode="stack", bargap=0.25, legend={"traceorder": "normal"})
     fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], tickvals=order,
-                     ticktext=[marked.get(a, a) for a in order], title=None, automargin=True)
-    title = "措施数" + (f"<br><sup>* {note}</sup>" if note else "")
+                     ticktext=[f"{a} *" if a in notes else a for a in order], title=None, automargin=True)
+    lines = ["；".join(list(notes.values())[i: i + 3]) for i in range(0, len(notes), 3)]  # 3 notes a line fit 1,000 px
+    title = "措施数" + "".join(f"<br><sup>{'* ' if i == 0 else ''}{line}</sup>" for i, line in enumerate(lines))
     fig.update_xaxes(title=title, range=[0, frame.total.max() * 1.12])
     return fig
+
+
+CLOSING = "”’）》」』、，。；："  # never the first character of a line
+
+
+def tick_label(column: str, width: int = 8) -> str:
+    """A grid column label on several short lines: the year, then the title in ~`width`-character pieces."""
+    year, _, title = column.partition("·")
+    lines: list[str] = []
+    for i in range(0, len(title), width):
+        piece = title[i: i + width]
+        while lines and piece and piece[0] in CLOSING:
+            lines[-1], piece = lines[-1] + piece[0], piece[1:]
+        if piece:
+            lines.append(piece)
+    return "<br>".join([year, *lines])
 
 
 def workload_grid_figure(grid: pd.DataFrame, by: str = "doc_id") -> go.Figure | None:
@@ -202,23 +250,31 @@ def workload_grid_figure(grid: pd.DataFrame, by: str = "doc_id") -> go.Figure | 
         return None
     bodies = list(dict.fromkeys(grid.agency))
     columns = list(grid.sort_values("col_order").column.unique())
+    biggest = grid.n.max()
     fig = go.Figure()
     for issuer_only, part in grid.groupby(grid.n_issuer == grid.n, sort=True):
-        colors = [color_of(a) for a in part.agency]
         fig.add_trace(go.Scatter(
             x=part.column, y=part.agency, mode="markers+text", text=part.n, textposition="middle center",
             textfont={"color": "#333" if issuer_only else "white", "size": 11},
-            marker={"size": 14 + np.sqrt(part.n) * 7, "color": "white" if issuer_only else colors,
-                    "line": {"width": 2, "color": colors}},
+            # 18 px holds a two-digit count; 30 px stays inside a 32 px row
+            marker={"size": 18 + 12 * np.sqrt(part.n / biggest),
+                    "color": ROLE_COLORS["issuer"] if issuer_only else ROLE_COLORS["lead"],
+                    "line": {"width": 1.5, "color": ISSUER_LINE if issuer_only else ROLE_COLORS["lead"]}},
             customdata=part[["agency", "column", "n", "n_lead", "n_issuer"]].values,
-            name="仅按发文机关计（未写明责任单位）" if issuer_only else "写明为责任单位",
+            name=ROLE_LABELS["issuer"] if issuer_only else "写明为责任单位（可含部分按发文机关计）",
             hovertemplate="%{customdata[0]} · %{customdata[1]}<br>%{customdata[2]} 条措施（牵头 %{customdata[3]}，"
                           "按发文机关计 %{customdata[4]}）<extra>点击筛选</extra>"))
-    fig.update_xaxes(categoryorder="array", categoryarray=columns, title=GRID_BY.get(by, by), side="top",
-                     showgrid=True, gridcolor="#EEE")
+    fig.update_xaxes(categoryorder="array", categoryarray=columns, tickvals=columns,
+                     ticktext=[tick_label(c) if by == "doc_id" else c for c in columns], title=None,
+                     showgrid=True, gridcolor="#EEE", automargin=True)
     fig.update_yaxes(categoryorder="array", categoryarray=bodies[::-1], title=None, automargin=True,
                      showgrid=True, gridcolor="#EEE")
     return fig
+
+
+def node_size(n: int, biggest: int) -> float:
+    """Marker diameter in px: area grows with the number of measures, 12–42 px."""
+    return 12 + 30 * float(np.sqrt(n / biggest))
 
 
 def network_figure(nodes: pd.DataFrame, edges: pd.DataFrame, positions: dict[str, tuple[float, float]]) -> go.Figure | None:
@@ -234,22 +290,21 @@ def network_figure(nodes: pd.DataFrame, edges: pd.DataFrame, positions: dict[str
             ys += [positions[e.source][1], positions[e.target][1], None]
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
                                  line={"width": 0.8 + 5 * n / top, "color": f"rgba(120,120,120,{0.25 + 0.45 * n / top:.2f})"}))
-    middle = edges.assign(x=[(positions[e.source][0] + positions[e.target][0]) / 2 for e in edges.itertuples()],
-                          y=[(positions[e.source][1] + positions[e.target][1]) / 2 for e in edges.itertuples()])
-    fig.add_trace(go.Scatter(x=middle.x, y=middle.y, mode="markers", marker={"size": 8, "opacity": 0}, showlegend=False,
-                             text=middle.source + " — " + middle.target + "：" + middle.n.astype(str) + " 条共同措施",
-                             hovertemplate="%{text}<extra></extra>"))
     biggest = nodes.n.max()
+    sizes = {a: node_size(n, biggest) for a, n in zip(nodes.agency, nodes.n)}
+    sides = label_sides({a: positions[a] for a in nodes.agency}, {a: s / 2 for a, s in sizes.items()})
+    # Edge facts go in the node hover: hover markers on edges would take clicks meant for the nodes.
+    nodes = nodes.assign(partners=nodes.agency.map(top_partners(edges)).fillna("—"))
     for level, part in nodes.groupby("level", sort=False):
         xy = np.array([positions[a] for a in part.agency])
         fig.add_trace(go.Scatter(
-            x=xy[:, 0], y=xy[:, 1], mode="markers+text", text=part.agency, textposition="top center",
+            x=xy[:, 0], y=xy[:, 1], mode="markers+text", text=part.agency, textposition=[sides[a] for a in part.agency],
             textfont={"size": 12, "color": "#222"}, name=level, cliponaxis=False,
-            marker={"size": 12 + 30 * np.sqrt(part.n / biggest), "color": NODE_LEVEL_COLORS.get(level, "#9C9C9C"),
+            marker={"size": [sizes[a] for a in part.agency], "color": NODE_LEVEL_COLORS.get(level, "#9C9C9C"),
                     "line": {"width": 1, "color": "white"}, "opacity": 0.9},
-            customdata=part[["agency", "n", "n_shared"]].values,
+            customdata=part[["agency", "n", "n_shared", "partners"]].values,
             hovertemplate="%{customdata[0]}：写明为责任单位 %{customdata[1]} 条，其中与他部门共同 %{customdata[2]} 条"
-                          "<extra>点击筛选</extra>"))
+                          "<br>共同负责最多：%{customdata[3]}<extra>点击筛选</extra>"))
     fig.update_xaxes(visible=False, range=[-1.15, 1.15])
     fig.update_yaxes(visible=False, range=[-1.12, 1.15])
     return fig

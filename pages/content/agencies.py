@@ -1,5 +1,75 @@
-"""Placeholder until the page lands."""
+"""部门任务: which bodies carry the measures, with whom, in which documents; one body in detail."""
 import streamlit as st
 
-st.title("建设中")
-st.info("该页面正在建设中。")
+from lib import network, store, ui
+from lib.charts import agencies as charts
+
+f, view = ui.page_header("部门任务", "各机构承担的措施：原文写明的责任单位（含牵头），以及未写明时按发文机关计的部分；"
+                                     "机构之间的共同责任；单个机构的措施、目标与合作部门。点击图中的机构即可筛选。")
+measures, agencies = view["measures"], view["agencies"]
+for column, (label, value) in zip(st.columns(5), charts.headline(measures).items()):
+    column.metric(label, value)
+include_issuer, by = True, "doc_id"
+top = 12 if ui.briefing() else 20  # a 16:9 slide holds a dozen rows legibly
+if not ui.briefing():
+    left, right = st.columns([3, 2])
+    include_issuer = left.toggle("计入未写明责任单位、按发文机关计的措施", value=True,
+                                 help="原文没有“责任单位”表述时，由发文机关承担；图中以斜纹浅色段或空心圆标出")
+    by = right.radio("工作量网格的列", list(charts.GRID_BY), format_func=charts.GRID_BY.get, horizontal=True)
+
+# 1. Measures per body, lead / named / issuer-fallback
+bars = charts.workload(measures, include_issuer, top=top)
+notes = charts.merged_notes(agencies, bars.agency)
+ui.chart(charts.workload_bars(bars, notes), "agencies_workload", title="承担措施最多的机构" + (f"（前 {top}）" if bars.agency.nunique() >= top else ""),
+         empty="当前筛选下没有可归属到机构的措施。请放宽筛选，或打开“计入按发文机关计的措施”。",
+         filename="部门任务_机构措施数", select="agencies", height=200 + 26 * bars.agency.nunique())
+
+# 2. Bodies × documents (or years)
+grid = charts.workload_grid(measures, view["documents"], by=by, include_issuer=include_issuer, top=top)
+ui.chart(charts.workload_grid_figure(grid, by), "agencies_grid",
+         title=f"机构 × {charts.GRID_BY[by]}：各机构在哪些{charts.GRID_BY[by]}中承担措施",
+         empty="当前筛选下没有可归属到机构的措施。", filename=f"部门任务_机构与{charts.GRID_BY[by]}",
+         select="agencies", height=260 + 32 * grid.agency.nunique())
+
+# 3. Co-responsibility network (written 责任单位 phrases only)
+nodes, edges = network.network(measures, agencies, top=30)
+ui.chart(charts.network_figure(nodes, edges, network.spring_layout(list(nodes.agency), edges)), "agencies_network",
+         title="共同责任网络：同一条措施中共同列为责任单位的机构（前 30）",
+         empty="当前筛选下没有两个以上机构共同负责的措施（只统计原文写明的责任单位）。",
+         filename="部门任务_共同责任网络", select="agencies", height=640)
+if not ui.briefing() and not nodes.empty:
+    st.caption("节点大小：原文写明为责任单位的措施数；连线粗细：共同列为责任单位的措施数；颜色：机构层级。布局固定（随机种子 7）。")
+
+# 4. One body in detail
+if not ui.briefing():
+    st.subheader("单个机构")
+    options = charts.body_options(measures)
+    if not options:
+        st.info("当前筛选下没有可归属到机构的措施，无法查看单个机构。")
+    else:
+        body = st.selectbox("机构", options, index=options.index(charts.default_body(options, f.agencies)),
+                            help="默认：筛选中的第一个机构；未筛选机构时为承担措施最多的机构")
+        own = charts.body_measures(measures, view["documents"], body)
+        targets = charts.body_targets(view["targets"], store.load_tables()["measures"], body)
+        partners = charts.body_partners(measures, body)
+        profile = charts.body_profile(agencies, body, charts.written_forms(measures, view["documents"], body))
+        cells = st.columns(5)
+        cells[0].metric("措施", len(own))
+        cells[1].metric("牵头", int((own["角色"] == charts.ROLE_SHORT["lead"]).sum()))
+        cells[2].metric("按发文机关计", int((own["角色"] == charts.ROLE_SHORT["issuer"]).sum()))
+        cells[3].metric("目标/参数", len(targets))
+        cells[4].metric("合作机构", len(partners))
+        st.caption("　｜　".join(f"{label}：{value}" for label, value in profile.items()))
+        tab_measures, tab_targets, tab_partners = st.tabs(["措施", "目标/参数", "合作机构"])
+        with tab_measures:
+            st.dataframe(own, hide_index=True, width="stretch")
+        with tab_targets:
+            if targets.empty:
+                st.info("该机构的措施中没有抽取到量化目标或参数。")
+            else:
+                st.dataframe(targets, hide_index=True, width="stretch")
+        with tab_partners:
+            if partners.empty:
+                st.info("当前筛选下，该机构没有与其他机构共同列为责任单位的措施。")
+            else:
+                st.dataframe(partners, hide_index=True, width="stretch")
