@@ -27,6 +27,7 @@ LANG_KEY = "language"
 PENDING_KEY = "pending_selections"  # chart clicks waiting to be applied before the widgets are drawn
 APPLIED_PREFIX = "applied_selection_"
 INITIALISED_KEY = "filters_initialised"
+TREEMAP_ROOT = "全部"  # the root label of our treemaps (lib/charts/themes.py)
 FIGURES_KEY = "figures_this_run"  # (title, figure) of the charts drawn in this run, for the briefing deck
 
 
@@ -202,6 +203,8 @@ def _queue_selection(event, dimension: str, key: str) -> None:
     for point in points:
         custom = point.get("customdata") if isinstance(point, dict) else None
         value = custom[0] if isinstance(custom, (list, tuple)) and custom else custom
+        if value is None and isinstance(point, dict) and point.get("parent") == TREEMAP_ROOT:
+            value = point.get("id")  # treemap clicks carry no customdata; a top-level box's id is its label
         if isinstance(value, str) and value:
             values.append(value)
     signature = "|".join(values)

@@ -82,3 +82,31 @@ def test_list_columns_are_arrow_lists_of_strings(table, tmp_path):
     for field in schema:
         if field.name in ("path", "agencies", "aliases", "warnings", "themes", "missing_parts"):
             assert str(field.type) == "list<item: string>"
+
+
+def test_a_rebuild_reuses_unchanged_documents_and_gives_the_same_tables(tmp_path):
+    from lib.build import build_tables, write_outputs
+
+    seeds, out = tmp_path / "seeds", tmp_path / "out"
+    shutil.copytree(SEEDS_DIR, seeds)
+    full, report = build_tables(seeds)
+    write_outputs(full, report, out)
+    again, report = build_tables(seeds, previous_dir=out)
+    assert (report["reused"], report["processed"]) == (5, 0)
+    assert all(again[name].equals(full[name]) for name in TABLES)
+    (seeds / "005_new.txt").write_text("天津市某工作方案\n一、任务\n（一）推进建设。到2025年达到10家。", encoding="utf-8")
+    grown, report = build_tables(seeds, previous_dir=out)
+    assert (report["reused"], report["processed"]) == (5, 1) and grown["documents"].num_rows == 6
+
+
+def test_worker_processes_give_the_same_tables_as_one_process(tmp_path):
+    from lib.build import build_tables
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for n in range(4):  # 20 documents: enough to start the pool
+        for path in SEEDS_DIR.iterdir():
+            (seeds / f"{n}_{path.name}").write_bytes(path.read_bytes() + f"\n{n}".encode())
+    one, _ = build_tables(seeds, workers=1)
+    two, _ = build_tables(seeds, workers=2)
+    assert all(one[name].equals(two[name]) for name in TABLES)

@@ -63,9 +63,9 @@ def style(fig: go.Figure, title: str, subtitle: str, briefing: bool = False, hei
         hoverlabel={"font_family": FONT_FAMILY},
     )
     if briefing:
-        fig.update_layout(height=675, width=None)
-        fig.add_annotation(text=SOURCE_LINE, xref="paper", yref="paper", x=1, y=-0.22, showarrow=False,
-                           xanchor="right", font={"size": 12, "color": "#666"})
+        # The source line rides in the title block, which no axis label can push out of the image.
+        fig.update_layout(height=675, width=None,
+                          title_text=f"{title}<br><sup>{_wrap(subtitle)}　｜　{SOURCE_LINE}</sup>")
     elif height:
         fig.update_layout(height=height)
     return fig
