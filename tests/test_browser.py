@@ -75,9 +75,12 @@ def server():
 
 
 def wait_for_page(page, title: str) -> None:
+    """The title is there and the script run has finished (no running-man status, no skeletons)."""
     page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=WAIT_MS)
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(1500)
+    page.wait_for_function(
+        "() => !document.querySelector(\"[data-testid='stStatusWidget']\")"
+        " && !document.querySelector(\"[data-testid='stSkeleton']\")", timeout=WAIT_MS)
+    page.wait_for_timeout(1000)
 
 
 def metric_value(page, label: str) -> str:
@@ -89,7 +92,8 @@ def metric_value(page, label: str) -> str:
 def test_every_page_opens_by_its_url_on_a_fresh_server(path, browser):
     ARTIFACTS.mkdir(exist_ok=True)
     with streamlit_server() as url:
-        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        # Tall viewport: Streamlit scrolls inside its own container, so a screenshot shows one viewport.
+        page = browser.new_page(viewport={"width": 1500, "height": 2400})
         page.goto(f"{url}/{path}", timeout=WAIT_MS)
         wait_for_page(page, PAGES[path])
         page.screenshot(path=str(ARTIFACTS / f"{path or 'overview'}.png"), full_page=True)

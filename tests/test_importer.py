@@ -33,6 +33,16 @@ def store(tmp_path):
     return seeds, out, manifest
 
 
+def _pdf_without_text() -> bytes:
+    """A valid PDF whose page has no text layer, as a scan would be."""
+    from pypdf import PdfWriter
+
+    writer, buffer = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
 def _zip_bomb() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -49,7 +59,8 @@ BAD_INPUTS = {
     "over the size limit": ("f.txt", b"a" * (importer.MAX_BYTES + 1), "文件过大"),
     "duplicate of a seed": ("g.txt", (SEEDS_DIR / "001_df8e3af4caff0a08.txt").read_bytes(), "内容完全相同"),
     "no numbered items": ("h.txt", "这是一段没有编号的普通文字。".encode() * 20, "没有识别到编号条目"),
-    "scanned pdf without text": ("i.pdf", b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF", "PDF"),
+    "scanned pdf without text": ("i.pdf", _pdf_without_text(), "没有可提取的文字层"),
+    "corrupt pdf": ("j.pdf", b"%PDF-1.4 garbage", "PDF"),
 }
 
 
