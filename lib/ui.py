@@ -12,6 +12,7 @@ import streamlit as st
 
 from datetime import date
 
+from lib import deck
 from lib import export
 from lib import filters as flt
 from lib import store
@@ -233,7 +234,7 @@ def page_footer(page: str) -> None:
     figures = [(title, go.Figure(fig).update_layout(title=None)) for title, fig in st.session_state.get(FIGURES_KEY, [])]
     st.divider()
     st.caption(t("导出（按当前筛选）"))
-    xlsx, csv_measures, csv_targets, deck = st.columns(4)
+    xlsx, csv_measures, csv_targets, slides = st.columns(4)
     xlsx.download_button("Excel：措施与目标", data=lambda: export.to_xlsx(measures, targets, text),
                          file_name=f"天津科技政策_{page}_{stamp}.xlsx", key=f"export_xlsx_{page}",
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
@@ -243,6 +244,6 @@ def page_footer(page: str) -> None:
     csv_targets.download_button("CSV：目标与参数", data=lambda: export.to_csv_bom(targets, "targets"),
                                 file_name=f"目标_{page}_{stamp}.csv", mime="text/csv", key=f"export_csv_t_{page}",
                                 on_click="ignore")
-    deck.download_button(f"简报 PPTX（本页 {len(figures)} 张图）", data=lambda: export.deck_pptx(figures, text),
+    slides.download_button(f"简报 PPTX（本页 {len(figures)} 张图）", data=lambda: deck.deck_pptx(figures, text),
                          file_name=f"天津科技政策简报_{page}_{stamp}.pptx", key=f"export_pptx_{page}", disabled=not figures,
                          mime="application/vnd.openxmlformats-officedocument.presentationml.presentation", on_click="ignore")

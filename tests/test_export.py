@@ -13,10 +13,10 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
 
 from lib.contract import MEASURES, TARGETS
-from lib.export import (COLUMN_LABELS, SOURCE_LINE, display_frame, deck_pptx, to_csv_bom, to_xlsx,
-                        with_cjk_font)
+from lib.deck import deck_pptx, with_cjk_font
+from lib.export import COLUMN_LABELS, SOURCE_LINE, display_frame, to_csv_bom, to_xlsx
 
-# lib.export silences this per-image kaleido warning at import; pytest resets warning filters per test.
+# lib.deck silences this per-image kaleido warning at import; pytest resets warning filters per test.
 pytestmark = pytest.mark.filterwarnings("ignore:The kopts argument is ignored if using a server")
 
 FILTERS = "区：北辰区；年份：2018—2025"
