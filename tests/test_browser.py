@@ -175,3 +175,20 @@ def test_an_uploaded_document_is_confirmed_and_counted_on_the_overview(browser, 
         assert metric_value(page, "文件") == "6"
         page.close()
     assert (seeds / "docx_action_plan.docx").exists() and "docx_action_plan.docx" in manifest.read_text(encoding="utf-8")
+
+
+def test_the_briefing_deck_downloads_with_one_slide_per_chart(browser, server):
+    import re
+
+    from pptx import Presentation
+
+    page = browser.new_page(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
+    page.goto(server, timeout=WAIT_MS)
+    wait_for_page(page, "总览")
+    button = page.get_by_role("button", name=re.compile(r"简报 PPTX（本页 \d+ 张图）"))
+    charts = int(re.search(r"(\d+) 张图", button.inner_text()).group(1))
+    with page.expect_download(timeout=180_000) as download:
+        button.click()
+    deck = Presentation(io.BytesIO(download.value.path().read_bytes()))
+    assert len(deck.slides) == 1 + charts and charts == 3
+    page.close()
