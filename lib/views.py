@@ -21,7 +21,8 @@ def headline(view: dict[str, pd.DataFrame]) -> dict[str, str]:
     bodies = {a for values in measures.agencies for a in values}
     districts = {d for values in measures.districts for d in values}
     years = documents.year.dropna()
-    span = f"{int(years.min())}–{int(years.max()) % 100:02d}" if len(years) else "—"
+    first, last = (int(years.min()), int(years.max())) if len(years) else (None, None)
+    span = "—" if first is None else str(first) if first == last else f"{first}–{last % 100:02d}"
     return {"文件": f"{len(documents)}", "措施": f"{len(measures)}", "目标/参数": f"{len(view['targets'])}",
             "责任机构": f"{len(bodies)}", "涉及区": f"{len(districts)}", "年份": span}
 
@@ -32,7 +33,8 @@ def timeline(documents: pd.DataFrame) -> pd.DataFrame:
                        "date_evidence"]].copy()
     frame["level_label"] = frame.level.map(LEVEL_LABELS).fillna(frame.level)
     frame["date_label"] = frame.date_source.map(DATE_SOURCE_LABELS).fillna("未知")
-    frame["short_title"] = frame.title.str.slice(0, 18)
+    # The period in parentheses is on the axis already; keep the name.
+    frame["short_title"] = frame.title.str.replace(r"（[^）]*）$", "", regex=True).str.slice(0, 18)
     frame["when"] = frame.issued_date.map(_date_for_axis)
     frame = frame.sort_values("when")
     # Neighbours on the same row alternate their labels above and below, so close dates stay legible.
@@ -72,16 +74,19 @@ COMPARATOR_SIGNS = {">=": "≥", "<=": "≤", "=": "", "range": ""}
 
 
 def value_text(row) -> str:
-    """How a target's value reads on screen: '≥3.2%', '1–2家', masked '****亿元（4位数（1000–9999））'."""
-    unit = row.unit if isinstance(row.unit, str) else ""
-    if row.kind == "qualitative_goal":
+    """How a target's value reads on screen: '≥3.2%', '1–2家', masked '****亿元（遮盖：4位数（1000–9999））'.
+    Takes a row of itertuples() or a Series (read as a dict: Series.mask is a method, not the column)."""
+    r = row._asdict() if hasattr(row, "_asdict") else dict(row)
+    unit = r["unit"] if isinstance(r["unit"], str) else ""
+    sign = COMPARATOR_SIGNS.get(r["comparator"], "") if isinstance(r["comparator"], str) else ""
+    if r["kind"] == "qualitative_goal":
         return "（无数值）"
-    if row.masked:
-        magnitude = f"（遮盖：{row.mask_magnitude}）" if isinstance(row.mask_magnitude, str) else "（遮盖）"
-        return f"{COMPARATOR_SIGNS.get(row.comparator, '')}{row.mask}{unit}{magnitude}"
-    low, high = row.value_low, row.value_high
+    if r["masked"]:
+        magnitude = f"（遮盖：{r['mask_magnitude']}）" if isinstance(r["mask_magnitude"], str) else "（遮盖）"
+        return f"{sign}{r['mask']}{unit}{magnitude}"
+    low, high = r["value_low"], r["value_high"]
     number = _number(low) if low == high or pd.isna(high) else f"{_number(low)}–{_number(high)}"
-    return f"{COMPARATOR_SIGNS.get(row.comparator, '')}{number}{unit}"
+    return f"{sign}{number}{unit}"
 
 
 def _number(value: float) -> str:

@@ -1,0 +1,27 @@
+"""Reshaping steps behind the pages."""
+import pandas as pd
+
+from lib import views
+
+
+def test_headline_year_span_reads_naturally():
+    docs = pd.DataFrame({"year": [2021, 2021]})
+    empty = pd.DataFrame({"agencies": [], "districts": []})
+    view = {"documents": docs, "measures": empty, "targets": pd.DataFrame()}
+    assert views.headline(view)["年份"] == "2021"
+    view["documents"] = pd.DataFrame({"year": [2018, 2025]})
+    assert views.headline(view)["年份"] == "2018–25"
+
+
+def test_masked_values_read_as_masks_never_numbers():
+    row = pd.DataFrame([{"kind": "target", "unit": "亿元", "masked": True, "mask": "****", "comparator": ">=",
+                         "mask_magnitude": "4位数（1000–9999）", "value_low": None, "value_high": None}]).iloc[0]
+    assert views.value_text(row) == "≥****亿元（遮盖：4位数（1000–9999））"
+
+
+def test_district_counts_split_own_documents_from_municipal_mentions():
+    measures = pd.DataFrame({"measure_id": ["a", "b"], "doc_id": ["d1", "d2"], "districts": [["北辰区"], ["北辰区", "南开区"]]})
+    documents = pd.DataFrame({"doc_id": ["d1", "d2"], "district": ["北辰区", None]})
+    counts = views.district_counts(measures, documents, ["北辰区", "南开区", "和平区"]).set_index("district")
+    assert counts.loc["北辰区", "区级文件"] == 1 and counts.loc["北辰区", "市级等文件提及"] == 1
+    assert counts.loc["和平区", "total"] == 0
