@@ -12,6 +12,7 @@ APP_MAP = [
     ("pages/content/agencies.py", "部门任务", ":material/account_balance:", "agencies"),
     ("pages/content/districts.py", "区域", ":material/map:", "districts"),
     ("pages/content/targets.py", "目标", ":material/flag:", "targets"),
+    ("pages/content/evolution.py", "政策演进", ":material/timeline:", "evolution"),
     ("pages/content/reader.py", "原文", ":material/article:", "reader"),
     ("pages/content/tables.py", "数据与导出", ":material/table_view:", "tables"),
     ("pages/content/importer.py", "导入文档", ":material/upload_file:", "import"),

@@ -132,3 +132,10 @@ def district_counts(measures: pd.DataFrame, documents: pd.DataFrame, districts: 
     table = table.reindex(districts, fill_value=0).reindex(columns=["区级文件", "市级等文件提及"], fill_value=0)
     table["total"] = table.sum(axis=1)
     return table.rename_axis("district").reset_index()
+
+
+def decimal_year(issued: str | None, year) -> float:
+    """A partial date as a year fraction: a year alone sits mid-year (as on the overview timeline)."""
+    parts = str(issued if isinstance(issued, str) and issued else int(year)).split("-")
+    month = int(parts[1]) if len(parts) > 1 else 7
+    return int(parts[0]) + (month - 0.5) / 12

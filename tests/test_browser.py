@@ -24,7 +24,7 @@ pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
-PAGES = {"": "总览", "themes": "主题", "agencies": "部门任务", "districts": "区域", "targets": "目标", "reader": "原文",
+PAGES = {"": "总览", "themes": "主题", "agencies": "部门任务", "districts": "区域", "targets": "目标", "evolution": "政策演进", "reader": "原文",
          "tables": "数据与导出", "import": "导入文档"}
 WAIT_MS = 60_000
 

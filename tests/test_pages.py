@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from lib.build import main as build_main
 from lib.config import ROOT
 
-PAGES = ["overview", "themes", "agencies", "districts", "targets", "reader", "tables", "importer"]
+PAGES = ["overview", "themes", "agencies", "districts", "targets", "evolution", "reader", "tables", "importer"]
 NOTHING = "不存在的词语xyz"
 
 

@@ -1,0 +1,300 @@
+"""政策演进 (policy evolution): how the agenda moved between years and documents (pure pandas).
+
+Tag mixes per year or document, emerging and fading terms between two periods (weighted log-odds
+with an informative Dirichlet prior), bodies over time with renamings merged, the same indicator
+aligned across documents, and two documents or years side by side (the lineage is lib/lineage.py).
+"""
+from __future__ import annotations
+
+import math
+import re
+import zlib
+from collections import Counter
+from typing import Iterable, Mapping, Sequence
+
+import pandas as pd
+
+from lib.config import DATA_DIR
+from lib.reference import ReferenceDataError, load_yaml, require
+from lib.views import decimal_year, value_text
+
+INDICATORS_YAML = DATA_DIR / "indicators.yaml"
+MIX_DIMENSIONS = {"themes": "主题", "industries": "产业", "instrument_types": "政策工具（三类）", "instruments": "政策工具（细类）"}
+# Mix dimension → the sidebar filter a click adds to (a top type such as 供给型 filters by prefix).
+MIX_FILTER = {"themes": "themes", "industries": "industries", "instrument_types": "instruments", "instruments": "instruments"}
+Period = tuple[int, int]
+
+
+# --- 1. mixes ---------------------------------------------------------------------------------------
+
+def labels_of(measures: pd.DataFrame, dimension: str) -> pd.Series:
+    """Each measure's labels on a mix dimension; instrument_types keeps only 供给型/环境型/需求型."""
+    if dimension == "instrument_types":
+        return measures["instruments"].map(lambda values: list(dict.fromkeys(v.split("·")[0] for v in values)))
+    return measures[dimension].map(list)
+
+
+def document_labels(documents: pd.DataFrame) -> pd.DataFrame:
+    """Documents in reading order of time: doc_id, year, label ("2021·天津市科技创新“十四五”规划")."""
+    docs = documents.assign(_when=[decimal_year(d, y) for d, y in zip(documents.issued_date, documents.year)])
+    docs = docs.sort_values(["_when", "doc_id"])
+    return pd.DataFrame({"doc_id": docs.doc_id, "year": docs.year,
+                         "label": [f"{y}·{t[:14]}" for y, t in zip(docs.year, docs.title)]}).reset_index(drop=True)
+
+
+def mix_table(measures: pd.DataFrame, documents: pd.DataFrame, dimension: str, by: str = "year") -> pd.DataFrame:
+    """Label counts per year or document: group, group_label, label, n (measures carrying the label),
+    share (of all labels in the group, so a group's shares sum to 1), n_measures (in the group)."""
+    columns = ["group", "group_label", "label", "n", "share", "n_measures"]
+    if measures.empty:
+        return pd.DataFrame(columns=columns)
+    key = "year" if by == "year" else "doc_id"
+    frame = pd.DataFrame({"group": measures[key].to_numpy(), "label": labels_of(measures, dimension).to_numpy()})
+    sizes = frame.groupby("group").size()
+    tagged = frame.explode("label").dropna(subset=["label"])
+    if tagged.empty:
+        return pd.DataFrame(columns=columns)
+    counts = tagged.groupby(["group", "label"]).size().rename("n").reset_index()
+    counts["share"] = counts.n / counts.groupby("group").n.transform("sum")
+    counts["n_measures"] = counts.group.map(sizes).astype(int)
+    if by == "year":
+        counts["group_label"] = counts.group.astype(int).astype(str)
+        order = {g: g for g in counts.group}
+    else:
+        docs = document_labels(documents)
+        counts["group_label"] = counts.group.map(docs.set_index("doc_id").label).fillna(counts.group)
+        order = {d: n for n, d in enumerate(docs.doc_id)}
+    counts["_order"] = counts.group.map(order)
+    return counts.sort_values(["_order", "n", "label"], ascending=[True, False, True])[columns].reset_index(drop=True)
+
+
+# --- 2. emerging and fading terms -------------------------------------------------------------------
+
+def keyword_counts(measures: pd.DataFrame) -> Counter:
+    """How many measures carry each keyword (a measure counts a word once)."""
+    return Counter(word for words in measures["keywords"] for word in dict.fromkeys(words))
+
+
+def widget_key(prefix: str, options: Iterable) -> str:
+    """A widget key that changes with its options, so a choice that left the filtered view falls back
+    to the default instead of lingering (or clashing with the other side of a comparison)."""
+    return f"{prefix}_{zlib.crc32('|'.join(map(str, options)).encode()):08x}"
+
+
+def in_period(frame: pd.DataFrame, period: Period) -> pd.DataFrame:
+    return frame[frame.year.between(*period)]
+
+
+def default_periods(years: Iterable[int]) -> tuple[Period, Period] | None:
+    """The latest year against everything before it; None when fewer than two years are present."""
+    present = sorted({int(y) for y in years if pd.notna(y)})
+    if len(present) < 2:
+        return None
+    return (present[0], present[-2]), (present[-1], present[-1])
+
+
+def log_odds(counts_a: Mapping[str, int], counts_b: Mapping[str, int], prior: Mapping[str, float] | None = None,
+             min_count: int = 1) -> pd.DataFrame:
+    """Weighted log-odds ratio of each term in B against A with an informative Dirichlet prior
+    (Monroe, Colaresi & Quinn 2008, eq. 16–22): term, n_a, n_b, delta, z (positive = more in B).
+
+    The prior is a background corpus of counts (default: A and B pooled); a term missing from it gets
+    its pooled count, so every term has a positive pseudo-count."""
+    pooled = Counter(counts_a) + Counter(counts_b)
+    prior = Counter(prior) if prior is not None else pooled
+    alpha = {w: prior.get(w) or pooled[w] for w in pooled}
+    alpha0 = sum(prior.values()) + sum(a for w, a in alpha.items() if not prior.get(w))
+    n_a, n_b = sum(counts_a.values()), sum(counts_b.values())
+    rows = []
+    for word, total in pooled.items():
+        if total < min_count:
+            continue
+        y_a, y_b, a = counts_a.get(word, 0), counts_b.get(word, 0), alpha[word]
+        delta = (math.log((y_b + a) / (n_b + alpha0 - y_b - a)) - math.log((y_a + a) / (n_a + alpha0 - y_a - a)))
+        rows.append((word, y_a, y_b, delta, delta / math.sqrt(1 / (y_a + a) + 1 / (y_b + a))))
+    frame = pd.DataFrame(rows, columns=["term", "n_a", "n_b", "delta", "z"]).astype(
+        {"term": str, "n_a": int, "n_b": int, "delta": float, "z": float})  # typed even when empty
+    return frame.sort_values(["z", "term"], ascending=[False, True], ignore_index=True)
+
+
+def emerging_and_fading(scores: pd.DataFrame, top: int = 12) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The `top` terms with the highest positive z (emerging) and the lowest negative z (fading)."""
+    emerging = scores[scores.z > 0].nlargest(top, "z")
+    fading = scores[scores.z < 0].nsmallest(top, "z")
+    return emerging.reset_index(drop=True), fading.reset_index(drop=True)
+
+
+SENTENCE_END = re.compile(r"(?<=[。；！？!?;])")  # "……；二是……。" → two sentences
+
+
+def term_sentences(measures: pd.DataFrame, documents: pd.DataFrame, term: str, limit: int = 20) -> pd.DataFrame:
+    """The sentences carrying a term, newest first: doc_id, title, year, measure_id, heading, sentence."""
+    columns = ["doc_id", "title", "year", "measure_id", "heading", "sentence"]
+    if not term or measures.empty:
+        return pd.DataFrame(columns=columns)
+    carriers = measures[measures.keywords.map(lambda words: term in words).astype(bool)
+                        | measures.text.str.contains(term, regex=False)]
+    titles = documents.set_index("doc_id").title
+    rows = []
+    for m in carriers.sort_values(["year", "doc_id", "ordinal"], ascending=[False, True, True]).itertuples():
+        found = [s.strip() for s in SENTENCE_END.split(m.text) if term in s] or [m.heading if term in m.heading else m.text]
+        rows.extend((m.doc_id, titles.get(m.doc_id, m.doc_id), int(m.year), m.measure_id, m.heading, s) for s in found)
+    return pd.DataFrame(rows[:limit], columns=columns)
+
+
+# --- 3. bodies over time ----------------------------------------------------------------------------
+
+def agency_year_counts(measures: pd.DataFrame, top: int = 15) -> pd.DataFrame:
+    """Measures per canonical body and year for the `top` bodies: agency, year, n, total (busiest first).
+    Renamed bodies are already one canonical name in `measures.agencies` (市科委 → 市科技局)."""
+    exploded = measures[["measure_id", "year", "agencies"]].explode("agencies").dropna(subset=["agencies"])
+    if exploded.empty:
+        return pd.DataFrame(columns=["agency", "year", "n", "total"])
+    cells = exploded.groupby(["agencies", "year"]).measure_id.nunique().rename("n").reset_index()
+    cells = cells.rename(columns={"agencies": "agency"})
+    totals = exploded.groupby("agencies").measure_id.nunique()
+    keep = sorted(totals.index, key=lambda a: (-totals[a], a))[:top]
+    order = {a: n for n, a in enumerate(keep)}
+    cells = cells[cells.agency.isin(keep)].assign(total=lambda c: c.agency.map(totals).astype(int),
+                                                  _order=lambda c: c.agency.map(order))
+    return cells.sort_values(["_order", "year"]).drop(columns="_order").reset_index(drop=True)
+
+
+RENAMED = re.compile(r"^(?P<old>.+?)（(?P<year>\d{4})年?更名）$")  # "市科委（2018年更名）"
+
+
+def renaming_notes(agencies: pd.DataFrame, bodies: Iterable[str] | None = None) -> list[str]:
+    """"市科委（2018）→市科技局" for every renamed body (only those in `bodies` when given)."""
+    wanted = set(bodies) if bodies is not None else None
+    notes = []
+    for row in agencies.sort_values("agency").itertuples():
+        if wanted is not None and row.agency not in wanted:
+            continue
+        for earlier in row.renamed_from:
+            m = RENAMED.match(earlier)
+            notes.append(f"{m['old']}（{m['year']}）→{row.agency}" if m else f"{earlier}→{row.agency}")
+    return notes
+
+
+def appear_vanish(measures: pd.DataFrame, column: str, period_a: Period, period_b: Period) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Labels of a list column present in B but not A (appeared: label, n in B) and in A but not B
+    (vanished: label, n in A), most measures first."""
+    def counts(period: Period) -> Counter:
+        return Counter(v for values in in_period(measures, period)[column] for v in dict.fromkeys(values))
+
+    a, b = counts(period_a), counts(period_b)
+
+    def frame(source: Counter, other: Counter) -> pd.DataFrame:
+        rows = sorted(((label, n) for label, n in source.items() if label not in other), key=lambda r: (-r[1], r[0]))
+        return pd.DataFrame(rows, columns=["label", "n"])
+
+    return frame(b, a), frame(a, b)
+
+
+# --- 4. indicators across documents -----------------------------------------------------------------
+
+def indicator_phrases(path=INDICATORS_YAML) -> dict[str, dict]:
+    """data/indicators.yaml: canonical → {phrases, units}; an entry without phrases names file and entry."""
+    entries = require(load_yaml(path), "indicators", path)
+    out = {}
+    for name, entry in entries.items():
+        if not isinstance(entry, dict) or not entry.get("phrases"):
+            raise ReferenceDataError(f"{path}: indicator '{name}' has no phrases")
+        out[str(name)] = {"phrases": [str(p) for p in entry["phrases"]], "units": [str(u) for u in entry.get("units") or []]}
+    return out
+
+
+def canonical_indicator(indicator: str, unit: str | None, mapping: Mapping[str, Mapping]) -> str | None:
+    """The canonical indicator a target names: the longest phrase found in its text, unit permitting."""
+    best, best_len = None, 0
+    for name, entry in mapping.items():
+        units = entry.get("units") or []
+        if units and unit not in units:
+            continue
+        for phrase in entry["phrases"]:
+            if phrase in (indicator or "") and len(phrase) > best_len:
+                best, best_len = name, len(phrase)
+    return best
+
+
+ALIGNED_KINDS = ("target", "baseline")
+
+
+def align_indicators(targets: pd.DataFrame, documents: pd.DataFrame, mapping: Mapping[str, Mapping]) -> pd.DataFrame:
+    """Targets and baselines of known indicators on one timeline: series ("技术合同成交额（亿元）"),
+    canonical, unit, doc_id, doc_label, x (target year; a masked or missing year sits at the plan's end,
+    else the document's year, and x_note says so), value / value_high (NaN when masked, never guessed),
+    masked, value_label (as the targets page writes it), short_label (for the mark), scope, raw, kind."""
+    columns = ["series", "canonical", "unit", "doc_id", "doc_label", "x", "x_note", "value", "value_high", "masked",
+               "value_label", "short_label", "scope", "raw", "kind"]
+    rows = []
+    docs = documents.set_index("doc_id")
+    labels = document_labels(documents).set_index("doc_id").label
+    for t in targets[targets.kind.isin(ALIGNED_KINDS)].itertuples():
+        canonical = canonical_indicator(t.indicator, t.unit, mapping)
+        if canonical is None or t.doc_id not in docs.index:
+            continue
+        doc = docs.loc[t.doc_id]
+        x, note = _target_x(t, doc)
+        masked = bool(t.masked)
+        rows.append((f"{canonical}（{t.unit}）", canonical, t.unit, t.doc_id, labels.get(t.doc_id, t.doc_id), x, note,
+                     math.nan if masked else t.value_low, math.nan if masked else t.value_high, masked,
+                     value_text(t), f"{t.mask}{t.unit}" if masked else value_text(t), t.scope, t.raw, t.kind))
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(["series", "x", "doc_label"], ignore_index=True)
+
+
+def _target_x(target, doc) -> tuple[float, str]:
+    if pd.notna(target.target_year):
+        return float(target.target_year), ""
+    why = "目标年份遮盖" if getattr(target, "year_masked", False) else "未写目标年份"
+    if pd.notna(doc.period_end):
+        return float(doc.period_end), f"{why}，按规划期末 {int(doc.period_end)} 年放置"
+    return float(doc.year), f"{why}，按发文年份 {int(doc.year)} 年放置"
+
+
+def series_order(aligned: pd.DataFrame) -> list[str]:
+    """Series most worth comparing first: in more documents, with more points, with visible values."""
+    if aligned.empty:
+        return []
+    stats = aligned.groupby("series").agg(docs=("doc_id", "nunique"), points=("x", "size"), visible=("masked", lambda m: (~m).sum()))
+    return sorted(stats.index, key=lambda s: (-stats.docs[s], -stats.points[s], -int(stats.visible[s] > 0), s))
+
+
+# --- 5. two documents or years side by side ---------------------------------------------------------
+
+def compare_counts(measures_a: pd.DataFrame, measures_b: pd.DataFrame, column: str, top: int | None = None) -> pd.DataFrame:
+    """Measures per label of a list column in A and B: label, a, b (most measures in A+B first)."""
+    def counts(frame: pd.DataFrame) -> Counter:
+        return Counter(v for values in frame[column] for v in dict.fromkeys(values))
+
+    a, b = counts(measures_a), counts(measures_b)
+    rows = sorted(((label, a[label], b[label]) for label in set(a) | set(b)), key=lambda r: (-(r[1] + r[2]), r[0]))
+    return pd.DataFrame(rows[:top] if top else rows, columns=["label", "a", "b"])
+
+
+def new_and_dropped_terms(measures_a: pd.DataFrame, measures_b: pd.DataFrame, top: int = 20) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Keywords of B absent from A (new) and of A absent from B (dropped): term, n (measures), most first."""
+    a, b = keyword_counts(measures_a), keyword_counts(measures_b)
+
+    def only(source: Counter, other: Counter) -> pd.DataFrame:
+        rows = sorted(((w, n) for w, n in source.items() if w not in other), key=lambda r: (-r[1], r[0]))[:top]
+        return pd.DataFrame(rows, columns=["term", "n"])
+
+    return only(b, a), only(a, b)
+
+
+def compare_targets(targets_a: pd.DataFrame, targets_b: pd.DataFrame, mapping: Mapping[str, Mapping],
+                    names: Sequence[str] = ("A", "B")) -> pd.DataFrame:
+    """Quantified targets of A and B on one row per indicator (canonical when known): 指标, A, B."""
+    def side(targets: pd.DataFrame) -> dict[str, str]:
+        out: dict[str, list[str]] = {}
+        for t in targets[targets.kind != "qualitative_goal"].itertuples():
+            name = canonical_indicator(t.indicator, t.unit, mapping) or t.indicator
+            year = f"（{int(t.target_year)}年）" if pd.notna(t.target_year) else ""
+            out.setdefault(name, []).append(value_text(t) + year)
+        return {k: "；".join(v) for k, v in out.items()}
+
+    a, b = side(targets_a), side(targets_b)
+    rows = [(k, a.get(k, "—"), b.get(k, "—")) for k in sorted(set(a) | set(b), key=lambda k: (not (k in a and k in b), k))]
+    return pd.DataFrame(rows, columns=["指标", *names])
