@@ -29,7 +29,8 @@ def timeline(frame: pd.DataFrame) -> go.Figure | None:
                               "日期：%{customdata[2]}（%{customdata[3]}）<extra></extra>",
                 name=f"{label}{'（日期推断）' if inferred else ''}"))
     fig.update_xaxes(title="发文时间（空心：日期为推断）", range=["2017-07-01", "2026-06-30"], dtick="M12", tickformat="%Y")
-    fig.update_yaxes(title="层级")
+    rows = frame.level_label.nunique()
+    fig.update_yaxes(title="层级", range=[-0.7, rows - 0.3])  # room above the top row for its labels
     return fig
 
 
