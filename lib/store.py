@@ -57,6 +57,23 @@ def filtered(filters: flt.Filters) -> dict[str, pd.DataFrame]:
 
 
 def doc_titles() -> dict[str, str]:
-    """doc_id → short title, for filter labels and subtitles."""
+    """doc_id → short title, for filter labels and subtitles (computed once per build)."""
+    return _doc_titles(build_version())
+
+
+@st.cache_data(show_spinner=False)
+def _doc_titles(version: str) -> dict[str, str]:
     docs = load_tables()["documents"]
     return {d.doc_id: f"{d.year or '年份不详'}·{d.title[:24]}" for d in docs.itertuples()}
+
+
+@st.cache_data(show_spinner=False)
+def _options(version: str) -> dict[str, list[str]]:
+    measures = load_tables()["measures"]
+    return {column: sorted({v for values in measures[column] for v in values})
+            for column in ("districts", "themes", "industries", "instruments", "agencies")}
+
+
+def filter_options() -> dict[str, list[str]]:
+    """The values each list-valued filter offers, computed once per build."""
+    return _options(build_version())

@@ -98,10 +98,11 @@ def sync_url() -> None:
 
 def sidebar(tables: dict) -> None:
     """The shared filter panel: every dimension, year range, kinds, search, counts and 清除筛选."""
-    measures, documents = tables["measures"], tables["documents"]
+    documents = tables["documents"]
+    offered = store.filter_options()
 
     def options(column: str) -> list[str]:
-        return sorted({v for values in measures[column] for v in values})
+        return offered[column]
 
     titles = store.doc_titles()
     with st.sidebar:
