@@ -61,14 +61,25 @@ def extract(text: str, own_title: str, own_number: str | None = None) -> list[Ci
     return list(found.values())
 
 
+class CorpusIndex:
+    """The corpus's documents by 文号 and by title key, for resolving many citations at once."""
+
+    def __init__(self, documents: list[dict]):
+        self.by_number: dict[str, str] = {}
+        self.by_title: dict[str, str] = {}
+        for doc in documents:
+            if doc.get("doc_number"):
+                self.by_number.setdefault(doc["doc_number"], doc["doc_id"])
+            if key := title_key(doc.get("title") or ""):
+                self.by_title.setdefault(key, doc["doc_id"])
+
+    def resolve(self, citation: Citation) -> str | None:
+        """The doc_id of the cited document when the corpus holds it (by 文号, else by title)."""
+        if citation.cited_number and citation.cited_number in self.by_number:
+            return self.by_number[citation.cited_number]
+        return self.by_title.get(title_key(citation.cited_title)) if citation.cited_title else None
+
+
 def resolve(citation: Citation, documents: list[dict]) -> str | None:
     """The doc_id of the cited document when the corpus holds it (by 文号, else by title)."""
-    for doc in documents:
-        if citation.cited_number and doc.get("doc_number") == citation.cited_number:
-            return doc["doc_id"]
-    if citation.cited_title:
-        key = title_key(citation.cited_title)
-        for doc in documents:
-            if key and key == title_key(doc.get("title") or ""):
-                return doc["doc_id"]
-    return None
+    return CorpusIndex(documents).resolve(citation)

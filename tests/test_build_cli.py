@@ -97,6 +97,12 @@ def test_a_rebuild_reuses_unchanged_documents_and_gives_the_same_tables(tmp_path
     (seeds / "005_new.txt").write_text("天津市某工作方案\n一、任务\n（一）推进建设。到2025年达到10家。", encoding="utf-8")
     grown, report = build_tables(seeds, previous_dir=out)
     assert (report["reused"], report["processed"]) == (5, 1) and grown["documents"].num_rows == 6
+    full_again, _ = build_tables(seeds)
+    assert all(grown[name].equals(full_again[name]) for name in TABLES), "incremental = full, row for row"
+    (seeds / "001_df8e3af4caff0a08.txt").unlink()
+    write_outputs(grown, report, out)
+    shrunk, report = build_tables(seeds, previous_dir=out)
+    assert all(shrunk[name].equals(build_tables(seeds)[0][name]) for name in TABLES)
 
 
 def test_worker_processes_give_the_same_tables_as_one_process(tmp_path):
