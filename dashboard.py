@@ -1,4 +1,6 @@
 """天津科技政策看板 — router and frame: page config, the app map, the shared filters, then the page."""
+import logging
+
 import streamlit as st
 
 from lib import store, ui
@@ -32,4 +34,8 @@ if not ui.briefing():
 else:
     ui.briefing_style()
 ui.sync_url()
-navigation.run()
+try:
+    navigation.run()
+except Exception:  # a page bug must not show a traceback to an official (st.stop/st.rerun are not Exceptions)
+    logging.getLogger("dashboard").exception("page %s failed", navigation.url_path)
+    st.error("抱歉，本页在当前筛选下出错，已记录。请调整或清除筛选后重试；其他页面不受影响。")

@@ -331,13 +331,20 @@ def build_tables(seed_dir: Path, use_manifest: bool = True, progress: bool = Fal
         columns = ["build_key", "source_file", "doc_id", "warnings", "missing_parts", "n_measures", "n_targets"]
         known = {row["build_key"]: row for row in previous["documents"].select(columns).to_pylist()}
     entries: list[tuple[str, dict | None]] = []  # (source_file, reused document row or None) in input order
-    jobs, keys, rejected = [], {}, {}
+    jobs, keys, rejected, seen = [], {}, {}, {}
     for path in collect_inputs(seed_dir):
         if path.suffix.lower() not in SUPPORTED:
             rejected[path.name] = DocResult(path.name, "rejected", [f"不支持的文件类型“{path.suffix}”"])
             entries.append((path.name, None))
             continue
-        key = build_key(path.read_bytes(), fingerprint, manifest.get(path.name))
+        raw = path.read_bytes()
+        content = hashlib.sha256(raw).hexdigest()
+        if content in seen:  # doc_id is the content hash: a second copy would break its uniqueness
+            rejected[path.name] = DocResult(path.name, "rejected", [f"与“{seen[content]}”内容完全相同，已跳过"])
+            entries.append((path.name, None))
+            continue
+        seen[content] = path.name
+        key = build_key(raw, fingerprint, manifest.get(path.name))
         row = known.get(key)
         if row is not None and row["source_file"] == path.name:
             entries.append((path.name, row))

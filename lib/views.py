@@ -43,8 +43,8 @@ def timeline(documents: pd.DataFrame) -> pd.DataFrame:
 
 
 def _date_for_axis(issued: str | None) -> pd.Timestamp | None:
-    """A partial date on a time axis: a year alone sits mid-year, a month mid-month."""
-    if not issued:
+    """A partial date on a time axis: a year alone sits mid-year, a month mid-month; no date, no point."""
+    if not isinstance(issued, str) or not issued:
         return None
     parts = str(issued).split("-")
     year, month, day = int(parts[0]), int(parts[1]) if len(parts) > 1 else 7, int(parts[2]) if len(parts) > 2 else (15 if len(parts) > 1 else 1)
@@ -136,6 +136,8 @@ def district_counts(measures: pd.DataFrame, documents: pd.DataFrame, districts: 
 
 def decimal_year(issued: str | None, year) -> float:
     """A partial date as a year fraction: a year alone sits mid-year (as on the overview timeline)."""
+    if not (isinstance(issued, str) and issued) and pd.isna(year):
+        return float("nan")
     parts = str(issued if isinstance(issued, str) and issued else int(year)).split("-")
     month = int(parts[1]) if len(parts) > 1 else 7
     return int(parts[0]) + (month - 0.5) / 12

@@ -116,3 +116,16 @@ def test_worker_processes_give_the_same_tables_as_one_process(tmp_path):
     one, _ = build_tables(seeds, workers=1)
     two, _ = build_tables(seeds, workers=2)
     assert all(one[name].equals(two[name]) for name in TABLES)
+
+
+def test_two_inputs_with_the_same_content_keep_doc_id_unique(tmp_path):
+    from lib.build import build_tables
+
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS_DIR, seeds)
+    shutil.copy(seeds / "001_df8e3af4caff0a08.txt", seeds / "copy_of_001.txt")
+    tables, report = build_tables(seeds)
+    ids = tables["documents"]["doc_id"].to_pylist()
+    assert len(ids) == len(set(ids)) == 5
+    skipped = [i for i in report["inputs"] if i["source_file"] == "copy_of_001.txt"][0]
+    assert skipped["status"] == "rejected" and "内容完全相同" in skipped["messages"][0]

@@ -25,3 +25,11 @@ def test_district_counts_split_own_documents_from_municipal_mentions():
     counts = views.district_counts(measures, documents, ["北辰区", "南开区", "和平区"]).set_index("district")
     assert counts.loc["北辰区", "区级文件"] == 1 and counts.loc["北辰区", "市级等文件提及"] == 1
     assert counts.loc["和平区", "total"] == 0
+
+
+def test_documents_without_any_date_stay_off_the_time_axis():
+    documents = pd.DataFrame({"doc_id": ["a"], "title": ["某方案"], "year": [None], "issued_date": [None],
+                              "level": ["municipal"], "doc_type": ["其他"], "n_measures": [3], "date_source": [None],
+                              "date_evidence": [""]})
+    assert views.timeline(documents).when.isna().all()
+    assert pd.isna(views.decimal_year(None, float("nan")))
