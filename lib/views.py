@@ -54,20 +54,18 @@ def _date_for_axis(issued: str | None) -> pd.Timestamp | None:
 def quality(view: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Data-quality facts per document, so nobody is misled: masks, inferred dates, gaps, truncation."""
     documents, targets, measures = view["documents"], view["targets"], view["measures"]
-    rows = []
-    for doc in documents.itertuples():
-        doc_targets = targets[targets.doc_id == doc.doc_id]
-        doc_measures = measures[measures.doc_id == doc.doc_id]
-        rows.append({
-            "文件": doc.title, "年份": doc.year,
-            "日期来源": DATE_SOURCE_LABELS.get(doc.date_source, "未知"),
-            "遮盖的数值": int(doc_targets.masked.sum()),
-            "缺失或略去的部分": len(doc.missing_parts),
-            "截断": "是" if doc.truncated else "否",
-            "含乱码的措施": int((doc_measures.warnings.map(len) > 0).sum()),
-            "提示": "；".join(list(doc.warnings)[:3]),
-        })
-    return pd.DataFrame(rows)
+    masked = targets.groupby("doc_id").masked.sum()
+    garbled = measures.assign(flagged=measures.warnings.map(len) > 0).groupby("doc_id").flagged.sum()
+    return pd.DataFrame({
+        "文件": documents.title, "年份": documents.year,
+        "日期来源": documents.date_source.map(DATE_SOURCE_LABELS).fillna("未知"),
+        "遮盖的数值": documents.doc_id.map(masked).fillna(0).astype(int),
+        "缺失或略去的部分": documents.missing_parts.map(len),
+        "截断": documents.truncated.map({True: "是", False: "否"}),
+        "含乱码的措施": documents.doc_id.map(garbled).fillna(0).astype(int),
+        "提示": documents.warnings.map(lambda w: "；".join(list(w)[:3])),
+    }).reset_index(drop=True)
+
 
 TARGET_KIND_LABELS = {"target": "目标", "parameter": "支持参数", "baseline": "基线", "qualitative_goal": "定性目标"}
 COMPARATOR_SIGNS = {">=": "≥", "<=": "≤", "=": "", "range": ""}

@@ -33,3 +33,9 @@ def test_documents_without_any_date_stay_off_the_time_axis():
                               "date_evidence": [""]})
     assert views.timeline(documents).when.isna().all()
     assert pd.isna(views.decimal_year(None, float("nan")))
+
+
+def test_quality_counts_masks_and_garbled_measures_per_document(seed_tables):
+    table = views.quality(seed_tables).set_index("年份")
+    row_2025 = table.loc[2025]
+    assert row_2025["遮盖的数值"] == seed_tables["targets"].masked.sum() and row_2025["含乱码的措施"] == 2
