@@ -1,7 +1,13 @@
 """The only reader of the build tables: cached loaders and the filtered view every page uses.
 
 The cache is keyed on the build's input hash, so a rebuild (new document, edited YAML) is picked up
-on the next rerun without restarting the server. DataFrames are cached with st.cache_data.
+on the next rerun without restarting the server.
+
+The tables and filtered views are held with st.cache_resource, not st.cache_data: cache_data hands
+every caller a deserialised copy, which at 10,000 documents (380,000 measures) cost seconds on every
+rerun. They are shared read-only: lib/ never mutates a frame it is given (pure functions; pandas 3
+copy-on-write makes derived frames independent), and tests/test_store.py checks a page run leaves
+them unchanged.
 """
 from __future__ import annotations
 
@@ -28,7 +34,7 @@ def build_version(build_dir: Path = BUILD_DIR) -> str:
     return json.loads(report.read_text(encoding="utf-8")).get("input_hash", "")
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _load(name: str, build_dir: str, version: str) -> pd.DataFrame:
     return pd.read_parquet(Path(build_dir) / f"{name}.parquet")
 
@@ -46,7 +52,7 @@ def load_report(build_dir: Path = BUILD_DIR) -> dict:
     return json.loads((build_dir / "build_report.json").read_text(encoding="utf-8"))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=32)
 def _filtered(version: str, filters: flt.Filters) -> dict[str, pd.DataFrame]:
     return flt.apply(load_tables(), filters)
 
