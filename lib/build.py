@@ -389,21 +389,21 @@ def _report_entry(source_file: str, reused: dict | None, result: DocResult | Non
             "n_measures": len(result.measures), "n_targets": len(result.targets), "cached": False}
 
 
-def input_hash(seed_dir: Path, use_manifest: bool = True) -> str:
-    """Fingerprint of everything a build depends on: inputs, reference data, pipeline code."""
-    digest = hashlib.sha256(f"{PIPELINE_VERSION}|{use_manifest}".encode())
-    for path in [*collect_inputs(seed_dir), *_pipeline_sources()]:
+def input_hash(seed_dir: Path, use_manifest: bool = True, manifest: Path = DOCUMENTS_YAML) -> str:
+    """Fingerprint of everything a build depends on: inputs, curated overrides, reference data, code."""
+    digest = hashlib.sha256(f"{code_fingerprint()}|{use_manifest}".encode())
+    for path in [*collect_inputs(seed_dir), *([manifest] if use_manifest and manifest.exists() else [])]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 
-def is_stale(seed_dir: Path, out_dir: Path, use_manifest: bool = True) -> bool:
+def is_stale(seed_dir: Path, out_dir: Path, use_manifest: bool = True, manifest: Path = DOCUMENTS_YAML) -> bool:
     """True when the tables are missing or were built from other inputs, data or code."""
     report = out_dir / "build_report.json"
     if not report.exists() or not all((out_dir / f"{name}.parquet").exists() for name in TABLES):
         return True
     try:
-        return json.loads(report.read_text(encoding="utf-8")).get("input_hash") != input_hash(seed_dir, use_manifest)
+        return json.loads(report.read_text(encoding="utf-8")).get("input_hash") != input_hash(seed_dir, use_manifest, manifest)
     except (json.JSONDecodeError, OSError):
         return True
 
@@ -469,7 +469,7 @@ def main(argv: list[str] | None = None) -> int:
         return add_files(args.add, args.seeds, args.out, args.manifest)
     started = time.perf_counter()
     use_manifest = not args.no_manifest
-    if args.if_stale and not is_stale(args.seeds, args.out, use_manifest):
+    if args.if_stale and not is_stale(args.seeds, args.out, use_manifest, args.manifest):
         print(f"tables in {args.out} are up to date")
         return EXIT_OK
     from lib.importer import build_lock
@@ -479,7 +479,7 @@ def main(argv: list[str] | None = None) -> int:
             tables, report = build_tables(args.seeds, use_manifest=use_manifest, progress=sys.stderr.isatty(),
                                           manifest_path=args.manifest, previous_dir=None if args.full else args.out,
                                           workers=args.workers)
-            report["input_hash"] = input_hash(args.seeds, use_manifest)
+            report["input_hash"] = input_hash(args.seeds, use_manifest, args.manifest)
             write_outputs(tables, report, args.out)
     except Exception as exc:  # the one place an unexpected failure becomes exit status 1
         print(f"构建失败（内部错误）：{type(exc).__name__}: {exc}", file=sys.stderr)

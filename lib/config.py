@@ -15,6 +15,7 @@ TAXONOMY_YAML = DATA_DIR / "taxonomy.yaml"
 DOCUMENTS_YAML = Path(os.environ.get("DASHBOARD_MANIFEST", DATA_DIR / "documents.yaml"))
 BOILERPLATE_YAML = DATA_DIR / "boilerplate.yaml"
 EVENTS_YAML = DATA_DIR / "events.yaml"
+JURISDICTIONS_YAML = DATA_DIR / "jurisdictions.yaml"
 KINDS_YAML = DATA_DIR / "kinds.yaml"
 JIEBA_USERDICT = DATA_DIR / "jieba_userdict.txt"
 STOPWORDS_TXT = DATA_DIR / "stopwords.txt"

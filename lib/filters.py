@@ -5,7 +5,7 @@ reproduces the view; `apply` returns the tables narrowed to it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, replace
 from typing import Mapping
 
 import pandas as pd
@@ -145,7 +145,3 @@ def apply(tables: Mapping[str, pd.DataFrame], filters: Filters) -> dict[str, pd.
     if measure_level:
         docs_ok = docs_ok[docs_ok.doc_id.isin(kept.doc_id) | docs_ok.doc_id.isin(target_rows.doc_id)]
     return {**tables, "measures": kept, "targets": target_rows, "documents": docs_ok}
-
-
-def field_names() -> tuple[str, ...]:
-    return tuple(f.name for f in fields(Filters))

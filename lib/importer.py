@@ -143,7 +143,7 @@ def imported_files(manifest: Path = DOCUMENTS_YAML) -> list[str]:
 def rebuild(seeds_dir: Path = SEEDS_DIR, out_dir: Path = BUILD_DIR, manifest: Path = DOCUMENTS_YAML) -> dict:
     """Build every table again from seeds/ (call under build_lock); returns the report."""
     tables, report = build_tables(seeds_dir, manifest_path=manifest)
-    report["input_hash"] = input_hash(seeds_dir)
+    report["input_hash"] = input_hash(seeds_dir, manifest=manifest)
     write_outputs(tables, report, out_dir)
     return report
 

@@ -12,12 +12,9 @@ from datetime import date
 from pathlib import Path
 
 from lib import agencies
-from lib.config import DOCUMENTS_YAML, EVENTS_YAML, PLACES_YAML
-from lib.config import DATA_DIR
+from lib.config import DOCUMENTS_YAML, EVENTS_YAML, JURISDICTIONS_YAML, PLACES_YAML
 from lib.normalize import strip_title_spam
 from lib.reference import load_yaml, require
-
-JURISDICTIONS_YAML = DATA_DIR / "jurisdictions.yaml"
 
 # 津政发〔2020〕23号, 国科发创〔2017〕353号, masked 津政发〔****〕*号; [(〔] tolerates damaged brackets.
 DOC_NUMBER = re.compile(r"(?P<prefix>[\u4e00-\u9fff]{1,10})[〔\[［【（(](?P<year>\d{4}|\*{4})[〕\]］】）)]\s*(?P<serial>\d{1,4}|\*{1,4})\s*号")

@@ -22,7 +22,7 @@ QUANTITY = re.compile(
 )
 RANK = re.compile(r"第(?P<low>\d+|\*+)(?P<unit>位)")  # 第56位
 # "连续支持3年", "以三年为一个周期", "以三年为建设周期": durations that are part of a support rule.
-DURATION = re.compile(rf"(?:连续支持|连续资助|支持期限?为?|以)(?P<low>\d+|[一二两三四五六七八九十])年(?P<rest>为[^，。；]{{0,12}})?")
+DURATION = re.compile(r"(?:连续支持|连续资助|支持期限?为?|以)(?P<low>\d+|[一二两三四五六七八九十])年(?P<rest>为[^，。；]{0,12})?")
 TABLE_CELL = "｜"
 TABLE_YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})年?(?:目标|目标值|预期)?")
 YEAR_PHRASE = re.compile(r"(?:(?:力争)?(?:到|至|截至|截止到?)\s*)?(?P<year>(?:19|20)\d{2}|\*{4})年(?:前|底|末)?")

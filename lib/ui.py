@@ -5,12 +5,10 @@ Session-state keys are the constants below and are written only here.
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from datetime import date
 
 import plotly.graph_objects as go
 import streamlit as st
-
-from datetime import date
 
 from lib import deck
 from lib import export
@@ -217,9 +215,6 @@ def _queue_selection(event, dimension: str, key: str) -> None:
         st.session_state.setdefault(PENDING_KEY, []).extend((dimension, v) for v in values)
         st.rerun()
 
-
-def with_dimension(f: flt.Filters, **changes) -> flt.Filters:
-    return replace(f, **changes)
 
 
 def page_footer(page: str) -> None:

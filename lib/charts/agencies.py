@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from lib.charts.base import color_of
 from lib.filters import KIND_LABELS
 from lib.network import co_responsibility_edges, label_sides, top_partners
 
