@@ -1,80 +1,173 @@
-"""Benchmark of the build (lib.build). Prints figures; asserts nothing about time.
+"""Benchmark of the build (python -m lib.build) as the corpus grows. Prints figures and the targets
+met or missed; asserts nothing about time.
 
-    .venv/bin/python bench/bench_build.py [--quick]
+    .venv/bin/python bench/bench_build.py            # 100 / 1,000 / 10,000 documents, about 12 min on 2 cores
+    .venv/bin/python bench/bench_build.py --quick    # 100 / 1,000 only, fewer runs, about 2 min
 
-1. seeds, whole process: `python -m lib.build --seeds seeds --out TMP` as a fresh subprocess, 1 warm-up
-   + 5 timed runs; against the floor of any build process, a fresh `python -c "import pandas,
-   pyarrow.parquet"` (5 runs). Also shown: a fresh `python -c "import lib.build"` (imports only).
-2. throughput in-process: build_tables() on generated corpora (bench/make_corpus.py) of 100 documents
-   (3 runs, median) and 1,000 documents (1 run; skipped with --quick). Generation is not timed; one
-   untimed build_tables() over the seeds first loads reference data and lazy imports.
-3. a summary table; then what the build said about the generated documents (rejected, warnings,
-   documents with 0 measures, detected vs written encoding).
+1. seeds: `python -m lib.build --seeds seeds --out TMP` as a fresh process, 1 warm-up + 5 timed runs,
+   against the floor of any build process, a fresh `python -c "import pandas, pyarrow.parquet"`.
+2. full builds of generated corpora (bench/make_corpus.py, cached under bench/out/corpus/): the CLI with
+   `--full` in a fresh process, `--workers 1` and `--workers 2`; wall time, docs/s, the largest process's
+   peak RSS (os.wait4) and the peak PSS summed over the process tree (sampled every 0.25 s).
+3. growth: the least-squares exponent of time against corpus size on a log-log scale.
+4. incremental rebuild at the largest size: on a copy of the full build, add one new document (a
+   different one each run) and time the CLI without --full; also a rebuild with nothing changed and the
+   `--if-stale` check that scripts/run.sh does before starting the app.
+5. citation resolution, which the generated corpus does not exercise (its documents cite nothing):
+   lib.build.resolve_citations on a sample of synthetic citations against each size's documents table,
+   extrapolated to the seeds' rate of citations per document.
+6. what the build said about the generated documents (statuses, warnings, 0-measure documents, encodings).
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import platform
 import re
-import resource
+import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
-import time
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH = Path(__file__).resolve().parent
-for p in (ROOT, BENCH):
-    if str(p) not in sys.path:
-        sys.path.insert(0, str(p))
+from common import (BUILDS, OUT, PYTHON, ROOT, build_cmd, build_env, checked, corpus_dir, loglog_slope, machine,
+                    run_fresh, spread, use_code, verdict, wait_quiet)
 
-from lib.build import build_tables  # noqa: E402
-from make_corpus import make_corpus  # noqa: E402
-
-PYTHON = sys.executable
+TARGET_DOCS_PER_S = 100  # seed-sized documents per second, 2 cores
+TARGET_PEAK_MB = 1536
+TARGET_INCREMENTAL_S = 2.0
+LINEAR_TOLERANCE = 0.15  # an exponent within 1 ± this counts as linear growth
+SEED_MEAN_KB = sum(p.stat().st_size for p in (ROOT / "seeds").iterdir() if p.is_file()) / 5 / 1000
 
 
-def run_fresh(args: list[str]) -> tuple[float, int, int, str]:
-    """Run a fresh subprocess from the repo root → (wall seconds, exit code, peak RSS KB, stderr)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+WAITED = [0.0]
+
+
+def quiet_run(args: list[str], env: dict):
+    """run_fresh once other processes leave the machine quiet (or after a minute of waiting)."""
+    WAITED[0] += wait_quiet()
+    return run_fresh(args, env)
+
+
+def runs_for(n: int, quick: bool) -> int:
+    if n <= 100:
+        return 3 if quick else 5
+    if n <= 1000:
+        return 1 if quick else 3
+    return 1  # a 10,000-document build takes minutes
+
+
+def seeds_figures() -> list[str]:
+    args = build_cmd(ROOT / "seeds", BUILDS / "seeds", "--full")
+    env = build_env(BUILDS / "seeds")
+    checked(run_fresh(args, env), args)  # warm-up: page cache, .pyc files
+    builds = [checked(run_fresh(args, env), args) for _ in range(5)]
+    base = [run_fresh([PYTHON, "-c", "import pandas, pyarrow.parquet"]) for _ in range(6)][1:]
+    med, floor = statistics.median(r.seconds for r in builds), statistics.median(r.seconds for r in base)
+    return [f"seeds build (5 docs, fresh process): {spread([r.seconds for r in builds])}; floor `import pandas, "
+            f"pyarrow.parquet` {floor:.2f} s → {med / floor:.1f}× floor; peak RSS {max(r.max_rss_mb for r in builds):.0f} MB"]
+
+
+def full_builds(sizes: list[int], quick: bool) -> tuple[dict, list[str]]:
+    """{(n, workers): [Run]} and the printed rows."""
+    results: dict[tuple[int, int], list] = {}
+    rows = [f"{'docs':>7} {'MB':>6} {'workers':>7}  {'wall time':<38} {'docs/s':>7} {'seed-eq/s':>9} "
+            f"{'max RSS':>8} {'tree PSS':>9} {'CPU s':>7} {'ms CPU/doc':>10} {'others':>6}"]
+    for n in sizes:
+        corpus = corpus_dir(n)
+        mb = sum(p.stat().st_size for p in corpus.glob("gen_*.txt")) / 1e6
+        for workers in (1, 2):
+            out_dir = BUILDS / (f"n{n}" if workers == 2 else f"n{n}_w1")  # workers=2 output is what bench_pages reads
+            args = build_cmd(corpus, out_dir, "--full", "--workers", str(workers))
+            runs = [checked(quiet_run(args, build_env(out_dir)), args) for _ in range(runs_for(n, quick))]
+            results[(n, workers)] = runs
+            t = statistics.median(r.seconds for r in runs)
+            rows.append(f"{n:>7,} {mb:>6.1f} {workers:>7}  {spread([r.seconds for r in runs]):<38} {n / t:>7.1f} "
+                        f"{mb * 1000 / SEED_MEAN_KB / t:>9.1f} {max(r.max_rss_mb for r in runs):>6.0f}MB "
+                        f"{max(r.tree_pss_mb for r in runs):>7.0f}MB {statistics.median(r.cpu_seconds for r in runs):>7.1f} "
+                        f"{statistics.median(r.cpu_seconds for r in runs) * 1000 / n:>10.1f} "
+                        f"{statistics.median(r.others_cores for r in runs):>6.2f}")
+            print(rows[-1], flush=True)
+    return results, rows
+
+
+def incremental(n: int, runs: int) -> list[str]:
+    """Add one new document to a copy of the n-document corpus (hard links) and rebuild over a copy of
+    its full build; a different document each run."""
+    from make_corpus import cached_corpus
+
+    work, out_dir = OUT / "incremental" / "seeds", OUT / "incremental" / "build"
+    shutil.rmtree(work.parent, ignore_errors=True)
+    work.mkdir(parents=True)
+    for path in corpus_dir(n).glob("gen_*.txt"):
+        os.link(path, work / path.name)
+    shutil.copytree(BUILDS / f"n{n}", out_dir)
+    extra = cached_corpus(runs + 1, seed=1)[0]  # other documents than the corpus's own
+    args = build_cmd(work, out_dir)
+    env = build_env(out_dir)
+    rows: list[str] = []
+
+    def report() -> dict:
+        return json.loads((out_dir / "build_report.json").read_text(encoding="utf-8"))
+
+    same = [checked(quiet_run(args, env), args) for _ in range(3)]
+    r = report()
+    rows.append(f"  nothing changed:        {spread([x.seconds for x in same])}  (reused {r['reused']:,}, processed "
+                f"{r['processed']}; peak RSS {max(x.max_rss_mb for x in same):.0f} MB; "
+                f"others {statistics.median(x.others_cores for x in same):.2f} cores)")
+    added = []
+    for i, path in enumerate(sorted(extra.glob("gen_*.txt"))[:runs], start=1):
+        shutil.copy(path, work / f"gen_added_{i:02d}.txt")
+        added.append(checked(quiet_run(args, env), args))
+        r = report()
+        if (r["processed"], r["reused"]) != (1, n + i - 1):
+            rows.append(f"  NOTE run {i}: processed {r['processed']}, reused {r['reused']} (expected 1 and {n + i - 1:,}): "
+                        "lib/ or data/ changed during the run; stopped")
+            break
+    med = statistics.median(x.seconds for x in added)
+    rows.append(f"  one document added:     {spread([x.seconds for x in added])}  (each run: reused {n:,}+, processed 1; "
+                f"peak RSS {max(x.max_rss_mb for x in added):.0f} MB; others "
+                f"{statistics.median(x.others_cores for x in added):.2f} cores)  target < {TARGET_INCREMENTAL_S:.0f} s: "
+                f"{verdict(med < TARGET_INCREMENTAL_S)}")
+    stale = [checked(quiet_run(build_cmd(work, out_dir, "--if-stale"), env), args) for _ in range(3)]
+    rows.append(f"  `--if-stale`, up to date: {spread([x.seconds for x in stale])}  (hashes every input; what "
+                f"scripts/run.sh runs before the app starts)")
+    shutil.rmtree(work.parent)
+    return rows
+
+
+def citation_figures(sizes: list[int], sample: int = 200) -> list[str]:
+    """Time resolve_citations for `sample` citations (a third by 文号, a third by title, a third naming no
+    document of the corpus) against the documents of each size; per citation it scans every document."""
+    import random
+    import time
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from lib.build import resolve_citations
+    from lib.contract import TABLES
+
+    seeds_rate = pq.read_table(BUILDS / "seeds" / "citations.parquet").num_rows / 5
+    rows = [f"  the seeds cite {seeds_rate:.1f} documents each (their citations table); the generated documents none"]
+    for n in sizes:
+        documents = pq.read_table(BUILDS / f"n{n}" / "documents.parquet", columns=["doc_id", "doc_number", "title"])
+        docs = documents.to_pylist()
+        rng = random.Random(0)
+        cited = []
+        for i in range(sample):
+            doc = rng.choice(docs)
+            cited.append((None, doc["doc_number"]) if i % 3 == 0 and doc["doc_number"] else
+                         (doc["title"], None) if i % 3 == 1 else (f"关于印发不在语料中的文件{i}的通知", None))
+        table = pa.Table.from_pylist([{"from_doc_id": "x", "cited_title": t, "cited_number": num, "resolved_doc_id": None,
+                                       "sentence": ""} for t, num in cited], schema=TABLES["citations"])
         started = time.perf_counter()
-        proc = subprocess.Popen(args, cwd=ROOT, stdout=out, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)  # wait4: this child's own rusage
-        elapsed = time.perf_counter() - started
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        err.seek(0)
-        return elapsed, proc.returncode, usage.ru_maxrss, err.read().decode("utf-8", "replace")
-
-
-def timed_fresh(args: list[str], runs: int, ok_codes=(0,)) -> tuple[list[float], int]:
-    run_fresh(args)  # warm-up: page cache, .pyc files
-    times, peak = [], 0
-    for _ in range(runs):
-        elapsed, code, rss, err = run_fresh(args)
-        if code not in ok_codes:
-            sys.exit(f"{' '.join(args)} exited {code}:\n{err}")
-        times.append(elapsed)
-        peak = max(peak, rss)
-    return times, peak
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KB
-
-
-def time_build(corpus: Path, runs: int) -> tuple[list[float], dict, dict]:
-    """Time build_tables(corpus) `runs` times; return the times and the last run's tables and report."""
-    times, tables, report = [], {}, {}
-    for _ in range(runs):
-        tables = report = None  # let the previous run's rows go before the next run
-        started = time.perf_counter()
-        tables, report = build_tables(corpus)
-        times.append(time.perf_counter() - started)
-    return times, tables, report
+        resolve_citations(table, documents)
+        per = (time.perf_counter() - started) / sample
+        total = per * seeds_rate * n
+        rows.append(f"  {n:>6,} documents: {per * 1000:.2f} ms per citation → at the seeds' rate {total:.1f} s per "
+                    f"build, full or incremental (every citation is resolved again on each build)")
+    return rows
 
 
 def written_encoding(raw: bytes) -> str:
@@ -87,15 +180,16 @@ def written_encoding(raw: bytes) -> str:
         return "gb18030"
 
 
-def corpus_findings(corpus: Path, report: dict, tables) -> list[str]:
+def corpus_findings(corpus: Path, out_dir: Path) -> list[str]:
     """What the build said about the generated documents."""
-    inputs = report["inputs"]
+    import pyarrow.parquet as pq
+
+    inputs = json.loads((out_dir / "build_report.json").read_text(encoding="utf-8"))["inputs"]
     statuses = Counter(i["status"] for i in inputs)
-    lines = [f"  statuses: " + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items()))]
-    # Group messages by kind: quoted/variable parts dropped.
+    lines = ["  statuses: " + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items()))]
     kinds = Counter(re.sub(r"“[^”]*”|为\S+$|\d+", "…", m) for i in inputs for m in i["messages"])
-    for kind, n in kinds.most_common():
-        lines.append(f"    {n:5d} × {kind}")
+    for kind, count in kinds.most_common():
+        lines.append(f"    {count:6d} × {kind}")
     for i in inputs:
         if i["status"] == "rejected":
             lines.append(f"  REJECTED {i['source_file']}: {'；'.join(i['messages'])}")
@@ -104,61 +198,68 @@ def corpus_findings(corpus: Path, report: dict, tables) -> list[str]:
     measures = [i["n_measures"] for i in inputs if i["status"] != "rejected"]
     if measures:
         lines.append(f"  measures per document: min {min(measures)}, median {statistics.median(measures):g}, max {max(measures)}")
-    docs = tables["documents"].select(["source_file", "encoding"]).to_pylist()
+    docs = pq.read_table(out_dir / "documents.parquet", columns=["source_file", "encoding"]).to_pylist()
     cross = Counter((written_encoding((corpus / d["source_file"]).read_bytes()), d["encoding"]) for d in docs)
-    lines.append("  encoding written → detected: " + ", ".join(f"{w} → {d}: {n}" for (w, d), n in sorted(cross.items())))
+    lines.append("  encoding written → detected: " + ", ".join(f"{w} → {d}: {c}" for (w, d), c in sorted(cross.items())))
     return lines
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="skip the 1,000-document corpus")
+    parser.add_argument("--quick", action="store_true", help="100 and 1,000 documents only, fewer runs")
+    parser.add_argument("--incremental-runs", type=int, default=5)
+    parser.add_argument("--code", default="HEAD", help="the commit to measure (default HEAD, unpacked under "
+                        "bench/out/snapshot/), or 'worktree' for the files as they are")
     args = parser.parse_args(argv)
-    rows: list[str] = []
-    findings: list[str] = []
+    use_code(args.code)
+    sizes = [100, 1000] if args.quick else [100, 1000, 10000]
+    print(machine(), flush=True)
+    seeds_rows = seeds_figures()
+    print(seeds_rows[0], flush=True)
 
-    with tempfile.TemporaryDirectory(prefix="bench_build_") as tmp:
-        tmp = Path(tmp)
-        # 1. seeds, whole process
-        build_cmd = [PYTHON, "-m", "lib.build", "--seeds", "seeds", "--out", str(tmp / "out")]
-        build_times, build_rss = timed_fresh(build_cmd, 5, ok_codes=(0, 3))
-        base_times, base_rss = timed_fresh([PYTHON, "-c", "import pandas, pyarrow.parquet"], 5)
-        import_times, import_rss = timed_fresh([PYTHON, "-c", "import lib.build"], 5)
-        med, base = statistics.median(build_times), statistics.median(base_times)
-        rows.append(f"seeds build (fresh process, n=5): median {med:.2f} s  [min {min(build_times):.2f}, "
-                    f"max {max(build_times):.2f}]   baseline import pandas+pyarrow: {base:.2f} s   ratio {med / base:.1f}×")
-        rows.append(f"  (fresh `import lib.build` alone: {statistics.median(import_times):.2f} s; peak RSS of the "
-                    f"build process {build_rss / 1024:.0f} MB, of the baseline {base_rss / 1024:.0f} MB)")
+    print("\nfull builds (`python -m lib.build --seeds CORPUS --out DIR --full --workers W`, fresh process); seed-eq/s = "
+          "MB/s over the mean seed size; max RSS = the largest process (wait4); tree PSS = peak over the build and its "
+          "workers; CPU s = user+system of the tree; others = cores busy with other processes meanwhile:", flush=True)
+    results, rows = full_builds(sizes, args.quick)
+    summary = ["", "growth: exponent of wall time against corpus size (log-log least squares over "
+               + " / ".join(f"{n:,}" for n in sizes) + " docs):"]
+    for workers in (1, 2):
+        times = [statistics.median(r.seconds for r in results[(n, workers)]) for n in sizes]
+        slope = loglog_slope(sizes, times)
+        marginal = loglog_slope(sizes[-2:], times[-2:])
+        summary.append(f"  workers {workers}: exponent {slope:.2f} (between the two largest sizes {marginal:.2f})  "
+                       f"linear (1 ± {LINEAR_TOLERANCE}): {verdict(abs(slope - 1) <= LINEAR_TOLERANCE)}")
+    largest = sizes[-1]
+    best = statistics.median(r.seconds for r in results[(largest, 2)])
+    mb = sum(p.stat().st_size for p in corpus_dir(largest).glob("gen_*.txt")) / 1e6
+    seed_eq = mb * 1000 / SEED_MEAN_KB / best
+    summary.append("")
+    summary.append(f"targets at {largest:,} documents, --workers 2:")
+    summary.append(f"  throughput ≥ {TARGET_DOCS_PER_S} seed-sized docs/s: {largest / best:.1f} docs/s "
+                   f"({seed_eq:.1f} seed-equivalent docs/s; mean seed {SEED_MEAN_KB:.1f} KB, generated doc "
+                   f"{mb * 1000 / largest:.1f} KB)  {verdict(min(largest / best, seed_eq) >= TARGET_DOCS_PER_S)}")
+    for workers in (1, 2):
+        runs = results[(largest, workers)]
+        peak = max(max(r.tree_pss_mb, r.max_rss_mb) for r in runs)
+        summary.append(f"  peak memory < {TARGET_PEAK_MB / 1024:.1f} GB (workers {workers}): largest process "
+                       f"{max(r.max_rss_mb for r in runs):.0f} MB, whole tree {max(r.tree_pss_mb for r in runs):.0f} MB PSS  "
+                       f"{verdict(peak < TARGET_PEAK_MB)}")
+    print("\n".join(summary), flush=True)
 
-        # 2. throughput in-process
-        build_tables(ROOT / "seeds")  # untimed: reference data, lazy imports
-        sizes = [100] if args.quick else [100, 1000]
-        for n in sizes:
-            corpus = tmp / f"corpus_{n}"
-            paths = make_corpus(corpus, n, seed=0)
-            mb = sum(p.stat().st_size for p in paths) / 1e6
-            runs = 3 if n <= 100 else 1
-            times, tables, report = time_build(corpus, runs)
-            t = statistics.median(times)
-            c = report["counts"]
-            spread = f" [min {min(times):.2f}, max {max(times):.2f}]" if runs > 1 else ""
-            rows.append(f"corpus {n:,} docs ({mb:.1f} MB, n={runs}): {t:.2f} s {'median' if runs > 1 else ''}{spread} "
-                        f"→ {n / t:.0f} docs/s, {mb / t:.2f} MB/s  (measures {c['measures']:,}, targets {c['targets']:,}, "
-                        f"agencies {c['agencies']:,})")
-            rows.append(f"  peak RSS of this process after the {n:,}-doc runs: {peak_rss_mb():.0f} MB")
-            findings.append(f"corpus {n:,} docs:")
-            findings += corpus_findings(corpus, report, tables)
-            del tables, report
+    print(f"\nincremental rebuild after a full build of {largest:,} (`python -m lib.build --seeds DIR --out DIR`, "
+          "fresh process):", flush=True)
+    incr = incremental(largest, args.incremental_runs)
+    print("\n".join(incr), flush=True)
 
-    nproc = os.cpu_count()
-    print(f"machine: {platform.machine()}, {nproc} cores, Python {platform.python_version()}")
-    for row in rows:
-        print(row)
-    print(f"peak RSS: {peak_rss_mb():.0f} MB")
-    print()
-    print("build report on the generated corpora:")
-    for line in findings:
-        print(line)
+    print("\ncitation resolution (lib.build.resolve_citations, in this process, "
+          f"{200} synthetic citations per size, extrapolated):", flush=True)
+    print("\n".join(citation_figures(sizes)), flush=True)
+
+    print(f"\nwaited {WAITED[0]:.0f} s in all for other processes to leave the machine quiet (< 0.3 cores busy) "
+          "before timed runs")
+
+    print(f"\nbuild report on the generated corpus of {largest:,} documents:")
+    print("\n".join(corpus_findings(corpus_dir(largest), BUILDS / f"n{largest}")))
     return 0
 
 
