@@ -120,8 +120,10 @@ def apptest_worker(runs: int, profile_over: float) -> dict:
     result: dict = {"pages": {}, "first_visit": {}, "charts": {}, "profiles": {}, "errors": {}}
 
     def check(app, what: str) -> None:
-        if app.exception:
-            result["errors"].setdefault(what, str(app.exception[0].message)[:300])
+        """An exception, or the message dashboard.py shows in place of a page that raised."""
+        problems = [str(e.message) for e in app.exception] + [str(e.value) for e in app.error]
+        if problems:
+            result["errors"].setdefault(what, "；".join(problems)[:300])
     floor = floor_script()
     timed(AppTest.from_file(str(floor), default_timeout=60).run)  # warm-up: streamlit, plotly imports
     result["floor"] = [timed(AppTest.from_file(str(floor), default_timeout=60).run) for _ in range(runs)]
@@ -243,7 +245,7 @@ def visit(browser, url: str, title: str | None, charts: int) -> tuple[float, flo
             except PlaywrightTimeout:
                 drawn = page.evaluate("""[...document.querySelectorAll("[data-testid='stPlotlyChart']")]
                                          .filter(c => c.querySelector('.main-svg')).length""")
-                raise ChartsMissing(f"{drawn} of {charts} charts drawn after {WAIT_MS / 1000:.0f} s") from None
+                raise ChartsMissing(f"not settled in {WAIT_MS / 1000:.0f} s ({drawn}/{charts} drawn)") from None
         else:  # no chart on the page: the script run has finished when its footer is there
             page.get_by_text("导出（按当前筛选）").first.wait_for(timeout=WAIT_MS)
         return to_title, time.perf_counter() - start

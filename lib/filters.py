@@ -10,6 +10,8 @@ from typing import Mapping
 
 import pandas as pd
 
+from lib.labels import LabelIndex, index_labels, one_of
+
 ACTIONABLE_KINDS = ("task", "rd_direction", "mechanism", "procedure", "safeguard")
 ALL_KINDS = ("task", "rd_direction", "mechanism", "procedure", "safeguard", "principle", "context")
 KIND_LABELS = {"task": "任务", "rd_direction": "研发方向", "mechanism": "机制", "procedure": "程序",
@@ -101,20 +103,11 @@ def describe(filters: Filters, doc_titles: Mapping[str, str] | None = None) -> s
     return "；".join(parts) if parts else "全部文件（默认：可执行类措施）"
 
 
-def _has_any(column: pd.Series, wanted: tuple[str, ...], prefix_ok: bool = False) -> pd.Series:
-    wanted_set = set(wanted)
-
-    def hit(values) -> bool:
-        items = list(values) if values is not None else []
-        if prefix_ok:
-            return any(v in wanted_set or v.split("·")[0] in wanted_set for v in items)
-        return any(v in wanted_set for v in items)
-
-    return column.map(hit).astype(bool)  # an empty map is object-typed; a mask must stay boolean
-
-
-def measure_mask(measures: pd.DataFrame, filters: Filters, with_kinds: bool = True) -> pd.Series:
-    """Which measures pass (kinds only when asked: targets ignore the measure-kind filter)."""
+def measure_mask(measures: pd.DataFrame, filters: Filters, with_kinds: bool = True,
+                 indexes: Mapping[str, LabelIndex] | None = None) -> pd.Series:
+    """Which measures pass (kinds only when asked: targets ignore the measure-kind filter).
+    `indexes` are LabelIndexes of `measures`' list columns, built once per build by the store; a column
+    without one is indexed here."""
     mask = measures.year.between(*filters.years) | measures.year.isna()
     for dim, (_, _, column) in DIMENSIONS.items():
         chosen = getattr(filters, dim)
@@ -123,7 +116,8 @@ def measure_mask(measures: pd.DataFrame, filters: Filters, with_kinds: bool = Tr
         if column == "doc_id":
             mask &= measures.doc_id.isin(chosen)
         else:
-            mask &= _has_any(measures[column], chosen, prefix_ok=dim == "instruments")
+            index = (indexes or {}).get(column) or index_labels(measures[column])
+            mask &= index.rows_with(one_of(chosen, prefix_ok=dim == "instruments"))
     if with_kinds:
         mask &= measures.kind.isin(filters.kinds)
     if filters.search:
@@ -131,17 +125,17 @@ def measure_mask(measures: pd.DataFrame, filters: Filters, with_kinds: bool = Tr
     return mask
 
 
-def apply(tables: Mapping[str, pd.DataFrame], filters: Filters) -> dict[str, pd.DataFrame]:
+def apply(tables: Mapping[str, pd.DataFrame], filters: Filters,
+          indexes: Mapping[str, LabelIndex] | None = None) -> dict[str, pd.DataFrame]:
     """The tables narrowed to the filters: measures, their targets, their documents."""
     measures, targets, documents = tables["measures"], tables["targets"], tables["documents"]
-    kept = measures.loc[measure_mask(measures, filters)]
+    any_kind = measure_mask(measures, filters, with_kinds=False, indexes=indexes)
+    kept = measures.loc[any_kind & measures.kind.isin(filters.kinds)]
     measure_level = any(getattr(filters, d) for d in ("districts", "themes", "industries", "instruments", "agencies")) or filters.search
     docs_ok = documents[(documents.year.between(*filters.years) | documents.year.isna())
                         & (documents.doc_id.isin(filters.doc_ids) if filters.doc_ids else True)]
     target_rows = targets[targets.doc_id.isin(docs_ok.doc_id)]
     if measure_level:
-        passing = set(measures.loc[measure_mask(measures, filters, with_kinds=False)].measure_id)
-        target_rows = target_rows[target_rows.measure_id.isin(passing)]
-    if measure_level:
+        target_rows = target_rows[target_rows.measure_id.isin(measures.measure_id[any_kind])]
         docs_ok = docs_ok[docs_ok.doc_id.isin(kept.doc_id) | docs_ok.doc_id.isin(target_rows.doc_id)]
     return {**tables, "measures": kept, "targets": target_rows, "documents": docs_ok}

@@ -3,7 +3,7 @@
 The cache is keyed on the build's input hash, so a rebuild (new document, edited YAML) is picked up
 on the next rerun without restarting the server.
 
-The tables and filtered views are held with st.cache_resource, not st.cache_data: cache_data hands
+The tables, their label indexes (lib/labels.py) and the filtered views are held with st.cache_resource, not st.cache_data: cache_data hands
 every caller a deserialised copy, which at 10,000 documents (380,000 measures) cost seconds on every
 rerun. They are shared read-only: lib/ never mutates a frame it is given (pure functions; pandas 3
 copy-on-write makes derived frames independent), and tests/test_store.py checks a page run leaves
@@ -11,6 +11,7 @@ them unchanged.
 """
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -20,6 +21,9 @@ import streamlit as st
 from lib import filters as flt
 from lib.config import BUILD_DIR
 from lib.contract import TABLES
+from lib.labels import LabelIndex, index_labels
+
+FILTER_COLUMNS = ("districts", "themes", "industries", "instruments", "agencies")
 
 
 class TablesMissing(RuntimeError):
@@ -29,9 +33,18 @@ class TablesMissing(RuntimeError):
 def build_version(build_dir: Path = BUILD_DIR) -> str:
     """The input hash recorded by the last build ('' when there is none)."""
     report = build_dir / "build_report.json"
-    if not report.exists():
+    try:
+        stat = report.stat()
+    except FileNotFoundError:
         return ""
-    return json.loads(report.read_text(encoding="utf-8")).get("input_hash", "")
+    return _recorded_hash(str(report), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _recorded_hash(report: str, mtime_ns: int, size: int) -> str:
+    # Every page asks several times per rerun; at 10,000 documents the report is ~4 MB of JSON. A build
+    # replaces the file (new mtime), so the file's stat is a safe key.
+    return json.loads(Path(report).read_text(encoding="utf-8")).get("input_hash", "")
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -52,9 +65,26 @@ def load_report(build_dir: Path = BUILD_DIR) -> dict:
     return json.loads((build_dir / "build_report.json").read_text(encoding="utf-8"))
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _label_index(version: str, column: str) -> LabelIndex:
+    return index_labels(load_tables()["measures"][column])
+
+
+def label_index(column: str) -> LabelIndex:
+    """The LabelIndex of one list column of the full measures table, built once per build and only when
+    first asked for (the keywords' takes ~1 s at 10,000 documents)."""
+    return _label_index(build_version(), column)
+
+
+def label_indexes(columns: tuple[str, ...] = FILTER_COLUMNS) -> dict[str, LabelIndex]:
+    """LabelIndexes of several list columns (by default those the filters test), for filtering and
+    counting without exploding lists on every rerun."""
+    return {column: label_index(column) for column in columns}
+
+
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _filtered(version: str, filters: flt.Filters) -> dict[str, pd.DataFrame]:
-    return flt.apply(load_tables(), filters)
+    return flt.apply(load_tables(), filters, label_indexes())
 
 
 def filtered(filters: flt.Filters) -> dict[str, pd.DataFrame]:
@@ -67,17 +97,15 @@ def doc_titles() -> dict[str, str]:
     return _doc_titles(build_version())
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _doc_titles(version: str) -> dict[str, str]:
     docs = load_tables()["documents"]
     return {d.doc_id: f"{d.year or '年份不详'}·{d.title[:24]}" for d in docs.itertuples()}
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _options(version: str) -> dict[str, list[str]]:
-    measures = load_tables()["measures"]
-    return {column: sorted({v for values in measures[column] for v in values})
-            for column in ("districts", "themes", "industries", "instruments", "agencies")}
+    return {column: sorted(index.names) for column, index in label_indexes().items()}
 
 
 def filter_options() -> dict[str, list[str]]:

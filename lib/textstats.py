@@ -13,6 +13,8 @@ from typing import Iterable, Mapping
 
 import pandas as pd
 
+from lib.labels import LabelIndex, index_labels, positions
+
 FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 FONT_DIRS = (Path("/usr/share/fonts/truetype/wqy"), Path("/usr/share/fonts/opentype/noto"), Path("/usr/share/fonts/truetype"))
 # A word carried by at least a third of all measures (创新 50 %, 技术 42 %, 科技 34 % of the 200 measures
@@ -23,17 +25,19 @@ CLOUD_COLORS = ("#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#B07AA1"
                 "#B6992D", "#499894")
 
 
-def keyword_frequencies(measures: pd.DataFrame, exclude: Iterable[str] = ()) -> Counter:
-    """How many of the measures carry each keyword (a measure counts a word once)."""
+def keyword_frequencies(measures: pd.DataFrame, exclude: Iterable[str] = (), index: LabelIndex | None = None) -> Counter:
+    """How many of the measures carry each keyword (a measure counts a word once). `index`: the
+    keywords' LabelIndex of the table `measures` was filtered from (store.label_indexes()["keywords"])."""
+    counts = index.counts(positions(measures)) if index else index_labels(measures["keywords"]).counts()
     skip = set(exclude)
-    return Counter(word for words in measures["keywords"] for word in dict.fromkeys(words) if word not in skip)
+    return Counter({word: int(n) for word, n in counts.items() if word not in skip})
 
 
-def ubiquitous_keywords(measures: pd.DataFrame, share: float = UBIQUITY_SHARE) -> tuple[str, ...]:
+def ubiquitous_keywords(measures: pd.DataFrame, share: float = UBIQUITY_SHARE, index: LabelIndex | None = None) -> tuple[str, ...]:
     """Keywords carried by at least `share` of the measures, most frequent first (ties by name)."""
     if measures.empty:
         return ()
-    counts = keyword_frequencies(measures)
+    counts = keyword_frequencies(measures, index=index)
     return tuple(word for word, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
                  if n >= share * len(measures))
 

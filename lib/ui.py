@@ -217,6 +217,12 @@ def _queue_selection(event, dimension: str, key: str) -> None:
 
 
 
+def _untitled(figures: list[tuple[str, go.Figure]]) -> list[tuple[str, go.Figure]]:
+    """Copies of the page's figures without their title (a slide has its own). Copying a figure validates
+    every trace again, seconds for a large treemap, hence only when the deck is asked for."""
+    return [(title, go.Figure(fig).update_layout(title=None)) for title, fig in figures]
+
+
 def page_footer(page: str) -> None:
     """Exports of this page: the filtered tables (Excel, CSV with BOM) and a deck of its charts.
     Files are produced only when a button is clicked (deferred download data)."""
@@ -227,7 +233,7 @@ def page_footer(page: str) -> None:
     text = flt.describe(f, store.doc_titles())
     stamp = date.today().isoformat()
     measures, targets = view["measures"], view["targets"]
-    figures = [(title, go.Figure(fig).update_layout(title=None)) for title, fig in st.session_state.get(FIGURES_KEY, [])]
+    figures = list(st.session_state.get(FIGURES_KEY, []))
     st.divider()
     st.caption(t("导出（按当前筛选）"))
     xlsx, csv_measures, csv_targets, slides = st.columns(4)
@@ -240,6 +246,6 @@ def page_footer(page: str) -> None:
     csv_targets.download_button("CSV：目标与参数", data=lambda: export.to_csv_bom(targets, "targets"),
                                 file_name=f"目标_{page}_{stamp}.csv", mime="text/csv", key=f"export_csv_t_{page}",
                                 on_click="ignore")
-    slides.download_button(f"简报 PPTX（本页 {len(figures)} 张图）", data=lambda: deck.deck_pptx(figures, text),
+    slides.download_button(f"简报 PPTX（本页 {len(figures)} 张图）", data=lambda: deck.deck_pptx(_untitled(figures), text),
                          file_name=f"天津科技政策简报_{page}_{stamp}.pptx", key=f"export_pptx_{page}", disabled=not figures,
                          mime="application/vnd.openxmlformats-officedocument.presentationml.presentation", on_click="ignore")

@@ -1,25 +1,32 @@
 """Named reshaping steps between the filtered tables and the charts (pure pandas, tested)."""
 from __future__ import annotations
 
+from typing import Mapping
+
 import pandas as pd
+
+from lib.labels import LabelIndex, index_labels, positions
 
 LEVEL_LABELS = {"municipal": "市级", "district": "区级", "provincial": "省级", "national": "国家级"}
 DATE_SOURCE_LABELS = {"explicit": "原文载明", "inferred": "推断", "manifest": "人工核定"}
 
 
-def count_labels(measures: pd.DataFrame, column: str, top: int | None = None) -> pd.DataFrame:
-    """How many measures carry each label of a list column: columns label, n (descending)."""
-    exploded = measures[["measure_id", column]].explode(column).dropna(subset=[column])
-    counts = exploded.groupby(column).measure_id.nunique().sort_values(ascending=False)
-    frame = counts.rename("n").reset_index().rename(columns={column: "label"})
+def count_labels(measures: pd.DataFrame, column: str, top: int | None = None,
+                 indexes: Mapping[str, LabelIndex] | None = None) -> pd.DataFrame:
+    """How many measures carry each label of a list column: columns label, n (descending, ties A→Z).
+    `indexes`: LabelIndexes of the table `measures` was filtered from (store.label_indexes()), so the
+    lists are not exploded again."""
+    index = (indexes or {}).get(column)
+    counts = index.counts(positions(measures)) if index else index_labels(measures[column]).counts()
+    frame = pd.DataFrame({"label": counts.index.astype(object), "n": counts.to_numpy()})
     return frame.head(top) if top else frame
 
 
-def headline(view: dict[str, pd.DataFrame]) -> dict[str, str]:
-    """The overview's headline figures for the filtered view."""
+def headline(view: dict[str, pd.DataFrame], indexes: Mapping[str, LabelIndex] | None = None) -> dict[str, str]:
+    """The overview's headline figures for the filtered view (`indexes` as for count_labels)."""
     measures, documents = view["measures"], view["documents"]
-    bodies = {a for values in measures.agencies for a in values}
-    districts = {d for values in measures.districts for d in values}
+    bodies = count_labels(measures, "agencies", indexes=indexes)
+    districts = count_labels(measures, "districts", indexes=indexes)
     years = documents.year.dropna()
     first, last = (int(years.min()), int(years.max())) if len(years) else (None, None)
     span = "—" if first is None else str(first) if first == last else f"{first}–{last % 100:02d}"

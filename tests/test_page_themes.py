@@ -56,6 +56,18 @@ def test_documents_with_the_same_short_label_stay_two_columns():
     assert charts.theme_matrix(MEASURES, docs).column.nunique() == 2
 
 
+def test_by_document_the_grid_keeps_the_documents_with_most_tagged_measures():
+    cells = charts.theme_matrix(MEASURES, DOCUMENTS, "document", max_columns=1)
+    assert set(cells.column_name) == {"甲方案"}  # 2 tagged measures against 乙规划's 1
+    assert cells.set_index("theme").theme_total.to_dict() == {"人才": 2, "成果转化": 2}  # totals still count all
+    assert charts.matrix_documents(MEASURES) == 2
+
+
+def test_the_measure_table_can_stop_after_the_first_rows_in_reading_order():
+    assert list(charts.measure_table(MEASURES, DOCUMENTS, limit=2).措施) == ["加强人才引进", "措施"]
+    assert len(charts.measure_table(MEASURES, DOCUMENTS)) == 4
+
+
 def test_theme_tree_has_a_root_themes_and_headings():
     tree = charts.theme_tree(MEASURES, DOCUMENTS)
     by_id = tree.set_index("id")

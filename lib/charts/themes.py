@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib.charts.base import color_of
+from lib.labels import index_labels
 
 INSTRUMENT_TYPES = ("供给型", "环境型", "需求型")  # Rothwell & Zegveld, in the order of data/taxonomy.yaml
 UNKNOWN_YEAR = "年份不详"
@@ -18,13 +19,19 @@ ROOT_LABEL = "全部"
 # A drilled-in theme shows at most this many headings (an 8 × 8 grid keeps boxes ~130 × 60 px on a
 # 1,040 × 480 plot, room for two lines of 7 characters); the rest are one box "其余 N 条".
 LEAVES_PER_THEME = 64
+# A document column is ~70 px wide on a 1,400 px plot; beyond ~40 the labels overlap and the grid is noise.
+MATRIX_MAX_DOCUMENTS = 40
+# st.dataframe sends every row to the browser; past a few thousand rows it only slows the page down.
+TABLE_MAX_ROWS = 2_000
 
 
 # --- reshaping ----------------------------------------------------------------------------------------
 
 def _explode(measures: pd.DataFrame, column: str, keep: list[str]) -> pd.DataFrame:
-    frame = measures[["measure_id", *keep, column]].explode(column).dropna(subset=[column])
-    return frame.rename(columns={column: "label"})
+    """One row per (measure, label) of a list column, a label once per measure: measure_id, *keep, label."""
+    pairs = index_labels(measures[column]).pairs()
+    frame = measures[["measure_id", *keep]].iloc[pairs.row.to_numpy()].reset_index(drop=True)
+    return frame.assign(label=pairs.label.to_numpy())
 
 
 def _doc_label(year, title: str, width: int = 11, lines: int = 3) -> str:
@@ -36,20 +43,27 @@ def _doc_label(year, title: str, width: int = 11, lines: int = 3) -> str:
     return "<br>".join(parts)
 
 
-def theme_matrix(measures: pd.DataFrame, documents: pd.DataFrame, by: str = "document") -> pd.DataFrame:
+def theme_matrix(measures: pd.DataFrame, documents: pd.DataFrame, by: str = "document",
+                 max_columns: int = MATRIX_MAX_DOCUMENTS) -> pd.DataFrame:
     """Measures per (theme, document) or (theme, year): columns theme, column (axis label), column_name
-    (for the hover), column_rank, n, theme_total; largest theme first, columns by year then title."""
+    (for the hover), column_rank, n, theme_total; largest theme first, columns by year then title.
+    By document, only the `max_columns` documents with the most tagged measures are kept (theme_total
+    still counts all): a wider grid is unreadable. `matrix_documents` says how many there were."""
     columns = ["theme", "column", "column_name", "column_rank", "n", "theme_total"]
     cells = _explode(measures, "themes", ["doc_id", "year"]).rename(columns={"label": "theme"})
     if cells.empty:
         return pd.DataFrame(columns=columns)
+    totals = cells.groupby("theme").size().rename("theme_total")
     if by == "year":
         cells["column"] = cells.year.map(lambda y: str(int(y)) if pd.notna(y) else UNKNOWN_YEAR)
         cells["column_name"] = cells.column.map(lambda c: c if c == UNKNOWN_YEAR else f"{c} 年")
         cells["column_rank"] = cells.year.fillna(9999).astype(int)
     else:
+        largest = cells.drop_duplicates("measure_id").doc_id.value_counts().sort_index(kind="stable")
+        largest = largest.sort_values(ascending=False, kind="stable").head(max_columns)
+        cells = cells[cells.doc_id.isin(largest.index)]
         docs = documents.set_index("doc_id")
-        used = pd.DataFrame({"doc_id": cells.doc_id.unique()})
+        used = pd.DataFrame({"doc_id": largest.index})
         used["title"] = used.doc_id.map(docs.title).fillna(used.doc_id)
         used["year"] = used.doc_id.map(docs.year)
         used = used.sort_values(["year", "title", "doc_id"], na_position="last").reset_index(drop=True)
@@ -57,14 +71,18 @@ def theme_matrix(measures: pd.DataFrame, documents: pd.DataFrame, by: str = "doc
         clash = used.duplicated("column", keep=False)  # two documents with one short label stay two columns
         used.loc[clash, "column"] = used.column + "<br>" + used.doc_id.str[:4]
         used = used.set_index("doc_id")
-        cells["column"] = cells.doc_id.map(used.column)
-        cells["column_name"] = cells.doc_id.map(used.title)
-        cells["column_rank"] = cells.doc_id.map(pd.Series(range(len(used)), index=used.index))
-    counts = (cells.groupby(["theme", "column", "column_name", "column_rank"]).measure_id.nunique()
-              .rename("n").reset_index())
-    counts = counts.join(cells.groupby("theme").measure_id.nunique().rename("theme_total"), on="theme")
+        cells = cells.assign(column=cells.doc_id.map(used.column), column_name=cells.doc_id.map(used.title),
+                             column_rank=cells.doc_id.map(pd.Series(range(len(used)), index=used.index)))
+    counts = cells.groupby(["theme", "column", "column_name", "column_rank"]).size().rename("n").reset_index()
+    counts = counts.join(totals, on="theme")
     counts = counts.sort_values(["theme_total", "theme", "column_rank"], ascending=[False, True, True])
     return counts[columns].reset_index(drop=True)
+
+
+def matrix_documents(measures: pd.DataFrame) -> int:
+    """How many documents have a measure with a theme (the matrix by document shows at most
+    MATRIX_MAX_DOCUMENTS of them)."""
+    return int(measures.doc_id[measures.themes.map(len) > 0].nunique())
 
 
 def _box_label(heading: str, width: int = 7, lines: int = 2) -> str:
@@ -82,21 +100,20 @@ def theme_tree(measures: pd.DataFrame, documents: pd.DataFrame, leaves: int = LE
     if pairs.empty:
         return pd.DataFrame(columns=columns)
     titles = documents.set_index("doc_id").title
-    spread = pairs.groupby("measure_id").theme.nunique()
-    sizes = pairs.groupby("theme").measure_id.nunique().sort_values(ascending=False, kind="stable")  # ties: A→Z
+    spread = pairs.groupby("measure_id").size()
+    sizes = pairs.groupby("theme").size().sort_index().sort_values(ascending=False, kind="stable")  # ties: A→Z
+    # The measures most specific to a theme (fewest other themes) come first, then reading order.
+    ordered = pairs.assign(spread=pairs.measure_id.map(spread)).sort_values(["spread", "doc_id", "ordinal"], kind="stable")
+    shown = dict(iter(ordered.groupby("theme").head(leaves).groupby("theme", sort=False)))
     nodes = [{"id": ROOT_LABEL, "parent": "", "label": ROOT_LABEL, "value": int(sizes.sum()), "theme": "",
               "hover": f"{len(measures)} 条措施（一条措施可属多个主题）"}]
     for theme, size in sizes.items():
         nodes.append({"id": theme, "parent": ROOT_LABEL, "label": theme, "value": int(size), "theme": theme,
                       "hover": f"{theme}：{size} 条措施"})
-        members = pairs[pairs.theme == theme].drop_duplicates("measure_id").copy()
-        # The measures most specific to the theme (fewest other themes) come first, then reading order.
-        members["spread"] = members.measure_id.map(spread)
-        members = members.sort_values(["spread", "doc_id", "ordinal"])
-        for row in members.head(leaves).itertuples():
+        for row in shown[theme].itertuples():
             nodes.append({"id": f"{theme}/{row.measure_id}", "parent": theme, "label": _box_label(row.heading), "value": 1,
                           "theme": theme, "hover": f"{row.heading}<br>{titles.get(row.doc_id, row.doc_id)}"})
-        rest = len(members) - leaves
+        rest = int(size) - len(shown[theme])
         if rest > 0:
             nodes.append({"id": f"{theme}/其余", "parent": theme, "label": f"其余 {rest} 条", "value": rest,
                           "theme": theme, "hover": f"{theme} 的其余 {rest} 条措施见下方措施明细"})
@@ -110,20 +127,24 @@ def instrument_counts(measures: pd.DataFrame) -> pd.DataFrame:
     pairs = _explode(measures, "instruments", [])
     if pairs.empty:
         return pd.DataFrame(columns=columns)
-    pairs["top"] = pairs.label.str.split("·").str[0]
-    pairs["sub"] = pairs.label.str.split("·").str[-1]
-    counts = pairs.groupby(["top", "sub", "label"]).measure_id.nunique().rename("n").reset_index()
-    counts = counts.join(pairs.groupby("top").measure_id.nunique().rename("top_n"), on="top")
+    counts = pairs.groupby("label").size().rename("n").reset_index()
+    counts["top"] = counts.label.str.split("·").str[0]
+    counts["sub"] = counts.label.str.split("·").str[-1]
+    top_of = dict(zip(counts.label, counts.top))
+    # A measure with two sub-types of one type counts once for the type.
+    top_n = pairs.assign(top=pairs.label.map(top_of)).drop_duplicates(["measure_id", "top"]).groupby("top").size()
+    counts = counts.join(top_n.rename("top_n"), on="top")
     rank = {t: n for n, t in enumerate(INSTRUMENT_TYPES)}
     counts["rank"] = counts.top.map(lambda t: rank.get(t, len(rank)))
     counts = counts.sort_values(["rank", "top", "n", "sub"], ascending=[True, True, False, True])
     return counts[columns].reset_index(drop=True)
 
 
-def measure_table(measures: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
-    """措施明细: one row per measure with its document, tags and the words that triggered them."""
+def measure_table(measures: pd.DataFrame, documents: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
+    """措施明细: one row per measure with its document, tags and the words that triggered them; the
+    first `limit` in reading order when given."""
     titles = documents.set_index("doc_id").title
-    ordered = measures.sort_values(["year", "doc_id", "ordinal"])
+    ordered = measures.sort_values(["year", "doc_id", "ordinal"]).head(limit)
 
     def joined(values) -> str:
         return "、".join(values) if values is not None else ""

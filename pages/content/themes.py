@@ -19,8 +19,9 @@ def cloud_png(freqs: tuple[tuple[str, int], ...]) -> bytes | None:
 f, view = ui.page_header("主题", "各文件、各年份关注哪些主题，主题下有哪些措施，涉及哪些产业和政策工具。"
                          "点击矩阵中的方块、产业或政策工具的条形即可筛选。")
 measures, documents = view["measures"], view["documents"]
+indexes = store.label_indexes()
 
-facts = {"措施": len(measures), **{label: len(views.count_labels(measures, column)) for label, column in
+facts = {"措施": len(measures), **{label: len(views.count_labels(measures, column, indexes=indexes)) for label, column in
                                     (("涉及主题", "themes"), ("涉及产业", "industries"), ("政策工具子类", "instruments"))}}
 for column, (label, value) in zip(st.columns(len(facts)), facts.items()):
     column.metric(ui.t(label), value)
@@ -35,6 +36,9 @@ per = "文件" if by == "document" else "年份"
 ui.chart(charts.matrix(cells, "文件（按发文年份排列）" if by == "document" else "年份"), f"themes_matrix_{by}",
          title=f"各{per}涉及的主题（方块大小与颜色：措施数）", empty="当前筛选下没有带主题标签的措施。请放宽筛选条件。",
          filename=f"主题_主题x{per}", select="themes", height=charts.matrix_height(cells))
+if by == "document" and (n_docs := charts.matrix_documents(measures)) > charts.MATRIX_MAX_DOCUMENTS:
+    st.caption(f"共 {n_docs} 份文件有带主题的措施，图中只列出措施最多的 {charts.MATRIX_MAX_DOCUMENTS} 份；"
+               "按区域、文件或年份筛选可看到其余文件，或切换为“主题 × 年份”。")
 
 # 2. Theme → measures
 tree = charts.theme_tree(measures, documents)
@@ -47,7 +51,7 @@ if not tree.empty:
 # 3. Industries and policy instruments
 left, right = st.columns(2)
 with left:
-    ui.chart(label_bars(views.count_labels(measures, "industries"), "措施数"), "themes_industries",
+    ui.chart(label_bars(views.count_labels(measures, "industries", indexes=indexes), "措施数"), "themes_industries",
              title="涉及的产业领域", empty="当前筛选下的措施没有提到具体产业。", filename="主题_产业",
              select="industries", height=540)
 with right:
@@ -56,8 +60,8 @@ with right:
              filename="主题_政策工具", select="instruments", height=540)
 
 # 4. Vocabulary of the selection
-common = textstats.ubiquitous_keywords(store.load_tables()["measures"])
-freqs = textstats.keyword_frequencies(measures, exclude=common)
+common = textstats.ubiquitous_keywords(store.load_tables()["measures"], index=store.label_index("keywords"))
+freqs = textstats.keyword_frequencies(measures, exclude=common, index=store.label_index("keywords"))
 left, right = st.columns(2)
 with left:
     png = cloud_png(tuple(sorted(freqs.items())))
@@ -74,12 +78,13 @@ with right:
 
 # 5. The measures behind the selection
 if not ui.briefing():
-    table = charts.measure_table(measures, documents)
-    st.subheader(f"{ui.t('措施明细')}（{len(table)}）")
+    table = charts.measure_table(measures, documents, limit=charts.TABLE_MAX_ROWS)
+    st.subheader(f"{ui.t('措施明细')}（{len(measures)}）")
     if table.empty:
         st.info("当前筛选下没有措施。请放宽筛选条件，或在左侧“清除筛选”。")
     else:
-        st.caption("标注依据：“主题·成果转化←科技成果转化”表示因原文出现“科技成果转化”而标为该主题。")
+        shown = f"下表列出按阅读顺序的前 {len(table)} 条，全部措施见页尾的 Excel/CSV 导出。" if len(table) < len(measures) else ""
+        st.caption(f"{shown}标注依据：“主题·成果转化←科技成果转化”表示因原文出现“科技成果转化”而标为该主题。")
         st.dataframe(table, hide_index=True, width="stretch",
                      column_config={"年份": st.column_config.NumberColumn(format="%d", width="small"),
                                     "位置": st.column_config.TextColumn(width="small")})
