@@ -15,6 +15,7 @@ from typing import Iterable, Mapping, Sequence
 import pandas as pd
 
 from lib.config import DATA_DIR
+from lib.labels import LabelIndex, index_labels, label_counts, relabel
 from lib.reference import ReferenceDataError, load_yaml, require
 from lib.views import decimal_year, value_text
 
@@ -27,11 +28,11 @@ Period = tuple[int, int]
 
 # --- 1. mixes ---------------------------------------------------------------------------------------
 
-def labels_of(measures: pd.DataFrame, dimension: str) -> pd.Series:
-    """Each measure's labels on a mix dimension; instrument_types keeps only 供给型/环境型/需求型."""
+def labels_of(measures: pd.DataFrame, dimension: str) -> LabelIndex:
+    """The measures' labels on a mix dimension; instrument_types keeps only 供给型/环境型/需求型."""
     if dimension == "instrument_types":
-        return measures["instruments"].map(lambda values: list(dict.fromkeys(v.split("·")[0] for v in values)))
-    return measures[dimension].map(list)
+        return relabel(index_labels(measures["instruments"]), lambda label: label.split("·")[0])
+    return index_labels(measures[dimension])
 
 
 def document_labels(documents: pd.DataFrame) -> pd.DataFrame:
@@ -49,9 +50,10 @@ def mix_table(measures: pd.DataFrame, documents: pd.DataFrame, dimension: str, b
     if measures.empty:
         return pd.DataFrame(columns=columns)
     key = "year" if by == "year" else "doc_id"
-    frame = pd.DataFrame({"group": measures[key].to_numpy(), "label": labels_of(measures, dimension).to_numpy()})
-    sizes = frame.groupby("group").size()
-    tagged = frame.explode("label").dropna(subset=["label"])
+    groups = measures[key].to_numpy()
+    sizes = pd.Series(groups).groupby(groups).size()
+    pairs = labels_of(measures, dimension).pairs()
+    tagged = pd.DataFrame({"group": groups[pairs.row.to_numpy()], "label": pairs.label.to_numpy()}).dropna(subset=["group"])
     if tagged.empty:
         return pd.DataFrame(columns=columns)
     counts = tagged.groupby(["group", "label"]).size().rename("n").reset_index()
@@ -70,9 +72,9 @@ def mix_table(measures: pd.DataFrame, documents: pd.DataFrame, dimension: str, b
 
 # --- 2. emerging and fading terms -------------------------------------------------------------------
 
-def keyword_counts(measures: pd.DataFrame) -> Counter:
-    """How many measures carry each keyword (a measure counts a word once)."""
-    return Counter(word for words in measures["keywords"] for word in dict.fromkeys(words))
+def keyword_counts(measures: pd.DataFrame, index: LabelIndex | None = None) -> Counter:
+    """How many measures carry each keyword (a measure counts a word once); `index` as for label_counts."""
+    return label_counts(measures, "keywords", index)
 
 
 def widget_key(prefix: str, options: Iterable) -> str:
@@ -132,14 +134,17 @@ def term_sentences(measures: pd.DataFrame, documents: pd.DataFrame, term: str, l
     columns = ["doc_id", "title", "year", "measure_id", "heading", "sentence"]
     if not term or measures.empty:
         return pd.DataFrame(columns=columns)
-    carriers = measures[measures.keywords.map(lambda words: term in words).astype(bool)
-                        | measures.text.str.contains(term, regex=False)]
+    # A keyword comes from the measure's own words, so the text search finds every carrier.
+    carriers = measures[measures.text.str.contains(term, regex=False) | measures.heading.str.contains(term, regex=False)]
     titles = documents.set_index("doc_id").title
     rows = []
     for m in carriers.sort_values(["year", "doc_id", "ordinal"], ascending=[False, True, True]).itertuples():
-        found = [s.strip() for s in SENTENCE_END.split(m.text) if term in s] or [m.heading if term in m.heading else m.text]
-        rows.extend((m.doc_id, titles.get(m.doc_id, m.doc_id), int(m.year), m.measure_id, m.heading, s) for s in found)
-    return pd.DataFrame(rows[:limit], columns=columns)
+        found = [s.strip() for s in SENTENCE_END.split(m.text) if term in s] or [m.heading]
+        year = None if pd.isna(m.year) else int(m.year)  # undated documents come last
+        rows.extend((m.doc_id, titles.get(m.doc_id, m.doc_id), year, m.measure_id, m.heading, s) for s in found)
+        if len(rows) >= limit:
+            break
+    return pd.DataFrame(rows[:limit], columns=columns).astype({"year": "Int64"})
 
 
 # --- 3. bodies over time ----------------------------------------------------------------------------
@@ -179,10 +184,7 @@ def renaming_notes(agencies: pd.DataFrame, bodies: Iterable[str] | None = None) 
 def appear_vanish(measures: pd.DataFrame, column: str, period_a: Period, period_b: Period) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Labels of a list column present in B but not A (appeared: label, n in B) and in A but not B
     (vanished: label, n in A), most measures first."""
-    def counts(period: Period) -> Counter:
-        return Counter(v for values in in_period(measures, period)[column] for v in dict.fromkeys(values))
-
-    a, b = counts(period_a), counts(period_b)
+    a, b = (label_counts(in_period(measures, period), column) for period in (period_a, period_b))
 
     def frame(source: Counter, other: Counter) -> pd.DataFrame:
         rows = sorted(((label, n) for label, n in source.items() if label not in other), key=lambda r: (-r[1], r[0]))
@@ -265,10 +267,7 @@ def series_order(aligned: pd.DataFrame) -> list[str]:
 
 def compare_counts(measures_a: pd.DataFrame, measures_b: pd.DataFrame, column: str, top: int | None = None) -> pd.DataFrame:
     """Measures per label of a list column in A and B: label, a, b (most measures in A+B first)."""
-    def counts(frame: pd.DataFrame) -> Counter:
-        return Counter(v for values in frame[column] for v in dict.fromkeys(values))
-
-    a, b = counts(measures_a), counts(measures_b)
+    a, b = label_counts(measures_a, column), label_counts(measures_b, column)
     rows = sorted(((label, a[label], b[label]) for label in set(a) | set(b)), key=lambda r: (-(r[1] + r[2]), r[0]))
     return pd.DataFrame(rows[:top] if top else rows, columns=["label", "a", "b"])
 

@@ -8,6 +8,7 @@ read with a RangeIndex), so `positions(frame)` selects its pairs without explodi
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
@@ -51,12 +52,30 @@ def index_labels(column: pd.Series) -> LabelIndex:
     lengths = np.fromiter((0 if v is None else len(v) for v in values), dtype=np.int64, count=len(values))
     filled = [v for v, n in zip(values, lengths) if n]
     codes, names = pd.factorize(np.concatenate(filled) if filled else np.array([], dtype=object))
+    rows = np.repeat(np.arange(len(values), dtype=np.int64), lengths)
+    return _once_per_row(rows, codes.astype(np.int64), np.asarray(names, dtype=object), len(values))
+
+
+def relabel(index: LabelIndex, rename: Callable[[str], str]) -> LabelIndex:
+    """The same rows under coarser labels ('供给型·人才支持' → '供给型'), each label once per row."""
+    codes, names = pd.factorize(np.array([rename(name) for name in index.names], dtype=object))
+    return _once_per_row(index.rows, codes.astype(np.int64)[index.codes], np.asarray(names, dtype=object), index.n_rows)
+
+
+def _once_per_row(rows: np.ndarray, codes: np.ndarray, names: np.ndarray, n_rows: int) -> LabelIndex:
     # One sortable key per pair; sorting puts a row's repeated label side by side (hashing 9 million
     # keyword pairs to find repeats took 4× longer at 10,000 documents).
     width = max(len(names), 1)
-    keys = np.sort(np.repeat(np.arange(len(values), dtype=np.int64), lengths) * width + codes)
+    keys = np.sort(rows * width + codes)
     keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
-    return LabelIndex(rows=keys // width, codes=keys % width, names=np.asarray(names, dtype=object), n_rows=len(values))
+    return LabelIndex(rows=keys // width, codes=keys % width, names=names, n_rows=n_rows)
+
+
+def label_counts(frame: pd.DataFrame, column: str, index: LabelIndex | None = None) -> Counter:
+    """How many rows of `frame` carry each label of a list column (a row counts a label once), largest
+    first. `index`: the column's LabelIndex of the table `frame` was filtered from, if at hand."""
+    counts = index.counts(positions(frame)) if index else index_labels(frame[column]).counts()
+    return Counter(dict(zip(counts.index, counts.to_numpy().tolist())))
 
 
 def positions(frame: pd.DataFrame) -> np.ndarray:

@@ -13,7 +13,7 @@ from typing import Iterable, Mapping
 
 import pandas as pd
 
-from lib.labels import LabelIndex, index_labels, positions
+from lib.labels import LabelIndex, label_counts
 
 FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 FONT_DIRS = (Path("/usr/share/fonts/truetype/wqy"), Path("/usr/share/fonts/opentype/noto"), Path("/usr/share/fonts/truetype"))
@@ -28,9 +28,10 @@ CLOUD_COLORS = ("#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#B07AA1"
 def keyword_frequencies(measures: pd.DataFrame, exclude: Iterable[str] = (), index: LabelIndex | None = None) -> Counter:
     """How many of the measures carry each keyword (a measure counts a word once). `index`: the
     keywords' LabelIndex of the table `measures` was filtered from (store.label_indexes()["keywords"])."""
-    counts = index.counts(positions(measures)) if index else index_labels(measures["keywords"]).counts()
-    skip = set(exclude)
-    return Counter({word: int(n) for word, n in counts.items() if word not in skip})
+    counts = label_counts(measures, "keywords", index)
+    for word in exclude:
+        counts.pop(word, None)
+    return counts
 
 
 def ubiquitous_keywords(measures: pd.DataFrame, share: float = UBIQUITY_SHARE, index: LabelIndex | None = None) -> tuple[str, ...]:

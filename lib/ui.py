@@ -217,6 +217,11 @@ def _queue_selection(event, dimension: str, key: str) -> None:
 
 
 
+def rows_shown_note(shown: int, total: int) -> str:
+    """The note under a table cut at views.TABLE_MAX_ROWS ('' when every row is shown)."""
+    return f"下表列出前 {shown} 条（共 {total} 条），全部内容见页尾的 Excel/CSV 导出。" if shown < total else ""
+
+
 def _untitled(figures: list[tuple[str, go.Figure]]) -> list[tuple[str, go.Figure]]:
     """Copies of the page's figures without their title (a slide has its own). Copying a figure validates
     every trace again, seconds for a large treemap, hence only when the deck is asked for."""

@@ -3,11 +3,15 @@ from __future__ import annotations
 
 from typing import Mapping
 
+import numpy as np
 import pandas as pd
 
 from lib.labels import LabelIndex, index_labels, positions
 
 LEVEL_LABELS = {"municipal": "市级", "district": "区级", "provincial": "省级", "national": "国家级"}
+# st.dataframe sends every row to the browser; past a few thousand rows it only slows the page down,
+# and the exports carry all of them.
+TABLE_MAX_ROWS = 2_000
 DATE_SOURCE_LABELS = {"explicit": "原文载明", "inferred": "推断", "manifest": "人工核定"}
 
 
@@ -126,13 +130,10 @@ def targets_by_year(targets: pd.DataFrame) -> pd.DataFrame:
 def district_counts(measures: pd.DataFrame, documents: pd.DataFrame, districts: list[str]) -> pd.DataFrame:
     """Measures concerning each of the 16 districts, split by where they come from: the district's own
     documents or municipal (and higher) documents that name the district or a place inside it."""
-    own = documents.set_index("doc_id").district
-    rows = []
-    for m in measures[["measure_id", "doc_id", "districts"]].itertuples():
-        for district in m.districts:
-            source = "区级文件" if own.get(m.doc_id) == district else "市级等文件提及"
-            rows.append((district, source))
-    frame = pd.DataFrame(rows, columns=["district", "source"])
+    pairs = index_labels(measures["districts"]).pairs()
+    own = measures.doc_id.map(documents.set_index("doc_id").district).to_numpy()[pairs.row.to_numpy()]
+    frame = pd.DataFrame({"district": pairs.label.to_numpy(),
+                          "source": np.where(own == pairs.label.to_numpy(), "区级文件", "市级等文件提及")})
     table = frame.groupby(["district", "source"]).size().unstack(fill_value=0) if len(frame) else pd.DataFrame()
     table = table.reindex(districts, fill_value=0).reindex(columns=["区级文件", "市级等文件提及"], fill_value=0)
     table["total"] = table.sum(axis=1)

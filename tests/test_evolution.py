@@ -120,6 +120,12 @@ def test_term_sentences_are_the_sentences_that_carry_the_term():
     assert ev.term_sentences(MEASURES, DOCUMENTS, "").empty
 
 
+def test_sentences_of_undated_documents_come_last_without_a_year():
+    undated = MEASURES.assign(year=MEASURES.year.where(MEASURES.measure_id != "m3"))  # m3's document has no date
+    found = ev.term_sentences(undated, DOCUMENTS, "概念验证")
+    assert found.year.isna().any() and found.year.isna().iloc[-1]
+
+
 # --- mixes ----------------------------------------------------------------------------------------------
 
 def test_instrument_mix_by_year_collapses_subtypes_and_shares_sum_to_one():

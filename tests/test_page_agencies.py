@@ -103,7 +103,10 @@ def test_the_grid_counts_measures_per_body_and_document():
                      ("乙委", d2): (1, 0, 0), ("丙办", d1): (1, 0, 0)}
 
 
-def test_the_grid_by_year_and_without_issuer():
+def test_by_document_the_grid_keeps_the_documents_where_the_bodies_carry_most():
+    grid = charts.workload_grid(MEASURES, DOCUMENTS, max_documents=1)
+    assert set(grid.column) == {"2021·甲方案（2021年）"}  # 6 (measure, body) pairs against 4 in 乙工作方案
+
     grid = charts.workload_grid(MEASURES, DOCUMENTS, by="year", include_issuer=False)
     assert {(r.agency, r.column): r.n for r in grid.itertuples()} == {
         ("甲局", "2021"): 2, ("甲局", "2025"): 1, ("乙委", "2021"): 3, ("乙委", "2025"): 1, ("丙办", "2021"): 1}

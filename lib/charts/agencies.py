@@ -11,7 +11,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from lib.charts.base import MAX_DOCUMENT_COLUMNS
 from lib.filters import KIND_LABELS
+from lib.labels import index_labels
 from lib.network import co_responsibility_edges, label_sides, top_partners
 
 # 角色 (role) of a body in a measure. "lead" only where the text names a 牵头 body (lead_agency);
@@ -29,20 +31,22 @@ GRID_BY = {"doc_id": "文件", "year": "年份"}
 
 def body_rows(measures: pd.DataFrame) -> pd.DataFrame:
     """One row per (measure, body): measure_id, doc_id, year, agency, role."""
-    frame = measures[["measure_id", "doc_id", "year", "agencies", "lead_agency", "agency_source"]]
-    frame = frame.explode("agencies").dropna(subset=["agencies"]).rename(columns={"agencies": "agency"})
+    pairs = index_labels(measures["agencies"]).pairs()  # each body once per measure
+    frame = measures[["measure_id", "doc_id", "year", "lead_agency", "agency_source"]].iloc[pairs.row.to_numpy()]
+    frame = frame.assign(agency=pairs.label.to_numpy())
     lead = frame.agency.eq(frame.lead_agency).fillna(False).astype(bool)
     frame = frame.assign(role=np.where(frame.agency_source.eq("issuer"), "issuer", np.where(lead, "lead", "named")))
-    return frame.drop_duplicates(["measure_id", "agency"])[["measure_id", "doc_id", "year", "agency", "role"]]
+    return frame[["measure_id", "doc_id", "year", "agency", "role"]].reset_index(drop=True)
 
 
 def headline(measures: pd.DataFrame) -> dict[str, int]:
     """The page's headline counts: bodies, and measures by how their body is known."""
-    source = measures.agency_source
-    phrase = measures[source == "phrase"]
-    return {"涉及机构": len({a for values in measures.agencies for a in values}),
-            "写明责任单位的措施": len(phrase),
-            "其中多部门共同负责": int((phrase.agencies.map(lambda v: len(set(v))) > 1).sum()),
+    source = measures.agency_source.to_numpy()
+    bodies = index_labels(measures["agencies"])
+    bodies_per_measure = np.bincount(bodies.rows, minlength=bodies.n_rows)
+    return {"涉及机构": len(bodies.counts()),
+            "写明责任单位的措施": int((source == "phrase").sum()),
+            "其中多部门共同负责": int(((source == "phrase") & (bodies_per_measure > 1)).sum()),
             "按发文机关计的措施": int((source == "issuer").sum()),
             "未归属机构的措施": int((source == "none").sum())}
 
@@ -91,8 +95,9 @@ def doc_label(title: str, year) -> str:
 
 
 def workload_grid(measures: pd.DataFrame, documents: pd.DataFrame, by: str = "doc_id", include_issuer: bool = True,
-                  top: int = 20) -> pd.DataFrame:
-    """Bodies × documents (or years): agency, column, n, n_lead, n_issuer, rank (body order), col_order."""
+                  top: int = 20, max_documents: int = MAX_DOCUMENT_COLUMNS) -> pd.DataFrame:
+    """Bodies × documents (or years): agency, column, n, n_lead, n_issuer, rank (body order), col_order.
+    By document, only the `max_documents` documents where the shown bodies carry most measures."""
     rows = body_rows(measures)
     if not include_issuer:
         rows = rows[rows.role != "issuer"]
@@ -100,6 +105,9 @@ def workload_grid(measures: pd.DataFrame, documents: pd.DataFrame, by: str = "do
         return pd.DataFrame(columns=["agency", "column", "n", "n_lead", "n_issuer", "rank", "col_order"])
     order = body_ranking(rows)[:top]
     rows = rows[rows.agency.isin(order)]
+    if by != "year" and rows.doc_id.nunique() > max_documents:
+        busiest = rows.doc_id.value_counts().sort_index().sort_values(ascending=False, kind="stable").head(max_documents)
+        rows = rows[rows.doc_id.isin(busiest.index)]
     if by == "year":
         rows = rows.assign(column=rows.year.map(lambda y: str(int(y)) if pd.notna(y) else "年份不详"))
         columns = sorted(rows.column.unique())
@@ -109,10 +117,9 @@ def workload_grid(measures: pd.DataFrame, documents: pd.DataFrame, by: str = "do
         rows = rows.assign(column=rows.doc_id.map(labels))
         known = docs.reindex(list(labels))
         columns = [labels[d] for d in known.sort_values(["year", "title"]).index]
-    grid = rows.groupby(["agency", "column"]).agg(
-        n=("measure_id", "nunique"),
-        n_lead=("role", lambda r: int((r == "lead").sum())),
-        n_issuer=("role", lambda r: int((r == "issuer").sum()))).reset_index()
+    # A (measure, body) row is unique, so counting rows counts measures.
+    grid = rows.assign(is_lead=rows.role.eq("lead"), is_issuer=rows.role.eq("issuer")).groupby(["agency", "column"]).agg(
+        n=("measure_id", "size"), n_lead=("is_lead", "sum"), n_issuer=("is_issuer", "sum")).reset_index()
     grid["rank"] = grid.agency.map({a: i for i, a in enumerate(order)})
     grid["col_order"] = grid.column.map({c: i for i, c in enumerate(columns)})
     return grid.sort_values(["rank", "col_order"], ignore_index=True)
@@ -144,9 +151,8 @@ def body_measures(measures: pd.DataFrame, documents: pd.DataFrame, agency: str) 
 
 def body_targets(targets: pd.DataFrame, measures: pd.DataFrame, agency: str) -> pd.DataFrame:
     """Targets attached to the body's measures: 指标, 数值 (masked values as written), 单位, 目标年份, 措施."""
-    rows = body_rows(measures)
-    ids = set(rows[rows.agency == agency].measure_id)
-    picked = targets[targets.measure_id.isin(ids)]
+    rows = body_rows(measures[measures.measure_id.isin(targets.measure_id)])  # only measures with targets matter
+    picked = targets[targets.measure_id.isin(rows.measure_id[rows.agency == agency])]
     headings = measures.set_index("measure_id").heading
 
     def value(t) -> str:
@@ -174,11 +180,12 @@ def written_forms(measures: pd.DataFrame, documents: pd.DataFrame, agency: str) 
     """How the view's texts write the body: 责任单位 entries as written, and the issuer line of the
     documents it answers for as issuer (e.g. 市科委 for 市科技局)."""
     forms: set[str] = set()
+    measures = measures[index_labels(measures["agencies"]).rows_with(agency.__eq__)]
     phrase = measures[measures.agency_source == "phrase"]
     for raw, canonical in zip(phrase.agencies_raw, phrase.agencies):
         if raw is not None and canonical is not None and len(raw) == len(canonical):  # parallel lists
             forms.update(r for r, c in zip(raw, canonical) if c == agency)
-    issued = measures[(measures.agency_source == "issuer") & measures.agencies.map(lambda v: agency in list(v))]
+    issued = measures[measures.agency_source == "issuer"]
     forms.update(documents[documents.doc_id.isin(issued.doc_id)].issuer.dropna())
     forms.discard(agency)
     return sorted(forms)

@@ -21,6 +21,9 @@ KIND_COLORS = {"task": "#4E79A7", "rd_direction": "#59A14F", "mechanism": "#B07A
                "safeguard": "#F28E2B", "principle": "#9C755F", "context": "#BAB0AC"}
 LEVEL_COLORS = {"municipal": "#4E79A7", "district": "#F28E2B", "provincial": "#59A14F", "national": "#E15759"}
 MASKED_COLOR = "#BAB0AC"
+# A grid with one column per document: a column is ~35 px on a 1,400 px plot, so past ~40 the labels
+# overlap and the grid is noise; the grids keep the busiest documents and say so.
+MAX_DOCUMENT_COLUMNS = 40
 
 
 @lru_cache(maxsize=1)

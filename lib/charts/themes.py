@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from lib.charts.base import color_of
+from lib.charts.base import MAX_DOCUMENT_COLUMNS, color_of
 from lib.labels import index_labels
 
 INSTRUMENT_TYPES = ("供给型", "环境型", "需求型")  # Rothwell & Zegveld, in the order of data/taxonomy.yaml
@@ -19,10 +19,6 @@ ROOT_LABEL = "全部"
 # A drilled-in theme shows at most this many headings (an 8 × 8 grid keeps boxes ~130 × 60 px on a
 # 1,040 × 480 plot, room for two lines of 7 characters); the rest are one box "其余 N 条".
 LEAVES_PER_THEME = 64
-# A document column is ~70 px wide on a 1,400 px plot; beyond ~40 the labels overlap and the grid is noise.
-MATRIX_MAX_DOCUMENTS = 40
-# st.dataframe sends every row to the browser; past a few thousand rows it only slows the page down.
-TABLE_MAX_ROWS = 2_000
 
 
 # --- reshaping ----------------------------------------------------------------------------------------
@@ -44,7 +40,7 @@ def _doc_label(year, title: str, width: int = 11, lines: int = 3) -> str:
 
 
 def theme_matrix(measures: pd.DataFrame, documents: pd.DataFrame, by: str = "document",
-                 max_columns: int = MATRIX_MAX_DOCUMENTS) -> pd.DataFrame:
+                 max_columns: int = MAX_DOCUMENT_COLUMNS) -> pd.DataFrame:
     """Measures per (theme, document) or (theme, year): columns theme, column (axis label), column_name
     (for the hover), column_rank, n, theme_total; largest theme first, columns by year then title.
     By document, only the `max_columns` documents with the most tagged measures are kept (theme_total
@@ -81,7 +77,7 @@ def theme_matrix(measures: pd.DataFrame, documents: pd.DataFrame, by: str = "doc
 
 def matrix_documents(measures: pd.DataFrame) -> int:
     """How many documents have a measure with a theme (the matrix by document shows at most
-    MATRIX_MAX_DOCUMENTS of them)."""
+    `max_columns` of them)."""
     return int(measures.doc_id[measures.themes.map(len) > 0].nunique())
 
 

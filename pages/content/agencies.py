@@ -30,6 +30,9 @@ ui.chart(charts.workload_grid_figure(grid, by), "agencies_grid",
          title=f"机构 × {charts.GRID_BY[by]}：各机构在哪些{charts.GRID_BY[by]}中承担措施",
          empty="当前筛选下没有可归属到机构的措施。", filename=f"部门任务_机构与{charts.GRID_BY[by]}",
          select="agencies", height=260 + 32 * grid.agency.nunique())
+if by == "doc_id" and (n_docs := measures.doc_id.nunique()) > charts.MAX_DOCUMENT_COLUMNS:
+    st.caption(f"当前筛选下共 {n_docs} 份文件，网格只列出这些机构承担措施最多的 {charts.MAX_DOCUMENT_COLUMNS} 份；"
+               "按区域、年份或文件筛选可看到其余文件，或将网格的列改为“年份”。")
 
 # 3. Co-responsibility network (written 责任单位 phrases only)
 nodes, edges = network.network(measures, agencies, top=30)

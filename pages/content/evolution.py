@@ -1,5 +1,6 @@
 """政策演进: how the S&T agenda moved since 2018 — tag mixes, emerging terms, bodies, targets,
 two documents or years side by side, and which document implements which."""
+import pandas as pd
 import streamlit as st
 
 from lib import evolution as ev
@@ -52,8 +53,10 @@ st.subheader(ui.t("新兴与淡出的词语"))
 if not periods:
     st.info("当前筛选下的措施不足两个年份，无法比较两个时期。请放宽年份、文件或检索筛选。")
 else:
-    scores = ev.log_odds(ev.keyword_counts(ev.in_period(measures, periods[0])),
-                         ev.keyword_counts(ev.in_period(measures, periods[1])), prior=ev.keyword_counts(measures))
+    keywords = store.label_index("keywords")
+    scores = ev.log_odds(ev.keyword_counts(ev.in_period(measures, periods[0]), keywords),
+                         ev.keyword_counts(ev.in_period(measures, periods[1]), keywords),
+                         prior=ev.keyword_counts(measures, keywords))
     emerging, fading = ev.emerging_and_fading(scores, top=12)
     ui.chart(charts.term_figure(emerging, fading, names), "evolution_terms", height=200 + 24 * (len(emerging) + len(fading)),
              title=f"{names[1]} 对比 {names[0]}：新兴与淡出的词语", filename="政策演进_新兴与淡出词语",
@@ -67,7 +70,7 @@ else:
         st.caption("含该词的原句（最新在前，最多 10 句）")
         for row in ev.term_sentences(measures, documents, term, limit=10).itertuples():
             with st.container(border=True):
-                st.caption(f"{row.year} · {escape_markdown(row.title)} · {escape_markdown(row.heading)}")
+                st.caption(f"{row.year if pd.notna(row.year) else '年份不详'} · {escape_markdown(row.title)} · {escape_markdown(row.heading)}")
                 st.markdown(highlight(row.sentence, [term]))
 
 # 3. Bodies over time

@@ -1,7 +1,7 @@
 """数据与导出: the filtered tables as built, the build report, and the exports."""
 import streamlit as st
 
-from lib import store, ui
+from lib import store, ui, views
 
 TABLE_LABELS = {"measures": "措施", "targets": "目标与参数", "documents": "文件", "agencies": "机构"}
 
@@ -17,7 +17,9 @@ for tab, (name, label) in zip(st.tabs(list(TABLE_LABELS.values())), TABLE_LABELS
         if frame.empty:
             st.info(f"当前筛选下没有{label}。请放宽筛选条件。")
         else:
-            st.dataframe(frame, hide_index=True, width="stretch")
+            if note := ui.rows_shown_note(min(len(frame), views.TABLE_MAX_ROWS), len(frame)):
+                st.caption(note)
+            st.dataframe(frame.head(views.TABLE_MAX_ROWS), hide_index=True, width="stretch")
 
 with st.expander("构建报告（每个输入文件的状态与提示）"):
     report = store.load_report()

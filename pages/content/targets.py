@@ -19,20 +19,24 @@ with right:
     ui.chart(charts.by_unit(targets), "targets_by_unit", title="量化目标的计量单位",
              empty="当前筛选下没有量化目标。", filename="目标_按单位")
 
-table = views.targets_table(targets, documents)
 link = {"原文": st.column_config.LinkColumn("原文", display_text="查看原句")}
-goals, parameters = table[table.类型.isin(["目标", "定性目标", "基线"])], table[table.类型 == "支持参数"]
+goals, parameters = targets[targets.kind != "parameter"], targets[targets.kind == "parameter"]
 if not ui.briefing():
     st.subheader(f"目标与基线（{len(goals)}）")
     if goals.empty:
         st.info("当前筛选下没有目标。请放宽筛选条件。")
     else:
-        st.dataframe(goals, hide_index=True, width="stretch", column_config=link)
+        if note := ui.rows_shown_note(min(len(goals), views.TABLE_MAX_ROWS), len(goals)):
+            st.caption(note)
+        st.dataframe(views.targets_table(goals.head(views.TABLE_MAX_ROWS), documents), hide_index=True, width="stretch",
+                     column_config=link)
     st.subheader(f"支持参数（{len(parameters)}）")
-    st.caption("补助比例、资金上限、支持年限、奖励金额等政策规则，与发展目标分开列出。")
+    st.caption("补助比例、资金上限、支持年限、奖励金额等政策规则，与发展目标分开列出。"
+               + ui.rows_shown_note(min(len(parameters), views.TABLE_MAX_ROWS), len(parameters)))
     if parameters.empty:
         st.info("当前筛选下没有支持参数。")
     else:
-        st.dataframe(parameters, hide_index=True, width="stretch", column_config=link)
+        st.dataframe(views.targets_table(parameters.head(views.TABLE_MAX_ROWS), documents), hide_index=True,
+                     width="stretch", column_config=link)
 
 ui.page_footer("目标")

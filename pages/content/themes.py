@@ -36,8 +36,8 @@ per = "文件" if by == "document" else "年份"
 ui.chart(charts.matrix(cells, "文件（按发文年份排列）" if by == "document" else "年份"), f"themes_matrix_{by}",
          title=f"各{per}涉及的主题（方块大小与颜色：措施数）", empty="当前筛选下没有带主题标签的措施。请放宽筛选条件。",
          filename=f"主题_主题x{per}", select="themes", height=charts.matrix_height(cells))
-if by == "document" and (n_docs := charts.matrix_documents(measures)) > charts.MATRIX_MAX_DOCUMENTS:
-    st.caption(f"共 {n_docs} 份文件有带主题的措施，图中只列出措施最多的 {charts.MATRIX_MAX_DOCUMENTS} 份；"
+if by == "document" and (n_docs := charts.matrix_documents(measures)) > charts.MAX_DOCUMENT_COLUMNS:
+    st.caption(f"共 {n_docs} 份文件有带主题的措施，图中只列出措施最多的 {charts.MAX_DOCUMENT_COLUMNS} 份；"
                "按区域、文件或年份筛选可看到其余文件，或切换为“主题 × 年份”。")
 
 # 2. Theme → measures
@@ -78,13 +78,12 @@ with right:
 
 # 5. The measures behind the selection
 if not ui.briefing():
-    table = charts.measure_table(measures, documents, limit=charts.TABLE_MAX_ROWS)
+    table = charts.measure_table(measures, documents, limit=views.TABLE_MAX_ROWS)
     st.subheader(f"{ui.t('措施明细')}（{len(measures)}）")
     if table.empty:
         st.info("当前筛选下没有措施。请放宽筛选条件，或在左侧“清除筛选”。")
     else:
-        shown = f"下表列出按阅读顺序的前 {len(table)} 条，全部措施见页尾的 Excel/CSV 导出。" if len(table) < len(measures) else ""
-        st.caption(f"{shown}标注依据：“主题·成果转化←科技成果转化”表示因原文出现“科技成果转化”而标为该主题。")
+        st.caption(f"{ui.rows_shown_note(len(table), len(measures))}标注依据：“主题·成果转化←科技成果转化”表示因原文出现“科技成果转化”而标为该主题。")
         st.dataframe(table, hide_index=True, width="stretch",
                      column_config={"年份": st.column_config.NumberColumn(format="%d", width="small"),
                                     "位置": st.column_config.TextColumn(width="small")})
