@@ -231,13 +231,19 @@ def align_indicators(targets: pd.DataFrame, documents: pd.DataFrame, mapping: Ma
                "value_label", "short_label", "scope", "raw", "kind"]
     rows = []
     docs = documents.set_index("doc_id")
+    period_end, year = docs.period_end.to_dict(), docs.year.to_dict()
     labels = document_labels(documents).set_index("doc_id").label
+    canonical_of: dict[tuple, str | None] = {}  # indicators repeat: match each (indicator, unit) once
     for t in targets[targets.kind.isin(ALIGNED_KINDS)].itertuples():
-        canonical = canonical_indicator(t.indicator, t.unit, mapping)
-        if canonical is None or t.doc_id not in docs.index:
+        key = (t.indicator, t.unit)
+        if key not in canonical_of:
+            canonical_of[key] = canonical_indicator(t.indicator, t.unit, mapping)
+        canonical = canonical_of[key]
+        if canonical is None or t.doc_id not in year:
             continue
-        doc = docs.loc[t.doc_id]
-        x, note = _target_x(t, doc)
+        x, note = _target_x(t, period_end[t.doc_id], year[t.doc_id])
+        if math.isnan(x):  # no year anywhere: it cannot sit on a time axis
+            continue
         masked = bool(t.masked)
         rows.append((f"{canonical}（{t.unit}）", canonical, t.unit, t.doc_id, labels.get(t.doc_id, t.doc_id), x, note,
                      math.nan if masked else t.value_low, math.nan if masked else t.value_high, masked,
@@ -246,13 +252,25 @@ def align_indicators(targets: pd.DataFrame, documents: pd.DataFrame, mapping: Ma
     return frame.sort_values(["series", "x", "doc_label"], ignore_index=True)
 
 
-def _target_x(target, doc) -> tuple[float, str]:
+def _target_x(target, period_end, doc_year) -> tuple[float, str]:
     if pd.notna(target.target_year):
         return float(target.target_year), ""
     why = "目标年份遮盖" if getattr(target, "year_masked", False) else "未写目标年份"
-    if pd.notna(doc.period_end):
-        return float(doc.period_end), f"{why}，按规划期末 {int(doc.period_end)} 年放置"
-    return float(doc.year), f"{why}，按发文年份 {int(doc.year)} 年放置"
+    if pd.notna(period_end):
+        return float(period_end), f"{why}，按规划期末 {int(period_end)} 年放置"
+    if pd.notna(doc_year):
+        return float(doc_year), f"{why}，按发文年份 {int(doc_year)} 年放置"
+    return math.nan, f"{why}，文件年份不详"
+
+
+def busiest_documents(aligned: pd.DataFrame, series: Sequence[str], limit: int) -> pd.DataFrame:
+    """The points of the `limit` documents with the most points on the chosen series (ties: latest first):
+    beyond a dozen documents the colours and the legend can no longer be told apart."""
+    chosen = aligned[aligned.series.isin(series)]
+    points = chosen.groupby("doc_id").size().rename("n").reset_index()
+    points["x"] = points.doc_id.map(chosen.groupby("doc_id").x.max())
+    keep = points.sort_values(["n", "x", "doc_id"], ascending=[False, False, True]).doc_id.head(limit)
+    return chosen[chosen.doc_id.isin(keep)]
 
 
 def series_order(aligned: pd.DataFrame) -> list[str]:

@@ -25,6 +25,9 @@ ANY_YEAR = re.compile(r"(?:19|20)\d{2}")
 DISTRICT_PREFIX = re.compile(r"^(?:天津市)?\w{1,3}区")
 
 
+# A view of more documents than this shows only those in a citation (see lineage_graph).
+UNLINKED_UP_TO = 40
+
 def cited_level(title: str | None, number: str | None) -> str:
     """The level of an outside document from its 文号 prefix or title (国科发 → national, 津政发 → municipal)."""
     number, title = number or "", title or ""
@@ -53,12 +56,17 @@ def _short(text: str, width: int = 16) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def lineage_graph(citations: pd.DataFrame, documents: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def lineage_graph(citations: pd.DataFrame, documents: pd.DataFrame,
+                  unlinked_up_to: int = UNLINKED_UP_TO) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Nodes (NODE_COLUMNS) and edges
     (source, target, sentence): corpus documents at their dates, outside references (resolved_doc_id
-    null) at the year of their 文号 or title, else just before the first document citing them."""
+    null) at the year of their 文号 or title, else just before the first document citing them.
+    Documents that neither cite nor are cited are nodes only while the view has at most `unlinked_up_to`
+    documents: one row per node, so thousands of them would bury the links."""
     docs = documents.set_index("doc_id")
     cites = citations[citations.from_doc_id.isin(docs.index)]
+    if len(docs) > unlinked_up_to:
+        docs = docs[docs.index.isin(cites.from_doc_id) | docs.index.isin(cites.resolved_doc_id)]
     nodes = {d: {"node_id": d, "label": _short(r.title), "title": r.title, "number": _text(r.doc_number), "inside": True,
                  "x": decimal_year(r.issued_date, r.year), "lane": r.level if r.level in LANES else "unknown",
                  "doc_id": d, "year_known": True} for d, r in docs.iterrows()}

@@ -325,6 +325,23 @@ def test_seed_technology_contract_value_is_aligned_across_two_documents(seed_tab
     assert ev.series_order(aligned)[0] == "技术合同成交额（亿元）"
 
 
+def test_a_large_view_shows_only_the_documents_in_a_citation():
+    documents = pd.DataFrame({"doc_id": ["a", "b", "c"], "title": ["甲", "乙", "丙"], "doc_number": [None] * 3,
+                              "issued_date": ["2020-01", "2021-01", "2022-01"], "year": [2020, 2021, 2022],
+                              "level": ["municipal"] * 3})
+    citations = pd.DataFrame({"from_doc_id": ["b"], "cited_title": ["甲"], "cited_number": [None],
+                              "resolved_doc_id": ["a"], "sentence": ["根据《甲》"]})
+    nodes, edges = lineage.lineage_graph(citations, documents, unlinked_up_to=2)
+    assert set(nodes.node_id) == {"a", "b"} and len(edges) == 1
+    assert set(lineage.lineage_graph(citations, documents)[0].node_id) == {"a", "b", "c"}
+
+
+def test_only_the_documents_with_most_points_are_drawn_on_the_indicator_chart():
+    aligned = pd.DataFrame({"series": ["s", "s", "s", "t"], "doc_id": ["a", "a", "b", "c"], "x": [2025.0, 2024.0, 2025.0, 2030.0]})
+    assert set(ev.busiest_documents(aligned, ["s"], 1).doc_id) == {"a"}
+    assert set(ev.busiest_documents(aligned, ["s", "t"], 2).doc_id) == {"a", "c"}  # tie b/c: the later one
+
+
 def test_seed_lineage_puts_the_national_guidelines_outside_the_corpus(seed_tables):
     nodes, edges = lineage.lineage_graph(seed_tables["citations"], seed_tables["documents"])
     centre_plan = doc_by_prefix(seed_tables, "002").doc_id

@@ -17,6 +17,8 @@ EMERGING_COLOR, FADING_COLOR = PALETTE[2], PALETTE[0]
 SIDE_COLORS = (PALETTE[0], PALETTE[1])  # A, B of a comparison
 OUTSIDE_COLOR = "#9D9D9D"
 Z_95 = 1.96  # |z| above this: the difference is unlikely to be chance (two-sided 5 %)
+# The indicator chart colours each document; past a dozen colours they can no longer be told apart.
+INDICATOR_DOCUMENTS = 12
 
 
 def _year_axis(fig: go.Figure, years, title: str = "年份", **where) -> None:

@@ -99,10 +99,14 @@ chosen = order[:6]
 if order and not brief:
     chosen = st.multiselect("指标", order, default=chosen, key=ev.widget_key(INDICATOR_KEY, order),
                             help="指标名称的对应关系见 data/indicators.yaml；默认：在最多文件中出现的指标")
-ui.chart(charts.indicator_figure(aligned, chosen), "evolution_indicators", title="同一指标在各文件中的目标值（按目标年份）",
+plotted = ev.busiest_documents(aligned, chosen, charts.INDICATOR_DOCUMENTS)
+ui.chart(charts.indicator_figure(plotted, chosen), "evolution_indicators", title="同一指标在各文件中的目标值（按目标年份）",
          empty="当前筛选下没有可对应到规范指标的量化目标（或未选择指标）。", filename="政策演进_指标对照", select="doc_ids",
          height=charts.indicator_height(len(chosen)))
 if order and not brief:
+    if (n_docs := aligned[aligned.series.isin(chosen)].doc_id.nunique()) > charts.INDICATOR_DOCUMENTS:
+        st.caption(f"所选指标出现在 {n_docs} 份文件中，图中只画出点数最多的 {charts.INDICATOR_DOCUMENTS} 份"
+                   "（颜色超过十余种便无法区分）；按区域、文件或年份筛选可看到其余文件。")
     st.caption("空心圆：原文数值被遮盖，置于纵轴底部，悬停可见遮盖位数，不作推测。未写或遮盖目标年份的，按规划期末（无规划期则按发文年份）放置。"
                "区级文件的目标（如北辰区）与全市目标口径不同，悬停可见范围。")
 
@@ -149,5 +153,7 @@ nodes, edges = lineage.lineage_graph(view["citations"], documents)
 ui.chart(charts.lineage_figure(nodes, edges), "evolution_lineage", title="政策承接关系：文件引用或贯彻的文件",
          empty="当前筛选下的文件没有引用其他文件。", filename="政策演进_承接关系", select="doc_ids",
          height=charts.lineage_height(nodes))
+if len(documents) > lineage.UNLINKED_UP_TO and not brief:
+    st.caption(f"当前筛选下有 {len(documents)} 份文件，图中只列出引用或被引用的文件；按区域、年份或文件筛选可看到全部文件。")
 
 ui.page_footer("政策演进")
