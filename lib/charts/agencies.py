@@ -137,9 +137,10 @@ def default_body(options: list[str], chosen: tuple[str, ...]) -> str | None:
 
 def body_measures(measures: pd.DataFrame, documents: pd.DataFrame, agency: str) -> pd.DataFrame:
     """The body's measures for display: 编号, 措施, 角色, 类型, 年份, 文件 (document order)."""
-    rows = body_rows(measures)
+    picked = _carrying(measures, agency)
+    rows = body_rows(picked)
     rows = rows[rows.agency == agency].set_index("measure_id")
-    picked = measures[measures.measure_id.isin(rows.index)].sort_values(["year", "doc_id", "ordinal"])
+    picked = picked.sort_values(["year", "doc_id", "ordinal"])
     titles = documents.set_index("doc_id").title
     return pd.DataFrame({
         "编号": picked.outline.fillna(""), "措施": picked.heading,
@@ -167,6 +168,11 @@ def body_targets(targets: pd.DataFrame, measures: pd.DataFrame, agency: str) -> 
     }).reset_index(drop=True)
 
 
+def _carrying(measures: pd.DataFrame, agency: str) -> pd.DataFrame:
+    """The measures whose canonical bodies include `agency`."""
+    return measures[index_labels(measures["agencies"]).rows_with(agency.__eq__)]
+
+
 def body_partners(measures: pd.DataFrame, agency: str) -> pd.DataFrame:
     """Bodies named in the same 责任单位 phrase as `agency`: 机构, 共同措施数 (most shared first)."""
     edges = co_responsibility_edges(measures)
@@ -180,7 +186,7 @@ def written_forms(measures: pd.DataFrame, documents: pd.DataFrame, agency: str) 
     """How the view's texts write the body: 责任单位 entries as written, and the issuer line of the
     documents it answers for as issuer (e.g. 市科委 for 市科技局)."""
     forms: set[str] = set()
-    measures = measures[index_labels(measures["agencies"]).rows_with(agency.__eq__)]
+    measures = _carrying(measures, agency)
     phrase = measures[measures.agency_source == "phrase"]
     for raw, canonical in zip(phrase.agencies_raw, phrase.agencies):
         if raw is not None and canonical is not None and len(raw) == len(canonical):  # parallel lists
