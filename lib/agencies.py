@@ -51,7 +51,8 @@ def find_responsibility(text: str) -> Responsibility:
     if phrases:
         phrase = phrases[-1].group(0)
         return Responsibility(phrase, *_split_phrase(phrase[1:-1]))
-    if m := INLINE_LEAD.search(text):
+    # The lazy groups make INLINE_LEAD slow to scan; it cannot match without 牵头 and 配合.
+    if "牵头" in text and "配合" in text and (m := INLINE_LEAD.search(text)):
         lead = _clean(m.group("lead"))
         partners = tuple(_clean(p) for p in SEPARATORS.split(m.group("rest")) if _clean(p))
         return Responsibility(m.group(0), (lead, *partners), lead)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from lib.agencies import RESPONSIBILITY_PHRASE
 
@@ -53,7 +54,7 @@ class Item:
     def text(self) -> str:
         return "\n".join([self.first_line, *self.paragraphs]).strip()
 
-    @property
+    @cached_property  # read for every descendant's path; first_line never changes
     def heading(self) -> str:
         return heading_of(self.first_line)
 
@@ -108,7 +109,7 @@ def split_lines(text: str) -> list[str]:
         line = raw.strip()
         if not line:
             continue
-        parts = INLINE_ORDINAL.split(line)
+        parts = INLINE_ORDINAL.split(line) if "是" in line else [line]  # the split tests every position
         lines.extend(p.strip() for p in parts if p.strip()) if len(parts) >= 3 else lines.append(line)
     return lines
 

@@ -20,6 +20,8 @@ RANGE_SEP = r"(?:—|-|~|～|至|到)"
 QUANTITY = re.compile(
     rf"(?P<low>{NUM})(?:(?P<sep>{RANGE_SEP})(?P<high>{NUM}))?(?P<more>余)?(?P<unit>{UNIT})(?P<after>以上|以下|以内|左右)?"
 )
+# What every rank and every quantity contains (NUM's three forms): a digit, a mask or 十百千万.
+NUMERAL = re.compile(r"[\d*十百千万]")
 RANK = re.compile(r"第(?P<low>\d+|\*+)(?P<unit>位)")  # 第56位
 # "连续支持3年", "以三年为一个周期", "以三年为建设周期": durations that are part of a support rule.
 DURATION = re.compile(r"(?:连续支持|连续资助|支持期限?为?|以)(?P<low>\d+|[一二两三四五六七八九十])年(?P<rest>为[^，。；]{0,12})?")
@@ -38,6 +40,12 @@ PARAMETER_CUES = ("补助", "资助", "奖励", "补贴", "贴息", "给予", "�
 FILLER = re.compile(r"(力争|累计|总量|总数|规模|分别|均|一般|原则上|保持|实现|达到|突破|超过|不少于|不低于|不高于|不超过|新增|新建|培育|引进|建设|布局建设|产生|转化|举办|选派|发布|每年|年均|以上|的|约|左右|为)$")
 LEADING_VERBS = re.compile(r"^(力争|累计|新增|新建|培育|引进|建设|布局建设|启动建设|产生|举办|选派|发布|每年|年均|推动|实现)+")
 FRAGMENT_SPLIT = re.compile(r"[，、：,（）“”\s]")
+SENTENCE_BREAK = re.compile(r"(?<=[。！？])|\n")
+CLAUSE_BREAK = re.compile(r"(?<=；)")
+# "A、B、C分别达到280家、30家和25家": the names before 分别 are those of the quantities after it.
+RESPECTIVELY = re.compile(r"([^，；：。]*?)分别(?:达到|为|突破|新增|增加到|增长)")
+RESPECTIVELY_NAME_SPLIT = re.compile(r"、|和|及")
+ARABIC_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 @dataclass(frozen=True)
@@ -62,7 +70,7 @@ def chinese_number(text: str) -> float | None:
     """'千' → 1000, '三百' → 300, '十二' → 12, '1.5' → 1.5; None for masked or unreadable input."""
     if "*" in text:
         return None
-    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+    if ARABIC_NUMBER.fullmatch(text):
         return float(text)
     total, current = 0, 0
     for ch in text:
@@ -87,7 +95,7 @@ def mask_magnitude(mask: str) -> str:
 
 def sentences(block: str) -> list[str]:
     """Sentences of a block: split on 。！？ and line breaks, keeping the text intact otherwise."""
-    return [s.strip() for s in re.split(r"(?<=[。！？])|\n", block) if s.strip()]
+    return [s.strip() for s in SENTENCE_BREAK.split(block) if s.strip()]
 
 
 def extract(block: str, doc_year: int | None) -> list[Target]:
@@ -133,8 +141,8 @@ def _paragraph_targets(paragraph: str, doc_year: int | None) -> list[Target]:
     year, year_masked = None, False
     for sentence in sentences(paragraph):
         found_any = False
-        for clause in re.split(r"(?<=；)", sentence):
-            if m := YEAR_PHRASE.search(clause):
+        for clause in CLAUSE_BREAK.split(sentence):
+            if "年" in clause and (m := YEAR_PHRASE.search(clause)):  # the cheap test spares most clauses a regex scan
                 year, year_masked = _year(m.group("year"))
             rows = _quantities(clause, year, year_masked, doc_year)
             found_any = found_any or bool(rows)
@@ -159,6 +167,8 @@ def _quantities(clause: str, year: int | None, year_masked: bool, doc_year: int 
         indicator = (m.group("rest") or "为支持期限")[1:].removeprefix("一个") or "支持期限"
         rows.append((m.start(), Target("parameter", indicator, "=", value, value, "年", None, False, False, None, None, _raw(clause, m))))
         taken.append(m.span())
+    if not NUMERAL.search(clause):  # 95 % of clauses: no rank or quantity to look for
+        return [t for _, t in rows]
     for m in RANK.finditer(clause):
         rows.append((m.start(), _row(clause, m, year, year_masked, doc_year, "=")))
         taken.append(m.span())
@@ -190,11 +200,11 @@ def _is_quantity(clause: str, m: re.Match[str]) -> bool:
 
 def _respectively(clause: str, quantities: list[re.Match[str]]) -> dict[int, str]:
     """'A、B、C分别达到280家、30家和25家' → {start of 280家: A, …} when the counts match."""
-    m = re.search(r"([^，；：。]*?)分别(?:达到|为|突破|新增|增加到|增长)", clause)
-    if not m:
+    # The lazy group makes the regex slow on long clauses; most clauses have no 分别 at all.
+    if "分别" not in clause or not (m := RESPECTIVELY.search(clause)):
         return {}
     names = [re.sub(r"^(全区|全市|本市)", "", n).replace("“", "").replace("”", "")
-             for n in re.split(r"、|和|及", m.group(1)) if n.strip("“” ")]
+             for n in RESPECTIVELY_NAME_SPLIT.split(m.group(1)) if n.strip("“” ")]
     after = [q for q in quantities if q.start() >= m.end()][: len(names)]
     return {q.start(): name for q, name in zip(after, names)} if len(after) == len(names) else {}
 

@@ -1,5 +1,10 @@
 """Policy lineage: cited titles and 文号, repaired and resolved against the corpus."""
+import re
+
+import pytest
+
 from lib.citations import Citation, extract, normalise_number, resolve, title_key
+from lib.metadata import DAMAGED_DOC_NUMBER, DOC_NUMBER
 from tests.conftest import doc_by_prefix
 
 
@@ -28,3 +33,15 @@ def test_the_beichen_scheme_cites_the_municipal_three_year_plan(seed_tables):
     cited = seed_tables["citations"].query("from_doc_id == @beichen")
     assert "津政发〔2020〕23号" in set(cited.cited_number)
     assert cited.resolved_doc_id.isna().all(), "the municipal plan is not in the corpus: an outside node"
+
+
+@pytest.mark.parametrize("text", [
+    "依据天津市人民政府办公厅关于转发津政办发〔2020〕3号文件的通知",  # a prefix run longer than 10 characters
+    "津政发〔2020〕23号津政发〔2021〕5号", "北辰政发（2021）5号和北辰政发〔202145号", "国科发创〔2017〕353 号",
+    "津政发〔****〕*号", "〔2020〕3号", "科技创新（2020—2022年）行动计划",
+])
+def test_possessive_doc_number_prefix_finds_what_backtracking_would(text):
+    for pattern in (DOC_NUMBER, DAMAGED_DOC_NUMBER):
+        backtracking = re.compile(pattern.pattern.replace("{1,10}+", "{1,10}"))
+        assert backtracking.pattern != pattern.pattern
+        assert [m.groupdict() for m in pattern.finditer(text)] == [m.groupdict() for m in backtracking.finditer(text)]

@@ -1,9 +1,15 @@
 """Stage 1: bytes → clean simplified text."""
 from __future__ import annotations
 
+import sys
+import unicodedata
+
 import pytest
 
-from lib.normalize import UndecodableError, decode, normalize, normalize_text, strip_pinyin_debris, unify_punctuation
+from lib.normalize import (CONTROL_CHAR, WIDTH_AND_SPACE, UndecodableError, decode, is_boilerplate, normalize,
+                           normalize_text, strip_pinyin_debris, unify_punctuation)
+
+EVERY_CHARACTER = "".join(map(chr, range(sys.maxunicode + 1)))
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -32,9 +38,35 @@ def test_traditional_becomes_simplified_without_spoiling_simplified(raw, expecte
     ("名    称 :天津", "名称：天津"),
     ("１２３ＡＢＣ", "123ABC"),
     ("人工智能(AI)发展", "人工智能（AI）发展"),
+    ("名\u3000称\u00a0：天津", "名称：天津"),  # ideographic and no-break spaces
+    ("１２\t３", "12 3"),
+    ("＊＊％，３．５＋", "**%，3.5+"),
+    ("  •加强协同 ", "加强协同"),
 ])
 def test_punctuation_and_width_are_unified(raw, expected):
     assert unify_punctuation(raw) == expected
+
+
+def test_every_space_separator_and_the_tab_become_a_space():
+    space_separators = {ch for ch in EVERY_CHARACTER if unicodedata.category(ch) == "Zs"}
+    assert {ch for ch, folded in WIDTH_AND_SPACE.items() if folded == " "} == space_separators - {" "} | {"\t"}
+
+
+def test_control_characters_are_category_cc_except_layout_ones():
+    controls = {ch for ch in EVERY_CHARACTER if unicodedata.category(ch) == "Cc"} - set("\t\n\f\r")
+    assert set(CONTROL_CHAR.findall(EVERY_CHARACTER)) == controls
+
+
+@pytest.mark.parametrize("line, dropped", [
+    ("首页>政务信息>通知公告", True),  # anchored pattern at the line start
+    ("  [关闭窗口]  ", True),
+    ("网站标识码:1201130001 津ICP备12007310号-1", True),  # floating patterns anywhere in the line
+    ("Copyright Tianjin", True),  # no CJK character or digit
+    ("各区要加强宣传，首页展示政策解读。", False),  # an anchored pattern's words in prose
+    ("", False),
+])
+def test_boilerplate_lines(line, dropped):
+    assert is_boilerplate(line) is dropped
 
 
 def test_web_boilerplate_and_spam_titles_are_removed():

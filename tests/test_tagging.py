@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from lib.structure import parse
-from lib.tagging import classify_kinds, districts_in, keywords, tag
+from lib.tagging import DIMENSIONS, classify_kinds, districts_in, evaluation_keywords, keywords, keywords_present, tag, vocabularies
 
 
 @pytest.mark.parametrize("text, districts", [
@@ -23,6 +23,23 @@ def test_every_tag_records_the_keyword_that_fired():
     assert tags.districts == ("北辰区",) and tags.has_evaluation
     assert any(e.startswith("对象·中小企业←") for e in tags.evidence)
     assert all("←" in e for e in tags.evidence)
+
+
+def _seed_measure_texts(seed_tables) -> list[str]:
+    return (seed_tables["measures"].heading + "\n" + seed_tables["measures"].text).tolist()
+
+
+def test_keywords_present_finds_exactly_the_keywords_in_the_text(seed_tables):
+    every = {w for labels in vocabularies().values() for words in labels.values() for w in words} | set(evaluation_keywords())
+    for text in [*_seed_measure_texts(seed_tables), "", "科", "科技"]:
+        assert keywords_present(text) == {w for w in every if w in text}
+
+
+def test_each_label_fires_with_its_first_listed_keyword_in_taxonomy_order(seed_tables):
+    for text in _seed_measure_texts(seed_tables):
+        expected = [f"{DIMENSIONS[dim]}·{label}←{hit}" for dim, labels in vocabularies().items()
+                    for label, words in labels.items() if (hit := next((w for w in words if w in text), None))]
+        assert [e for e in tag(text, None).evidence if e.split("·")[0] in DIMENSIONS.values()] == expected
 
 
 def test_kinds_follow_the_section_headings():
