@@ -13,7 +13,7 @@ import streamlit as st
 from lib import deck
 from lib import export
 from lib import filters as flt
-from lib import store
+from lib import store, views
 from lib.i18n import translate
 from lib.textview import escape_markdown
 from lib.charts import SOURCE_LINE, download_config, style
@@ -217,9 +217,13 @@ def _queue_selection(event, dimension: str, key: str) -> None:
 
 
 
-def rows_shown_note(shown: int, total: int) -> str:
-    """The note under a table cut at views.TABLE_MAX_ROWS ('' when every row is shown)."""
-    return f"下表列出前 {shown} 条（共 {total} 条），全部内容见页尾的 Excel/CSV 导出。" if shown < total else ""
+def rows_shown_note(total: int, exported: bool = True) -> str:
+    """The note over a table of `total` rows cut at views.TABLE_MAX_ROWS ('' when every row is shown);
+    `exported`: the page's Excel/CSV export holds every row."""
+    if total <= views.TABLE_MAX_ROWS:
+        return ""
+    rest = "全部内容见页尾的 Excel/CSV 导出。" if exported else "缩小筛选范围可看到其余各行。"
+    return f"下表列出前 {views.TABLE_MAX_ROWS} 条（共 {total} 条），{rest}"
 
 
 def _untitled(figures: list[tuple[str, go.Figure]]) -> list[tuple[str, go.Figure]]:

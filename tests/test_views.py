@@ -39,3 +39,12 @@ def test_quality_counts_masks_and_garbled_measures_per_document(seed_tables):
     table = views.quality(seed_tables).set_index("年份")
     row_2025 = table.loc[2025]
     assert row_2025["遮盖的数值"] == seed_tables["targets"].masked.sum() and row_2025["含乱码的措施"] == 2
+
+
+def test_a_cut_table_says_how_many_rows_it_shows_and_where_the_rest_is():
+    from lib import ui
+
+    assert ui.rows_shown_note(views.TABLE_MAX_ROWS) == ""
+    note = ui.rows_shown_note(views.TABLE_MAX_ROWS + 1)
+    assert f"前 {views.TABLE_MAX_ROWS} 条（共 {views.TABLE_MAX_ROWS + 1} 条）" in note and "导出" in note
+    assert "导出" not in ui.rows_shown_note(10 ** 6, exported=False)

@@ -24,6 +24,9 @@ with right:
 if not ui.briefing():
     st.subheader(ui.t("数据质量"))
     st.caption("遮盖的数值不做猜测；推断的日期注明依据；原文缺失、略去或截断的部分单独列出。")
-    st.dataframe(views.quality(view), hide_index=True, width="stretch")
+    quality = views.quality(view)
+    if note := ui.rows_shown_note(len(quality), exported=False):
+        st.caption(note)
+    st.dataframe(quality.head(views.TABLE_MAX_ROWS), hide_index=True, width="stretch")
 
 ui.page_footer("总览")

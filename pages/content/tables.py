@@ -3,6 +3,7 @@ import streamlit as st
 
 from lib import store, ui, views
 
+EXPORTED = ("measures", "targets")  # what the Excel/CSV buttons below hold
 TABLE_LABELS = {"measures": "措施", "targets": "目标与参数", "documents": "文件", "agencies": "机构"}
 
 f, view = ui.page_header("数据与导出", "按当前筛选查看抽取出的数据表；页面底部可下载 Excel、CSV（UTF-8 带 BOM，Excel 可直接打开）和简报。")
@@ -17,7 +18,7 @@ for tab, (name, label) in zip(st.tabs(list(TABLE_LABELS.values())), TABLE_LABELS
         if frame.empty:
             st.info(f"当前筛选下没有{label}。请放宽筛选条件。")
         else:
-            if note := ui.rows_shown_note(min(len(frame), views.TABLE_MAX_ROWS), len(frame)):
+            if note := ui.rows_shown_note(len(frame), exported=name in EXPORTED):
                 st.caption(note)
             st.dataframe(frame.head(views.TABLE_MAX_ROWS), hide_index=True, width="stretch")
 

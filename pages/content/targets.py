@@ -26,13 +26,13 @@ if not ui.briefing():
     if goals.empty:
         st.info("当前筛选下没有目标。请放宽筛选条件。")
     else:
-        if note := ui.rows_shown_note(min(len(goals), views.TABLE_MAX_ROWS), len(goals)):
+        if note := ui.rows_shown_note(len(goals)):
             st.caption(note)
         st.dataframe(views.targets_table(goals.head(views.TABLE_MAX_ROWS), documents), hide_index=True, width="stretch",
                      column_config=link)
     st.subheader(f"支持参数（{len(parameters)}）")
     st.caption("补助比例、资金上限、支持年限、奖励金额等政策规则，与发展目标分开列出。"
-               + ui.rows_shown_note(min(len(parameters), views.TABLE_MAX_ROWS), len(parameters)))
+               + ui.rows_shown_note(len(parameters)))
     if parameters.empty:
         st.info("当前筛选下没有支持参数。")
     else:

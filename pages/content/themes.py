@@ -83,7 +83,7 @@ if not ui.briefing():
     if table.empty:
         st.info("当前筛选下没有措施。请放宽筛选条件，或在左侧“清除筛选”。")
     else:
-        st.caption(f"{ui.rows_shown_note(len(table), len(measures))}标注依据：“主题·成果转化←科技成果转化”表示因原文出现“科技成果转化”而标为该主题。")
+        st.caption(f"{ui.rows_shown_note(len(measures))}标注依据：“主题·成果转化←科技成果转化”表示因原文出现“科技成果转化”而标为该主题。")
         st.dataframe(table, hide_index=True, width="stretch",
                      column_config={"年份": st.column_config.NumberColumn(format="%d", width="small"),
                                     "位置": st.column_config.TextColumn(width="small")})
