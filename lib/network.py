@@ -20,7 +20,7 @@ GRAVITY = 0.05
 
 def _phrase_bodies(measures: pd.DataFrame) -> pd.DataFrame:
     """Measures whose bodies come from a written 责任单位 phrase: measure_id, bodies (sorted, unique)."""
-    rows = measures[measures.agency_source == "phrase"]
+    rows = measures.loc[measures.agency_source == "phrase", ["measure_id", "agencies"]]
     bodies = rows.agencies.map(lambda values: tuple(sorted(set(values if values is not None else ()))))
     return pd.DataFrame({"measure_id": rows.measure_id, "bodies": bodies})
 

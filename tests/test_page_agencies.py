@@ -43,7 +43,7 @@ def counts(frame: pd.DataFrame) -> dict[tuple[str, str], int]:
 
 
 def test_workload_splits_lead_named_and_issuer_per_body():
-    frame = charts.workload(MEASURES)
+    frame = charts.workload(charts.body_rows(MEASURES))
     assert counts(frame) == {("甲局", "lead"): 1, ("甲局", "named"): 2, ("甲局", "issuer"): 2,
                              ("乙委", "named"): 4, ("丙办", "named"): 1}
     assert list(dict.fromkeys(frame.agency)) == ["甲局", "乙委", "丙办"]
@@ -51,7 +51,7 @@ def test_workload_splits_lead_named_and_issuer_per_body():
 
 
 def test_workload_without_issuer_fallback_reorders_the_bodies():
-    frame = charts.workload(MEASURES, include_issuer=False)
+    frame = charts.workload(charts.body_rows(MEASURES), include_issuer=False)
     assert "issuer" not in set(frame.role)
     assert list(dict.fromkeys(frame.agency)) == ["乙委", "甲局", "丙办"]  # 甲局 drops to 3
 
@@ -62,8 +62,8 @@ def test_equal_workloads_are_ordered_by_name():
 
 
 def test_workload_keeps_the_top_bodies_and_is_empty_without_bodies():
-    assert list(dict.fromkeys(charts.workload(MEASURES, top=1).agency)) == ["甲局"]
-    empty = charts.workload(MEASURES[MEASURES.agency_source == "none"])
+    assert list(dict.fromkeys(charts.workload(charts.body_rows(MEASURES), top=1).agency)) == ["甲局"]
+    empty = charts.workload(charts.body_rows(MEASURES[MEASURES.agency_source == "none"]))
     assert empty.empty and charts.workload_bars(empty) is None
 
 
@@ -84,7 +84,7 @@ def test_a_renamed_body_carries_the_merge_note(former, note):
 
 
 def test_the_bars_mark_merged_bodies_hatch_the_issuer_part_and_carry_the_body():
-    fig = charts.workload_bars(charts.workload(MEASURES), {"甲局": "甲委（2018）与甲局合并计数"})
+    fig = charts.workload_bars(charts.workload(charts.body_rows(MEASURES)), {"甲局": "甲委（2018）与甲局合并计数"})
     bars = [t for t in fig.data if t.type == "bar"]
     assert {t.name for t in bars} == set(charts.ROLE_LABELS.values())
     issuer = next(t for t in bars if t.name == charts.ROLE_LABELS["issuer"])
@@ -96,7 +96,7 @@ def test_the_bars_mark_merged_bodies_hatch_the_issuer_part_and_carry_the_body():
 # --- bodies × documents --------------------------------------------------------------------------------
 
 def test_the_grid_counts_measures_per_body_and_document():
-    grid = charts.workload_grid(MEASURES, DOCUMENTS)
+    grid = charts.workload_grid(charts.body_rows(MEASURES), DOCUMENTS)
     cells = {(r.agency, r.column): (r.n, r.n_lead, r.n_issuer) for r in grid.itertuples()}
     d1, d2 = "2021·甲方案（2021年）", "2025·乙工作方案"  # 天津市 dropped from the label
     assert cells == {("甲局", d1): (2, 1, 0), ("甲局", d2): (3, 0, 2), ("乙委", d1): (3, 0, 0),
@@ -104,20 +104,20 @@ def test_the_grid_counts_measures_per_body_and_document():
 
 
 def test_by_document_the_grid_keeps_the_documents_where_the_bodies_carry_most():
-    grid = charts.workload_grid(MEASURES, DOCUMENTS, max_documents=1)
+    grid = charts.workload_grid(charts.body_rows(MEASURES), DOCUMENTS, max_documents=1)
     assert set(grid.column) == {"2021·甲方案（2021年）"}  # 6 (measure, body) pairs against 4 in 乙工作方案
 
-    grid = charts.workload_grid(MEASURES, DOCUMENTS, by="year", include_issuer=False)
+    grid = charts.workload_grid(charts.body_rows(MEASURES), DOCUMENTS, by="year", include_issuer=False)
     assert {(r.agency, r.column): r.n for r in grid.itertuples()} == {
         ("甲局", "2021"): 2, ("甲局", "2025"): 1, ("乙委", "2021"): 3, ("乙委", "2025"): 1, ("丙办", "2021"): 1}
 
 
 def test_the_grid_is_a_clickable_scatter_with_issuer_only_cells_apart():
     only_issuer = MEASURES[MEASURES.measure_id == "m4"]
-    fig = charts.workload_grid_figure(charts.workload_grid(only_issuer, DOCUMENTS))
+    fig = charts.workload_grid_figure(charts.workload_grid(charts.body_rows(only_issuer), DOCUMENTS))
     assert [t.type for t in fig.data] == ["scatter"] and fig.data[0].name == charts.ROLE_LABELS["issuer"]
     assert fig.data[0].customdata[0][0] == "甲局"
-    assert charts.workload_grid_figure(charts.workload_grid(MEASURES.iloc[0:0], DOCUMENTS)) is None
+    assert charts.workload_grid_figure(charts.workload_grid(charts.body_rows(MEASURES.iloc[0:0]), DOCUMENTS)) is None
 
 
 @pytest.mark.parametrize("column, label", [
@@ -195,7 +195,7 @@ def test_one_body_measures_targets_partners_and_names():
 
 @pytest.mark.parametrize("chosen, expected", [((), "甲局"), (("丙办",), "丙办"), (("不在视图", "乙委"), "乙委")])
 def test_the_default_body_follows_the_filter(chosen, expected):
-    assert charts.default_body(charts.body_options(MEASURES), chosen) == expected
+    assert charts.default_body(charts.body_options(charts.body_rows(MEASURES)), chosen) == expected
 
 
 # --- the page under AppTest ------------------------------------------------------------------------------

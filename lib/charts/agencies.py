@@ -29,14 +29,26 @@ RENAMED = re.compile(r"^(?P<old>.+?)（(?P<year>\d{4})年?更名）$")
 GRID_BY = {"doc_id": "文件", "year": "年份"}
 
 
+BODY_ROW_COLUMNS = ["measure_id", "doc_id", "year", "agencies", "lead_agency", "agency_source"]  # what body_rows reads
+
+
 def body_rows(measures: pd.DataFrame) -> pd.DataFrame:
-    """One row per (measure, body): measure_id, doc_id, year, agency, role."""
+    """One row per (measure, body): measure_id, doc_id, year, agency, role. Text columns are Categoricals:
+    at 10,000 documents there are ~470,000 pairs, and copying strings for each was most of the page."""
     pairs = index_labels(measures["agencies"]).pairs()  # each body once per measure
-    frame = measures[["measure_id", "doc_id", "year", "lead_agency", "agency_source"]].iloc[pairs.row.to_numpy()]
-    frame = frame.assign(agency=pairs.label.to_numpy())
-    lead = frame.agency.eq(frame.lead_agency).fillna(False).astype(bool)
-    frame = frame.assign(role=np.where(frame.agency_source.eq("issuer"), "issuer", np.where(lead, "lead", "named")))
-    return frame[["measure_id", "doc_id", "year", "agency", "role"]].reset_index(drop=True)
+    rows, agency = pairs.row.to_numpy(), pairs.label.array
+    lead = pd.Categorical(measures.lead_agency, categories=agency.categories).codes[rows]
+    issuer = measures.agency_source.eq("issuer").to_numpy(dtype=bool, na_value=False)[rows]
+    role = np.where(issuer, ROLES.index("issuer"), np.where(agency.codes == lead, ROLES.index("lead"), ROLES.index("named")))
+    return pd.DataFrame({"measure_id": _taken(measures.measure_id, rows), "doc_id": _taken(measures.doc_id, rows),
+                         "year": measures.year.to_numpy(dtype=float, na_value=np.nan)[rows], "agency": agency,
+                         "role": pd.Categorical.from_codes(role, categories=list(ROLES))})
+
+
+def _taken(column: pd.Series, rows: np.ndarray) -> pd.Categorical:
+    """column[rows] as a Categorical (integer codes are taken, not strings)."""
+    codes, uniques = pd.factorize(column)
+    return pd.Categorical.from_codes(codes[rows], categories=pd.Index(uniques, dtype=object))
 
 
 def headline(measures: pd.DataFrame) -> dict[str, int]:
@@ -53,19 +65,20 @@ def headline(measures: pd.DataFrame) -> dict[str, int]:
 
 def body_ranking(rows: pd.DataFrame) -> list[str]:
     """Bodies by number of measures, busiest first (name breaks ties, so the order is stable)."""
-    totals = rows.groupby("agency").measure_id.nunique()
-    return sorted(totals.index, key=lambda a: (-totals[a], a))
+    totals = rows.groupby("agency").size()  # a (measure, body) row is unique
+    return sorted((a for a in totals.index if totals[a]), key=lambda a: (-totals[a], a))
 
 
-def workload(measures: pd.DataFrame, include_issuer: bool = True, top: int = 20) -> pd.DataFrame:
-    """Measures per body and role for the `top` busiest bodies: agency, role, n, total (busiest first)."""
-    rows = body_rows(measures)
+def workload(rows: pd.DataFrame, include_issuer: bool = True, top: int = 20) -> pd.DataFrame:
+    """Measures per body and role for the `top` busiest bodies (`rows` from body_rows): agency, role, n,
+    total (busiest first)."""
     if not include_issuer:
         rows = rows[rows.role != "issuer"]
     if rows.empty:
         return pd.DataFrame(columns=["agency", "role", "n", "total"])
     order = body_ranking(rows)[:top]
-    counts = rows[rows.agency.isin(order)].groupby(["agency", "role"]).measure_id.nunique().rename("n").reset_index()
+    counts = rows[rows.agency.isin(order)].groupby(["agency", "role"]).size().rename("n").reset_index()
+    counts = counts[counts.n > 0].astype({"agency": object, "role": object})
     counts["total"] = counts.groupby("agency").n.transform("sum")
     counts["rank"] = counts.agency.map({a: i for i, a in enumerate(order)})
     counts["role_order"] = counts.role.map({r: i for i, r in enumerate(ROLES)})
@@ -94,40 +107,43 @@ def doc_label(title: str, year) -> str:
     return f"{int(year) if pd.notna(year) else '年份不详'}·{short}"
 
 
-def workload_grid(measures: pd.DataFrame, documents: pd.DataFrame, by: str = "doc_id", include_issuer: bool = True,
+def workload_grid(rows: pd.DataFrame, documents: pd.DataFrame, by: str = "doc_id", include_issuer: bool = True,
                   top: int = 20, max_documents: int = MAX_DOCUMENT_COLUMNS) -> pd.DataFrame:
-    """Bodies × documents (or years): agency, column, n, n_lead, n_issuer, rank (body order), col_order.
-    By document, only the `max_documents` documents where the shown bodies carry most measures."""
-    rows = body_rows(measures)
+    """Bodies × documents (or years) from body_rows: agency, column, n, n_lead, n_issuer, rank (body
+    order), col_order. By document, only the `max_documents` documents where the shown bodies carry most
+    measures."""
     if not include_issuer:
         rows = rows[rows.role != "issuer"]
     if rows.empty:
         return pd.DataFrame(columns=["agency", "column", "n", "n_lead", "n_issuer", "rank", "col_order"])
     order = body_ranking(rows)[:top]
     rows = rows[rows.agency.isin(order)]
-    if by != "year" and rows.doc_id.nunique() > max_documents:
-        busiest = rows.doc_id.value_counts().sort_index().sort_values(ascending=False, kind="stable").head(max_documents)
-        rows = rows[rows.doc_id.isin(busiest.index)]
+    key = "year" if by == "year" else "doc_id"
+    if by != "year":
+        busiest = rows.doc_id.value_counts().sort_index().sort_values(ascending=False, kind="stable")
+        rows = rows[rows.doc_id.isin(busiest[busiest > 0].index[:max_documents])]
+    # A (measure, body) row is unique, so counting rows counts measures.
+    grid = rows.assign(is_lead=rows.role.eq("lead"), is_issuer=rows.role.eq("issuer")).groupby(["agency", key], dropna=False).agg(
+        n=("measure_id", "size"), n_lead=("is_lead", "sum"), n_issuer=("is_issuer", "sum")).reset_index()
+    grid = grid[grid.n > 0].astype({"agency": object})
     if by == "year":
-        rows = rows.assign(column=rows.year.map(lambda y: str(int(y)) if pd.notna(y) else "年份不详"))
-        columns = sorted(rows.column.unique())
+        grid["column"] = grid.year.map(lambda y: str(int(y)) if pd.notna(y) else "年份不详")
+        columns = sorted(grid.column.unique())
     else:
         docs = documents.set_index("doc_id")
-        labels = {d: doc_label(docs.title.get(d, d), docs.year.get(d)) for d in rows.doc_id.unique()}
-        rows = rows.assign(column=rows.doc_id.map(labels))
+        labels = {d: doc_label(docs.title.get(d, d), docs.year.get(d)) for d in grid.doc_id.unique()}
+        grid["column"] = grid.doc_id.map(labels).astype(object)
         known = docs.reindex(list(labels))
         columns = [labels[d] for d in known.sort_values(["year", "title"]).index]
-    # A (measure, body) row is unique, so counting rows counts measures.
-    grid = rows.assign(is_lead=rows.role.eq("lead"), is_issuer=rows.role.eq("issuer")).groupby(["agency", "column"]).agg(
-        n=("measure_id", "size"), n_lead=("is_lead", "sum"), n_issuer=("is_issuer", "sum")).reset_index()
+    grid = grid.drop(columns=key)
     grid["rank"] = grid.agency.map({a: i for i, a in enumerate(order)})
     grid["col_order"] = grid.column.map({c: i for i, c in enumerate(columns)})
     return grid.sort_values(["rank", "col_order"], ignore_index=True)
 
 
-def body_options(measures: pd.DataFrame) -> list[str]:
-    """Every body of the view, busiest first: the choices of 单个机构."""
-    return body_ranking(body_rows(measures))
+def body_options(rows: pd.DataFrame) -> list[str]:
+    """Every body of body_rows, busiest first: the choices of 单个机构."""
+    return body_ranking(rows)
 
 
 def default_body(options: list[str], chosen: tuple[str, ...]) -> str | None:
@@ -137,10 +153,10 @@ def default_body(options: list[str], chosen: tuple[str, ...]) -> str | None:
 
 def body_measures(measures: pd.DataFrame, documents: pd.DataFrame, agency: str) -> pd.DataFrame:
     """The body's measures for display: 编号, 措施, 角色, 类型, 年份, 文件 (document order)."""
-    picked = _carrying(measures, agency)
+    picked = _carrying(measures, agency, [*BODY_ROW_COLUMNS, "ordinal", "outline", "heading", "kind"])
     rows = body_rows(picked)
     rows = rows[rows.agency == agency].set_index("measure_id")
-    picked = picked.sort_values(["year", "doc_id", "ordinal"])
+    picked = picked.loc[picked[["year", "doc_id", "ordinal"]].sort_values(["year", "doc_id", "ordinal"]).index]  # keys only
     titles = documents.set_index("doc_id").title
     return pd.DataFrame({
         "编号": picked.outline.fillna(""), "措施": picked.heading,
@@ -152,7 +168,9 @@ def body_measures(measures: pd.DataFrame, documents: pd.DataFrame, agency: str) 
 
 def body_targets(targets: pd.DataFrame, measures: pd.DataFrame, agency: str) -> pd.DataFrame:
     """Targets attached to the body's measures: 指标, 数值 (masked values as written), 单位, 目标年份, 措施."""
-    rows = body_rows(measures[measures.measure_id.isin(targets.measure_id)])  # only measures with targets matter
+    # Only measures with targets matter, and only the columns read here (filtering copies each column).
+    measures = measures.loc[measures.measure_id.isin(targets.measure_id), [*BODY_ROW_COLUMNS, "heading"]]
+    rows = body_rows(measures)
     picked = targets[targets.measure_id.isin(rows.measure_id[rows.agency == agency])]
     headings = measures.set_index("measure_id").heading
 
@@ -168,9 +186,10 @@ def body_targets(targets: pd.DataFrame, measures: pd.DataFrame, agency: str) -> 
     }).reset_index(drop=True)
 
 
-def _carrying(measures: pd.DataFrame, agency: str) -> pd.DataFrame:
-    """The measures whose canonical bodies include `agency`."""
-    return measures[index_labels(measures["agencies"]).rows_with(agency.__eq__)]
+def _carrying(measures: pd.DataFrame, agency: str, columns: list[str]) -> pd.DataFrame:
+    """The measures whose canonical bodies include `agency`, with only the given columns (filtering
+    copies each column, and a busy body holds a third of 380,000 measures)."""
+    return measures.loc[index_labels(measures["agencies"]).rows_with(agency.__eq__), columns]
 
 
 def body_partners(measures: pd.DataFrame, agency: str) -> pd.DataFrame:
@@ -186,7 +205,7 @@ def written_forms(measures: pd.DataFrame, documents: pd.DataFrame, agency: str) 
     """How the view's texts write the body: 责任单位 entries as written, and the issuer line of the
     documents it answers for as issuer (e.g. 市科委 for 市科技局)."""
     forms: set[str] = set()
-    measures = _carrying(measures, agency)
+    measures = _carrying(measures, agency, ["doc_id", "agencies", "agencies_raw", "agency_source"])
     phrase = measures[measures.agency_source == "phrase"]
     for raw, canonical in zip(phrase.agencies_raw, phrase.agencies):
         if raw is not None and canonical is not None and len(raw) == len(canonical):  # parallel lists

@@ -6,6 +6,7 @@ Every clickable trace carries the filter value as customdata[0].
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -23,11 +24,16 @@ LEAVES_PER_THEME = 64
 
 # --- reshaping ----------------------------------------------------------------------------------------
 
-def _explode(measures: pd.DataFrame, column: str, keep: list[str]) -> pd.DataFrame:
-    """One row per (measure, label) of a list column, a label once per measure: measure_id, *keep, label."""
-    pairs = index_labels(measures[column]).pairs()
-    frame = measures[["measure_id", *keep]].iloc[pairs.row.to_numpy()].reset_index(drop=True)
-    return frame.assign(label=pairs.label.to_numpy())
+def _pairs(measures: pd.DataFrame, column: str) -> pd.DataFrame:
+    """One row per (measure, label) of a list column, a label once per measure: row (the measure's
+    position in `measures`), label (Categorical, alphabetical)."""
+    return index_labels(measures[column]).pairs()
+
+
+def _document_ranks(measures: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
+    """Each measure's document as an integer that sorts like its doc_id, and the doc_ids by that integer."""
+    codes, doc_ids = pd.factorize(measures.doc_id, sort=True)
+    return codes, pd.Index(doc_ids)
 
 
 def _doc_label(year, title: str, width: int = 11, lines: int = 3) -> str:
@@ -46,31 +52,35 @@ def theme_matrix(measures: pd.DataFrame, documents: pd.DataFrame, by: str = "doc
     By document, only the `max_columns` documents with the most tagged measures are kept (theme_total
     still counts all): a wider grid is unreadable. `matrix_documents` says how many there were."""
     columns = ["theme", "column", "column_name", "column_rank", "n", "theme_total"]
-    cells = _explode(measures, "themes", ["doc_id", "year"]).rename(columns={"label": "theme"})
-    if cells.empty:
+    pairs = _pairs(measures, "themes").rename(columns={"label": "theme"})
+    if pairs.empty:
         return pd.DataFrame(columns=columns)
-    totals = cells.groupby("theme").size().rename("theme_total")
+    totals = pairs.groupby("theme").size().rename("theme_total")
     if by == "year":
-        cells["column"] = cells.year.map(lambda y: str(int(y)) if pd.notna(y) else UNKNOWN_YEAR)
-        cells["column_name"] = cells.column.map(lambda c: c if c == UNKNOWN_YEAR else f"{c} 年")
-        cells["column_rank"] = cells.year.fillna(9999).astype(int)
+        pairs["year"] = measures.year.to_numpy(dtype=float, na_value=np.nan)[pairs.row.to_numpy()]
+        counts = pairs.groupby(["theme", "year"], dropna=False).size().rename("n").reset_index()
+        counts = counts[counts.n > 0]
+        counts["column"] = counts.year.map(lambda y: str(int(y)) if pd.notna(y) else UNKNOWN_YEAR)
+        counts["column_name"] = counts.column.map(lambda c: c if c == UNKNOWN_YEAR else f"{c} 年")
+        counts["column_rank"] = counts.year.fillna(9999).astype(int)
     else:
-        largest = cells.drop_duplicates("measure_id").doc_id.value_counts().sort_index(kind="stable")
-        largest = largest.sort_values(ascending=False, kind="stable").head(max_columns)
-        cells = cells[cells.doc_id.isin(largest.index)]
+        doc_codes, doc_ids = _document_ranks(measures)
+        pairs["doc"] = doc_codes[pairs.row.to_numpy()]
+        tagged = pd.Series(np.bincount(doc_codes[np.unique(pairs.row.to_numpy())], minlength=len(doc_ids)))
+        largest = tagged[tagged > 0].sort_values(ascending=False, kind="stable").head(max_columns)  # ties: doc_id order
+        counts = pairs[pairs.doc.isin(largest.index)].groupby(["theme", "doc"]).size().rename("n").reset_index()
+        counts = counts[counts.n > 0]
         docs = documents.set_index("doc_id")
-        used = pd.DataFrame({"doc_id": largest.index})
+        used = pd.DataFrame({"doc": largest.index, "doc_id": doc_ids[largest.index]})
         used["title"] = used.doc_id.map(docs.title).fillna(used.doc_id)
         used["year"] = used.doc_id.map(docs.year)
         used = used.sort_values(["year", "title", "doc_id"], na_position="last").reset_index(drop=True)
         used["column"] = [_doc_label(y, t) for y, t in zip(used.year, used.title)]
         clash = used.duplicated("column", keep=False)  # two documents with one short label stay two columns
         used.loc[clash, "column"] = used.column + "<br>" + used.doc_id.str[:4]
-        used = used.set_index("doc_id")
-        cells = cells.assign(column=cells.doc_id.map(used.column), column_name=cells.doc_id.map(used.title),
-                             column_rank=cells.doc_id.map(pd.Series(range(len(used)), index=used.index)))
-    counts = cells.groupby(["theme", "column", "column_name", "column_rank"]).size().rename("n").reset_index()
-    counts = counts.join(totals, on="theme")
+        used["column_rank"] = range(len(used))
+        counts = counts.join(used.set_index("doc")[["column", "title", "column_rank"]], on="doc").rename(columns={"title": "column_name"})
+    counts = counts.join(totals, on="theme").astype({"theme": object})
     counts = counts.sort_values(["theme_total", "theme", "column_rank"], ascending=[False, True, True])
     return counts[columns].reset_index(drop=True)
 
@@ -92,15 +102,19 @@ def theme_tree(measures: pd.DataFrame, documents: pd.DataFrame, leaves: int = LE
     """Nodes of the theme → measure treemap: columns id, parent, label, value, theme, hover.
     Root 全部 → every theme (value = its measures) → the headings of its measures (one unit each)."""
     columns = ["id", "parent", "label", "value", "theme", "hover"]
-    pairs = _explode(measures, "themes", ["doc_id", "heading", "ordinal"]).rename(columns={"label": "theme"})
+    pairs = _pairs(measures, "themes").rename(columns={"label": "theme"})
     if pairs.empty:
         return pd.DataFrame(columns=columns)
     titles = documents.set_index("doc_id").title
-    spread = pairs.groupby("measure_id").size()
-    sizes = pairs.groupby("theme").size().sort_index().sort_values(ascending=False, kind="stable")  # ties: A→Z
+    rows = pairs.row.to_numpy()
+    sizes = pairs.groupby("theme").size()
+    sizes = sizes[sizes > 0].sort_values(ascending=False, kind="stable")  # ties: A→Z (the categories' order)
     # The measures most specific to a theme (fewest other themes) come first, then reading order.
-    ordered = pairs.assign(spread=pairs.measure_id.map(spread)).sort_values(["spread", "doc_id", "ordinal"], kind="stable")
-    shown = dict(iter(ordered.groupby("theme").head(leaves).groupby("theme", sort=False)))
+    ordered = pairs.assign(spread=np.bincount(rows, minlength=len(measures))[rows], doc=_document_ranks(measures)[0][rows],
+                           ordinal=measures.ordinal.to_numpy()[rows]).sort_values(["spread", "doc", "ordinal"], kind="stable")
+    heads = ordered.groupby("theme").head(leaves)
+    leaf = measures[["measure_id", "doc_id", "heading"]].iloc[heads.row.to_numpy()].assign(theme=heads.theme.to_numpy())
+    shown = dict(iter(leaf.groupby("theme", sort=False)))
     nodes = [{"id": ROOT_LABEL, "parent": "", "label": ROOT_LABEL, "value": int(sizes.sum()), "theme": "",
               "hover": f"{len(measures)} 条措施（一条措施可属多个主题）"}]
     for theme, size in sizes.items():
@@ -120,15 +134,15 @@ def instrument_counts(measures: pd.DataFrame) -> pd.DataFrame:
     """Measures per policy instrument: columns top (供给型…), sub, label ('供给型·人才支持'), n, top_n
     (measures with any sub-type of the top type); top types in INSTRUMENT_TYPES order, sub-types by n."""
     columns = ["top", "sub", "label", "n", "top_n"]
-    pairs = _explode(measures, "instruments", [])
+    pairs = _pairs(measures, "instruments")
     if pairs.empty:
         return pd.DataFrame(columns=columns)
-    counts = pairs.groupby("label").size().rename("n").reset_index()
+    counts = pairs.groupby("label").size().rename("n").reset_index().astype({"label": object})
+    counts = counts[counts.n > 0]
     counts["top"] = counts.label.str.split("·").str[0]
     counts["sub"] = counts.label.str.split("·").str[-1]
-    top_of = dict(zip(counts.label, counts.top))
     # A measure with two sub-types of one type counts once for the type.
-    top_n = pairs.assign(top=pairs.label.map(top_of)).drop_duplicates(["measure_id", "top"]).groupby("top").size()
+    top_n = pairs.assign(top=pairs.label.map(dict(zip(counts.label, counts.top)))).drop_duplicates(["row", "top"]).groupby("top").size()
     counts = counts.join(top_n.rename("top_n"), on="top")
     rank = {t: n for n, t in enumerate(INSTRUMENT_TYPES)}
     counts["rank"] = counts.top.map(lambda t: rank.get(t, len(rank)))
@@ -140,7 +154,8 @@ def measure_table(measures: pd.DataFrame, documents: pd.DataFrame, limit: int | 
     """措施明细: one row per measure with its document, tags and the words that triggered them; the
     first `limit` in reading order when given."""
     titles = documents.set_index("doc_id").title
-    ordered = measures.sort_values(["year", "doc_id", "ordinal"]).head(limit)
+    # Sort the keys alone, then take the rows shown: sorting the frame would copy every text first.
+    ordered = measures.loc[measures[["year", "doc_id", "ordinal"]].sort_values(["year", "doc_id", "ordinal"]).index[:limit]]
 
     def joined(values) -> str:
         return "、".join(values) if values is not None else ""

@@ -1,7 +1,7 @@
 """部门任务: which bodies carry the measures, with whom, in which documents; one body in detail."""
 import streamlit as st
 
-from lib import network, store, ui
+from lib import network, store, ui, views
 from lib.charts import agencies as charts
 
 f, view = ui.page_header("部门任务", "各机构承担的措施：原文写明的责任单位（含牵头），以及未写明时按发文机关计的部分；"
@@ -18,14 +18,15 @@ if not ui.briefing():
     by = right.radio("工作量网格的列", list(charts.GRID_BY), format_func=charts.GRID_BY.get, horizontal=True)
 
 # 1. Measures per body, lead / named / issuer-fallback
-bars = charts.workload(measures, include_issuer, top=top)
+rows = charts.body_rows(measures)  # one (measure, body) table for every chart below
+bars = charts.workload(rows, include_issuer, top=top)
 notes = charts.merged_notes(agencies, bars.agency)
 ui.chart(charts.workload_bars(bars, notes), "agencies_workload", title="承担措施最多的机构" + (f"（前 {top}）" if bars.agency.nunique() >= top else ""),
          empty="当前筛选下没有可归属到机构的措施。请放宽筛选，或打开“计入按发文机关计的措施”。",
          filename="部门任务_机构措施数", select="agencies", height=200 + 26 * bars.agency.nunique())
 
 # 2. Bodies × documents (or years)
-grid = charts.workload_grid(measures, view["documents"], by=by, include_issuer=include_issuer, top=top)
+grid = charts.workload_grid(rows, view["documents"], by=by, include_issuer=include_issuer, top=top)
 ui.chart(charts.workload_grid_figure(grid, by), "agencies_grid",
          title=f"机构 × {charts.GRID_BY[by]}：各机构在哪些{charts.GRID_BY[by]}中承担措施",
          empty="当前筛选下没有可归属到机构的措施。", filename=f"部门任务_机构与{charts.GRID_BY[by]}",
@@ -46,7 +47,7 @@ if not ui.briefing() and not nodes.empty:
 # 4. One body in detail
 if not ui.briefing():
     st.subheader("单个机构")
-    options = charts.body_options(measures)
+    options = charts.body_options(rows)
     if not options:
         st.info("当前筛选下没有可归属到机构的措施，无法查看单个机构。")
     else:
@@ -65,12 +66,16 @@ if not ui.briefing():
         st.caption("　｜　".join(f"{label}：{value}" for label, value in profile.items()))
         tab_measures, tab_targets, tab_partners = st.tabs(["措施", "目标/参数", "合作机构"])
         with tab_measures:
-            st.dataframe(own, hide_index=True, width="stretch")
+            if note := ui.rows_shown_note(len(own), exported=False):
+                st.caption(note)
+            st.dataframe(own.head(views.TABLE_MAX_ROWS), hide_index=True, width="stretch")
         with tab_targets:
             if targets.empty:
                 st.info("该机构的措施中没有抽取到量化目标或参数。")
             else:
-                st.dataframe(targets, hide_index=True, width="stretch")
+                if note := ui.rows_shown_note(len(targets), exported=False):
+                    st.caption(note)
+                st.dataframe(targets.head(views.TABLE_MAX_ROWS), hide_index=True, width="stretch")
         with tab_partners:
             if partners.empty:
                 st.info("当前筛选下，该机构没有与其他机构共同列为责任单位的措施。")
