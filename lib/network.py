@@ -5,10 +5,10 @@ layout, so the same view always draws the same picture.
 """
 from __future__ import annotations
 
-from itertools import combinations
-
 import numpy as np
 import pandas as pd
+
+from lib.labels import index_labels
 
 LAYOUT_SEED = 7
 # 300 cooling steps take ~0.02 s for 30 nodes and leave groups untangled on the seed data; the picture
@@ -18,32 +18,33 @@ LAYOUT_ITERATIONS = 300
 GRAVITY = 0.05
 
 
-def _phrase_bodies(measures: pd.DataFrame) -> pd.DataFrame:
-    """Measures whose bodies come from a written 责任单位 phrase: measure_id, bodies (sorted, unique)."""
-    rows = measures.loc[measures.agency_source == "phrase", ["measure_id", "agencies"]]
-    bodies = rows.agencies.map(lambda values: tuple(sorted(set(values if values is not None else ()))))
-    return pd.DataFrame({"measure_id": rows.measure_id, "bodies": bodies})
+def _phrase_pairs(measures: pd.DataFrame) -> pd.DataFrame:
+    """(measure, body) pairs of the measures whose bodies come from a written 责任单位 phrase: row, body
+    (a Categorical in alphabetical order), n_bodies (of that measure)."""
+    phrase = measures.loc[measures.agency_source == "phrase", ["agencies"]]
+    pairs = index_labels(phrase["agencies"]).pairs().rename(columns={"label": "body"})
+    return pairs.assign(n_bodies=np.bincount(pairs.row, minlength=len(phrase))[pairs.row])
 
 
 def co_responsibility_edges(measures: pd.DataFrame) -> pd.DataFrame:
     """Pairs of bodies and how many measures name both: source < target, n (descending)."""
-    counts: dict[tuple[str, str], int] = {}
-    for bodies in _phrase_bodies(measures).bodies:
-        for pair in combinations(bodies, 2):  # a single body yields no pair
-            counts[pair] = counts.get(pair, 0) + 1
-    frame = pd.DataFrame([(a, b, n) for (a, b), n in counts.items()], columns=["source", "target", "n"])
+    shared = _phrase_pairs(measures)
+    shared = shared.loc[shared.n_bodies > 1, ["row", "body"]].assign(code=lambda f: f.body.cat.codes)
+    both = shared.merge(shared, on="row", suffixes=("_a", "_b"))
+    both = both[both.code_a < both.code_b]  # each unordered pair once, alphabetical
+    frame = both.groupby(["body_a", "body_b"]).size().rename("n").reset_index()
+    frame = frame[frame.n > 0].rename(columns={"body_a": "source", "body_b": "target"}).astype({"source": object, "target": object})
     return frame.sort_values(["n", "source", "target"], ascending=[False, True, True], ignore_index=True)
 
 
 def network_nodes(measures: pd.DataFrame, agencies: pd.DataFrame, top: int = 30) -> pd.DataFrame:
     """The `top` bodies by measures named in a phrase: agency, n, n_shared, level (busiest first)."""
-    phrase = _phrase_bodies(measures)
-    exploded = phrase.explode("bodies").dropna(subset=["bodies"])
-    if exploded.empty:
+    pairs = _phrase_pairs(measures)
+    if pairs.empty:
         return pd.DataFrame(columns=["agency", "n", "n_shared", "level"])
-    shared = phrase[phrase.bodies.map(len) > 1].explode("bodies")
-    frame = exploded.groupby("bodies").measure_id.nunique().rename("n").reset_index().rename(columns={"bodies": "agency"})
-    frame["n_shared"] = frame.agency.map(shared.groupby("bodies").measure_id.nunique()).fillna(0).astype(int)
+    frame = pairs.assign(shared=pairs.n_bodies > 1).groupby("body").agg(n=("row", "size"), n_shared=("shared", "sum"))
+    frame = frame[frame.n > 0].reset_index().rename(columns={"body": "agency"}).astype({"agency": object})
+    frame["n_shared"] = frame.n_shared.astype(int)
     frame["level"] = frame.agency.map(agencies.set_index("agency").level).fillna("其他")
     frame = frame.sort_values(["n", "agency"], ascending=[False, True], ignore_index=True)
     return frame.head(top)
