@@ -244,10 +244,10 @@ def align_indicators(targets: pd.DataFrame, documents: pd.DataFrame, mapping: Ma
         x, note = _target_x(t, period_end[t.doc_id], year[t.doc_id])
         if math.isnan(x):  # no year anywhere: it cannot sit on a time axis
             continue
-        masked = bool(t.masked)
+        masked, shown = bool(t.masked), value_text(t)
         rows.append((f"{canonical}（{t.unit}）", canonical, t.unit, t.doc_id, labels.get(t.doc_id, t.doc_id), x, note,
                      math.nan if masked else t.value_low, math.nan if masked else t.value_high, masked,
-                     value_text(t), f"{t.mask}{t.unit}" if masked else value_text(t), t.scope, t.raw, t.kind))
+                     shown, f"{t.mask}{t.unit}" if masked else shown, t.scope, t.raw, t.kind))
     frame = pd.DataFrame(rows, columns=columns)
     return frame.sort_values(["series", "x", "doc_label"], ignore_index=True)
 

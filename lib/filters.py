@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Mapping
 
+import numpy as np
 import pandas as pd
 
 from lib.labels import LabelIndex, index_labels, one_of
@@ -125,17 +126,45 @@ def measure_mask(measures: pd.DataFrame, filters: Filters, with_kinds: bool = Tr
     return mask
 
 
-def apply(tables: Mapping[str, pd.DataFrame], filters: Filters,
-          indexes: Mapping[str, LabelIndex] | None = None) -> dict[str, pd.DataFrame]:
-    """The tables narrowed to the filters: measures, their targets, their documents."""
+@dataclass(frozen=True)
+class RowLinks:
+    """Which row of the parent table each row points to (-1: none), as positions: the tables are read
+    with a RangeIndex, so a row's index label is its position. Built once per build by the store, so
+    a filter joins integer arrays instead of comparing ids as strings."""
+
+    target_measure: np.ndarray    # per target: its measure (-1 for a goal section's target)
+    target_document: np.ndarray   # per target: its document
+    measure_document: np.ndarray  # per measure: its document
+
+
+def row_links(tables: Mapping[str, pd.DataFrame]) -> RowLinks:
     measures, targets, documents = tables["measures"], tables["targets"], tables["documents"]
-    any_kind = measure_mask(measures, filters, with_kinds=False, indexes=indexes)
-    kept = measures.loc[any_kind & measures.kind.isin(filters.kinds)]
-    measure_level = any(getattr(filters, d) for d in ("districts", "themes", "industries", "instruments", "agencies")) or filters.search
-    docs_ok = documents[(documents.year.between(*filters.years) | documents.year.isna())
-                        & (documents.doc_id.isin(filters.doc_ids) if filters.doc_ids else True)]
-    target_rows = targets[targets.doc_id.isin(docs_ok.doc_id)]
-    if measure_level:
-        target_rows = target_rows[target_rows.measure_id.isin(measures.measure_id[any_kind])]
-        docs_ok = docs_ok[docs_ok.doc_id.isin(kept.doc_id) | docs_ok.doc_id.isin(target_rows.doc_id)]
-    return {**tables, "measures": kept, "targets": target_rows, "documents": docs_ok}
+    measure_at, document_at = pd.Index(measures.measure_id), pd.Index(documents.doc_id)
+    return RowLinks(target_measure=measure_at.get_indexer(targets.measure_id),
+                    target_document=document_at.get_indexer(targets.doc_id),
+                    measure_document=document_at.get_indexer(measures.doc_id))
+
+
+def apply(tables: Mapping[str, pd.DataFrame], filters: Filters, indexes: Mapping[str, LabelIndex] | None = None,
+          links: RowLinks | None = None) -> dict[str, pd.DataFrame]:
+    """The tables narrowed to the filters: measures, their targets, their documents.
+    `indexes` as for measure_mask; `links`: row_links(tables), if at hand."""
+    measures, targets, documents = tables["measures"], tables["targets"], tables["documents"]
+    links = links or row_links(tables)
+    any_kind = measure_mask(measures, filters, with_kinds=False, indexes=indexes).to_numpy()
+    kept = any_kind & measures.kind.isin(filters.kinds).to_numpy()
+    documents_ok = ((documents.year.between(*filters.years) | documents.year.isna())
+                    & (documents.doc_id.isin(filters.doc_ids) if filters.doc_ids else True)).to_numpy()
+    targets_ok = _at(documents_ok, links.target_document)
+    if any(getattr(filters, d) for d in ("districts", "themes", "industries", "instruments", "agencies")) or filters.search:
+        targets_ok = targets_ok & _at(any_kind, links.target_measure)  # a goal section's target passes no measure filter
+        cited = np.zeros(len(documents), dtype=bool)
+        cited[links.measure_document[kept]] = True
+        cited[links.target_document[targets_ok]] = True
+        documents_ok = documents_ok & cited
+    return {**tables, "measures": measures.loc[kept], "targets": targets.loc[targets_ok], "documents": documents.loc[documents_ok]}
+
+
+def _at(mask: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """mask[positions], False where a position is -1 (no parent row)."""
+    return (positions >= 0) & mask[positions]

@@ -82,9 +82,14 @@ def label_indexes(columns: tuple[str, ...] = FILTER_COLUMNS) -> dict[str, LabelI
     return {column: label_index(column) for column in columns}
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _row_links(version: str) -> flt.RowLinks:
+    return flt.row_links(load_tables())
+
+
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _filtered(version: str, filters: flt.Filters) -> dict[str, pd.DataFrame]:
-    return flt.apply(load_tables(), filters, label_indexes())
+    return flt.apply(load_tables(), filters, label_indexes(), _row_links(version))
 
 
 def filtered(filters: flt.Filters) -> dict[str, pd.DataFrame]:

@@ -79,3 +79,27 @@ def test_views_and_keyword_counts_agree_with_and_without_an_index(seed_tables):
     pd.testing.assert_frame_equal(views.count_labels(selection, "themes", indexes=indexes),
                                   views.count_labels(selection, "themes"))
     assert textstats.keyword_frequencies(selection, index=indexes["keywords"]) == textstats.keyword_frequencies(selection)
+
+
+@pytest.mark.parametrize("filters", [
+    flt.Filters(),
+    flt.Filters(themes=("人才",)),
+    flt.Filters(districts=("滨海新区",), years=(2021, 2025)),
+    flt.Filters(doc_ids=("nonexistent",)),
+    flt.Filters(search="概念验证", kinds=flt.ALL_KINDS),
+])
+def test_targets_and_documents_follow_the_measures_that_pass(seed_tables, filters):
+    """The rule apply() implements with integer links, written out with ids."""
+    view = flt.apply(seed_tables, filters)
+    measures, targets, documents = seed_tables["measures"], seed_tables["targets"], seed_tables["documents"]
+    dated = documents[(documents.year.between(*filters.years) | documents.year.isna())
+                      & (documents.doc_id.isin(filters.doc_ids) if filters.doc_ids else True)]
+    passing = set(measures[flt.measure_mask(measures, filters, with_kinds=False)].measure_id)
+    kept = measures[measures.measure_id.isin(passing) & measures.kind.isin(filters.kinds)]
+    expected_targets = targets[targets.doc_id.isin(dated.doc_id)]
+    if not filters.is_default and (filters.themes or filters.districts or filters.search):
+        expected_targets = expected_targets[expected_targets.measure_id.isin(passing)]
+        dated = dated[dated.doc_id.isin(kept.doc_id) | dated.doc_id.isin(expected_targets.doc_id)]
+    assert list(view["measures"].measure_id) == list(kept.measure_id)
+    assert list(view["targets"].target_id) == list(expected_targets.target_id)
+    assert list(view["documents"].doc_id) == list(dated.doc_id)
