@@ -12,6 +12,7 @@ import zlib
 from collections import Counter
 from typing import Iterable, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from lib.config import DATA_DIR
@@ -152,12 +153,14 @@ def term_sentences(measures: pd.DataFrame, documents: pd.DataFrame, term: str, l
 def agency_year_counts(measures: pd.DataFrame, top: int = 15) -> pd.DataFrame:
     """Measures per canonical body and year for the `top` bodies: agency, year, n, total (busiest first).
     Renamed bodies are already one canonical name in `measures.agencies` (市科委 → 市科技局)."""
-    exploded = measures[["measure_id", "year", "agencies"]].explode("agencies").dropna(subset=["agencies"])
-    if exploded.empty:
+    pairs = index_labels(measures["agencies"]).pairs().rename(columns={"label": "agency"})  # a body once per measure
+    if pairs.empty:
         return pd.DataFrame(columns=["agency", "year", "n", "total"])
-    cells = exploded.groupby(["agencies", "year"]).measure_id.nunique().rename("n").reset_index()
-    cells = cells.rename(columns={"agencies": "agency"})
-    totals = exploded.groupby("agencies").measure_id.nunique()
+    totals = pairs.groupby("agency").size()
+    totals = totals[totals > 0]  # undated measures count here, though no year cell shows them
+    pairs["year"] = measures.year.to_numpy(dtype=float, na_value=np.nan)[pairs.row.to_numpy()]
+    cells = pairs.dropna(subset=["year"]).astype({"year": int}).groupby(["agency", "year"]).size().rename("n").reset_index()
+    cells = cells[cells.n > 0].astype({"agency": object})
     keep = sorted(totals.index, key=lambda a: (-totals[a], a))[:top]
     order = {a: n for n, a in enumerate(keep)}
     cells = cells[cells.agency.isin(keep)].assign(total=lambda c: c.agency.map(totals).astype(int),
@@ -184,7 +187,8 @@ def renaming_notes(agencies: pd.DataFrame, bodies: Iterable[str] | None = None) 
 def appear_vanish(measures: pd.DataFrame, column: str, period_a: Period, period_b: Period) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Labels of a list column present in B but not A (appeared: label, n in B) and in A but not B
     (vanished: label, n in A), most measures first."""
-    a, b = (label_counts(in_period(measures, period), column) for period in (period_a, period_b))
+    dated = measures[["year", column]]  # filtering copies every column it holds
+    a, b = (label_counts(in_period(dated, period), column) for period in (period_a, period_b))
 
     def frame(source: Counter, other: Counter) -> pd.DataFrame:
         rows = sorted(((label, n) for label, n in source.items() if label not in other), key=lambda r: (-r[1], r[0]))

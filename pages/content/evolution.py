@@ -54,8 +54,9 @@ if not periods:
     st.info("当前筛选下的措施不足两个年份，无法比较两个时期。请放宽年份、文件或检索筛选。")
 else:
     keywords = store.label_index("keywords")
-    scores = ev.log_odds(ev.keyword_counts(ev.in_period(measures, periods[0]), keywords),
-                         ev.keyword_counts(ev.in_period(measures, periods[1]), keywords),
+    dated = measures[["year", "keywords"]]
+    scores = ev.log_odds(ev.keyword_counts(ev.in_period(dated, periods[0]), keywords),
+                         ev.keyword_counts(ev.in_period(dated, periods[1]), keywords),
                          prior=ev.keyword_counts(measures, keywords))
     emerging, fading = ev.emerging_and_fading(scores, top=12)
     ui.chart(charts.term_figure(emerging, fading, names), "evolution_terms", height=200 + 24 * (len(emerging) + len(fading)),
