@@ -40,6 +40,14 @@ class LabelIndex:
         counts = counts[counts > 0].sort_index(kind="stable")
         return counts.sort_values(ascending=False, kind="stable")
 
+    def within(self, rows: np.ndarray) -> "LabelIndex":
+        """The index of the frame made of these rows (ascending positions in this index's table), its
+        rows numbered 0, 1, … as in that frame: a filtered view's index without exploding again."""
+        keep = _selected(rows, self.n_rows)[self.rows]
+        renumbered = np.full(self.n_rows, -1, dtype=np.int64)
+        renumbered[rows] = np.arange(len(rows), dtype=np.int64)
+        return LabelIndex(rows=renumbered[self.rows[keep]], codes=self.codes[keep], names=self.names, n_rows=len(rows))
+
     def pairs(self, rows: np.ndarray | None = None) -> pd.DataFrame:
         """The (row, label) pairs of the given rows (all when None): columns row, label. The label is a
         Categorical in alphabetical order: a million pairs group by code, not by string."""

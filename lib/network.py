@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lib.labels import index_labels
+from lib.labels import LabelIndex, index_labels
 
 LAYOUT_SEED = 7
 # 300 cooling steps take ~0.02 s for 30 nodes and leave groups untangled on the seed data; the picture
@@ -18,17 +18,18 @@ LAYOUT_ITERATIONS = 300
 GRAVITY = 0.05
 
 
-def _phrase_pairs(measures: pd.DataFrame) -> pd.DataFrame:
+def _phrase_pairs(measures: pd.DataFrame, bodies: LabelIndex | None = None) -> pd.DataFrame:
     """(measure, body) pairs of the measures whose bodies come from a written 责任单位 phrase: row, body
-    (a Categorical in alphabetical order), n_bodies (of that measure)."""
-    phrase = measures.loc[measures.agency_source == "phrase", ["agencies"]]
-    pairs = index_labels(phrase["agencies"]).pairs().rename(columns={"label": "body"})
+    (a Categorical in alphabetical order), n_bodies (of that measure). `bodies`: the LabelIndex of
+    measures.agencies if at hand."""
+    phrase = np.flatnonzero(measures.agency_source.eq("phrase").to_numpy(dtype=bool, na_value=False))
+    pairs = (bodies or index_labels(measures["agencies"])).within(phrase).pairs().rename(columns={"label": "body"})
     return pairs.assign(n_bodies=np.bincount(pairs.row, minlength=len(phrase))[pairs.row])
 
 
-def co_responsibility_edges(measures: pd.DataFrame) -> pd.DataFrame:
+def co_responsibility_edges(measures: pd.DataFrame, bodies: LabelIndex | None = None) -> pd.DataFrame:
     """Pairs of bodies and how many measures name both: source < target, n (descending)."""
-    shared = _phrase_pairs(measures)
+    shared = _phrase_pairs(measures, bodies)
     shared = shared.loc[shared.n_bodies > 1, ["row", "body"]].assign(code=lambda f: f.body.cat.codes)
     both = shared.merge(shared, on="row", suffixes=("_a", "_b"))
     both = both[both.code_a < both.code_b]  # each unordered pair once, alphabetical
@@ -37,9 +38,9 @@ def co_responsibility_edges(measures: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(["n", "source", "target"], ascending=[False, True, True], ignore_index=True)
 
 
-def network_nodes(measures: pd.DataFrame, agencies: pd.DataFrame, top: int = 30) -> pd.DataFrame:
+def network_nodes(measures: pd.DataFrame, agencies: pd.DataFrame, top: int = 30, bodies: LabelIndex | None = None) -> pd.DataFrame:
     """The `top` bodies by measures named in a phrase: agency, n, n_shared, level (busiest first)."""
-    pairs = _phrase_pairs(measures)
+    pairs = _phrase_pairs(measures, bodies)
     if pairs.empty:
         return pd.DataFrame(columns=["agency", "n", "n_shared", "level"])
     frame = pairs.assign(shared=pairs.n_bodies > 1).groupby("body").agg(n=("row", "size"), n_shared=("shared", "sum"))
@@ -50,10 +51,12 @@ def network_nodes(measures: pd.DataFrame, agencies: pd.DataFrame, top: int = 30)
     return frame.head(top)
 
 
-def network(measures: pd.DataFrame, agencies: pd.DataFrame, top: int = 30) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Nodes and the edges between them, limited to the `top` bodies for legibility."""
-    nodes = network_nodes(measures, agencies, top)
-    edges = co_responsibility_edges(measures)
+def network(measures: pd.DataFrame, agencies: pd.DataFrame, top: int = 30,
+            bodies: LabelIndex | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Nodes and the edges between them, limited to the `top` bodies for legibility (`bodies`: the
+    LabelIndex of measures.agencies if at hand)."""
+    nodes = network_nodes(measures, agencies, top, bodies)
+    edges = co_responsibility_edges(measures, bodies)
     kept = set(nodes.agency)
     edges = edges[edges.source.isin(kept) & edges.target.isin(kept)].reset_index(drop=True)
     return nodes, edges

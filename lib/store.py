@@ -21,7 +21,7 @@ import streamlit as st
 from lib import filters as flt
 from lib.config import BUILD_DIR
 from lib.contract import TABLES
-from lib.labels import LabelIndex, index_labels
+from lib.labels import LabelIndex, index_labels, positions
 
 FILTER_COLUMNS = ("districts", "themes", "industries", "instruments", "agencies")
 
@@ -74,6 +74,12 @@ def label_index(column: str) -> LabelIndex:
     """The LabelIndex of one list column of the full measures table, built once per build and only when
     first asked for (the keywords' takes ~1 s at 10,000 documents)."""
     return _label_index(build_version(), column)
+
+
+def labels_within(frame: pd.DataFrame, column: str) -> LabelIndex:
+    """The LabelIndex of a list column of `frame`, a view of the measures table (filtered, never reindexed),
+    cut from the full table's index instead of built again."""
+    return label_index(column).within(positions(frame))
 
 
 def label_indexes(columns: tuple[str, ...] = FILTER_COLUMNS) -> dict[str, LabelIndex]:

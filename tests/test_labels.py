@@ -103,3 +103,12 @@ def test_targets_and_documents_follow_the_measures_that_pass(seed_tables, filter
     assert list(view["measures"].measure_id) == list(kept.measure_id)
     assert list(view["targets"].target_id) == list(expected_targets.target_id)
     assert list(view["documents"].doc_id) == list(dated.doc_id)
+
+
+def test_a_views_index_cut_from_the_full_tables_equals_one_built_from_the_view(seed_tables):
+    measures = seed_tables["measures"]
+    view = measures[measures.year == 2021]
+    cut = index_labels(measures.agencies).within(positions(view))
+    built = index_labels(view.agencies)
+    assert cut.n_rows == built.n_rows == len(view)
+    assert sorted(zip(cut.rows, cut.names[cut.codes])) == sorted(zip(built.rows, built.names[built.codes]))

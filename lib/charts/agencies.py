@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from lib.charts.base import MAX_DOCUMENT_COLUMNS
 from lib.filters import KIND_LABELS
-from lib.labels import index_labels
+from lib.labels import LabelIndex, index_labels
 from lib.network import co_responsibility_edges, label_sides, top_partners
 
 # 角色 (role) of a body in a measure. "lead" only where the text names a 牵头 body (lead_agency);
@@ -32,10 +32,11 @@ GRID_BY = {"doc_id": "文件", "year": "年份"}
 BODY_ROW_COLUMNS = ["measure_id", "doc_id", "year", "agencies", "lead_agency", "agency_source"]  # what body_rows reads
 
 
-def body_rows(measures: pd.DataFrame) -> pd.DataFrame:
+def body_rows(measures: pd.DataFrame, bodies: LabelIndex | None = None) -> pd.DataFrame:
     """One row per (measure, body): measure_id, doc_id, year, agency, role. Text columns are Categoricals:
-    at 10,000 documents there are ~470,000 pairs, and copying strings for each was most of the page."""
-    pairs = index_labels(measures["agencies"]).pairs()  # each body once per measure
+    at 10,000 documents there are ~470,000 pairs, and copying strings for each was most of the page.
+    `bodies`: the LabelIndex of measures.agencies if at hand (built here otherwise)."""
+    pairs = (bodies or index_labels(measures["agencies"])).pairs()  # each body once per measure
     rows, agency = pairs.row.to_numpy(), pairs.label.array
     lead = pd.Categorical(measures.lead_agency, categories=agency.categories).codes[rows]
     issuer = measures.agency_source.eq("issuer").to_numpy(dtype=bool, na_value=False)[rows]
@@ -51,10 +52,10 @@ def _taken(column: pd.Series, rows: np.ndarray) -> pd.Categorical:
     return pd.Categorical.from_codes(codes[rows], categories=pd.Index(uniques, dtype=object))
 
 
-def headline(measures: pd.DataFrame) -> dict[str, int]:
-    """The page's headline counts: bodies, and measures by how their body is known."""
+def headline(measures: pd.DataFrame, bodies: LabelIndex | None = None) -> dict[str, int]:
+    """The page's headline counts: bodies, and measures by how their body is known (`bodies` as for body_rows)."""
     source = measures.agency_source.to_numpy()
-    bodies = index_labels(measures["agencies"])
+    bodies = bodies or index_labels(measures["agencies"])
     bodies_per_measure = np.bincount(bodies.rows, minlength=bodies.n_rows)
     return {"涉及机构": len(bodies.counts()),
             "写明责任单位的措施": int((source == "phrase").sum()),
@@ -151,9 +152,9 @@ def default_body(options: list[str], chosen: tuple[str, ...]) -> str | None:
     return next((a for a in chosen if a in options), options[0] if options else None)
 
 
-def body_measures(measures: pd.DataFrame, documents: pd.DataFrame, agency: str) -> pd.DataFrame:
+def body_measures(measures: pd.DataFrame, documents: pd.DataFrame, agency: str, bodies: LabelIndex | None = None) -> pd.DataFrame:
     """The body's measures for display: 编号, 措施, 角色, 类型, 年份, 文件 (document order)."""
-    picked = _carrying(measures, agency, [*BODY_ROW_COLUMNS, "ordinal", "outline", "heading", "kind"])
+    picked = _carrying(measures, agency, [*BODY_ROW_COLUMNS, "ordinal", "outline", "heading", "kind"], bodies)
     rows = body_rows(picked)
     rows = rows[rows.agency == agency].set_index("measure_id")
     picked = picked.loc[picked[["year", "doc_id", "ordinal"]].sort_values(["year", "doc_id", "ordinal"]).index]  # keys only
@@ -166,46 +167,40 @@ def body_measures(measures: pd.DataFrame, documents: pd.DataFrame, agency: str) 
     }).reset_index(drop=True)
 
 
-def body_targets(targets: pd.DataFrame, measures: pd.DataFrame, agency: str) -> pd.DataFrame:
-    """Targets attached to the body's measures: 指标, 数值 (masked values as written), 单位, 目标年份, 措施."""
-    # Only measures with targets matter, and only the columns read here (filtering copies each column).
-    measures = measures.loc[measures.measure_id.isin(targets.measure_id), [*BODY_ROW_COLUMNS, "heading"]]
-    rows = body_rows(measures)
-    picked = targets[targets.measure_id.isin(rows.measure_id[rows.agency == agency])]
-    headings = measures.set_index("measure_id").heading
-
-    def value(t) -> str:
-        if t.masked:
-            return f"{t.mask}（原文遮盖）"
-        return "" if pd.isna(t.value_low) else f"{t.value_low:g}"
-
+def body_targets(targets: pd.DataFrame, measures: pd.DataFrame, agency: str, bodies: LabelIndex | None = None) -> pd.DataFrame:
+    """Targets attached to the body's measures: 指标, 数值 (masked values as written), 单位, 目标年份, 措施.
+    `bodies` as for body_rows."""
+    own = _carrying(measures, agency, ["measure_id", "heading"], bodies).set_index("measure_id").heading
+    # Index lookup, not Series.isin: isin converts each of tens of thousands of ids to an Arrow scalar.
+    picked = targets[own.index.get_indexer(targets.measure_id) >= 0]
+    shown = picked.value_low.map(lambda v: "" if pd.isna(v) else f"{v:g}")
     return pd.DataFrame({
-        "指标": picked.indicator, "数值": [value(t) for t in picked.itertuples()], "单位": picked.unit,
+        "指标": picked.indicator, "数值": shown.where(~picked.masked, picked["mask"] + "（原文遮盖）"), "单位": picked.unit,
         "目标年份": picked.target_year.map(lambda y: "" if pd.isna(y) else str(int(y))),
-        "措施": picked.measure_id.map(headings),
+        "措施": picked.measure_id.map(own),
     }).reset_index(drop=True)
 
 
-def _carrying(measures: pd.DataFrame, agency: str, columns: list[str]) -> pd.DataFrame:
+def _carrying(measures: pd.DataFrame, agency: str, columns: list[str], bodies: LabelIndex | None) -> pd.DataFrame:
     """The measures whose canonical bodies include `agency`, with only the given columns (filtering
     copies each column, and a busy body holds a third of 380,000 measures)."""
-    return measures.loc[index_labels(measures["agencies"]).rows_with(agency.__eq__), columns]
+    return measures.loc[(bodies or index_labels(measures["agencies"])).rows_with(agency.__eq__), columns]
 
 
-def body_partners(measures: pd.DataFrame, agency: str) -> pd.DataFrame:
+def body_partners(measures: pd.DataFrame, agency: str, bodies: LabelIndex | None = None) -> pd.DataFrame:
     """Bodies named in the same 责任单位 phrase as `agency`: 机构, 共同措施数 (most shared first)."""
-    edges = co_responsibility_edges(measures)
+    edges = co_responsibility_edges(measures, bodies)
     mine = edges[(edges.source == agency) | (edges.target == agency)]
     partner = np.where(mine.source == agency, mine.target, mine.source)
     frame = pd.DataFrame({"机构": partner, "共同措施数": mine.n.to_numpy()})
     return frame.sort_values(["共同措施数", "机构"], ascending=[False, True], ignore_index=True)
 
 
-def written_forms(measures: pd.DataFrame, documents: pd.DataFrame, agency: str) -> list[str]:
+def written_forms(measures: pd.DataFrame, documents: pd.DataFrame, agency: str, bodies: LabelIndex | None = None) -> list[str]:
     """How the view's texts write the body: 责任单位 entries as written, and the issuer line of the
     documents it answers for as issuer (e.g. 市科委 for 市科技局)."""
     forms: set[str] = set()
-    measures = _carrying(measures, agency, ["doc_id", "agencies", "agencies_raw", "agency_source"])
+    measures = _carrying(measures, agency, ["doc_id", "agencies", "agencies_raw", "agency_source"], bodies)
     phrase = measures[measures.agency_source == "phrase"]
     for raw, canonical in zip(phrase.agencies_raw, phrase.agencies):
         if raw is not None and canonical is not None and len(raw) == len(canonical):  # parallel lists

@@ -7,7 +7,8 @@ from lib.charts import agencies as charts
 f, view = ui.page_header("部门任务", "各机构承担的措施：原文写明的责任单位（含牵头），以及未写明时按发文机关计的部分；"
                                      "机构之间的共同责任；单个机构的措施、目标与合作部门。点击图中的机构即可筛选。")
 measures, agencies = view["measures"], view["agencies"]
-for column, (label, value) in zip(st.columns(5), charts.headline(measures).items()):
+bodies = store.labels_within(measures, "agencies")
+for column, (label, value) in zip(st.columns(5), charts.headline(measures, bodies).items()):
     column.metric(label, value)
 include_issuer, by = True, "doc_id"
 top = 12 if ui.briefing() else 20  # a 16:9 slide holds a dozen rows legibly
@@ -18,7 +19,7 @@ if not ui.briefing():
     by = right.radio("工作量网格的列", list(charts.GRID_BY), format_func=charts.GRID_BY.get, horizontal=True)
 
 # 1. Measures per body, lead / named / issuer-fallback
-rows = charts.body_rows(measures)  # one (measure, body) table for every chart below
+rows = charts.body_rows(measures, bodies)  # one (measure, body) table for every chart below
 bars = charts.workload(rows, include_issuer, top=top)
 notes = charts.merged_notes(agencies, bars.agency)
 ui.chart(charts.workload_bars(bars, notes), "agencies_workload", title="承担措施最多的机构" + (f"（前 {top}）" if bars.agency.nunique() >= top else ""),
@@ -36,7 +37,7 @@ if by == "doc_id" and (n_docs := measures.doc_id.nunique()) > charts.MAX_DOCUMEN
                "按区域、年份或文件筛选可看到其余文件，或将网格的列改为“年份”。")
 
 # 3. Co-responsibility network (written 责任单位 phrases only)
-nodes, edges = network.network(measures, agencies, top=30)
+nodes, edges = network.network(measures, agencies, top=30, bodies=bodies)
 ui.chart(charts.network_figure(nodes, edges, network.spring_layout(list(nodes.agency), edges)), "agencies_network",
          title="共同责任网络：同一条措施中共同列为责任单位的机构（前 30）",
          empty="当前筛选下没有两个以上机构共同负责的措施（只统计原文写明的责任单位）。",
@@ -53,10 +54,10 @@ if not ui.briefing():
     else:
         body = st.selectbox("机构", options, index=options.index(charts.default_body(options, f.agencies)),
                             help="默认：筛选中的第一个机构；未筛选机构时为承担措施最多的机构")
-        own = charts.body_measures(measures, view["documents"], body)
-        targets = charts.body_targets(view["targets"], store.load_tables()["measures"], body)
-        partners = charts.body_partners(measures, body)
-        profile = charts.body_profile(agencies, body, charts.written_forms(measures, view["documents"], body))
+        own = charts.body_measures(measures, view["documents"], body, bodies)
+        targets = charts.body_targets(view["targets"], store.load_tables()["measures"], body, store.label_index("agencies"))
+        partners = charts.body_partners(measures, body, bodies)
+        profile = charts.body_profile(agencies, body, charts.written_forms(measures, view["documents"], body, bodies))
         cells = st.columns(5)
         cells[0].metric("措施", len(own))
         cells[1].metric("牵头", int((own["角色"] == charts.ROLE_SHORT["lead"]).sum()))
