@@ -17,18 +17,22 @@ def timeline(frame: pd.DataFrame) -> go.Figure | None:
     fig = go.Figure()
     labelled = len(frame) <= 12  # beyond a dozen documents, names go to the hover only
     for (level, label), group in frame.groupby(["level", "level_label"], sort=False):
-        for inferred, part in group.groupby(group.date_source == "inferred"):
-            fig.add_trace(go.Scatter(
-                x=part.when, y=part.level_label, mode="markers+text" if labelled else "markers", text=part.short_title,
-                textposition=part.label_position,
-                marker={"size": 12 + part.n_measures.clip(upper=120) ** 0.5 * 3, "color": "white" if inferred else LEVEL_COLORS.get(level, "#888"),
-                        "line": {"width": 2, "color": LEVEL_COLORS.get(level, "#888")},
-                        # an array, not a list: plotly checks a list's symbols one by one (0.5 s for 10,000)
-                        "symbol": part.doc_type.map(DOC_TYPE_SYMBOLS).fillna("circle").to_numpy(dtype=object)},
-                customdata=part[["doc_id", "title", "issued_date", "date_label", "doc_type", "n_measures"]].values,
-                hovertemplate="%{customdata[1]}<br>%{customdata[4]}，%{customdata[5]} 条措施<br>"
-                              "日期：%{customdata[2]}（%{customdata[3]}）<extra></extra>",
-                name=f"{label}{'（日期推断）' if inferred else ''}"))
+        for inferred, dated in group.groupby(group.date_source == "inferred"):
+            name = f"{label}{'（日期推断）' if inferred else ''}"
+            # One trace per document type, so each has one symbol: plotly checks a per-point symbol list
+            # item by item (~0.1 s for 10,000 documents). The legend shows the level once.
+            for n, (doc_type, part) in enumerate(dated.groupby(dated.doc_type.fillna("其他"), sort=True)):
+                fig.add_trace(go.Scatter(
+                    x=part.when, y=part.level_label, mode="markers+text" if labelled else "markers",
+                    text=part.short_title if labelled else None, textposition=part.label_position if labelled else None,
+                    marker={"size": 12 + part.n_measures.clip(upper=120) ** 0.5 * 3,
+                            "color": "white" if inferred else LEVEL_COLORS.get(level, "#888"),
+                            "line": {"width": 2, "color": LEVEL_COLORS.get(level, "#888")},
+                            "symbol": DOC_TYPE_SYMBOLS.get(doc_type, "circle")},
+                    customdata=part[["doc_id", "title", "issued_date", "date_label", "doc_type", "n_measures"]].values,
+                    hovertemplate="%{customdata[1]}<br>%{customdata[4]}，%{customdata[5]} 条措施<br>"
+                                  "日期：%{customdata[2]}（%{customdata[3]}）<extra></extra>",
+                    name=name, legendgroup=name, showlegend=n == 0))
     fig.update_xaxes(title="发文时间（空心：日期为推断）", range=["2017-07-01", "2026-06-30"], dtick="M12", tickformat="%Y")
     rows = frame.level_label.nunique()
     fig.update_yaxes(title="层级", range=[-0.7, rows - 0.3])  # room above the top row for its labels
