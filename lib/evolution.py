@@ -233,26 +233,23 @@ def align_indicators(targets: pd.DataFrame, documents: pd.DataFrame, mapping: Ma
     masked, value_label (as the targets page writes it), short_label (for the mark), scope, raw, kind."""
     columns = ["series", "canonical", "unit", "doc_id", "doc_label", "x", "x_note", "value", "value_high", "masked",
                "value_label", "short_label", "scope", "raw", "kind"]
-    rows = []
+    candidates = targets[targets.kind.isin(ALIGNED_KINDS) & targets.doc_id.isin(documents.doc_id.unique())]
+    keys = list(zip(candidates.indicator, candidates.unit))
+    canonical_of = {key: canonical_indicator(*key, mapping) for key in dict.fromkeys(keys)}  # indicators repeat
+    canonical = pd.Series([canonical_of[key] for key in keys], index=candidates.index, dtype=object)
     docs = documents.set_index("doc_id")
-    period_end, year = docs.period_end.to_dict(), docs.year.to_dict()
-    labels = document_labels(documents).set_index("doc_id").label
-    canonical_of: dict[tuple, str | None] = {}  # indicators repeat: match each (indicator, unit) once
-    for t in targets[targets.kind.isin(ALIGNED_KINDS)].itertuples():
-        key = (t.indicator, t.unit)
-        if key not in canonical_of:
-            canonical_of[key] = canonical_indicator(t.indicator, t.unit, mapping)
-        canonical = canonical_of[key]
-        if canonical is None or t.doc_id not in year:
-            continue
-        x, note = _target_x(t, period_end[t.doc_id], year[t.doc_id])
-        if math.isnan(x):  # no year anywhere: it cannot sit on a time axis
-            continue
-        masked, shown = bool(t.masked), value_text(t)
-        rows.append((f"{canonical}（{t.unit}）", canonical, t.unit, t.doc_id, labels.get(t.doc_id, t.doc_id), x, note,
-                     math.nan if masked else t.value_low, math.nan if masked else t.value_high, masked,
-                     shown, f"{t.mask}{t.unit}" if masked else shown, t.scope, t.raw, t.kind))
-    frame = pd.DataFrame(rows, columns=columns)
+    found = candidates.assign(canonical=canonical, period_end=candidates.doc_id.map(docs.period_end),
+                              doc_year=candidates.doc_id.map(docs.year)).dropna(subset=["canonical"])
+    placed = [_target_x(t, t.period_end, t.doc_year) for t in found.itertuples()]
+    found = found.assign(x=[x for x, _ in placed], x_note=[note for _, note in placed]).dropna(subset=["x"])  # no year anywhere: off the axis
+    shown = [value_text(t) for t in found.itertuples()]
+    masked = found.masked.astype(bool)
+    frame = pd.DataFrame({
+        "series": (found.canonical + "（" + found.unit + "）").fillna(found.canonical), "canonical": found.canonical, "unit": found.unit,
+        "doc_id": found.doc_id, "doc_label": found.doc_id.map(document_labels(documents).set_index("doc_id").label),
+        "x": found.x, "x_note": found.x_note, "value": found.value_low.where(~masked), "value_high": found.value_high.where(~masked),
+        "masked": masked, "value_label": shown, "short_label": (found["mask"].fillna("") + found.unit.fillna("")).where(masked, shown),
+        "scope": found.scope, "raw": found.raw, "kind": found.kind}, columns=columns)
     return frame.sort_values(["series", "x", "doc_label"], ignore_index=True)
 
 
