@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import yaml
 
-from lib.build import DocResult, build_tables, input_hash, process_document, write_atomically, write_outputs
+from lib.build import DocResult, build, process_document, write_atomically
 from lib.config import BUILD_DIR, DOCUMENTS_YAML, SEEDS_DIR
 from lib.readers import MAX_BYTES, SUPPORTED
 
@@ -141,11 +141,9 @@ def imported_files(manifest: Path = DOCUMENTS_YAML) -> list[str]:
 
 
 def rebuild(seeds_dir: Path = SEEDS_DIR, out_dir: Path = BUILD_DIR, manifest: Path = DOCUMENTS_YAML) -> dict:
-    """Build every table again from seeds/ (call under build_lock); returns the report."""
-    tables, report = build_tables(seeds_dir, manifest_path=manifest)
-    report["input_hash"] = input_hash(seeds_dir, manifest=manifest)
-    write_outputs(tables, report, out_dir)
-    return report
+    """Build the tables again from seeds/, reusing the unchanged documents' rows (call under build_lock);
+    returns the report."""
+    return build(seeds_dir, out_dir, manifest_path=manifest)
 
 
 def _set_manifest_entry(manifest: Path, name: str, entry: dict | None) -> None:
