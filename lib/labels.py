@@ -14,6 +14,8 @@ from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,15 @@ class LabelIndex:
 
 
 def index_labels(column: pd.Series) -> LabelIndex:
-    """The LabelIndex of a list column (lists, arrays or None per row); duplicates within a row dropped."""
+    """The LabelIndex of a list column (Arrow lists, or lists/arrays/None per row); duplicates within a
+    row dropped."""
+    if isinstance(column.dtype, pd.ArrowDtype) and pa.types.is_list(column.dtype.pyarrow_dtype):
+        lists = pa.array(column.array)  # the Arrow data behind the column (__arrow_array__), not a copy per row
+        lists = lists.combine_chunks() if isinstance(lists, pa.ChunkedArray) else lists
+        rows = pc.list_parent_indices(lists).to_numpy().astype(np.int64)
+        encoded = pc.dictionary_encode(pc.list_flatten(lists))
+        codes, names = encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary.to_numpy(zero_copy_only=False)
+        return _once_per_row(rows, codes.astype(np.int64), np.asarray(names, dtype=object), len(column))
     values = column.to_numpy()
     lengths = np.fromiter((0 if v is None else len(v) for v in values), dtype=np.int64, count=len(values))
     filled = [v for v, n in zip(values, lengths) if n]

@@ -16,11 +16,12 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import streamlit as st
 
 from lib import filters as flt
 from lib.config import BUILD_DIR
-from lib.contract import TABLES
+from lib.contract import TABLES, to_frame
 from lib.labels import LabelIndex, index_labels, positions
 
 FILTER_COLUMNS = ("districts", "themes", "industries", "instruments", "agencies")
@@ -49,7 +50,7 @@ def _recorded_hash(report: str, mtime_ns: int, size: int) -> str:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _load(name: str, build_dir: str, version: str) -> pd.DataFrame:
-    return pd.read_parquet(Path(build_dir) / f"{name}.parquet")
+    return to_frame(pq.read_table(Path(build_dir) / f"{name}.parquet"))
 
 
 def load_tables(build_dir: Path = BUILD_DIR) -> dict[str, pd.DataFrame]:

@@ -6,11 +6,12 @@ import pytest
 
 from lib.build import build_tables
 from lib.config import SEEDS_DIR
+from lib.contract import to_frame
 
 
 def _frames(use_manifest: bool) -> dict[str, pd.DataFrame]:
     tables, report = build_tables(SEEDS_DIR, use_manifest=use_manifest)
-    frames = {name: table.to_pandas() for name, table in tables.items()}
+    frames = {name: to_frame(table) for name, table in tables.items()}  # as the dashboard holds them
     frames["report"] = report
     return frames
 

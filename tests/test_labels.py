@@ -1,5 +1,6 @@
 """List columns as flat (row, label) arrays: the same answers as looping over the lists, without the loop."""
 import numpy as np
+import pyarrow as pa
 import pandas as pd
 import pytest
 
@@ -112,3 +113,12 @@ def test_a_views_index_cut_from_the_full_tables_equals_one_built_from_the_view(s
     built = index_labels(view.agencies)
     assert cut.n_rows == built.n_rows == len(view)
     assert sorted(zip(cut.rows, cut.names[cut.codes])) == sorted(zip(built.rows, built.names[built.codes]))
+
+
+def test_arrow_lists_and_python_lists_give_the_same_index():
+    values = [["人才", "平台", "人才"], [], None, ["平台"]]
+    arrow = pd.Series(values, dtype=pd.ArrowDtype(pa.list_(pa.string())))
+    python = pd.Series(values, dtype=object)
+    for index in (index_labels(arrow), index_labels(python)):
+        assert index.counts().to_dict() == {"平台": 2, "人才": 1} and index.n_rows == 4
+        assert sorted(zip(index.rows, index.names[index.codes])) == [(0, "人才"), (0, "平台"), (3, "平台")]

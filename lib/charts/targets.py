@@ -14,8 +14,8 @@ def by_year(counts: pd.DataFrame) -> go.Figure | None:
     order = sorted(counts.year_label.unique(), key=lambda y: (not y.isdigit(), y))
     fig = go.Figure()
     for state, color, pattern in (("数值可见", PALETTE[0], ""), ("数值遮盖", MASKED_COLOR, "/")):
-        part = counts[counts.value_state == state].set_index("year_label").reindex(order).fillna(0)
-        fig.add_trace(go.Bar(x=order, y=part.n, name=state, marker={"color": color, "pattern_shape": pattern},
+        n = counts[counts.value_state == state].set_index("year_label").n.reindex(order, fill_value=0)
+        fig.add_trace(go.Bar(x=order, y=n, name=state, marker={"color": color, "pattern_shape": pattern},
                              hovertemplate="%{x}：%{y} 个<extra>" + state + "</extra>"))
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title="目标年份", type="category")
