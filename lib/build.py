@@ -6,10 +6,10 @@ Exit status: 0 all built, 3 some inputs rejected (the rest built), 1 internal fa
 One bad input never stops the others; tables are written atomically (temp file + rename).
 
 A rebuild processes only the documents whose content, curated overrides or pipeline code changed. The
-others' rows come from a private cache next to the tables (OUT/.cache/, see "The cache" below), which
+others' rows come from a private cache next to the tables (OUT/.cache/, lib/build_cache.py), which
 also remembers every input's content hash, so adding one document to 10,000 neither re-reads nor
-re-decodes the rest. Measures and targets are written while documents are processed, so a full build
-never holds them all in memory.
+re-decodes the rest. Measures and targets are written while documents are processed (lib/build_output.py),
+so a full build never holds them all in memory.
 """
 from __future__ import annotations
 
@@ -17,11 +17,7 @@ import argparse
 import hashlib
 import json
 import os
-import queue
-import secrets
 import sys
-import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -30,17 +26,21 @@ from typing import NamedTuple
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from lib import agencies, citations, metadata, structure, tagging, targets
+from lib.build_cache import (Input, Run, cache_state, cached_tables, coalesce, joined, parquet_tables,
+                             reusable_segments, runs_by_key, scan_inputs)
+from lib.build_cache import CACHE_DIR  # noqa: F401 (re-exported: callers know the cache as build.CACHE_DIR)
+from lib.build_output import FileSink, MemorySink
+from lib.build_output import write_atomically  # noqa: F401 (re-exported for lib.importer)
 from lib.config import BUILD_DIR, DATA_DIR, DOCUMENTS_YAML, PIPELINE_VERSION, ROOT, SEEDS_DIR
 from lib.contract import TABLES
 from lib.readers import SUPPORTED, RejectedInput, read_document
 
 ACTIONABLE_WITHOUT_PHRASE = ("task", "safeguard", "procedure", "mechanism")
 # The modules whose code shapes the tables; an edit to a page or chart must not invalidate the build.
-PIPELINE_MODULES = ("agencies", "build", "citations", "config", "contract", "metadata", "normalize", "readers",
-                    "reference", "structure", "tagging", "targets")
+PIPELINE_MODULES = ("agencies", "build", "build_cache", "build_output", "citations", "config", "contract", "metadata",
+                    "normalize", "readers", "reference", "structure", "tagging", "targets")
 EXIT_OK, EXIT_INTERNAL, EXIT_REJECTED = 0, 1, 3
 
 
@@ -113,7 +113,9 @@ def _measure_row(doc_id: str, measure_id: str, ordinal: int, leaf, kind: str, me
         # No 责任单位 written: the issuing body answers for its own document's actions.
         canonical, source = [meta.issuer_canonical], "issuer"
     tags = tagging.tag(leaf.heading + "\n" + body_text, meta.district)
-    garbled = [f"含无法还原的乱码：“{leaf.text[max(0, i - 4): i + 5]}”" for i, ch in enumerate(leaf.text) if ch == "〓"]
+    garbled = []
+    if "〓" in leaf.text:  # rare: one C-speed test spares every other measure the per-character scan
+        garbled = [f"含无法还原的乱码：“{leaf.text[max(0, i - 4): i + 5]}”" for i, ch in enumerate(leaf.text) if ch == "〓"]
     return {
         "measure_id": measure_id, "doc_id": doc_id, "ordinal": ordinal, "path": list(leaf.path),
         "heading": leaf.heading, "text": leaf.text, "kind": kind,
@@ -201,45 +203,7 @@ def _guess_level(name: str) -> str:
     return "区级" if "区" in name[:4] or name.startswith(("公安", "各镇", "有关镇")) else "其他"
 
 
-# ---- Inputs, fingerprints and keys ----------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Input:
-    """One file of the seed folder, with its content hash and the stat that vouches for that hash."""
-
-    name: str
-    path: str  # a str, not a Path: 10,000 Path objects cost 70 ms
-    sha256: str
-    stat: tuple[int, int, int, int, int]  # device, inode, size, mtime_ns, ctime_ns
-    settled: bool  # last changed SETTLE_NS before it was read: its hash may be remembered
-
-
-# A file changed within the same timestamp tick as it was read could change again without changing its
-# times, so only hashes of files last changed (mtime and ctime, which no program can set back) 2 s or
-# more before the scan are remembered; every other file is hashed again on the next build.
-SETTLE_NS = 2_000_000_000
-
-
-def scan_inputs(seed_dir: Path, remembered: dict | None = None) -> list[Input]:
-    """Every regular, non-hidden file of the seed folder, sorted by name, with its content hash: from
-    `remembered` (name → [*stat, sha256] of an earlier scan) when the file's identity, size and times are
-    unchanged, else read and hashed."""
-    remembered = remembered if isinstance(remembered, dict) else {}
-    now = time.time_ns()
-    with os.scandir(seed_dir) as entries:
-        files = sorted((e for e in entries if not e.name.startswith(".") and e.is_file()), key=lambda e: e.name)
-    inputs = []
-    for entry in files:
-        st = entry.stat()
-        stat = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
-        known = remembered.get(entry.name)
-        if isinstance(known, list) and len(known) == 6 and tuple(known[:5]) == stat and isinstance(known[5], str):
-            sha = known[5]
-        else:
-            sha = hashlib.sha256(Path(entry.path).read_bytes()).hexdigest()
-        inputs.append(Input(entry.name, entry.path, sha, stat, max(st.st_mtime_ns, st.st_ctime_ns) < now - SETTLE_NS))
-    return inputs
-
+# ---- Fingerprints and keys -------------------------------------------------------------------------------
 
 def _pipeline_sources() -> list[Path]:
     return [*(ROOT / "lib" / f"{name}.py" for name in PIPELINE_MODULES), *sorted(DATA_DIR.glob("*.yaml")),
@@ -274,7 +238,7 @@ def _input_digest(inputs: list[Input], fingerprint: str, use_manifest: bool, man
 def input_hash(seed_dir: Path, use_manifest: bool = True, manifest: Path = DOCUMENTS_YAML, out_dir: Path | None = None) -> str:
     """Fingerprint of everything a build depends on: inputs, curated overrides, reference data, code (with
     the content hashes remembered in out_dir's cache, when given)."""
-    inputs = scan_inputs(seed_dir, _cache_state(out_dir).get("inputs"))
+    inputs = scan_inputs(seed_dir, cache_state(out_dir).get("inputs"))
     return _input_digest(inputs, code_fingerprint(), use_manifest, manifest)
 
 
@@ -288,260 +252,6 @@ def is_stale(seed_dir: Path, out_dir: Path, use_manifest: bool = True, manifest:
         return built_from != input_hash(seed_dir, use_manifest, manifest, out_dir)
     except (json.JSONDecodeError, OSError):
         return True
-
-
-# ---- The cache: OUT/.cache/ ------------------------------------------------------------------------------
-# state.json names, for each per-document table, the slices of "segment" files (Arrow IPC, uncompressed,
-# read memory-mapped: no decoding) that make up the last build's table, and remembers the inputs' hashes.
-# A build writes only its new rows to one new segment; a segment is never modified, state.json is replaced
-# atomically after the tables, and segments it no longer names are deleted last. So a killed build leaves
-# the previous state and its segments intact. Rows are reused only through their documents' build_key
-# (content + code fingerprint + overrides); a missing, unreadable or other-pipeline cache counts as none.
-
-CACHE_DIR = ".cache"
-CACHE_FORMAT = 1  # bump when the layout of OUT/.cache changes
-CACHED_TABLES = ("documents", "measures", "targets", "citations")  # per-document rows; agencies are recomputed
-# Past this many slices, or when under half the rows of the old segments are still used, the new segment
-# takes every row (about 1 s at 10,000 documents) so the cache stays compact.
-MAX_PIECES = 256
-
-# A run of rows: (table, cache segment holding that table or None, start, length).
-Run = tuple[pa.Table, "str | None", int, int]
-
-
-def _cache_state(out_dir: Path | None) -> dict:
-    """OUT/.cache/state.json, or {} when absent, unreadable or of another format."""
-    if out_dir is None:
-        return {}
-    try:
-        state = json.loads((out_dir / CACHE_DIR / "state.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return state if isinstance(state, dict) and state.get("format") == CACHE_FORMAT else {}
-
-
-def _open_segment(path: Path, schema: pa.Schema) -> pa.Table:
-    table = pa.ipc.open_file(pa.memory_map(str(path))).read_all()
-    if not table.schema.equals(schema, check_metadata=False):
-        raise ValueError(f"{path.name}: another schema")
-    table.validate()
-    return table
-
-
-def _cached_tables(out_dir: Path, state: dict, fingerprint: str) -> dict[str, list[Run]] | None:
-    """The last build's tables as runs of memory-mapped segments, or None when the cache is not sound or
-    another pipeline wrote it."""
-    if state.get("fingerprint") != fingerprint:
-        return None
-    opened: dict[tuple[str, str], pa.Table] = {}
-    tables: dict[str, list[Run]] = {}
-    try:
-        for name in CACHED_TABLES:
-            runs = []
-            for segment, start, length in state["tables"][name]:
-                if (segment, name) not in opened:
-                    opened[segment, name] = _open_segment(out_dir / CACHE_DIR / f"{segment}.{name}.arrow", TABLES[name])
-                table = opened[segment, name]
-                if not (0 <= start and 0 < length and start + length <= table.num_rows):
-                    raise ValueError(f"{segment}.{name}: rows {start}+{length} out of range")
-                runs.append((table, segment, start, length))
-            tables[name] = runs
-    except (OSError, LookupError, TypeError, ValueError, pa.ArrowException):
-        return None
-    return tables
-
-
-def _parquet_tables(out_dir: Path) -> dict[str, list[Run]] | None:
-    """The last build's tables read from its Parquet files (no cache), or None."""
-    try:
-        tables = {name: pq.ParquetFile(out_dir / f"{name}.parquet").read() for name in CACHED_TABLES}
-    except (OSError, pa.ArrowException):
-        return None
-    if any(not tables[name].schema.equals(TABLES[name], check_metadata=False) for name in CACHED_TABLES):
-        return None  # another pipeline version wrote them
-    return {name: [(table, None, 0, table.num_rows)] if table.num_rows else [] for name, table in tables.items()}
-
-
-def _runs_by_key(runs: list[Run], column: str) -> dict[str, Run]:
-    """Each key's rows as one run (a table in key order holds each key's rows together)."""
-    found: dict[str, Run] = {}
-    for table, segment, start, length in runs:
-        encoded = pc.run_end_encode(table[column].slice(start, length).combine_chunks())
-        ends = encoded.run_ends.to_pylist()
-        for key, begin, end in zip(encoded.values.to_pylist(), [0, *ends[:-1]], ends):
-            found[key] = (table, segment, start + begin, end - begin)
-    return found
-
-
-def _joined(last: Run | None, run: Run) -> Run | None:
-    """last and run as one run when run continues last in the same table, else None."""
-    if last and last[0] is run[0] and last[2] + last[3] == run[2]:
-        return (last[0], last[1], last[2], last[3] + run[3])
-    return None
-
-
-def _coalesce(runs) -> list[Run]:
-    """Neighbouring runs of the same table joined, so a table is written from few zero-copy slices."""
-    joined: list[Run] = []
-    for run in runs:
-        if longer := _joined(joined[-1] if joined else None, run):
-            joined[-1] = longer
-        elif run[3]:
-            joined.append(run)
-    return joined
-
-
-# ---- Where the rows go: memory (build_tables) or OUT (build) ---------------------------------------------
-
-class MemorySink:
-    """Collects the tables in memory."""
-
-    def __init__(self) -> None:
-        self.parts: dict[str, list[pa.Table]] = {name: [] for name in TABLES}
-
-    def put(self, name: str, run: Run) -> None:
-        table, _segment, start, length = run
-        self.parts[name].append(table.slice(start, length))
-
-    def tables(self) -> dict[str, pa.Table]:
-        return {name: pa.concat_tables(parts) if parts else TABLES[name].empty_table() for name, parts in self.parts.items()}
-
-
-# Row groups of 64 Ki rows (the measures of ~1,700 documents): a build never holds more than one unwritten
-# row group of a table, and the writers can start on the rows before a new document while it is processed.
-ROW_GROUP_ROWS = 65_536
-# zstd level 3 (pyarrow's default is 1): at 10,000 generated documents the tables are 29 MB instead of 40
-# and no slower to write or read. No statistics for list columns: min/max of their items serve no reader
-# and cost a fifth of the measures' encoding time.
-PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 3}
-
-
-def _parquet_options(schema: pa.Schema) -> dict:
-    return {**PARQUET_OPTIONS, "write_statistics": [f.name for f in schema if not pa.types.is_list(f.type)]}
-
-
-class _TableWriter:
-    """A thread that writes one table in order: to a temp Parquet file in OUT, and the rows not yet in a
-    reusable cache segment to the new segment. Parquet encoding, zstd and Arrow IPC release the GIL, so the
-    tables are written in parallel with each other and with the processing of new documents."""
-
-    def __init__(self, out_dir: Path, name: str, segment: str, reusable: frozenset[str]) -> None:
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.parquet.", dir=out_dir)
-        os.close(fd)
-        self.name, self.tmp, self.segment, self.reusable = name, Path(tmp), segment, reusable
-        self.segment_path = out_dir / CACHE_DIR / f"{segment}.{name}.arrow"
-        self.pieces: list[list] = []  # [segment, start, length]: the table in the new cache
-        self.rows = 0
-        self.error: BaseException | None = None
-        self.queue: queue.SimpleQueue = queue.SimpleQueue()
-        self.thread = threading.Thread(target=self._run, name=f"write-{name}", daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        try:
-            self._write()
-        except BaseException as exc:  # handed to the main thread in finish()
-            self.error = exc
-            while self.queue.get() is not None:  # drain, so put() never blocks on a dead writer
-                pass
-
-    def _write(self) -> None:
-        schema = TABLES[self.name]
-        cached = self.name in CACHED_TABLES
-        new_rows, ipc = 0, None
-        buffered: list[pa.Table] = []
-        with pq.ParquetWriter(self.tmp, schema, **_parquet_options(schema)) as parquet:
-            while (run := self.queue.get()) is not None:
-                table, segment, start, length = run
-                if not length:
-                    continue
-                rows = table.slice(start, length)
-                buffered.append(rows)
-                self.rows += length
-                if sum(t.num_rows for t in buffered) >= ROW_GROUP_ROWS:
-                    buffered = self._write_row_groups(parquet, pa.concat_tables(buffered))
-                if not cached:
-                    continue
-                if segment is not None and segment in self.reusable:
-                    self._add_piece(segment, start, length)
-                else:
-                    if ipc is None:
-                        ipc = pa.ipc.new_file(str(self.segment_path), schema)
-                    ipc.write_table(rows)
-                    self._add_piece(self.segment, new_rows, length)
-                    new_rows += length
-            if buffered:
-                parquet.write_table(pa.concat_tables(buffered), row_group_size=ROW_GROUP_ROWS)
-        if ipc is not None:
-            ipc.close()
-
-    @staticmethod
-    def _write_row_groups(parquet: pq.ParquetWriter, table: pa.Table) -> list[pa.Table]:
-        """Write whole row groups; return the rest, to be completed by the next rows."""
-        cut = table.num_rows - table.num_rows % ROW_GROUP_ROWS
-        parquet.write_table(table.slice(0, cut), row_group_size=ROW_GROUP_ROWS)
-        return [table.slice(cut)] if cut < table.num_rows else []
-
-    def _add_piece(self, segment: str, start: int, length: int) -> None:
-        last = self.pieces[-1] if self.pieces else None
-        if last and last[0] == segment and last[1] + last[2] == start:
-            last[2] += length
-        else:
-            self.pieces.append([segment, start, length])
-
-    def finish(self) -> list[list]:
-        self.queue.put(None)
-        self.thread.join()
-        if self.error is not None:
-            raise self.error
-        return self.pieces
-
-
-class FileSink:
-    """Writes the tables into OUT, each through a temp file renamed over it at the end (tables first, the
-    report next, the cache state last), and keeps the cache up to date."""
-
-    def __init__(self, out_dir: Path, reusable: frozenset[str] = frozenset()) -> None:
-        self.out_dir, self.cache_dir = out_dir, out_dir / CACHE_DIR
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
-        for leftover in out_dir.glob(".*.parquet.*"):  # temp files of a build that was killed
-            leftover.unlink(missing_ok=True)
-        self.segment = f"{time.strftime('%Y%m%d%H%M%S')}-{secrets.token_hex(4)}"
-        self.writers = {name: _TableWriter(out_dir, name, self.segment, reusable) for name in TABLES}
-
-    def put(self, name: str, run: Run) -> None:
-        self.writers[name].queue.put(run)
-
-    def close(self, report: dict, inputs: list[Input], fingerprint: str) -> None:
-        pieces = {name: writer.finish() for name, writer in self.writers.items()}
-        for name, writer in self.writers.items():
-            os.replace(writer.tmp, self.out_dir / f"{name}.parquet")
-        text = _report_json(report)
-        write_atomically(self.out_dir / "build_report.json", lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
-        state = {"format": CACHE_FORMAT, "fingerprint": fingerprint,
-                 "tables": {name: pieces[name] for name in CACHED_TABLES},
-                 "inputs": {i.name: [*i.stat, i.sha256] for i in inputs if i.settled}}
-        text = json.dumps(state, ensure_ascii=False)
-        write_atomically(self.cache_dir / "state.json", lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
-        named = {f"{segment}.{name}.arrow" for name in CACHED_TABLES for segment, _, _ in pieces[name]}
-        for path in self.cache_dir.iterdir():  # segments no build will read again, and killed builds' leftovers
-            if path.name != "state.json" and path.name not in named:
-                path.unlink(missing_ok=True)
-
-    def abort(self) -> None:
-        """After a failure: stop the writers and remove what this build wrote."""
-        for writer in self.writers.values():
-            writer.queue.put(None)
-            writer.thread.join()
-            writer.tmp.unlink(missing_ok=True)
-            writer.segment_path.unlink(missing_ok=True)
-
-
-def _report_json(report: dict) -> str:
-    """The report as JSON, one line per input (json's C encoder only runs without indent: 10× faster)."""
-    head = {k: v for k, v in report.items() if k != "inputs"}
-    lines = ",\n".join(f"  {json.dumps(item, ensure_ascii=False)}" for item in report.get("inputs", []))
-    return json.dumps(head, ensure_ascii=False, indent=2)[:-2] + f',\n  "inputs": [\n{lines}\n  ]\n}}\n'
 
 
 # ---- Orchestration --------------------------------------------------------------------------------------
@@ -569,17 +279,9 @@ class Plan:
     rejected: dict[str, DocResult]
 
     def reusable_segments(self) -> frozenset[str]:
-        """The cache segments the new cache may keep pointing into: none when too few of their rows are still
-        used or the tables would be in too many pieces, and the new segment takes every row."""
-        if not self.previous:
-            return frozenset()
-        runs = [run for name in CACHED_TABLES for run in self.previous[name]]
-        stored = {(id(table), segment): table.num_rows for table, segment, _, _ in runs}
+        """The cache segments the new cache may keep pointing into (see build_cache.reusable_segments)."""
         reused = sum(row["n_measures"] + row["n_targets"] + 1 for row in self.reused.values())
-        if max(len(self.previous[name]) for name in CACHED_TABLES) + 2 * len(self.jobs) > MAX_PIECES \
-                or 2 * reused < sum(stored.values()):
-            return frozenset()
-        return frozenset(segment for _, segment in stored if segment is not None)
+        return reusable_segments(self.previous, reused, len(self.jobs))
 
 
 def plan_build(seed_dir: Path, use_manifest: bool = True, manifest_path: Path = DOCUMENTS_YAML,
@@ -588,11 +290,11 @@ def plan_build(seed_dir: Path, use_manifest: bool = True, manifest_path: Path = 
     Parquet files), and sort every input into reused, to process, or rejected."""
     manifest = metadata.load_manifest(manifest_path) if use_manifest else {}
     fingerprint = code_fingerprint()
-    state = _cache_state(previous_dir)
+    state = cache_state(previous_dir)
     inputs = scan_inputs(seed_dir, state.get("inputs"))
     previous = None
     if previous_dir is not None:
-        previous = _cached_tables(previous_dir, state, fingerprint) or _parquet_tables(previous_dir)
+        previous = cached_tables(previous_dir, state, fingerprint) or parquet_tables(previous_dir)
     known: dict[str, dict] = {}
     if previous:
         columns = ["build_key", "source_file", "doc_id", "warnings", "missing_parts", "n_measures", "n_targets"]
@@ -676,7 +378,7 @@ class _Emitter:
     def add(self, run: Run | None) -> None:
         if run is None or not run[3]:
             return
-        if longer := _joined(self.open, run):
+        if longer := joined(self.open, run):
             self.open = longer
         else:
             self.flush()
@@ -694,9 +396,9 @@ class _Emitter:
 
 def _merged(previous: list[Run] | None, keep: set[str], fresh: pa.Table, key: str) -> list[Run]:
     """The kept keys' previous rows and every fresh row, in key order, as few slices as possible."""
-    runs = {k: run for k, run in _runs_by_key(previous or [], key).items() if k in keep}
-    runs.update(_runs_by_key([(fresh, None, 0, fresh.num_rows)], key))
-    return _coalesce(runs[k] for k in sorted(runs))
+    runs = {k: run for k, run in runs_by_key(previous or [], key).items() if k in keep}
+    runs.update(runs_by_key([(fresh, None, 0, fresh.num_rows)], key))
+    return coalesce(runs[k] for k in sorted(runs))
 
 
 def _concat(runs: list[Run], name: str) -> pa.Table:
@@ -709,7 +411,7 @@ def run_build(plan: Plan, sink, results: Iterator[DocResult]) -> dict:
     returns the build report."""
     previous = plan.previous or {}
     kept = {row["doc_id"] for row in plan.reused.values()}
-    kept_runs = {name: _runs_by_key(previous.get(name, []), "doc_id") for name in STREAMED}
+    kept_runs = {name: runs_by_key(previous.get(name, []), "doc_id") for name in STREAMED}
     taps: list[pa.Table] = []
     emitters = {name: _Emitter(name, sink, taps if name == "measures" else None) for name in STREAMED}
     fresh: dict[str, list[pa.Table]] = {"documents": [], "citations": []}
@@ -821,19 +523,6 @@ def _report_entry(source_file: str, reused: dict | None, result: DocResult | Non
     return {"source_file": source_file, "status": result.status, "messages": result.messages,
             "doc_id": result.document["doc_id"] if result.document else None,
             "n_measures": len(result.measures), "n_targets": len(result.targets), "cached": False}
-
-
-def write_atomically(path: Path, write) -> None:
-    """Write through a temp file in the same folder, then rename over the target (atomic on POSIX)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def write_outputs(tables: dict[str, pa.Table], report: dict, out_dir: Path) -> None:

@@ -12,7 +12,7 @@ import sys
 import pyarrow.parquet as pq
 import pytest
 
-from lib import build
+from lib import build, build_cache, build_output
 from lib.config import ROOT, SEEDS_DIR
 from lib.contract import TABLES
 
@@ -58,14 +58,14 @@ def no_parquet_reads(monkeypatch):
     """Fail the test if a build falls back to decoding the last build's Parquet files."""
     def refuse(out_dir):
         assert not (out_dir / "documents.parquet").exists(), "the cache was not used"
-    monkeypatch.setattr(build, "_parquet_tables", refuse)
+    monkeypatch.setattr(build, "parquet_tables", refuse)
 
 
-@pytest.mark.parametrize("chunk, row_group_rows", [(200, build.ROW_GROUP_ROWS), (1, 7), (3, 50)])
+@pytest.mark.parametrize("chunk, row_group_rows", [(200, build_output.ROW_GROUP_ROWS), (1, 7), (3, 50)])
 def test_a_rebuild_from_the_cache_equals_a_full_build(tmp_path, monkeypatch, chunk, row_group_rows):
     # Small chunks and row groups put reused and new documents in every order the writers can meet.
     monkeypatch.setattr(build, "CHUNK", chunk)
-    monkeypatch.setattr(build, "ROW_GROUP_ROWS", row_group_rows)
+    monkeypatch.setattr(build_output, "ROW_GROUP_ROWS", row_group_rows)
     seeds, out = make_seeds(tmp_path / "seeds"), tmp_path / "out"
     report = build.build(seeds, out)
     assert (report["reused"], report["processed"]) == (0, 20)
@@ -76,7 +76,7 @@ def test_a_rebuild_from_the_cache_equals_a_full_build(tmp_path, monkeypatch, chu
     with (seeds / "3_002_f7c68ec768dbda37.txt").open("ab") as changed:
         changed.write("\n（九）新增一条。".encode())
     with monkeypatch.context() as patched:
-        patched.setattr(build, "_parquet_tables", lambda out_dir: pytest.fail("the cache was not used"))
+        patched.setattr(build, "parquet_tables", lambda out_dir: pytest.fail("the cache was not used"))
         report = build.build(seeds, out)
     assert (report["reused"], report["processed"]) == (18, 3)
     assert_same_as_a_full_build(out, seeds)
@@ -154,7 +154,7 @@ def test_a_damaged_stale_or_missing_cache_counts_as_no_cache(tmp_path, damage):
 
 
 def test_an_unchanged_input_is_not_read_again(tmp_path, monkeypatch, no_parquet_reads):
-    monkeypatch.setattr(build, "SETTLE_NS", 0)  # the files of this test are only milliseconds old
+    monkeypatch.setattr(build_cache, "SETTLE_NS", 0)  # the files of this test are only milliseconds old
     seeds, out = make_seeds(tmp_path / "seeds", copies=1), tmp_path / "out"
     build.build(seeds, out)
     (seeds / "new.txt").write_text(NEW_DOCUMENT, encoding="utf-8")
@@ -167,7 +167,7 @@ def test_an_unchanged_input_is_not_read_again(tmp_path, monkeypatch, no_parquet_
 
 
 def test_a_file_rewritten_with_the_same_size_and_mtime_is_hashed_again(tmp_path, monkeypatch, no_parquet_reads):
-    monkeypatch.setattr(build, "SETTLE_NS", 0)
+    monkeypatch.setattr(build_cache, "SETTLE_NS", 0)
     seeds, out = make_seeds(tmp_path / "seeds", copies=1), tmp_path / "out"
     build.build(seeds, out)
     path = sorted(seeds.iterdir())[-1]
@@ -189,7 +189,7 @@ def test_the_hash_of_a_file_changed_just_before_the_build_is_not_remembered(tmp_
 
 
 def test_too_many_pieces_or_unused_rows_compact_the_cache_into_one_segment(tmp_path, monkeypatch, no_parquet_reads):
-    monkeypatch.setattr(build, "MAX_PIECES", 6)
+    monkeypatch.setattr(build_cache, "MAX_PIECES", 6)
     seeds, out = make_seeds(tmp_path / "seeds"), tmp_path / "out"
     build.build(seeds, out)
     for n in range(4):
@@ -217,12 +217,12 @@ def test_a_killed_build_leaves_the_previous_build_and_a_usable_cache(tmp_path, d
             "    if str(dst).endswith('measures.parquet'): os._exit(9)\n"
             "    real(src, dst)\n"
             "os.replace = dying\n") if dies_at == "os.replace" else (
-            "real = build.write_atomically\n"
+            "real = build_output.write_atomically\n"
             "def dying(path, write):\n"
             "    if path.name == 'state.json': os._exit(9)\n"
             "    real(path, write)\n"
-            "build.write_atomically = dying\n")
-    script = f"import os\nfrom pathlib import Path\nfrom lib import build\n{kill}build.build(Path({str(seeds)!r}), Path({str(out)!r}))\n"
+            "build_output.write_atomically = dying\n")
+    script = f"import os\nfrom pathlib import Path\nfrom lib import build, build_output\n{kill}build.build(Path({str(seeds)!r}), Path({str(out)!r}))\n"
     assert subprocess.run([sys.executable, "-c", script], cwd=ROOT).returncode == 9
     if dies_at == "os.replace":
         assert written(out)["measures"].equals(before["measures"])
