@@ -39,6 +39,12 @@ def test_page_renders_without_exception(page):
     assert app.title and app.title[0].value
 
 
+@pytest.mark.parametrize("page", [p for p in PAGES if p != "importer"])
+def test_every_data_page_ends_with_its_exports(page):
+    labels = [b.label for b in open_page(page).get("download_button")]
+    assert len(labels) == 4 and any("Excel" in label for label in labels) and any("PPTX" in label for label in labels), labels
+
+
 @pytest.mark.parametrize("page", ["overview", "targets", "tables"])
 def test_a_filter_changes_the_numbers(page):
     before = metrics(open_page(page))

@@ -82,3 +82,5 @@ if not ui.briefing():
                 st.info("当前筛选下，该机构没有与其他机构共同列为责任单位的措施。")
             else:
                 st.dataframe(partners, hide_index=True, width="stretch")
+
+ui.page_footer("部门任务")
