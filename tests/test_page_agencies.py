@@ -107,6 +107,13 @@ def test_by_document_the_grid_keeps_the_documents_where_the_bodies_carry_most():
     grid = charts.workload_grid(charts.body_rows(MEASURES), DOCUMENTS, max_documents=1)
     assert set(grid.column) == {"2021·甲方案（2021年）"}  # 6 (measure, body) pairs against 4 in 乙工作方案
 
+
+def test_documents_with_one_short_label_stay_two_grid_columns():
+    same = DOCUMENTS.assign(title="天津市同一个名称的实施方案", year=2021)
+    assert charts.workload_grid(charts.body_rows(MEASURES), same).column.nunique() == 2
+
+
+def test_the_grid_by_year_and_without_issuer():
     grid = charts.workload_grid(charts.body_rows(MEASURES), DOCUMENTS, by="year", include_issuer=False)
     assert {(r.agency, r.column): r.n for r in grid.itertuples()} == {
         ("甲局", "2021"): 2, ("甲局", "2025"): 1, ("乙委", "2021"): 3, ("乙委", "2025"): 1, ("丙办", "2021"): 1}

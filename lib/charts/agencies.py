@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from lib.charts.base import MAX_DOCUMENT_COLUMNS
+from lib.charts.base import MAX_DOCUMENT_COLUMNS, SLANTED, WRAPPED_COLUMNS, unique_labels
 from lib.filters import KIND_LABELS
 from lib.labels import LabelIndex, index_labels
 from lib.network import co_responsibility_edges, label_sides, top_partners
@@ -132,7 +132,8 @@ def workload_grid(rows: pd.DataFrame, documents: pd.DataFrame, by: str = "doc_id
         columns = sorted(grid.column.unique())
     else:
         docs = documents.set_index("doc_id")
-        labels = {d: doc_label(docs.title.get(d, d), docs.year.get(d)) for d in grid.doc_id.unique()}
+        used = pd.Series(grid.doc_id.unique())
+        labels = dict(zip(used, unique_labels(pd.Series([doc_label(docs.title.get(d, d), docs.year.get(d)) for d in used]), used)))
         grid["column"] = grid.doc_id.map(labels).astype(object)
         known = docs.reindex(list(labels))
         columns = [labels[d] for d in known.sort_values(["year", "title"]).index]
@@ -290,9 +291,10 @@ def workload_grid_figure(grid: pd.DataFrame, by: str = "doc_id") -> go.Figure | 
             name=ROLE_LABELS["issuer"] if issuer_only else "写明为责任单位（可含部分按发文机关计）",
             hovertemplate="%{customdata[0]} · %{customdata[1]}<br>%{customdata[2]} 条措施（牵头 %{customdata[3]}，"
                           "按发文机关计 %{customdata[4]}）<extra>点击筛选</extra>"))
+    wrapped = by == "doc_id" and len(columns) <= WRAPPED_COLUMNS  # many columns: one slanted line each
     fig.update_xaxes(categoryorder="array", categoryarray=columns, tickvals=columns,
-                     ticktext=[tick_label(c) if by == "doc_id" else c for c in columns], title=None,
-                     showgrid=True, gridcolor="#EEE", automargin=True)
+                     ticktext=[tick_label(c) if wrapped else c for c in columns], title=None,
+                     tickangle=0 if wrapped or by != "doc_id" else SLANTED, showgrid=True, gridcolor="#EEE", automargin=True)
     fig.update_yaxes(categoryorder="array", categoryarray=bodies[::-1], title=None, automargin=True,
                      showgrid=True, gridcolor="#EEE")
     return fig

@@ -6,6 +6,7 @@ import hashlib
 import re
 from functools import lru_cache
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from lib.config import TAXONOMY_YAML
@@ -24,6 +25,17 @@ MASKED_COLOR = "#BAB0AC"
 # A grid with one column per document: a column is ~35 px on a 1,400 px plot, so past ~40 the labels
 # overlap and the grid is noise; the grids keep the busiest documents and say so.
 MAX_DOCUMENT_COLUMNS = 40
+# Up to this many document columns a label wraps on short lines under its column; more columns get
+# one-line labels at an angle, or neighbouring labels run into each other.
+WRAPPED_COLUMNS = 8
+SLANTED = -50
+
+
+def unique_labels(labels: pd.Series, doc_ids: pd.Series) -> pd.Series:
+    """Axis labels that stay one column per document: a label two documents share gets each doc_id's
+    first characters appended."""
+    clash = labels.duplicated(keep=False)
+    return labels.where(~clash, labels + "·" + doc_ids.str[:4])
 
 
 @lru_cache(maxsize=1)
@@ -65,6 +77,9 @@ def style(fig: go.Figure, title: str, subtitle: str, briefing: bool = False, hei
         template="plotly_white",
         hoverlabel={"font_family": FONT_FAMILY},
     )
+    if any(axis.tickangle not in (None, 0) for axis in fig.select_xaxes()):
+        # Slanted labels take a height the legend cannot know: it goes to the foot of the figure instead.
+        fig.update_layout(legend={"yref": "container", "y": 0.01, "yanchor": "bottom"})
     if briefing:
         # The source line rides in the title block, which no axis label can push out of the image.
         fig.update_layout(height=675, width=None,

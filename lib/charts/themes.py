@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from lib.charts.base import MAX_DOCUMENT_COLUMNS, color_of
+from lib.charts.base import MAX_DOCUMENT_COLUMNS, SLANTED, WRAPPED_COLUMNS, color_of, unique_labels
 from lib.labels import index_labels
 
 INSTRUMENT_TYPES = ("供给型", "环境型", "需求型")  # Rothwell & Zegveld, in the order of data/taxonomy.yaml
@@ -75,9 +75,9 @@ def theme_matrix(measures: pd.DataFrame, documents: pd.DataFrame, by: str = "doc
         used["title"] = used.doc_id.map(docs.title).fillna(used.doc_id)
         used["year"] = used.doc_id.map(docs.year)
         used = used.sort_values(["year", "title", "doc_id"], na_position="last").reset_index(drop=True)
-        used["column"] = [_doc_label(y, t) for y, t in zip(used.year, used.title)]
-        clash = used.duplicated("column", keep=False)  # two documents with one short label stay two columns
-        used.loc[clash, "column"] = used.column + "<br>" + used.doc_id.str[:4]
+        lines = 3 if len(used) <= WRAPPED_COLUMNS else 1  # many columns: one slanted line each
+        used["column"] = unique_labels(pd.Series([_doc_label(y, t, width=11 if lines == 3 else 18, lines=lines)
+                                                  for y, t in zip(used.year, used.title)]), used.doc_id)
         used["column_rank"] = range(len(used))
         counts = counts.join(used.set_index("doc")[["column", "title", "column_rank"]], on="doc").rename(columns={"title": "column_name"})
     counts = counts.join(totals, on="theme").astype({"theme": object})
@@ -199,7 +199,8 @@ def matrix(cells: pd.DataFrame, column_title: str) -> go.Figure | None:
         hovertemplate="%{customdata[0]} × %{customdata[1]}<br>%{customdata[2]} 条措施"
                       "（该主题共 %{customdata[3]} 条）<extra>点击筛选该主题</extra>"))
     fig.update_xaxes(title=column_title, type="category", categoryorder="array", categoryarray=column_order,
-                     showgrid=True, gridcolor="#eef1f5", tickangle=0, automargin=True)
+                     showgrid=True, gridcolor="#eef1f5", tickangle=0 if len(column_order) <= WRAPPED_COLUMNS else SLANTED,
+                     automargin=True)
     fig.update_yaxes(title=None, type="category", categoryorder="array", categoryarray=themes[::-1],
                      showgrid=True, gridcolor="#eef1f5", automargin=True)
     fig.update_layout(showlegend=False)
