@@ -587,9 +587,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"构建失败（内部错误）：{type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_INTERNAL
     rejected = [i for i in report["inputs"] if i["status"] == "rejected"]
+    # What this build found; warnings of unchanged documents were printed when they were processed.
     for item in report["inputs"]:
-        if item["status"] != "ok":
+        if item["status"] == "rejected" or (item["status"] == "warning" and not item.get("cached")):
             print(f"[{item['status']}] {item['source_file']}: {'；'.join(item['messages'])}", file=sys.stderr)
+    earlier = sum(1 for i in report["inputs"] if i["status"] == "warning" and i.get("cached"))
+    if earlier:
+        print(f"{earlier} unchanged documents keep their earlier warnings (build_report.json)", file=sys.stderr)
     counts = report["counts"]
     print(f"built {counts['documents']} documents, {counts['measures']} measures, {counts['targets']} targets, "
           f"{counts['agencies']} agencies into {args.out} in {time.perf_counter() - started:.2f} s"

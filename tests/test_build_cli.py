@@ -48,6 +48,17 @@ def test_if_stale_skips_an_unchanged_build_and_rebuilds_after_a_change(tmp_path,
     assert main(args) == 0 and "built 6" in capsys.readouterr().out
 
 
+def test_a_rebuild_reports_only_what_it_processed(tmp_path, capsys):
+    seeds, out = tmp_path / "seeds", tmp_path / "out"
+    shutil.copytree(SEEDS_DIR, seeds)
+    args = ["--seeds", str(seeds), "--out", str(out), "--no-manifest"]
+    assert main(args) == 0 and "[warning]" in capsys.readouterr().err  # the seeds have damage to report
+    (seeds / "005_new.txt").write_text("天津市某工作方案\n一、任务\n（一）推进建设。", encoding="utf-8")
+    assert main(args) == 0
+    printed = capsys.readouterr().err
+    assert "[warning]" not in printed.replace("[warning] 005_new.txt", "") and "unchanged documents keep" in printed
+
+
 def test_killing_a_build_midway_leaves_the_previous_tables_readable(tmp_path):
     out = tmp_path / "out"
     assert main(["--seeds", str(SEEDS_DIR), "--out", str(out)]) == 0
