@@ -113,7 +113,7 @@ def sidebar(tables: dict) -> None:
         instruments = sorted({i.split("·")[0] for i in options("instruments")}) + options("instruments")
         st.multiselect(t("政策工具"), instruments, key=KEY["instruments"], placeholder=t("全部工具"))
         st.multiselect(t("机构"), options("agencies"), key=KEY["agencies"], placeholder=t("全部机构"))
-        st.multiselect(t("文件"), list(documents.sort_values("year").doc_id), key=KEY["doc_ids"], placeholder=t("全部文件"),
+        st.multiselect(t("文件"), list(documents[["year", "doc_id"]].sort_values("year").doc_id), key=KEY["doc_ids"], placeholder=t("全部文件"),
                        format_func=lambda d: titles.get(d, d))
         low = int(min(documents.year.min(), flt.YEAR_SPAN[0]))
         high = int(max(documents.year.max(), flt.YEAR_SPAN[1]))
