@@ -18,6 +18,7 @@ import pandas as pd
 from lib.config import DATA_DIR
 from lib.labels import LabelIndex, index_labels, label_counts, relabel
 from lib.reference import ReferenceDataError, load_yaml, require
+from lib.textstats import keyword_frequencies
 from lib.views import decimal_year, value_text
 
 INDICATORS_YAML = DATA_DIR / "indicators.yaml"
@@ -75,7 +76,7 @@ def mix_table(measures: pd.DataFrame, documents: pd.DataFrame, dimension: str, b
 
 def keyword_counts(measures: pd.DataFrame, index: LabelIndex | None = None) -> Counter:
     """How many measures carry each keyword (a measure counts a word once); `index` as for label_counts."""
-    return label_counts(measures, "keywords", index)
+    return keyword_frequencies(measures, index=index)
 
 
 def widget_key(prefix: str, options: Iterable) -> str:

@@ -158,10 +158,10 @@ def apply(tables: Mapping[str, pd.DataFrame], filters: Filters, indexes: Mapping
     targets_ok = _at(documents_ok, links.target_document)
     if any(getattr(filters, d) for d in ("districts", "themes", "industries", "instruments", "agencies")) or filters.search:
         targets_ok = targets_ok & _at(any_kind, links.target_measure)  # a goal section's target passes no measure filter
-        cited = np.zeros(len(documents), dtype=bool)
-        cited[links.measure_document[kept]] = True
-        cited[links.target_document[targets_ok]] = True
-        documents_ok = documents_ok & cited
+        holding = np.zeros(len(documents), dtype=bool)  # documents with a measure or target left in the view
+        for positions in (links.measure_document[kept], links.target_document[targets_ok]):
+            holding[positions[positions >= 0]] = True
+        documents_ok = documents_ok & holding
     return {**tables, "measures": measures.loc[kept], "targets": targets.loc[targets_ok], "documents": documents.loc[documents_ok]}
 
 

@@ -3,9 +3,9 @@
 The cache is keyed on the build's input hash, so a rebuild (new document, edited YAML) is picked up
 on the next rerun without restarting the server.
 
-The tables, their label indexes (lib/labels.py) and the filtered views are held with st.cache_resource, not st.cache_data: cache_data hands
-every caller a deserialised copy, which at 10,000 documents (380,000 measures) cost seconds on every
-rerun. They are shared read-only: lib/ never mutates a frame it is given (pure functions; pandas 3
+The tables, their indexes (lib/labels.py, filters.RowLinks) and the filtered views are held with
+st.cache_resource, not st.cache_data: cache_data hands every caller a deserialised copy, which at 10,000
+documents (380,000 measures) cost seconds on every rerun. They are shared read-only: lib/ never mutates a frame it is given (pure functions; pandas 3
 copy-on-write makes derived frames independent), and tests/test_store.py checks a page run leaves
 them unchanged.
 """

@@ -27,7 +27,7 @@ CLOUD_COLORS = ("#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#B07AA1"
 
 def keyword_frequencies(measures: pd.DataFrame, exclude: Iterable[str] = (), index: LabelIndex | None = None) -> Counter:
     """How many of the measures carry each keyword (a measure counts a word once). `index`: the
-    keywords' LabelIndex of the table `measures` was filtered from (store.label_indexes()["keywords"])."""
+    keywords' LabelIndex of the table `measures` was filtered from (store.label_index("keywords"))."""
     counts = label_counts(measures, "keywords", index)
     for word in exclude:
         counts.pop(word, None)

@@ -6,7 +6,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from lib.labels import LabelIndex, index_labels, positions
+from lib.labels import LabelIndex, index_labels, label_counts
 
 LEVEL_LABELS = {"municipal": "市级", "district": "区级", "provincial": "省级", "national": "国家级"}
 # st.dataframe sends every row to the browser; past a few thousand rows it only slows the page down,
@@ -20,9 +20,8 @@ def count_labels(measures: pd.DataFrame, column: str, top: int | None = None,
     """How many measures carry each label of a list column: columns label, n (descending, ties A→Z).
     `indexes`: LabelIndexes of the table `measures` was filtered from (store.label_indexes()), so the
     lists are not exploded again."""
-    index = (indexes or {}).get(column)
-    counts = index.counts(positions(measures)) if index else index_labels(measures[column]).counts()
-    frame = pd.DataFrame({"label": counts.index.astype(object), "n": counts.to_numpy()})
+    counts = label_counts(measures, column, (indexes or {}).get(column))
+    frame = pd.DataFrame({"label": list(counts), "n": list(counts.values())}).astype({"label": object, "n": int})
     return frame.head(top) if top else frame
 
 
