@@ -81,6 +81,9 @@ TARGET_KIND_LABELS = {"target": "目标", "parameter": "支持参数", "baseline
 COMPARATOR_SIGNS = {">=": "≥", "<=": "≤", "=": "", "range": ""}
 
 
+VALUE_TEXT_COLUMNS = ("kind", "unit", "comparator", "masked", "mask", "mask_magnitude", "value_low", "value_high")
+
+
 def value_text(row) -> str:
     """How a target's value reads on screen: '≥3.2%', '1–2家', masked '****亿元（遮盖：4位数（1000–9999））'.
     Takes a row of itertuples() or a Series (read as a dict: Series.mask is a method, not the column)."""
