@@ -217,3 +217,16 @@ def test_a_chart_click_adds_its_value_to_the_filter(key, dimension, value):
 def test_briefing_mode_hides_the_control_and_the_table():
     app = open_themes(briefing_mode=True)
     assert not app.dataframe and not app.get("button_group")
+
+
+def test_the_views_index_cut_from_the_builds_gives_the_same_reshaping(seed_tables):
+    from lib.labels import index_labels, positions
+
+    measures, documents = seed_tables["measures"], seed_tables["documents"]
+    view = measures[measures.year == 2021]
+    themes = index_labels(measures.themes).within(positions(view))
+    instruments = index_labels(measures.instruments).within(positions(view))
+    pd.testing.assert_frame_equal(charts.theme_matrix(view, documents, themes=themes), charts.theme_matrix(view, documents))
+    pd.testing.assert_frame_equal(charts.theme_tree(view, documents, themes=themes), charts.theme_tree(view, documents))
+    pd.testing.assert_frame_equal(charts.instrument_counts(view, instruments), charts.instrument_counts(view))
+    assert charts.matrix_documents(view, themes) == charts.matrix_documents(view) == 2

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib.charts.base import MAX_DOCUMENT_COLUMNS, SLANTED, WRAPPED_COLUMNS, color_of, unique_labels
-from lib.labels import index_labels
+from lib.labels import LabelIndex, index_labels
 
 INSTRUMENT_TYPES = ("供给型", "环境型", "需求型")  # Rothwell & Zegveld, in the order of data/taxonomy.yaml
 UNKNOWN_YEAR = "年份不详"
@@ -24,10 +24,11 @@ LEAVES_PER_THEME = 64
 
 # --- reshaping ----------------------------------------------------------------------------------------
 
-def _pairs(measures: pd.DataFrame, column: str) -> pd.DataFrame:
+def _pairs(measures: pd.DataFrame, column: str, index: LabelIndex | None) -> pd.DataFrame:
     """One row per (measure, label) of a list column, a label once per measure: row (the measure's
-    position in `measures`), label (Categorical, alphabetical)."""
-    return index_labels(measures[column]).pairs()
+    position in `measures`), label (Categorical, alphabetical). `index`: the column's LabelIndex of
+    `measures` if at hand (store.labels_within), built here otherwise."""
+    return (index or index_labels(measures[column])).pairs()
 
 
 def _document_ranks(measures: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
@@ -46,13 +47,13 @@ def _doc_label(year, title: str, width: int = 11, lines: int = 3) -> str:
 
 
 def theme_matrix(measures: pd.DataFrame, documents: pd.DataFrame, by: str = "document",
-                 max_columns: int = MAX_DOCUMENT_COLUMNS) -> pd.DataFrame:
+                 max_columns: int = MAX_DOCUMENT_COLUMNS, themes: LabelIndex | None = None) -> pd.DataFrame:
     """Measures per (theme, document) or (theme, year): columns theme, column (axis label), column_name
     (for the hover), column_rank, n, theme_total; largest theme first, columns by year then title.
     By document, only the `max_columns` documents with the most tagged measures are kept (theme_total
     still counts all): a wider grid is unreadable. `matrix_documents` says how many there were."""
     columns = ["theme", "column", "column_name", "column_rank", "n", "theme_total"]
-    pairs = _pairs(measures, "themes").rename(columns={"label": "theme"})
+    pairs = _pairs(measures, "themes", themes).rename(columns={"label": "theme"})
     if pairs.empty:
         return pd.DataFrame(columns=columns)
     totals = pairs.groupby("theme").size().rename("theme_total")
@@ -85,10 +86,11 @@ def theme_matrix(measures: pd.DataFrame, documents: pd.DataFrame, by: str = "doc
     return counts[columns].reset_index(drop=True)
 
 
-def matrix_documents(measures: pd.DataFrame) -> int:
+def matrix_documents(measures: pd.DataFrame, themes: LabelIndex | None = None) -> int:
     """How many documents have a measure with a theme (the matrix by document shows at most
     `max_columns` of them)."""
-    return int(measures.doc_id[measures.themes.map(len) > 0].nunique())
+    tagged = np.unique((themes or index_labels(measures["themes"])).rows)
+    return int(measures.doc_id.iloc[tagged].nunique())
 
 
 def _box_label(heading: str, width: int = 7, lines: int = 2) -> str:
@@ -98,11 +100,12 @@ def _box_label(heading: str, width: int = 7, lines: int = 2) -> str:
     return "<br>".join(heading[i: i + width] for i in range(0, len(heading), width))
 
 
-def theme_tree(measures: pd.DataFrame, documents: pd.DataFrame, leaves: int = LEAVES_PER_THEME) -> pd.DataFrame:
+def theme_tree(measures: pd.DataFrame, documents: pd.DataFrame, leaves: int = LEAVES_PER_THEME,
+               themes: LabelIndex | None = None) -> pd.DataFrame:
     """Nodes of the theme → measure treemap: columns id, parent, label, value, theme, hover.
     Root 全部 → every theme (value = its measures) → the headings of its measures (one unit each)."""
     columns = ["id", "parent", "label", "value", "theme", "hover"]
-    pairs = _pairs(measures, "themes").rename(columns={"label": "theme"})
+    pairs = _pairs(measures, "themes", themes).rename(columns={"label": "theme"})
     if pairs.empty:
         return pd.DataFrame(columns=columns)
     titles = documents.set_index("doc_id").title
@@ -130,11 +133,11 @@ def theme_tree(measures: pd.DataFrame, documents: pd.DataFrame, leaves: int = LE
     return pd.DataFrame(nodes, columns=columns)
 
 
-def instrument_counts(measures: pd.DataFrame) -> pd.DataFrame:
+def instrument_counts(measures: pd.DataFrame, instruments: LabelIndex | None = None) -> pd.DataFrame:
     """Measures per policy instrument: columns top (供给型…), sub, label ('供给型·人才支持'), n, top_n
     (measures with any sub-type of the top type); top types in INSTRUMENT_TYPES order, sub-types by n."""
     columns = ["top", "sub", "label", "n", "top_n"]
-    pairs = _pairs(measures, "instruments")
+    pairs = _pairs(measures, "instruments", instruments)
     if pairs.empty:
         return pd.DataFrame(columns=columns)
     counts = pairs.groupby("label").size().rename("n").reset_index().astype({"label": object})

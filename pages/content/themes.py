@@ -20,6 +20,7 @@ f, view = ui.page_header("主题", "各文件、各年份关注哪些主题，�
                          "点击矩阵中的方块、产业或政策工具的条形即可筛选。")
 measures, documents = view["measures"], view["documents"]
 indexes = store.label_indexes()
+themes = store.labels_within(measures, "themes")  # one index of this view's themes for every chart below
 
 facts = {"措施": len(measures), **{label: len(views.count_labels(measures, column, indexes=indexes)) for label, column in
                                     (("涉及主题", "themes"), ("涉及产业", "industries"), ("政策工具子类", "instruments"))}}
@@ -31,17 +32,17 @@ by = "document"
 if not ui.briefing():
     by = st.segmented_control("矩阵的列", list(charts.MATRIX_BY), format_func=lambda v: ui.t(charts.MATRIX_BY[v]),
                               default="document", required=True, key=MATRIX_KEY, label_visibility="collapsed") or "document"
-cells = charts.theme_matrix(measures, documents, by)
+cells = charts.theme_matrix(measures, documents, by, themes=themes)
 per = "文件" if by == "document" else "年份"
 ui.chart(charts.matrix(cells, "文件（按发文年份排列）" if by == "document" else "年份"), f"themes_matrix_{by}",
          title=f"各{per}涉及的主题（方块大小与颜色：措施数）", empty="当前筛选下没有带主题标签的措施。请放宽筛选条件。",
          filename=f"主题_主题x{per}", select="themes", height=charts.matrix_height(cells))
-if by == "document" and (n_docs := charts.matrix_documents(measures)) > charts.MAX_DOCUMENT_COLUMNS:
+if by == "document" and (n_docs := charts.matrix_documents(measures, themes)) > charts.MAX_DOCUMENT_COLUMNS:
     st.caption(f"共 {n_docs} 份文件有带主题的措施，图中只列出措施最多的 {charts.MAX_DOCUMENT_COLUMNS} 份；"
                "按区域、文件或年份筛选可看到其余文件，或切换为“主题 × 年份”。")
 
 # 2. Theme → measures
-tree = charts.theme_tree(measures, documents)
+tree = charts.theme_tree(measures, documents, themes=themes)
 ui.chart(charts.treemap(tree), "themes_treemap", title="主题与措施（面积：措施数）",
          empty="当前筛选下没有带主题标签的措施。", filename="主题_主题与措施", height=560)
 if not tree.empty:
@@ -55,7 +56,7 @@ with left:
              title="涉及的产业领域", empty="当前筛选下的措施没有提到具体产业。", filename="主题_产业",
              select="industries", height=540)
 with right:
-    ui.chart(charts.instrument_bars(charts.instrument_counts(measures)), "themes_instruments",
+    ui.chart(charts.instrument_bars(charts.instrument_counts(measures, store.labels_within(measures, "instruments"))), "themes_instruments",
              title="政策工具：供给型、环境型、需求型", empty="当前筛选下的措施没有可识别的政策工具。",
              filename="主题_政策工具", select="instruments", height=540)
 
