@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -35,6 +36,7 @@ from lib.build_output import FileSink, MemorySink
 from lib.build_output import write_atomically  # noqa: F401 (re-exported for lib.importer)
 from lib.config import BUILD_DIR, DATA_DIR, DOCUMENTS_YAML, PIPELINE_VERSION, ROOT, SEEDS_DIR
 from lib.contract import TABLES
+from lib.intkeys import distinct, groups
 from lib.readers import SUPPORTED, RejectedInput, read_document
 
 ACTIONABLE_WITHOUT_PHRASE = ("task", "safeguard", "procedure", "mechanism")
@@ -145,35 +147,41 @@ def _target_rows(text: str, doc_id: str, measure_id: str | None, meta) -> list[d
 
 
 def agency_table(measures: pa.Table, documents: pa.Table) -> pa.Table:
-    """The agencies table from the measures (at least AGENCY_COLUMNS), with Arrow compute on row and document
-    numbers rather than strings (fast at 10,000 documents): one row per canonical body named as responsible
-    or acting."""
+    """The agencies table from the measures (at least AGENCY_COLUMNS): one row per canonical body named as
+    responsible or acting. Names, measures and documents are counted as integer codes (lib.intkeys), not
+    strings: it runs on every build, adding one document included."""
     rows = pa.table({column: measures[column].combine_chunks() for column in AGENCY_COLUMNS})  # one chunk each
-    docs = pc.dictionary_encode(rows["doc_id"].chunk(0))  # measure row → document number
+    docs = pc.dictionary_encode(rows["doc_id"].chunk(0))
+    doc_of_row = docs.indices.to_numpy()
+    n_rows, n_docs = rows.num_rows, len(docs.dictionary)
 
-    def named(column: str) -> pa.Table:  # (name, measure row, document number) for each name of a list column
-        parents = pc.list_parent_indices(rows[column])
-        return pa.table({"agency": pc.list_flatten(rows[column]), "row": parents, "doc": pc.take(docs.indices, parents)})
+    def named(column: str) -> tuple[list[str], np.ndarray, np.ndarray]:  # names, and (name code, row) per item
+        items = rows[column].chunk(0)
+        names = pc.dictionary_encode(pc.list_flatten(items))
+        return (names.dictionary.to_pylist(), names.indices.to_numpy().astype(np.int64),
+                pc.list_parent_indices(items).to_numpy())
 
     counts: dict[str, dict] = {}
     for column, field_name in (("agencies", "total"), ("actors", "actor")):
-        grouped = named(column).group_by("agency", use_threads=False).aggregate(
-            [("row", "count_distinct"), ("doc", "distinct")])
-        for agency, n, doc_numbers in zip(*(grouped[c].to_pylist() for c in ("agency", "row_count_distinct", "doc_distinct"))):
-            row = counts.setdefault(agency, {"total": 0, "actor": 0, "lead": 0, "docs": set(), "written": set()})
-            row[field_name] = n
-            row["docs"].update(doc_numbers)
-    for row in rows.group_by("lead_agency", use_threads=False).aggregate([("measure_id", "count")]).to_pylist():
-        if row["lead_agency"] in counts:
-            counts[row["lead_agency"]]["lead"] = row["measure_id_count"]
+        names, code, row_of_item = named(column)
+        measures_named = np.bincount(distinct(code * n_rows + row_of_item) // n_rows, minlength=len(names))
+        name_doc = distinct(code * n_docs + doc_of_row[row_of_item])
+        for name_code, doc_numbers in groups(name_doc // n_docs, name_doc % n_docs):
+            row = counts.setdefault(names[name_code], {"total": 0, "actor": 0, "lead": 0, "docs": set(), "written": set()})
+            row[field_name] = int(measures_named[name_code])
+            row["docs"].update(doc_numbers.tolist())
+    for lead in pc.value_counts(rows["lead_agency"]).to_pylist():
+        if lead["values"] in counts:
+            counts[lead["values"]]["lead"] = lead["counts"]
     # canonical() depends on the written name and the document's district only: one call per distinct pair.
-    district = pc.take(documents["district"], pc.index_in(docs.dictionary, value_set=documents["doc_id"]))
-    raw = named("agencies_raw")
-    written = pa.table({"written": raw["agency"], "district": pc.take(district, raw["doc"])})
-    for pair in written.group_by(["written", "district"], use_threads=False).aggregate([]).to_pylist():
-        name = agencies.canonical(pair["written"], pair["district"])[0]
-        if name in counts and name != pair["written"]:
-            counts[name]["written"].add(pair["written"])
+    district = pc.dictionary_encode(pc.take(documents["district"].combine_chunks(), pc.index_in(docs.dictionary, value_set=documents["doc_id"])))
+    districts = district.dictionary.to_pylist() + [None]
+    district_of_doc = pc.fill_null(district.indices, len(districts) - 1).to_numpy()
+    written, code, row_of_item = named("agencies_raw")
+    for pair in distinct(code * len(districts) + district_of_doc[doc_of_row[row_of_item]]).tolist():
+        name = agencies.canonical(written[pair // len(districts)], districts[pair % len(districts)])[0]
+        if name in counts and name != written[pair // len(districts)]:
+            counts[name]["written"].add(written[pair // len(districts)])
     doc_ids = docs.dictionary.to_pylist()
     levels = {b.name: b.level for b in agencies.bodies()}
     table_rows = [{

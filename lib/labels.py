@@ -17,6 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from lib.intkeys import distinct
+
 
 @dataclass(frozen=True)
 class LabelIndex:
@@ -89,8 +91,7 @@ def _once_per_row(rows: np.ndarray, codes: np.ndarray, names: np.ndarray, n_rows
     # One sortable key per pair; sorting puts a row's repeated label side by side (hashing 9 million
     # keyword pairs to find repeats took 4× longer at 10,000 documents).
     width = max(len(names), 1)
-    keys = np.sort(rows * width + codes)
-    keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
+    keys = distinct(rows * width + codes)
     return LabelIndex(rows=keys // width, codes=keys % width, names=names, n_rows=n_rows)
 
 

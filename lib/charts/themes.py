@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib.charts.base import MAX_DOCUMENT_COLUMNS, SLANTED, WRAPPED_COLUMNS, color_of, unique_labels
+from lib.intkeys import distinct
 from lib.labels import LabelIndex, index_labels
 
 INSTRUMENT_TYPES = ("供给型", "环境型", "需求型")  # Rothwell & Zegveld, in the order of data/taxonomy.yaml
@@ -67,7 +68,7 @@ def theme_matrix(measures: pd.DataFrame, documents: pd.DataFrame, by: str = "doc
     else:
         doc_codes, doc_ids = _document_ranks(measures)
         pairs["doc"] = doc_codes[pairs.row.to_numpy()]
-        tagged = pd.Series(np.bincount(doc_codes[np.unique(pairs.row.to_numpy())], minlength=len(doc_ids)))
+        tagged = pd.Series(np.bincount(doc_codes[distinct(pairs.row.to_numpy())], minlength=len(doc_ids)))
         largest = tagged[tagged > 0].sort_values(ascending=False, kind="stable").head(max_columns)  # ties: doc_id order
         counts = pairs[pairs.doc.isin(largest.index)].groupby(["theme", "doc"]).size().rename("n").reset_index()
         counts = counts[counts.n > 0]
@@ -89,7 +90,7 @@ def theme_matrix(measures: pd.DataFrame, documents: pd.DataFrame, by: str = "doc
 def matrix_documents(measures: pd.DataFrame, themes: LabelIndex | None = None) -> int:
     """How many documents have a measure with a theme (the matrix by document shows at most
     `max_columns` of them)."""
-    tagged = np.unique((themes or index_labels(measures["themes"])).rows)
+    tagged = distinct((themes or index_labels(measures["themes"])).rows)
     return int(measures.doc_id.iloc[tagged].nunique())
 
 
