@@ -8,6 +8,7 @@ from functools import lru_cache
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from lib.config import TAXONOMY_YAML
 from lib.reference import load_yaml
@@ -29,6 +30,10 @@ MAX_DOCUMENT_COLUMNS = 40
 # one-line labels at an angle, or neighbouring labels run into each other.
 WRAPPED_COLUMNS = 8
 SLANTED = -50
+# Every chart is drawn on plotly_white. As the default template it is merged in when a figure is
+# serialised (~1 ms); set on each figure, plotly validates and deep-copies it (~11 ms a chart, ~0.1 s
+# of a nine-chart page).
+pio.templates.default = "plotly_white"
 
 
 def unique_labels(labels: pd.Series, doc_ids: pd.Series) -> pd.Series:
@@ -74,7 +79,6 @@ def style(fig: go.Figure, title: str, subtitle: str, briefing: bool = False, hei
         font={"family": FONT_FAMILY, "size": size},
         margin={"l": 10, "r": 10, "t": 90 if briefing else 80, "b": 90 if briefing else 70},
         legend={"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0, "font": {"size": size - 1}},
-        template="plotly_white",
         hoverlabel={"font_family": FONT_FAMILY},
     )
     if any(axis.tickangle not in (None, 0) for axis in fig.select_xaxes()):
