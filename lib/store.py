@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import Path
+from typing import Any, Callable, Hashable, TypeVar
 
 import pandas as pd
 import pyarrow as pa
@@ -37,6 +38,9 @@ def _use_jemalloc() -> None:
 
 
 _use_jemalloc()
+
+
+T = TypeVar("T")
 
 
 class TablesMissing(RuntimeError):
@@ -114,6 +118,25 @@ def _filtered(version: str, filters: flt.Filters) -> dict[str, pd.DataFrame]:
 def filtered(filters: flt.Filters) -> dict[str, pd.DataFrame]:
     """The tables narrowed to the filters (cached per build and filter combination)."""
     return _filtered(build_version(), filters)
+
+
+def per_view(compute: Callable[..., T]) -> Callable[..., T]:
+    """Decorator for a page's heavier steps, `compute(filters, *args)` (which reads `filtered(filters)`):
+    computed once per build, filter combination and arguments, and shared by every session (the next
+    official who opens the page with the same filters, or the same one coming back to it). For pure steps
+    whose result is only read; arguments must be hashable (strings, numbers, tuples)."""
+    name = f"{compute.__code__.co_filename}:{compute.__qualname__}"  # a page script's functions are in __main__
+
+    @functools.wraps(compute)
+    def cached(filters: flt.Filters, *args: Hashable) -> T:
+        return _per_view(build_version(), filters, name, args, compute)
+
+    return cached
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _per_view(version: str, filters: flt.Filters, name: str, args: tuple, _compute: Callable[..., Any]) -> Any:
+    return _compute(filters, *args)
 
 
 def doc_titles() -> dict[str, str]:

@@ -4,6 +4,44 @@ import streamlit as st
 from lib import network, store, ui, views
 from lib.charts import agencies as charts
 
+
+# The page's heavier steps, each computed once per build, filters and arguments (store.per_view).
+@store.per_view
+def measure_bodies(f):
+    """One (measure, body) table for every chart below."""
+    measures = store.filtered(f)["measures"]
+    return charts.body_rows(measures, store.labels_within(measures, "agencies"))
+
+
+@store.per_view
+def workload(f, include_issuer: bool, top: int):
+    bars = charts.workload(measure_bodies(f), include_issuer, top=top)
+    return bars, charts.merged_notes(store.filtered(f)["agencies"], bars.agency)
+
+
+@store.per_view
+def workload_grid(f, by: str, include_issuer: bool, top: int):
+    return charts.workload_grid(measure_bodies(f), store.filtered(f)["documents"], by=by, include_issuer=include_issuer, top=top)
+
+
+@store.per_view
+def co_responsibility(f, top: int):
+    view = store.filtered(f)
+    nodes, edges = network.network(view["measures"], view["agencies"], top=top,
+                                   bodies=store.labels_within(view["measures"], "agencies"))
+    return nodes, edges, network.spring_layout(list(nodes.agency), edges)
+
+
+@store.per_view
+def one_body(f, body: str):
+    """The measures, targets, partners and profile of one body."""
+    view = store.filtered(f)
+    measures, bodies = view["measures"], store.labels_within(view["measures"], "agencies")
+    return (charts.body_measures(measures, view["documents"], body, bodies),
+            charts.body_targets(view["targets"], store.load_tables()["measures"], body, store.label_index("agencies")),
+            charts.body_partners(measures, body, bodies),
+            charts.body_profile(view["agencies"], body, charts.written_forms(measures, view["documents"], body, bodies)))
+
 f, view = ui.page_header("部门任务", "各机构承担的措施：原文写明的责任单位（含牵头），以及未写明时按发文机关计的部分；"
                                      "机构之间的共同责任；单个机构的措施、目标与合作部门。点击图中的机构即可筛选。")
 measures, agencies = view["measures"], view["agencies"]
@@ -19,15 +57,14 @@ if not ui.briefing():
     by = right.radio("工作量网格的列", list(charts.GRID_BY), format_func=charts.GRID_BY.get, horizontal=True)
 
 # 1. Measures per body, lead / named / issuer-fallback
-rows = charts.body_rows(measures, bodies)  # one (measure, body) table for every chart below
-bars = charts.workload(rows, include_issuer, top=top)
-notes = charts.merged_notes(agencies, bars.agency)
+rows = measure_bodies(f)
+bars, notes = workload(f, include_issuer, top)
 ui.chart(charts.workload_bars(bars, notes), "agencies_workload", title="承担措施最多的机构" + (f"（前 {top}）" if bars.agency.nunique() >= top else ""),
          empty="当前筛选下没有可归属到机构的措施。请放宽筛选，或打开“计入按发文机关计的措施”。",
          filename="部门任务_机构措施数", select="agencies", height=200 + 26 * bars.agency.nunique())
 
 # 2. Bodies × documents (or years)
-grid = charts.workload_grid(rows, view["documents"], by=by, include_issuer=include_issuer, top=top)
+grid = workload_grid(f, by, include_issuer, top)
 ui.chart(charts.workload_grid_figure(grid, by), "agencies_grid",
          title=f"机构 × {charts.GRID_BY[by]}：各机构在哪些{charts.GRID_BY[by]}中承担措施",
          empty="当前筛选下没有可归属到机构的措施。", filename=f"部门任务_机构与{charts.GRID_BY[by]}",
@@ -37,8 +74,8 @@ if by == "doc_id" and (n_docs := measures.doc_id.nunique()) > charts.MAX_DOCUMEN
                "按区域、年份或文件筛选可看到其余文件，或将网格的列改为“年份”。")
 
 # 3. Co-responsibility network (written 责任单位 phrases only)
-nodes, edges = network.network(measures, agencies, top=30, bodies=bodies)
-ui.chart(charts.network_figure(nodes, edges, network.spring_layout(list(nodes.agency), edges)), "agencies_network",
+nodes, edges, layout = co_responsibility(f, 30)
+ui.chart(charts.network_figure(nodes, edges, layout), "agencies_network",
          title="共同责任网络：同一条措施中共同列为责任单位的机构（前 30）",
          empty="当前筛选下没有两个以上机构共同负责的措施（只统计原文写明的责任单位）。",
          filename="部门任务_共同责任网络", select="agencies", height=640)
@@ -54,10 +91,7 @@ if not ui.briefing():
     else:
         body = st.selectbox("机构", options, index=options.index(charts.default_body(options, f.agencies)),
                             help="默认：筛选中的第一个机构；未筛选机构时为承担措施最多的机构")
-        own = charts.body_measures(measures, view["documents"], body, bodies)
-        targets = charts.body_targets(view["targets"], store.load_tables()["measures"], body, store.label_index("agencies"))
-        partners = charts.body_partners(measures, body, bodies)
-        profile = charts.body_profile(agencies, body, charts.written_forms(measures, view["documents"], body, bodies))
+        own, targets, partners, profile = one_body(f, body)
         cells = st.columns(5)
         cells[0].metric("措施", len(own))
         cells[1].metric("牵头", int((own["角色"] == charts.ROLE_SHORT["lead"]).sum()))

@@ -5,8 +5,14 @@ from lib import store, ui, views
 from lib.charts import districts as charts
 from lib.geo import district_names
 
+
+@store.per_view  # computed once per build and filters (store.per_view)
+def district_counts(f):
+    return views.district_counts(store.filtered(f)["measures"], store.load_tables()["documents"], district_names())
+
+
 f, view = ui.page_header("区域", "各区涉及的措施：区级文件中的措施，以及市级等文件中点名该区或区内园区（如天开高教科创园→南开区）的措施。点击地图或条形即可筛选。")
-counts = views.district_counts(view["measures"], store.load_tables()["documents"], district_names())
+counts = district_counts(f)
 
 left, right = st.columns([3, 2])
 with left:

@@ -13,11 +13,67 @@ MIX_DIMENSION_KEY, MIX_SHARE_KEY, MIX_BY_KEY = "evolution_mix_dimension", "evolu
 PERIOD_KEY, TERM_KEY, INDICATOR_KEY = "evolution_period_{}", "evolution_term", "evolution_indicators"
 COMPARE_BY_KEY, COMPARE_KEY = "evolution_compare_by", "evolution_compare_{}_{}"
 
+
+# The page's heavier steps, each computed once per build, filters and arguments (store.per_view).
+@store.per_view
+def document_rows(f):
+    return views.timeline(store.filtered(f)["documents"])
+
+
+@store.per_view
+def mix(f, dimension: str, by: str):
+    view = store.filtered(f)
+    return ev.mix_table(view["measures"], view["documents"], dimension, by)
+
+
+@store.per_view
+def term_scores(f, periods):
+    measures, keywords = store.filtered(f)["measures"], store.label_index("keywords")
+    dated = measures[["year", "keywords"]]
+    return ev.log_odds(ev.keyword_counts(ev.in_period(dated, periods[0]), keywords),
+                       ev.keyword_counts(ev.in_period(dated, periods[1]), keywords),
+                       prior=ev.keyword_counts(measures, keywords))
+
+
+@store.per_view
+def sentences_with(f, term: str):
+    view = store.filtered(f)
+    return ev.term_sentences(view["measures"], view["documents"], term, limit=10)
+
+
+@store.per_view
+def bodies_by_year(f):
+    return ev.agency_year_counts(store.filtered(f)["measures"], top=15)
+
+
+@store.per_view
+def bodies_appeared_and_vanished(f, periods):
+    return ev.appear_vanish(store.filtered(f)["measures"], "agencies", *periods)
+
+
+@store.per_view
+def indicators(f):
+    view = store.filtered(f)
+    aligned = ev.align_indicators(view["targets"], view["documents"], ev.indicator_phrases())
+    return aligned, ev.series_order(aligned)
+
+
+@store.per_view
+def documents_in_time_order(f):
+    return list(ev.document_labels(store.filtered(f)["documents"]).doc_id)
+
+
+@store.per_view
+def lineage_of(f):
+    view = store.filtered(f)
+    return lineage.lineage_graph(view["citations"], view["documents"])
+
+
 f, view = ui.page_header("政策演进", "2018 年以来科技政策议程如何变化、近期有什么新内容：主题与政策工具构成、"
                                      "新兴与淡出的词语、各机构的任务、同一指标的目标、两份文件（或两个年份）的对比，以及文件之间的承接关系。")
 measures, documents, targets = view["measures"], view["documents"], view["targets"]
 brief = ui.briefing()
-ui.chart(charts.document_timeline(views.timeline(documents)), "evolution_timeline", title="政策文件时间线", select="doc_ids", height=360,
+ui.chart(charts.document_timeline(document_rows(f)), "evolution_timeline", title="政策文件时间线", select="doc_ids", height=360,
          empty="当前筛选下没有文件。请放宽年份或文件筛选。", filename="政策演进_文件时间线")
 
 # 1. Mix of themes, industries and instruments by year or document
@@ -33,7 +89,7 @@ if not brief:
                                  default="year", required=True, key=MIX_BY_KEY) or by
 share = share is not False
 label = ev.MIX_DIMENSIONS[dimension]
-ui.chart(charts.mix_figure(ev.mix_table(measures, documents, dimension, by), share, by), f"evolution_mix_{dimension}_{by}",
+ui.chart(charts.mix_figure(mix(f, dimension, by), share, by), f"evolution_mix_{dimension}_{by}",
          title=f"{label}构成（{'按年份' if by == 'year' else '按文件'}，{'占比' if share else '措施数'}）", height=520,
          empty=f"当前筛选下的措施没有{label}标签。", filename=f"政策演进_{label}构成", select=ev.MIX_FILTER[dimension])
 
@@ -53,12 +109,7 @@ st.subheader(ui.t("新兴与淡出的词语"))
 if not periods:
     st.info("当前筛选下的措施不足两个年份，无法比较两个时期。请放宽年份、文件或检索筛选。")
 else:
-    keywords = store.label_index("keywords")
-    dated = measures[["year", "keywords"]]
-    scores = ev.log_odds(ev.keyword_counts(ev.in_period(dated, periods[0]), keywords),
-                         ev.keyword_counts(ev.in_period(dated, periods[1]), keywords),
-                         prior=ev.keyword_counts(measures, keywords))
-    emerging, fading = ev.emerging_and_fading(scores, top=12)
+    emerging, fading = ev.emerging_and_fading(term_scores(f, periods), top=12)
     ui.chart(charts.term_figure(emerging, fading, names), "evolution_terms", height=200 + 24 * (len(emerging) + len(fading)),
              title=f"{names[1]} 对比 {names[0]}：新兴与淡出的词语", filename="政策演进_新兴与淡出词语",
              empty="两个时期的措施没有关键词，或两个时期相同。请调整时期。")
@@ -69,14 +120,14 @@ else:
         term = st.selectbox("查看含该词的原句", options, key=TERM_KEY,
                             format_func=lambda w: f"{w}（{'新兴' if w in set(emerging.term) else '淡出'}）")
         st.caption("含该词的原句（最新在前，最多 10 句）")
-        for row in ev.term_sentences(measures, documents, term, limit=10).itertuples():
+        for row in sentences_with(f, term).itertuples():
             with st.container(border=True):
                 st.caption(f"{row.year if pd.notna(row.year) else '年份不详'} · {escape_markdown(row.title)} · {escape_markdown(row.heading)}")
                 st.markdown(highlight(row.sentence, [term]))
 
 # 3. Bodies over time
 st.subheader(ui.t("各机构承担的措施"))
-cells = ev.agency_year_counts(measures, top=15)
+cells = bodies_by_year(f)
 notes = ev.renaming_notes(view["agencies"], set(cells.agency))
 ui.chart(charts.agency_grid(cells, notes), "evolution_agencies", title="各机构每年承担的措施数（前 15，更名机构合并计数）",
          empty="当前筛选下没有可归属到机构的措施。", filename="政策演进_机构按年份", select="agencies",
@@ -85,7 +136,7 @@ if not brief and not cells.empty:
     st.caption("机构按规范名称计数：更名前的名称计入现名（" + ("；".join(notes) or "本视图无更名机构") + "）；"
                "原文未写责任单位的措施计入发文机关。")
 if periods and not brief:
-    appeared, vanished = ev.appear_vanish(measures, "agencies", *periods)
+    appeared, vanished = bodies_appeared_and_vanished(f, periods)
     for column, frame, title in zip(st.columns(2), (appeared, vanished), (f"新出现的机构（{names[1]}有、{names[0]}无）",
                                                                           f"不再出现的机构（{names[0]}有、{names[1]}无）")):
         column.markdown(f"**{title}**")
@@ -94,8 +145,7 @@ if periods and not brief:
 
 # 4. The same indicator across documents
 st.subheader(ui.t("同一指标在各文件中的目标"))
-aligned = ev.align_indicators(targets, documents, ev.indicator_phrases())
-order = ev.series_order(aligned)
+aligned, order = indicators(f)
 chosen = order[:6]
 if order and not brief:
     chosen = st.multiselect("指标", order, default=chosen, key=ev.widget_key(INDICATOR_KEY, order),
@@ -116,7 +166,7 @@ st.subheader(ui.t("对比：两份文件或两个年份"))
 side_by = "year" if brief else st.segmented_control("对比", ["doc_id", "year"], format_func={"doc_id": "两份文件", "year": "两个年份"}.get,
                                                       default="doc_id", required=True, key=COMPARE_BY_KEY) or "doc_id"
 titles = store.doc_titles()
-options = list(ev.document_labels(documents).doc_id) if side_by == "doc_id" else years
+options = documents_in_time_order(f) if side_by == "doc_id" else years
 if len(options) < 2:
     st.info("当前筛选下不足两份文件（或两个年份），无法对比。请放宽筛选。")
 else:
@@ -150,7 +200,7 @@ else:
 
 # 6. Lineage: which document implements or cites which
 st.subheader(ui.t("政策承接关系"))
-nodes, edges = lineage.lineage_graph(view["citations"], documents)
+nodes, edges = lineage_of(f)
 ui.chart(charts.lineage_figure(nodes, edges), "evolution_lineage", title="政策承接关系：文件引用或贯彻的文件",
          empty="当前筛选下的文件没有引用其他文件。", filename="政策演进_承接关系", select="doc_ids",
          height=charts.lineage_height(nodes))

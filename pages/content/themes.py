@@ -16,15 +16,53 @@ def cloud_png(freqs: tuple[tuple[str, int], ...]) -> bytes | None:
     return textstats.wordcloud_png(dict(freqs))
 
 
+# The page's heavier steps, each computed once per build, filters and arguments (store.per_view).
+@store.per_view
+def facts(f):
+    measures, indexes = store.filtered(f)["measures"], store.label_indexes()
+    return {"措施": len(measures), **{label: len(views.count_labels(measures, column, indexes=indexes)) for label, column in
+                                     (("涉及主题", "themes"), ("涉及产业", "industries"), ("政策工具子类", "instruments"))}}
+
+
+@store.per_view
+def theme_matrix(f, by: str):
+    """The cells of the matrix, and how many documents have a measure with a theme."""
+    view = store.filtered(f)
+    themes = store.labels_within(view["measures"], "themes")
+    return charts.theme_matrix(view["measures"], view["documents"], by, themes=themes), charts.matrix_documents(view["measures"], themes)
+
+
+@store.per_view
+def theme_tree(f):
+    view = store.filtered(f)
+    return charts.theme_tree(view["measures"], view["documents"], themes=store.labels_within(view["measures"], "themes"))
+
+
+@store.per_view
+def industries_and_instruments(f):
+    measures = store.filtered(f)["measures"]
+    return (views.count_labels(measures, "industries", indexes=store.label_indexes()),
+            charts.instrument_counts(measures, store.labels_within(measures, "instruments")))
+
+
+@store.per_view
+def keywords(f):
+    """The keywords of the view without the ubiquitous ones, and those."""
+    common = textstats.ubiquitous_keywords(store.load_tables()["measures"], index=store.label_index("keywords"))
+    return textstats.keyword_frequencies(store.filtered(f)["measures"], exclude=common, index=store.label_index("keywords")), common
+
+
+@store.per_view
+def measure_rows(f):
+    view = store.filtered(f)
+    return charts.measure_table(view["measures"], view["documents"], limit=views.TABLE_MAX_ROWS)
+
+
 f, view = ui.page_header("主题", "各文件、各年份关注哪些主题，主题下有哪些措施，涉及哪些产业和政策工具。"
                          "点击矩阵中的方块、产业或政策工具的条形即可筛选。")
-measures, documents = view["measures"], view["documents"]
-indexes = store.label_indexes()
-themes = store.labels_within(measures, "themes")  # one index of this view's themes for every chart below
-
-facts = {"措施": len(measures), **{label: len(views.count_labels(measures, column, indexes=indexes)) for label, column in
-                                    (("涉及主题", "themes"), ("涉及产业", "industries"), ("政策工具子类", "instruments"))}}
-for column, (label, value) in zip(st.columns(len(facts)), facts.items()):
+measures = view["measures"]
+counted = facts(f)
+for column, (label, value) in zip(st.columns(len(counted)), counted.items()):
     column.metric(ui.t(label), value)
 
 # 1. Theme × document / year grid
@@ -32,17 +70,17 @@ by = "document"
 if not ui.briefing():
     by = st.segmented_control("矩阵的列", list(charts.MATRIX_BY), format_func=lambda v: ui.t(charts.MATRIX_BY[v]),
                               default="document", required=True, key=MATRIX_KEY, label_visibility="collapsed") or "document"
-cells = charts.theme_matrix(measures, documents, by, themes=themes)
+cells, n_docs = theme_matrix(f, by)
 per = "文件" if by == "document" else "年份"
 ui.chart(charts.matrix(cells, "文件（按发文年份排列）" if by == "document" else "年份"), f"themes_matrix_{by}",
          title=f"各{per}涉及的主题（方块大小与颜色：措施数）", empty="当前筛选下没有带主题标签的措施。请放宽筛选条件。",
          filename=f"主题_主题x{per}", select="themes", height=charts.matrix_height(cells))
-if by == "document" and (n_docs := charts.matrix_documents(measures, themes)) > charts.MAX_DOCUMENT_COLUMNS:
+if by == "document" and n_docs > charts.MAX_DOCUMENT_COLUMNS:
     st.caption(f"共 {n_docs} 份文件有带主题的措施，图中只列出措施最多的 {charts.MAX_DOCUMENT_COLUMNS} 份；"
                "按区域、文件或年份筛选可看到其余文件，或切换为“主题 × 年份”。")
 
 # 2. Theme → measures
-tree = charts.theme_tree(measures, documents, themes=themes)
+tree = theme_tree(f)
 ui.chart(charts.treemap(tree), "themes_treemap", title="主题与措施（面积：措施数）",
          empty="当前筛选下没有带主题标签的措施。", filename="主题_主题与措施", height=560)
 if not tree.empty:
@@ -50,19 +88,19 @@ if not tree.empty:
                f"{charts.LEAVES_PER_THEME} 条，最贴近该主题的在前），点击上方路径返回。")
 
 # 3. Industries and policy instruments
+industries, instruments = industries_and_instruments(f)
 left, right = st.columns(2)
 with left:
-    ui.chart(label_bars(views.count_labels(measures, "industries", indexes=indexes), "措施数"), "themes_industries",
+    ui.chart(label_bars(industries, "措施数"), "themes_industries",
              title="涉及的产业领域", empty="当前筛选下的措施没有提到具体产业。", filename="主题_产业",
              select="industries", height=540)
 with right:
-    ui.chart(charts.instrument_bars(charts.instrument_counts(measures, store.labels_within(measures, "instruments"))), "themes_instruments",
+    ui.chart(charts.instrument_bars(instruments), "themes_instruments",
              title="政策工具：供给型、环境型、需求型", empty="当前筛选下的措施没有可识别的政策工具。",
              filename="主题_政策工具", select="instruments", height=540)
 
 # 4. Vocabulary of the selection
-common = textstats.ubiquitous_keywords(store.load_tables()["measures"], index=store.label_index("keywords"))
-freqs = textstats.keyword_frequencies(measures, exclude=common, index=store.label_index("keywords"))
+freqs, common = keywords(f)
 left, right = st.columns(2)
 with left:
     png = cloud_png(tuple(sorted(freqs.items())))
@@ -79,7 +117,7 @@ with right:
 
 # 5. The measures behind the selection
 if not ui.briefing():
-    table = charts.measure_table(measures, documents, limit=views.TABLE_MAX_ROWS)
+    table = measure_rows(f)
     st.subheader(f"{ui.t('措施明细')}（{len(measures)}）")
     if table.empty:
         st.info("当前筛选下没有措施。请放宽筛选条件，或在左侧“清除筛选”。")
