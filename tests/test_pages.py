@@ -77,6 +77,19 @@ def test_the_url_sets_the_filters():
     assert metrics(app)["文件"] == "2"  # Beichen's own scheme and the 14th plan, which names 北辰 among districts
 
 
+def test_a_measure_link_opens_the_reader_on_its_document():
+    from lib import store
+
+    measures = store.load_tables()["measures"]
+    last = measures.iloc[-1]  # a measure of the document the reader would not open by default
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    app.query_params["m"] = last.measure_id
+    app.run()
+    app.switch_page("pages/content/reader.py").run()
+    assert not app.exception, app.exception
+    assert app.selectbox(key="reader_doc").value == last.doc_id
+
+
 SWEEP = list(itertools.product(
     [[], ["北辰区"], ["南开区", "滨海新区"]],
     [[], ["人才"]],

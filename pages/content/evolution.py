@@ -94,7 +94,7 @@ ui.chart(charts.mix_figure(mix(f, dimension, by), share, by), f"evolution_mix_{d
          empty=f"当前筛选下的措施没有{label}标签。", filename=f"政策演进_{label}构成", select=ev.MIX_FILTER[dimension])
 
 # The two periods compared by sections 2 and 3 (default: the latest year against all before it)
-years = sorted({int(y) for y in measures.year.dropna()})
+years = sorted(int(y) for y in measures.year.dropna().unique())
 periods = ev.default_periods(years)
 if periods and not brief:
     span = list(range(years[0], years[-1] + 1))

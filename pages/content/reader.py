@@ -25,12 +25,12 @@ if terms:
             st.markdown(textview.highlight(row.text, terms))
 
 st.divider()
-order = documents.sort_values(["year", "title"])
-default_doc = f.doc_ids[0] if f.doc_ids else (measures.set_index("measure_id").doc_id.get(focus) if focus else None)
+order = documents[["year", "title", "doc_id"]].sort_values(["year", "title"])  # not the texts: a copy of 200 MB at 10,000
+default_doc = f.doc_ids[0] if f.doc_ids else next(iter(measures.doc_id[measures.measure_id == focus]), None) if focus else None
 options = list(order.doc_id)
 doc_id = st.selectbox("阅读文件", options, index=options.index(default_doc) if default_doc in options else 0,
                       format_func=store.doc_titles().get, key="reader_doc")
-doc = documents.set_index("doc_id").loc[doc_id]
+doc = documents.loc[documents.doc_id == doc_id].iloc[0]
 
 st.subheader(doc.title)
 facts = {"文号": doc.doc_number or "未载明", "发文机关": doc.issuer or "未载明",
