@@ -10,6 +10,8 @@ from typing import Mapping
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from lib.labels import LabelIndex, index_labels, one_of
 
@@ -139,10 +141,16 @@ class RowLinks:
 
 def row_links(tables: Mapping[str, pd.DataFrame]) -> RowLinks:
     measures, targets, documents = tables["measures"], tables["targets"], tables["documents"]
-    measure_at, document_at = pd.Index(measures.measure_id), pd.Index(documents.doc_id)
-    return RowLinks(target_measure=measure_at.get_indexer(targets.measure_id),
-                    target_document=document_at.get_indexer(targets.doc_id),
-                    measure_document=document_at.get_indexer(measures.doc_id))
+    return RowLinks(target_measure=_positions_in(targets.measure_id, measures.measure_id),
+                    target_document=_positions_in(targets.doc_id, documents.doc_id),
+                    measure_document=_positions_in(measures.doc_id, documents.doc_id))
+
+
+def _positions_in(keys: pd.Series, ids: pd.Series) -> np.ndarray:
+    """The position of each key among unique ids, -1 where absent. Arrow's hash lookup: pandas'
+    get_indexer turns 380,000 Arrow strings into Python objects first (0.3 s at 10,000 documents)."""
+    found = pc.index_in(pa.array(keys), value_set=pa.array(ids))
+    return pc.fill_null(found, -1).to_numpy().astype(np.int64)
 
 
 def apply(tables: Mapping[str, pd.DataFrame], filters: Filters, indexes: Mapping[str, LabelIndex] | None = None,

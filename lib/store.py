@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 import streamlit as st
 
 from lib import filters as flt
+from lib import views
 from lib.config import BUILD_DIR
 from lib.contract import TABLES, to_frame
 from lib.labels import LabelIndex, index_labels, positions
@@ -150,8 +151,7 @@ def doc_titles() -> dict[str, str]:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _doc_titles(version: str) -> dict[str, str]:
-    docs = load_tables()["documents"]
-    return {d.doc_id: f"{d.year or '年份不详'}·{d.title[:24]}" for d in docs.itertuples()}
+    return views.short_titles(load_tables()["documents"])
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

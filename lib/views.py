@@ -37,6 +37,14 @@ def headline(view: dict[str, pd.DataFrame], indexes: Mapping[str, LabelIndex] | 
             "责任机构": f"{len(bodies)}", "涉及区": f"{len(districts)}", "年份": span}
 
 
+def short_titles(documents: pd.DataFrame) -> dict[str, str]:
+    """doc_id → "2021·" and the title's first 24 characters ("年份不详·…" when undated), for filter
+    labels and chart subtitles."""
+    years = documents.year.astype("Int64").astype("string").fillna("年份不详")  # the year column is float, NaN when undated
+    return {doc_id: f"{year}·{title[:24]}"
+            for doc_id, year, title in zip(documents.doc_id.tolist(), years.tolist(), documents.title.tolist())}
+
+
 def timeline(documents: pd.DataFrame) -> pd.DataFrame:
     """One row per document for the 2018→2025 timeline, with readable labels and date provenance."""
     frame = documents[["doc_id", "title", "year", "issued_date", "level", "doc_type", "n_measures", "date_source",
@@ -46,6 +54,8 @@ def timeline(documents: pd.DataFrame) -> pd.DataFrame:
     # The period in parentheses is on the axis already; keep the name.
     frame["short_title"] = frame.title.str.replace(r"（[^）]*）$", "", regex=True).str.slice(0, 18)
     frame["when"] = frame.issued_date.map(_date_for_axis)
+    frame["hover"] = [f"{title}<br>{doc_type or '其他'}，{n} 条措施<br>日期：{issued or '不详'}（{source}）" for title, doc_type, n, issued, source
+                      in zip(frame.title, frame.doc_type, frame.n_measures, frame.issued_date, frame.date_label)]
     frame = frame.sort_values("when")
     # Neighbours on the same row alternate their labels above and below, so close dates stay legible.
     frame["label_position"] = frame.groupby("level").cumcount().map(lambda n: "top center" if n % 2 == 0 else "bottom center")
@@ -65,7 +75,7 @@ def quality(view: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Data-quality facts per document, so nobody is misled: masks, inferred dates, gaps, truncation."""
     documents, targets, measures = view["documents"], view["targets"], view["measures"]
     masked = targets.groupby("doc_id").masked.sum()
-    garbled = measures.assign(flagged=measures.warnings.map(len) > 0).groupby("doc_id").flagged.sum()
+    garbled = (measures.warnings.list.len() > 0).astype(int).groupby(measures.doc_id).sum()  # Arrow lists: no Python loop
     return pd.DataFrame({
         "文件": documents.title, "年份": documents.year,
         "日期来源": documents.date_source.map(DATE_SOURCE_LABELS).fillna("未知"),

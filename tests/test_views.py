@@ -48,3 +48,9 @@ def test_a_cut_table_says_how_many_rows_it_shows_and_where_the_rest_is():
     note = ui.rows_shown_note(views.TABLE_MAX_ROWS + 1)
     assert f"前 {views.TABLE_MAX_ROWS} 条（共 {views.TABLE_MAX_ROWS + 1} 条）" in note and "导出" in note
     assert "导出" not in ui.rows_shown_note(10 ** 6, exported=False)
+
+
+def test_short_titles_say_when_a_document_is_undated():
+    documents = pd.DataFrame({"doc_id": ["a", "b"], "year": [2021.0, float("nan")],
+                              "title": ["天津市科技创新“十四五”规划（2021—2025年）的很长的标题部分", "某区实施方案"]})
+    assert views.short_titles(documents) == {"a": "2021·天津市科技创新“十四五”规划（2021—2025", "b": "年份不详·某区实施方案"}

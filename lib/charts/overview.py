@@ -29,9 +29,9 @@ def timeline(frame: pd.DataFrame) -> go.Figure | None:
                             "color": "white" if inferred else LEVEL_COLORS.get(level, "#888"),
                             "line": {"width": 2, "color": LEVEL_COLORS.get(level, "#888")},
                             "symbol": DOC_TYPE_SYMBOLS.get(doc_type, "circle")},
-                    customdata=part[["doc_id", "title", "issued_date", "date_label", "doc_type", "n_measures"]].values,
-                    hovertemplate="%{customdata[1]}<br>%{customdata[4]}，%{customdata[5]} 条措施<br>"
-                                  "日期：%{customdata[2]}（%{customdata[3]}）<extra></extra>",
+                    # The hover as one ready-made text: plotly deep-copies object arrays item by item, and six
+                    # customdata columns of 9,000 documents took 0.1 s on every draw.
+                    customdata=part[["doc_id"]].to_numpy(str), hovertext=part.hover.to_numpy(str), hovertemplate="%{hovertext}<extra></extra>",
                     name=name, legendgroup=name, showlegend=n == 0))
     fig.update_xaxes(title="发文时间（空心：日期为推断）", range=["2017-07-01", "2026-06-30"], dtick="M12", tickformat="%Y")
     rows = frame.level_label.nunique()
