@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from lib.charts.base import LEVEL_COLORS, MASKED_COLOR, PALETTE, color_of
-from lib.charts.overview import timeline
+from lib.charts.overview import TIMELINE_POINTS_UP_TO, timeline
 from lib.lineage import LABEL_LEFT_AFTER, LANE_LABELS
 
 EMERGING_COLOR, FADING_COLOR = PALETTE[2], PALETTE[0]
@@ -29,7 +29,7 @@ def _year_axis(fig: go.Figure, years, title: str = "年份", **where) -> None:
 def document_timeline(frame: pd.DataFrame) -> go.Figure | None:
     """The overview's document timeline with room above the top level, so its labels are not cut."""
     fig = timeline(frame)
-    if fig is not None:
+    if fig is not None and len(frame) <= TIMELINE_POINTS_UP_TO:  # one point per document, a row per level
         fig.update_yaxes(range=[-0.8, frame.level_label.nunique() - 1 + 0.8])
     return fig
 

@@ -8,12 +8,31 @@ from lib.charts.base import LEVEL_COLORS, color_of
 
 DOC_TYPE_SYMBOLS = {"规划": "diamond", "行动计划": "square", "实施方案": "circle", "工作方案": "triangle-up",
                     "提案答复": "star", "其他": "x"}
+# Past this many documents the points of a level merge into one solid band (and cost seconds to draw):
+# the timeline counts documents per quarter instead.
+TIMELINE_POINTS_UP_TO = 1500
+TIMELINE_RANGE = ["2017-07-01", "2026-06-30"]
+
+
+def timeline_title(frame: pd.DataFrame, points: str = "政策文件时间线（按层级与文种）") -> str:
+    return points if len(frame) <= TIMELINE_POINTS_UP_TO else "每季度发文数（按层级）"
+
+
+def timeline_note(frame: pd.DataFrame) -> str:
+    """What a reader of the quarterly counts should know ('' when every document is a point)."""
+    if len(frame) <= TIMELINE_POINTS_UP_TO:
+        return ""
+    return (f"当前筛选下有 {len(frame)} 份文件，逐份画点会重叠成一条带，故按季度计数；"
+            f"筛选到 {TIMELINE_POINTS_UP_TO} 份以内即逐份显示，悬停可见文件名，点击可筛选。")
 
 
 def timeline(frame: pd.DataFrame) -> go.Figure | None:
-    """Documents by year and level; hollow markers are inferred dates. customdata[0] is the doc_id."""
+    """Documents by year and level; hollow markers are inferred dates. customdata[0] is the doc_id.
+    Past TIMELINE_POINTS_UP_TO documents: documents per quarter and level (quarter_counts)."""
     if frame.empty:
         return None
+    if len(frame) > TIMELINE_POINTS_UP_TO:
+        return quarter_counts(frame)
     fig = go.Figure()
     labelled = len(frame) <= 12  # beyond a dozen documents, names go to the hover only
     for (level, label), group in frame.groupby(["level", "level_label"], sort=False):
@@ -33,9 +52,30 @@ def timeline(frame: pd.DataFrame) -> go.Figure | None:
                     # customdata columns of 9,000 documents took 0.1 s on every draw.
                     customdata=part[["doc_id"]].to_numpy(str), hovertext=part.hover.to_numpy(str), hovertemplate="%{hovertext}<extra></extra>",
                     name=name, legendgroup=name, showlegend=n == 0))
-    fig.update_xaxes(title="发文时间（空心：日期为推断）", range=["2017-07-01", "2026-06-30"], dtick="M12", tickformat="%Y")
+    fig.update_xaxes(title="发文时间（空心：日期为推断）", range=TIMELINE_RANGE, dtick="M12", tickformat="%Y")
     rows = frame.level_label.nunique()
     fig.update_yaxes(title="层级", range=[-0.7, rows - 0.3])  # room above the top row for its labels
+    return fig
+
+
+def quarter_counts(frame: pd.DataFrame) -> go.Figure | None:
+    """Documents per quarter, stacked by level; hatched: documents whose date is inferred. Undated
+    documents are left out, as on the point timeline."""
+    dated = frame[frame.when.notna()]
+    if dated.empty:
+        return None
+    counts = (dated.assign(quarter=dated.when.dt.to_period("Q").dt.start_time, inferred=dated.date_source == "inferred")
+              .groupby(["level", "level_label", "inferred", "quarter"]).size().rename("n").reset_index())
+    fig = go.Figure()
+    for (level, label, inferred), part in counts.groupby(["level", "level_label", "inferred"], sort=False):
+        fig.add_trace(go.Bar(
+            x=part.quarter + pd.Timedelta(days=45), y=part.n, width=80 * 24 * 3600 * 1000,  # ms: most of a quarter
+            name=f"{label}{'（日期推断）' if inferred else ''}", marker_color=LEVEL_COLORS.get(level, "#888"),
+            marker_pattern_shape="/" if inferred else "", marker_line_width=0,
+            hovertemplate=f"%{{x|%Y 年第 %q 季度}}：%{{y}} 份{label}文件{'（日期推断）' if inferred else ''}<extra></extra>"))
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title="发文时间（斜纹：日期为推断）", range=TIMELINE_RANGE, dtick="M12", tickformat="%Y")
+    fig.update_yaxes(title="文件数")
     return fig
 
 

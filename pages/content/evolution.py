@@ -7,6 +7,7 @@ from lib import evolution as ev
 from lib import lineage
 from lib import store, ui, views
 from lib.charts import evolution as charts
+from lib.charts.overview import timeline_note, timeline_title
 from lib.textview import escape_markdown, highlight
 
 MIX_DIMENSION_KEY, MIX_SHARE_KEY, MIX_BY_KEY = "evolution_mix_dimension", "evolution_mix_share", "evolution_mix_by"
@@ -73,8 +74,11 @@ f, view = ui.page_header("政策演进", "2018 年以来科技政策议程如何
                                      "新兴与淡出的词语、各机构的任务、同一指标的目标、两份文件（或两个年份）的对比，以及文件之间的承接关系。")
 measures, documents, targets = view["measures"], view["documents"], view["targets"]
 brief = ui.briefing()
-ui.chart(charts.document_timeline(document_rows(f)), "evolution_timeline", title="政策文件时间线", select="doc_ids", height=360,
+rows = document_rows(f)
+ui.chart(charts.document_timeline(rows), "evolution_timeline", title=timeline_title(rows, "政策文件时间线"), select="doc_ids", height=360,
          empty="当前筛选下没有文件。请放宽年份或文件筛选。", filename="政策演进_文件时间线")
+if (note := timeline_note(rows)) and not brief:
+    st.caption(note)
 
 # 1. Mix of themes, industries and instruments by year or document
 st.subheader(ui.t("主题、产业与政策工具的构成"))

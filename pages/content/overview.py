@@ -29,8 +29,11 @@ f, _ = ui.page_header("总览", "天津市科技政策文件（2018→2025）中
 for column, (label, value) in zip(st.columns(6), headline(f).items()):
     column.metric(ui.t(label), value)
 
-ui.chart(charts.timeline(document_rows(f)), "overview_timeline", title="政策文件时间线（按层级与文种）",
+rows = document_rows(f)
+ui.chart(charts.timeline(rows), "overview_timeline", title=charts.timeline_title(rows),
          empty="当前筛选下没有文件。请放宽年份或文件筛选。", filename="总览_文件时间线", select="doc_ids", height=380)
+if (note := charts.timeline_note(rows)) and not ui.briefing():
+    st.caption(note)
 
 left, right = st.columns(2)
 with left:
