@@ -38,11 +38,13 @@ def labels_of(measures: pd.DataFrame, dimension: str) -> LabelIndex:
 
 
 def document_labels(documents: pd.DataFrame) -> pd.DataFrame:
-    """Documents in reading order of time: doc_id, year, label ("2021·天津市科技创新“十四五”规划")."""
+    """Documents in reading order of time: doc_id, year, label ("2021·天津市科技创新“十四五”规划").
+    Undated documents come first ("年份不详·…"), so the latest dated ones close the list."""
     docs = documents.assign(_when=[decimal_year(d, y) for d, y in zip(documents.issued_date, documents.year)])
-    docs = docs.sort_values(["_when", "doc_id"])
+    docs = docs.sort_values(["_when", "doc_id"], na_position="first")
+    years = docs.year.astype("Int64").astype("string").fillna("年份不详")  # float with NaN once a year is missing
     return pd.DataFrame({"doc_id": docs.doc_id, "year": docs.year,
-                         "label": [f"{y}·{t[:14]}" for y, t in zip(docs.year, docs.title)]}).reset_index(drop=True)
+                         "label": [f"{y}·{t[:14]}" for y, t in zip(years, docs.title)]}).reset_index(drop=True)
 
 
 def mix_table(measures: pd.DataFrame, documents: pd.DataFrame, dimension: str, by: str = "year") -> pd.DataFrame:

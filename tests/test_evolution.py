@@ -19,6 +19,7 @@ from lib.reference import ReferenceDataError
 from tests.conftest import doc_by_prefix
 
 PAGE = "pages/content/evolution.py"
+SECTIONS = ["主题与工具构成", "新兴与淡出的词语", "各机构的措施", "同一指标的目标", "对比两份文件或两个年份", "承接关系"]
 
 
 def measure(mid: str, doc: str, year: int, keywords=(), themes=(), instruments=(), agencies=(), text: str = "",
@@ -124,6 +125,14 @@ def test_sentences_of_undated_documents_come_last_without_a_year():
     undated = MEASURES.assign(year=MEASURES.year.where(MEASURES.measure_id != "m3"))  # m3's document has no date
     found = ev.term_sentences(undated, DOCUMENTS, "概念验证")
     assert found.year.isna().any() and found.year.isna().iloc[-1]
+
+
+
+def test_document_labels_read_whole_years_and_put_undated_documents_first():
+    docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "title": ["甲方案", "乙方案", "丙方案"],
+                         "year": [2021.0, math.nan, 2019.0], "issued_date": [None, None, None]})
+    labels = ev.document_labels(docs)
+    assert list(labels.label) == ["年份不详·乙方案", "2019·丙方案", "2021·甲方案"]  # the latest two close the list
 
 
 # --- mixes ----------------------------------------------------------------------------------------------
@@ -287,6 +296,14 @@ def test_the_renaming_is_written_on_the_bodies_chart():
     assert any("市科委（2018）→市科技局" in (t.name or "") for t in fig.data if t.showlegend is not False)
 
 
+
+def test_the_bodies_bubbles_fit_their_rows_at_any_count():
+    cells = pd.DataFrame({"agency": ["市科技局", "市科技局", "市教委"], "year": [2021, 2022, 2021],
+                          "n": [11000, 40, 3], "total": [11040, 11040, 3]})
+    sizes = list(charts.agency_grid(cells, []).data[0].marker.size)
+    assert max(sizes) <= 30 and sizes[0] > sizes[1] > sizes[2]
+
+
 # --- the real seeds -------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -362,21 +379,41 @@ def registered() -> bool:
     return PAGE in (ROOT / "dashboard.py").read_text(encoding="utf-8")
 
 
-def test_the_page_runs_alone_and_explains_every_section(built):
+def open_section(app: AppTest, section: str) -> AppTest:
+    app.session_state["evolution_section"] = section
+    return app.run()
+
+
+def test_the_page_runs_alone_one_section_at_a_time(built):
     app = AppTest.from_file(str(ROOT / PAGE), default_timeout=90).run()
     assert not app.exception, app.exception
     assert app.title[0].value == "政策演进"
-    assert len(app.subheader) >= 5
-    assert any("市科委（2018）→市科技局" in c.value for c in app.caption)
+    assert [tab.label for tab in app.tabs] == SECTIONS
+    charts_per_section = {}
+    for section in SECTIONS:
+        open_section(app, section)
+        assert not app.exception, (section, app.exception)
+        charts_per_section[section] = len(app.get("plotly_chart"))
+    assert all(n <= 4 for n in charts_per_section.values()), charts_per_section  # the timeline and this section's
+    assert charts_per_section["对比两份文件或两个年份"] == 4  # timeline + themes, instruments, bodies side by side
+
+
+def test_each_section_explains_itself(built):
+    app = AppTest.from_file(str(ROOT / PAGE), default_timeout=90).run()
+    open_section(app, "新兴与淡出的词语")
     assert any(":orange-background[" in m.value for m in app.markdown), "sentences of the chosen term, highlighted"
+    open_section(app, "各机构的措施")
+    assert any("市科委（2018）→市科技局" in c.value for c in app.caption)
+    assert app.select_slider, "the periods of the new and vanished bodies"
 
 
 def test_the_page_compares_two_years_and_changes_the_term(built):
-    app = AppTest.from_file(str(ROOT / PAGE), default_timeout=90).run()
+    app = open_section(AppTest.from_file(str(ROOT / PAGE), default_timeout=90).run(), "对比两份文件或两个年份")
     app.segmented_control(key="evolution_compare_by").set_value("year").run()
     assert not app.exception, app.exception
     assert [s.value for s in app.selectbox if s.key and s.key.startswith("evolution_compare_year")] == [2021, 2025]
     assert {"A：2021", "B：2025"} <= set(app.dataframe[0].value.columns)  # the targets side by side
+    open_section(app, "新兴与淡出的词语")
     app.selectbox(key="evolution_term").set_value("研究").run()
     assert not app.exception, app.exception
     assert any(":orange-background[研究]" in m.value for m in app.markdown)
@@ -386,8 +423,10 @@ def test_an_empty_selection_explains_itself(built):
     app = AppTest.from_file(str(ROOT / PAGE), default_timeout=90)
     app.query_params["q"] = "不存在的词语xyz"
     app.run()
-    assert not app.exception, app.exception
-    assert len(app.info) >= 5
+    for section in SECTIONS:
+        open_section(app, section)
+        assert not app.exception, (section, app.exception)
+        assert len(app.info) >= 2, section  # the timeline's explanation and the section's own
 
 
 @pytest.mark.skipif(not registered(), reason="the page is not yet in dashboard.py's APP_MAP")
@@ -396,6 +435,7 @@ def test_the_page_inside_the_dashboard_and_a_click_filters(built):
     app.switch_page(PAGE).run()
     assert not app.exception, app.exception
     assert app.title[0].value == "政策演进"
+    open_section(app, "各机构的措施")
     app.session_state["evolution_agencies"] = {"selection": {"points": [{"customdata": ["市教委"]}], "point_indices": [0],
                                                              "box": [], "lasso": []}}
     app.run()

@@ -13,6 +13,10 @@ from lib.textview import escape_markdown, highlight
 MIX_DIMENSION_KEY, MIX_SHARE_KEY, MIX_BY_KEY = "evolution_mix_dimension", "evolution_mix_share", "evolution_mix_by"
 PERIOD_KEY, TERM_KEY, INDICATOR_KEY = "evolution_period_{}", "evolution_term", "evolution_indicators"
 COMPARE_BY_KEY, COMPARE_KEY = "evolution_compare_by", "evolution_compare_{}_{}"
+SECTION_KEY = "evolution_section"
+# One section at a time (tabs that rerun): a page of nine charts took ~0.8 s to run and ~10 s to draw at
+# 10,000 documents; a section is two or three charts.
+SECTIONS = ["主题与工具构成", "新兴与淡出的词语", "各机构的措施", "同一指标的目标", "对比两份文件或两个年份", "承接关系"]
 
 
 # The page's heavier steps, each computed once per build, filters and arguments (store.per_view).
@@ -70,145 +74,158 @@ def lineage_of(f):
     return lineage.lineage_graph(view["citations"], view["documents"])
 
 
+def chosen_periods() -> tuple[tuple | None, tuple[str, str]]:
+    """The two periods the terms and the bodies compare (default: the latest year against all before it):
+    the same two sliders on both tabs, so a choice made on one holds on the other."""
+    periods = ev.default_periods(years)
+    if periods and not brief:
+        span = list(range(years[0], years[-1] + 1))
+        left, right = st.columns(2)
+        a = left.select_slider("前期", span, value=periods[0], key=ev.widget_key(PERIOD_KEY.format("a"), span))
+        b = right.select_slider("近期", span, value=periods[1], key=ev.widget_key(PERIOD_KEY.format("b"), span))
+        periods = (tuple(a), tuple(b))
+    return periods, tuple(f"{lo}" if lo == hi else f"{lo}–{hi}" for lo, hi in periods) if periods else ("前期", "近期")
+
+
 f, view = ui.page_header("政策演进", "2018 年以来科技政策议程如何变化、近期有什么新内容：主题与政策工具构成、"
                                      "新兴与淡出的词语、各机构的任务、同一指标的目标、两份文件（或两个年份）的对比，以及文件之间的承接关系。")
 measures, documents, targets = view["measures"], view["documents"], view["targets"]
 brief = ui.briefing()
+years = sorted(int(y) for y in measures.year.dropna().unique())
 rows = document_rows(f)
 ui.chart(charts.document_timeline(rows), "evolution_timeline", title=timeline_title(rows, "政策文件时间线"), select="doc_ids", height=360,
          empty="当前筛选下没有文件。请放宽年份或文件筛选。", filename="政策演进_文件时间线")
 if (note := timeline_note(rows)) and not brief:
     st.caption(note)
 
-# 1. Mix of themes, industries and instruments by year or document
-st.subheader(ui.t("主题、产业与政策工具的构成"))
-dimension, share, by = "instrument_types", True, "year"
-if not brief:
-    left, middle, right = st.columns([3, 2, 2])
-    dimension = left.segmented_control("维度", list(ev.MIX_DIMENSIONS), format_func=ev.MIX_DIMENSIONS.get,
-                                       default="instrument_types", required=True, key=MIX_DIMENSION_KEY) or dimension
-    share = middle.segmented_control("数值", [True, False], format_func={True: "占比", False: "措施数"}.get,
-                                     default=True, required=True, key=MIX_SHARE_KEY)
-    by = right.segmented_control("分组", ["year", "document"], format_func={"year": "按年份", "document": "按文件"}.get,
-                                 default="year", required=True, key=MIX_BY_KEY) or by
-share = share is not False
-label = ev.MIX_DIMENSIONS[dimension]
-ui.chart(charts.mix_figure(mix(f, dimension, by), share, by), f"evolution_mix_{dimension}_{by}",
-         title=f"{label}构成（{'按年份' if by == 'year' else '按文件'}，{'占比' if share else '措施数'}）", height=520,
-         empty=f"当前筛选下的措施没有{label}标签。", filename=f"政策演进_{label}构成", select=ev.MIX_FILTER[dimension])
+tabs = st.tabs([ui.t(section) for section in SECTIONS], key=SECTION_KEY, on_change="rerun")
 
-# The two periods compared by sections 2 and 3 (default: the latest year against all before it)
-years = sorted(int(y) for y in measures.year.dropna().unique())
-periods = ev.default_periods(years)
-if periods and not brief:
-    span = list(range(years[0], years[-1] + 1))
-    left, right = st.columns(2)
-    a = left.select_slider("前期", span, value=periods[0], key=ev.widget_key(PERIOD_KEY.format("a"), span))
-    b = right.select_slider("近期", span, value=periods[1], key=ev.widget_key(PERIOD_KEY.format("b"), span))
-    periods = (tuple(a), tuple(b))
-names = tuple(f"{lo}" if lo == hi else f"{lo}–{hi}" for lo, hi in periods) if periods else ("前期", "近期")
+with tabs[0]:
+    if tabs[0].open:
+        # 1. Mix of themes, industries and instruments by year or document
+        dimension, share, by = "instrument_types", True, "year"
+        if not brief:
+            left, middle, right = st.columns([3, 2, 2])
+            dimension = left.segmented_control("维度", list(ev.MIX_DIMENSIONS), format_func=ev.MIX_DIMENSIONS.get,
+                                               default="instrument_types", required=True, key=MIX_DIMENSION_KEY) or dimension
+            share = middle.segmented_control("数值", [True, False], format_func={True: "占比", False: "措施数"}.get,
+                                             default=True, required=True, key=MIX_SHARE_KEY)
+            by = right.segmented_control("分组", ["year", "document"], format_func={"year": "按年份", "document": "按文件"}.get,
+                                         default="year", required=True, key=MIX_BY_KEY) or by
+        share = share is not False
+        label = ev.MIX_DIMENSIONS[dimension]
+        ui.chart(charts.mix_figure(mix(f, dimension, by), share, by), f"evolution_mix_{dimension}_{by}",
+                 title=f"{label}构成（{'按年份' if by == 'year' else '按文件'}，{'占比' if share else '措施数'}）", height=520,
+                 empty=f"当前筛选下的措施没有{label}标签。", filename=f"政策演进_{label}构成", select=ev.MIX_FILTER[dimension])
 
-# 2. Emerging and fading terms
-st.subheader(ui.t("新兴与淡出的词语"))
-if not periods:
-    st.info("当前筛选下的措施不足两个年份，无法比较两个时期。请放宽年份、文件或检索筛选。")
-else:
-    emerging, fading = ev.emerging_and_fading(term_scores(f, periods), top=12)
-    ui.chart(charts.term_figure(emerging, fading, names), "evolution_terms", height=200 + 24 * (len(emerging) + len(fading)),
-             title=f"{names[1]} 对比 {names[0]}：新兴与淡出的词语", filename="政策演进_新兴与淡出词语",
-             empty="两个时期的措施没有关键词，或两个时期相同。请调整时期。")
-    if not brief and len(emerging) + len(fading):
-        st.caption(f"z 值：该词在{names[1]}与{names[0]}措施中出现比例之差的加权对数优势比，以当前筛选下全部措施的词频为先验"
-                   "（Monroe、Colaresi、Quinn 2008），少见词不会因偶然出现而排前；|z|>1.96 的差异不太可能出于偶然。")
-        options = [*emerging.term, *fading.term]
-        term = st.selectbox("查看含该词的原句", options, key=TERM_KEY,
-                            format_func=lambda w: f"{w}（{'新兴' if w in set(emerging.term) else '淡出'}）")
-        st.caption("含该词的原句（最新在前，最多 10 句）")
-        for row in sentences_with(f, term).itertuples():
-            with st.container(border=True):
-                st.caption(f"{row.year if pd.notna(row.year) else '年份不详'} · {escape_markdown(row.title)} · {escape_markdown(row.heading)}")
-                st.markdown(highlight(row.sentence, [term]))
-
-# 3. Bodies over time
-st.subheader(ui.t("各机构承担的措施"))
-cells = bodies_by_year(f)
-notes = ev.renaming_notes(view["agencies"], set(cells.agency))
-ui.chart(charts.agency_grid(cells, notes), "evolution_agencies", title="各机构每年承担的措施数（前 15，更名机构合并计数）",
-         empty="当前筛选下没有可归属到机构的措施。", filename="政策演进_机构按年份", select="agencies",
-         height=220 + 30 * cells.agency.nunique() + 22 * len(notes))
-if not brief and not cells.empty:
-    st.caption("机构按规范名称计数：更名前的名称计入现名（" + ("；".join(notes) or "本视图无更名机构") + "）；"
-               "原文未写责任单位的措施计入发文机关。")
-if periods and not brief:
-    appeared, vanished = bodies_appeared_and_vanished(f, periods)
-    for column, frame, title in zip(st.columns(2), (appeared, vanished), (f"新出现的机构（{names[1]}有、{names[0]}无）",
-                                                                          f"不再出现的机构（{names[0]}有、{names[1]}无）")):
-        column.markdown(f"**{title}**")
-        column.markdown("  \n".join(f"{escape_markdown(r.label)}：{r.n} 条" for r in frame.head(12).itertuples())
-                        or "（无）")
-
-# 4. The same indicator across documents
-st.subheader(ui.t("同一指标在各文件中的目标"))
-aligned, order = indicators(f)
-chosen = order[:6]
-if order and not brief:
-    chosen = st.multiselect("指标", order, default=chosen, key=ev.widget_key(INDICATOR_KEY, order),
-                            help="指标名称的对应关系见 data/indicators.yaml；默认：在最多文件中出现的指标")
-plotted = ev.busiest_documents(aligned, chosen, charts.INDICATOR_DOCUMENTS)
-ui.chart(charts.indicator_figure(plotted, chosen), "evolution_indicators", title="同一指标在各文件中的目标值（按目标年份）",
-         empty="当前筛选下没有可对应到规范指标的量化目标（或未选择指标）。", filename="政策演进_指标对照", select="doc_ids",
-         height=charts.indicator_height(len(chosen)))
-if order and not brief:
-    if (n_docs := aligned[aligned.series.isin(chosen)].doc_id.nunique()) > charts.INDICATOR_DOCUMENTS:
-        st.caption(f"所选指标出现在 {n_docs} 份文件中，图中只画出点数最多的 {charts.INDICATOR_DOCUMENTS} 份"
-                   "（颜色超过十余种便无法区分）；按区域、文件或年份筛选可看到其余文件。")
-    st.caption("空心圆：原文数值被遮盖，置于纵轴底部，悬停可见遮盖位数，不作推测。未写或遮盖目标年份的，按规划期末（无规划期则按发文年份）放置。"
-               "区级文件的目标（如北辰区）与全市目标口径不同，悬停可见范围。")
-
-# 5. Two documents or two years side by side
-st.subheader(ui.t("对比：两份文件或两个年份"))
-side_by = "year" if brief else st.segmented_control("对比", ["doc_id", "year"], format_func={"doc_id": "两份文件", "year": "两个年份"}.get,
-                                                      default="doc_id", required=True, key=COMPARE_BY_KEY) or "doc_id"
-titles = store.doc_titles()
-options = documents_in_time_order(f) if side_by == "doc_id" else years
-if len(options) < 2:
-    st.info("当前筛选下不足两份文件（或两个年份），无法对比。请放宽筛选。")
-else:
-    pick = [options[-2], options[-1]]
-    if not brief:
-        for n, column in enumerate(st.columns(2)):
-            pick[n] = column.selectbox("AB"[n], options, index=len(options) - 2 + n,
-                                       key=ev.widget_key(COMPARE_KEY.format(side_by, "ab"[n]), options),
-                                       format_func=lambda v: titles.get(v, v) if side_by == "doc_id" else str(v))
-    sides = [measures[measures[side_by] == p] for p in pick]
-    pair = tuple(f"{side}：" + (titles.get(p, p)[:20] if side_by == "doc_id" else str(p)) for side, p in zip("AB", pick))
-    dims = {"themes": "主题", "instruments": "政策工具", "agencies": "机构"}
-    tables = {field: ev.compare_counts(*sides, field, top=15) for field in dims}
-    height = max(charts.compare_height(table) for table in tables.values())  # one height, so the legends line up
-    for column, (field, dim_label) in zip(st.columns(3), dims.items()):
-        with column:
-            ui.chart(charts.compare_figure(tables[field], pair), f"evolution_compare_{field}", title=f"{dim_label}：A 与 B",
-                     empty=f"两边的措施都没有{dim_label}标签。", filename=f"政策演进_对比_{dim_label}", select=field, height=height)
-    if not brief:
-        st.markdown("**量化目标**")
-        compared = ev.compare_targets(*(targets[targets[side_by] == p] for p in pick), ev.indicator_phrases(), names=pair)
-        if compared.empty:
-            st.info("两边都没有量化目标。")
+with tabs[1]:
+    if tabs[1].open:
+        # 2. Emerging and fading terms
+        periods, names = chosen_periods()
+        if not periods:
+            st.info("当前筛选下的措施不足两个年份，无法比较两个时期。请放宽年份、文件或检索筛选。")
         else:
-            st.dataframe(compared, hide_index=True, width="stretch")
-        new, dropped = ev.new_and_dropped_terms(*sides)
-        for column, frame, title in zip(st.columns(2), (new, dropped), ("新出现的词（B 有、A 无；括号内为措施数）",
-                                                                          "不再出现的词（A 有、B 无）")):
-            column.markdown(f"**{escape_markdown(title)}**")
-            column.markdown("、".join(f"{escape_markdown(r.term)}（{r.n}）" for r in frame.itertuples()) or "（无）")
+            emerging, fading = ev.emerging_and_fading(term_scores(f, periods), top=12)
+            ui.chart(charts.term_figure(emerging, fading, names), "evolution_terms", height=200 + 24 * (len(emerging) + len(fading)),
+                     title=f"{names[1]} 对比 {names[0]}：新兴与淡出的词语", filename="政策演进_新兴与淡出词语",
+                     empty="两个时期的措施没有关键词，或两个时期相同。请调整时期。")
+            if not brief and len(emerging) + len(fading):
+                st.caption(f"z 值：该词在{names[1]}与{names[0]}措施中出现比例之差的加权对数优势比，以当前筛选下全部措施的词频为先验"
+                           "（Monroe、Colaresi、Quinn 2008），少见词不会因偶然出现而排前；|z|>1.96 的差异不太可能出于偶然。")
+                options = [*emerging.term, *fading.term]
+                term = st.selectbox("查看含该词的原句", options, key=TERM_KEY,
+                                    format_func=lambda w: f"{w}（{'新兴' if w in set(emerging.term) else '淡出'}）")
+                st.caption("含该词的原句（最新在前，最多 10 句）")
+                for row in sentences_with(f, term).itertuples():
+                    with st.container(border=True):
+                        st.caption(f"{row.year if pd.notna(row.year) else '年份不详'} · {escape_markdown(row.title)} · {escape_markdown(row.heading)}")
+                        st.markdown(highlight(row.sentence, [term]))
 
-# 6. Lineage: which document implements or cites which
-st.subheader(ui.t("政策承接关系"))
-nodes, edges = lineage_of(f)
-ui.chart(charts.lineage_figure(nodes, edges), "evolution_lineage", title="政策承接关系：文件引用或贯彻的文件",
-         empty="当前筛选下的文件没有引用其他文件。", filename="政策演进_承接关系", select="doc_ids",
-         height=charts.lineage_height(nodes))
-if len(documents) > lineage.UNLINKED_UP_TO and not brief:
-    st.caption(f"当前筛选下有 {len(documents)} 份文件，图中只列出引用或被引用的文件；按区域、年份或文件筛选可看到全部文件。")
+with tabs[2]:
+    if tabs[2].open:
+        # 3. Bodies over time
+        cells = bodies_by_year(f)
+        notes = ev.renaming_notes(view["agencies"], set(cells.agency))
+        ui.chart(charts.agency_grid(cells, notes), "evolution_agencies", title="各机构每年承担的措施数（前 15，更名机构合并计数）",
+                 empty="当前筛选下没有可归属到机构的措施。", filename="政策演进_机构按年份", select="agencies",
+                 height=220 + 30 * cells.agency.nunique() + 22 * len(notes))
+        if not brief and not cells.empty:
+            st.caption("机构按规范名称计数：更名前的名称计入现名（" + ("；".join(notes) or "本视图无更名机构") + "）；"
+                       "原文未写责任单位的措施计入发文机关。")
+        periods, names = chosen_periods()
+        if periods and not brief:
+            appeared, vanished = bodies_appeared_and_vanished(f, periods)
+            for column, frame, title in zip(st.columns(2), (appeared, vanished), (f"新出现的机构（{names[1]}有、{names[0]}无）",
+                                                                                  f"不再出现的机构（{names[0]}有、{names[1]}无）")):
+                column.markdown(f"**{title}**")
+                column.markdown("  \n".join(f"{escape_markdown(r.label)}：{r.n} 条" for r in frame.head(12).itertuples())
+                                or "（无）")
+
+with tabs[3]:
+    if tabs[3].open:
+        # 4. The same indicator across documents
+        aligned, order = indicators(f)
+        chosen = order[:6]
+        if order and not brief:
+            chosen = st.multiselect("指标", order, default=chosen, key=ev.widget_key(INDICATOR_KEY, order),
+                                    help="指标名称的对应关系见 data/indicators.yaml；默认：在最多文件中出现的指标")
+        plotted = ev.busiest_documents(aligned, chosen, charts.INDICATOR_DOCUMENTS)
+        ui.chart(charts.indicator_figure(plotted, chosen), "evolution_indicators", title="同一指标在各文件中的目标值（按目标年份）",
+                 empty="当前筛选下没有可对应到规范指标的量化目标（或未选择指标）。", filename="政策演进_指标对照", select="doc_ids",
+                 height=charts.indicator_height(len(chosen)))
+        if order and not brief:
+            if (n_docs := aligned[aligned.series.isin(chosen)].doc_id.nunique()) > charts.INDICATOR_DOCUMENTS:
+                st.caption(f"所选指标出现在 {n_docs} 份文件中，图中只画出点数最多的 {charts.INDICATOR_DOCUMENTS} 份"
+                           "（颜色超过十余种便无法区分）；按区域、文件或年份筛选可看到其余文件。")
+            st.caption("空心圆：原文数值被遮盖，置于纵轴底部，悬停可见遮盖位数，不作推测。未写或遮盖目标年份的，按规划期末（无规划期则按发文年份）放置。"
+                       "区级文件的目标（如北辰区）与全市目标口径不同，悬停可见范围。")
+
+with tabs[4]:
+    if tabs[4].open:
+        # 5. Two documents or two years side by side
+        side_by = "year" if brief else st.segmented_control("对比", ["doc_id", "year"], format_func={"doc_id": "两份文件", "year": "两个年份"}.get,
+                                                              default="doc_id", required=True, key=COMPARE_BY_KEY) or "doc_id"
+        titles = store.doc_titles()
+        options = documents_in_time_order(f) if side_by == "doc_id" else years
+        if len(options) < 2:
+            st.info("当前筛选下不足两份文件（或两个年份），无法对比。请放宽筛选。")
+        else:
+            pick = [options[-2], options[-1]]
+            if not brief:
+                for n, column in enumerate(st.columns(2)):
+                    pick[n] = column.selectbox("AB"[n], options, index=len(options) - 2 + n,
+                                               key=ev.widget_key(COMPARE_KEY.format(side_by, "ab"[n]), options),
+                                               format_func=lambda v: titles.get(v, v) if side_by == "doc_id" else str(v))
+            sides = [measures[measures[side_by] == p] for p in pick]
+            pair = tuple(f"{side}：" + (titles.get(p, p)[:20] if side_by == "doc_id" else str(p)) for side, p in zip("AB", pick))
+            dims = {"themes": "主题", "instruments": "政策工具", "agencies": "机构"}
+            tables = {field: ev.compare_counts(*sides, field, top=15) for field in dims}
+            height = max(charts.compare_height(table) for table in tables.values())  # one height, so the legends line up
+            for column, (field, dim_label) in zip(st.columns(3), dims.items()):
+                with column:
+                    ui.chart(charts.compare_figure(tables[field], pair), f"evolution_compare_{field}", title=f"{dim_label}：A 与 B",
+                             empty=f"两边的措施都没有{dim_label}标签。", filename=f"政策演进_对比_{dim_label}", select=field, height=height)
+            if not brief:
+                st.markdown("**量化目标**")
+                compared = ev.compare_targets(*(targets[targets[side_by] == p] for p in pick), ev.indicator_phrases(), names=pair)
+                if compared.empty:
+                    st.info("两边都没有量化目标。")
+                else:
+                    st.dataframe(compared, hide_index=True, width="stretch")
+                new, dropped = ev.new_and_dropped_terms(*sides)
+                for column, frame, title in zip(st.columns(2), (new, dropped), ("新出现的词（B 有、A 无；括号内为措施数）",
+                                                                                  "不再出现的词（A 有、B 无）")):
+                    column.markdown(f"**{escape_markdown(title)}**")
+                    column.markdown("、".join(f"{escape_markdown(r.term)}（{r.n}）" for r in frame.itertuples()) or "（无）")
+
+with tabs[5]:
+    if tabs[5].open:
+        # 6. Lineage: which document implements or cites which
+        nodes, edges = lineage_of(f)
+        ui.chart(charts.lineage_figure(nodes, edges), "evolution_lineage", title="政策承接关系：文件引用或贯彻的文件",
+                 empty="当前筛选下的文件没有引用其他文件。", filename="政策演进_承接关系", select="doc_ids",
+                 height=charts.lineage_height(nodes))
+        if len(documents) > lineage.UNLINKED_UP_TO and not brief and not nodes.empty:
+            st.caption(f"当前筛选下有 {len(documents)} 份文件，图中只列出引用或被引用的文件；按区域、年份或文件筛选可看到全部文件。")
 
 ui.page_footer("政策演进")
