@@ -7,6 +7,12 @@ from lib.charts import agencies as charts
 
 # The page's heavier steps, each computed once per build, filters and arguments (store.per_view).
 @store.per_view
+def headline(f):
+    measures = store.filtered(f)["measures"]
+    return charts.headline(measures, store.labels_within(measures, "agencies"))
+
+
+@store.per_view
 def measure_bodies(f):
     """One (measure, body) table for every chart below."""
     measures = store.filtered(f)["measures"]
@@ -45,8 +51,7 @@ def one_body(f, body: str):
 f, view = ui.page_header("部门任务", "各机构承担的措施：原文写明的责任单位（含牵头），以及未写明时按发文机关计的部分；"
                                      "机构之间的共同责任；单个机构的措施、目标与合作部门。点击图中的机构即可筛选。")
 measures, agencies = view["measures"], view["agencies"]
-bodies = store.labels_within(measures, "agencies")
-for column, (label, value) in zip(st.columns(5), charts.headline(measures, bodies).items()):
+for column, (label, value) in zip(st.columns(5), headline(f).items()):
     column.metric(label, value)
 include_issuer, by = True, "doc_id"
 top = 12 if ui.briefing() else 20  # a 16:9 slide holds a dozen rows legibly
