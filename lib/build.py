@@ -174,14 +174,16 @@ def agency_table(measures: pa.Table, documents: pa.Table) -> pa.Table:
         if lead["values"] in counts:
             counts[lead["values"]]["lead"] = lead["counts"]
     # canonical() depends on the written name and the document's district only: one call per distinct pair.
-    district = pc.dictionary_encode(pc.take(documents["district"].combine_chunks(), pc.index_in(docs.dictionary, value_set=documents["doc_id"])))
-    districts = district.dictionary.to_pylist() + [None]
+    in_documents = pc.index_in(docs.dictionary, value_set=documents["doc_id"])
+    district = pc.dictionary_encode(pc.take(documents["district"].combine_chunks(), in_documents))
+    districts = district.dictionary.to_pylist() + [None]  # the last code: no district
     district_of_doc = pc.fill_null(district.indices, len(districts) - 1).to_numpy()
     written, code, row_of_item = named("agencies_raw")
     for pair in distinct(code * len(districts) + district_of_doc[doc_of_row[row_of_item]]).tolist():
-        name = agencies.canonical(written[pair // len(districts)], districts[pair % len(districts)])[0]
-        if name in counts and name != written[pair // len(districts)]:
-            counts[name]["written"].add(written[pair // len(districts)])
+        raw, where = written[pair // len(districts)], districts[pair % len(districts)]
+        name = agencies.canonical(raw, where)[0]
+        if name in counts and name != raw:
+            counts[name]["written"].add(raw)
     doc_ids = docs.dictionary.to_pylist()
     levels = {b.name: b.level for b in agencies.bodies()}
     table_rows = [{

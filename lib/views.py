@@ -54,7 +54,8 @@ def timeline(documents: pd.DataFrame) -> pd.DataFrame:
     # The period in parentheses is on the axis already; keep the name.
     frame["short_title"] = frame.title.str.replace(r"（[^）]*）$", "", regex=True).str.slice(0, 18)
     frame["when"] = frame.issued_date.map(_date_for_axis)
-    frame["hover"] = [f"{title}<br>{doc_type or '其他'}，{n} 条措施<br>日期：{issued or '不详'}（{source}）" for title, doc_type, n, issued, source
+    frame["hover"] = [f"{title}<br>{doc_type or '其他'}，{n} 条措施<br>日期：{issued or '不详'}（{source}）"
+                      for title, doc_type, n, issued, source
                       in zip(frame.title, frame.doc_type, frame.n_measures, frame.issued_date, frame.date_label)]
     frame = frame.sort_values("when")
     # Neighbours on the same row alternate their labels above and below, so close dates stay legible.

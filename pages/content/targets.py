@@ -19,6 +19,7 @@ def target_rows(f, parameters: bool):
     shown = targets[(targets.kind == "parameter") == parameters].head(views.TABLE_MAX_ROWS)
     return views.targets_table(shown, view["documents"])
 
+
 f, view = ui.page_header("目标", "文件中的量化目标、支持参数（补助比例、上限、期限）和基线数据。遮盖的数字只显示遮盖位数，不做猜测。")
 targets, documents = view["targets"], view["documents"]
 
