@@ -74,7 +74,7 @@ def lineage_of(f):
     return lineage.lineage_graph(view["citations"], view["documents"])
 
 
-def chosen_periods() -> tuple[tuple | None, tuple[str, str]]:
+def chosen_periods(years: list[int], brief: bool) -> tuple[tuple | None, tuple[str, str]]:
     """The two periods the terms and the bodies compare (default: the latest year against all before it):
     the same two sliders on both tabs, so a choice made on one holds on the other."""
     periods = ev.default_periods(years)
@@ -121,7 +121,7 @@ with tabs[0]:
 with tabs[1]:
     if tabs[1].open:
         # 2. Emerging and fading terms
-        periods, names = chosen_periods()
+        periods, names = chosen_periods(years, brief)
         if not periods:
             st.info("当前筛选下的措施不足两个年份，无法比较两个时期。请放宽年份、文件或检索筛选。")
         else:
@@ -152,7 +152,7 @@ with tabs[2]:
         if not brief and not cells.empty:
             st.caption("机构按规范名称计数：更名前的名称计入现名（" + ("；".join(notes) or "本视图无更名机构") + "）；"
                        "原文未写责任单位的措施计入发文机关。")
-        periods, names = chosen_periods()
+        periods, names = chosen_periods(years, brief)
         if periods and not brief:
             appeared, vanished = bodies_appeared_and_vanished(f, periods)
             for column, frame, title in zip(st.columns(2), (appeared, vanished), (f"新出现的机构（{names[1]}有、{names[0]}无）",
