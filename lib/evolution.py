@@ -19,7 +19,7 @@ from lib.config import DATA_DIR
 from lib.labels import LabelIndex, index_labels, label_counts, relabel
 from lib.reference import ReferenceDataError, load_yaml, require
 from lib.textstats import keyword_frequencies
-from lib.views import VALUE_TEXT_COLUMNS, decimal_year, value_text
+from lib.views import VALUE_TEXT_COLUMNS, decimal_year, value_text, year_text
 
 INDICATORS_YAML = DATA_DIR / "indicators.yaml"
 MIX_DIMENSIONS = {"themes": "主题", "industries": "产业", "instrument_types": "政策工具（三类）", "instruments": "政策工具（细类）"}
@@ -42,7 +42,7 @@ def document_labels(documents: pd.DataFrame) -> pd.DataFrame:
     Undated documents come first ("年份不详·…"), so the latest dated ones close the list."""
     docs = documents.assign(_when=[decimal_year(d, y) for d, y in zip(documents.issued_date, documents.year)])
     docs = docs.sort_values(["_when", "doc_id"], na_position="first")
-    years = docs.year.astype("Int64").astype("string").fillna("年份不详")  # float with NaN once a year is missing
+    years = year_text(docs.year)
     return pd.DataFrame({"doc_id": docs.doc_id, "year": docs.year,
                          "label": [f"{y}·{t[:14]}" for y, t in zip(years, docs.title)]}).reset_index(drop=True)
 

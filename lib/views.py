@@ -37,10 +37,16 @@ def headline(view: dict[str, pd.DataFrame], indexes: Mapping[str, LabelIndex] | 
             "责任机构": f"{len(bodies)}", "涉及区": f"{len(districts)}", "年份": span}
 
 
+def year_text(years: pd.Series) -> pd.Series:
+    """Years as text, "年份不详" where missing: the year column is float (NaN) once any year is missing,
+    and would otherwise read "2021.0" and "nan"."""
+    return years.astype("Int64").astype("string").fillna("年份不详")
+
+
 def short_titles(documents: pd.DataFrame) -> dict[str, str]:
     """doc_id → "2021·" and the title's first 24 characters ("年份不详·…" when undated), for filter
     labels and chart subtitles."""
-    years = documents.year.astype("Int64").astype("string").fillna("年份不详")  # the year column is float, NaN when undated
+    years = year_text(documents.year)
     return {doc_id: f"{year}·{title[:24]}"
             for doc_id, year, title in zip(documents.doc_id.tolist(), years.tolist(), documents.title.tolist())}
 
