@@ -20,13 +20,16 @@ APP_MAP = [
     ("pages/content/importer.py", "导入文档", ":material/upload_file:", "import"),
 ]
 
-ui.init_state()
+new_session = ui.init_state()
 PAGES = [st.Page(script, title=ui.t(title), icon=icon, url_path=url, default=url == "overview")
          for script, title, icon, url in APP_MAP]
 navigation = st.navigation(PAGES, position="top")
+# Later runs hold an empty slot in its place, so the page's elements keep their positions.
+loading = ui.loading_placeholder() if new_session else st.empty()
 try:
     tables = store.load_tables()
 except store.TablesMissing as exc:
+    loading.empty()
     st.error(str(exc))
     st.stop()
 if not ui.briefing():
@@ -34,6 +37,7 @@ if not ui.briefing():
 else:
     ui.briefing_style()
 ui.sync_url()
+loading.empty()
 try:
     navigation.run()
 except Exception:  # a page bug must not show a traceback to an official (st.stop/st.rerun are not Exceptions)

@@ -296,9 +296,11 @@ def compare_counts(measures_a: pd.DataFrame, measures_b: pd.DataFrame, column: s
     return pd.DataFrame(rows[:top] if top else rows, columns=["label", "a", "b"])
 
 
-def new_and_dropped_terms(measures_a: pd.DataFrame, measures_b: pd.DataFrame, top: int = 20) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Keywords of B absent from A (new) and of A absent from B (dropped): term, n (measures), most first."""
-    a, b = keyword_counts(measures_a), keyword_counts(measures_b)
+def new_and_dropped_terms(measures_a: pd.DataFrame, measures_b: pd.DataFrame, top: int = 20,
+                          index: LabelIndex | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Keywords of B absent from A (new) and of A absent from B (dropped): term, n (measures), most first.
+    `index` as for label_counts."""
+    a, b = keyword_counts(measures_a, index), keyword_counts(measures_b, index)
 
     def only(source: Counter, other: Counter) -> pd.DataFrame:
         rows = sorted(((w, n) for w, n in source.items() if w not in other), key=lambda r: (-r[1], r[0]))[:top]

@@ -65,17 +65,43 @@ def _recorded_hash(report: str, mtime_ns: int, size: int) -> str:
     return json.loads(Path(report).read_text(encoding="utf-8")).get("input_hash", "")
 
 
+# Columns most pages never show: the full texts, the tagging evidence and the keywords. At 10,000 documents
+# they are 400 of the measures' 560 MB; reading, converting and filtering them made the first page ~1.3 s
+# slower (bench/README.md). They are read on first use and joined to a frame by position (with_long_columns).
+LONG_COLUMNS = {"documents": ("text",), "measures": ("text", "tag_evidence", "keywords")}
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _load(name: str, build_dir: str, version: str) -> pd.DataFrame:
-    return to_frame(pq.read_table(Path(build_dir) / f"{name}.parquet"))
+def _load(name: str, build_dir: str, version: str, long: bool) -> pd.DataFrame:
+    path = Path(build_dir) / f"{name}.parquet"
+    chosen = [c for c in pq.read_schema(path).names if (c in LONG_COLUMNS.get(name, ())) == long]
+    return to_frame(pq.read_table(path, columns=chosen))
 
 
 def load_tables(build_dir: Path = BUILD_DIR) -> dict[str, pd.DataFrame]:
-    """All tables of the contract as DataFrames."""
+    """All tables of the contract as DataFrames, without their LONG_COLUMNS (see with_long_columns)."""
     version = build_version(build_dir)
     if not version:
         raise TablesMissing("尚未生成数据表：请先运行 `python -m lib.build`（或 README 中的启动命令）")
-    return {name: _load(name, str(build_dir), version) for name in TABLES}
+    return {name: _load(name, str(build_dir), version, False) for name in TABLES}
+
+
+def with_long_columns(frame: pd.DataFrame, table: str, columns: tuple[str, ...] | None = None,
+                      build_dir: Path = BUILD_DIR) -> pd.DataFrame:
+    """`frame`, a table of load_tables() or a view of it (filtered, never reindexed), with long columns
+    of its rows (by default all of the table's), in the contract's column order."""
+    wanted = [c for c in (columns or LONG_COLUMNS[table]) if c not in frame.columns]
+    if not wanted:
+        return frame
+    long = _load(table, str(build_dir), build_version(build_dir), True)
+    if frame.index.equals(long.index):  # the whole table: no take
+        taken = {c: long[c] for c in wanted}
+    else:
+        rows = positions(frame)
+        taken = {c: pd.Series(long[c].array.take(rows), index=frame.index, name=c) for c in wanted}
+    joined = frame.assign(**taken)
+    return joined[[c for c in TABLES[table].names if c in joined.columns]
+                  + [c for c in joined.columns if c not in TABLES[table].names]]
 
 
 def load_report(build_dir: Path = BUILD_DIR) -> dict:
@@ -85,7 +111,7 @@ def load_report(build_dir: Path = BUILD_DIR) -> dict:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _label_index(version: str, column: str) -> LabelIndex:
-    return index_labels(load_tables()["measures"][column])
+    return index_labels(with_long_columns(load_tables()["measures"], "measures", (column,))[column])
 
 
 def label_index(column: str) -> LabelIndex:
@@ -114,14 +140,14 @@ def _row_links(version: str) -> flt.RowLinks:
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _filtered(version: str, filters: flt.Filters) -> dict[str, pd.DataFrame]:
     tables = load_tables()
-    without_texts = {**tables, "documents": tables["documents"].drop(columns=["text"])}
-    return flt.apply(without_texts, filters, label_indexes(), _row_links(version))
+    if filters.search:  # the search reads the measures' texts
+        tables = {**tables, "measures": with_long_columns(tables["measures"], "measures", ("text",))}
+    return flt.apply(tables, filters, label_indexes(), _row_links(version))
 
 
 def filtered(filters: flt.Filters) -> dict[str, pd.DataFrame]:
-    """The tables narrowed to the filters (cached per build and filter combination). Their documents
-    carry no full text (the reader takes it from load_tables()): a district's 5,000 documents' texts
-    were 100 MB to copy on every new filter combination at 10,000 documents."""
+    """The tables narrowed to the filters (cached per build and filter combination), without their
+    LONG_COLUMNS (with_long_columns adds them where a page shows them)."""
     return _filtered(build_version(), filters)
 
 
@@ -162,3 +188,16 @@ def _options(version: str) -> dict[str, list[str]]:
 def filter_options() -> dict[str, list[str]]:
     """The values each list-valued filter offers, computed once per build."""
     return _options(build_version())
+
+
+def warm(build_dir: Path = BUILD_DIR) -> None:
+    """Compute ahead what a new session's first page asks for: the tables, the filter options and titles,
+    and the unfiltered view. Called once by server.py when the server starts; nothing when there is no build
+    (the page then says how to create one)."""
+    if not build_version(build_dir):
+        return
+    load_tables(build_dir)
+    filter_options()
+    doc_titles()
+    filtered(flt.Filters())
+

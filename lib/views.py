@@ -37,6 +37,12 @@ def headline(view: dict[str, pd.DataFrame], indexes: Mapping[str, LabelIndex] | 
             "责任机构": f"{len(bodies)}", "涉及区": f"{len(districts)}", "年份": span}
 
 
+def first_in_reading_order(measures: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
+    """The first `limit` measures by year, document and position in it (all when no limit)."""
+    # Sort the keys alone, then take the rows: sorting the frame would copy every column first.
+    return measures.loc[measures[["year", "doc_id", "ordinal"]].sort_values(["year", "doc_id", "ordinal"]).index[:limit]]
+
+
 def year_text(years: pd.Series) -> pd.Series:
     """Years as text, "年份不详" where missing: the year column is float (NaN) once any year is missing,
     and would otherwise read "2021.0" and "nan"."""

@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
 .venv/bin/python -m lib.build --if-stale || [ $? -eq 3 ]
-exec .venv/bin/streamlit run dashboard.py --server.headless true "$@"
+exec .venv/bin/streamlit run server.py --server.headless true "$@"

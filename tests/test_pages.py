@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -78,7 +79,7 @@ def test_the_url_sets_the_filters():
 
 
 def test_a_measure_link_opens_the_reader_on_its_document():
-    from lib import store
+    from lib import store, textview
 
     measures = store.load_tables()["measures"]
     last = measures.iloc[-1]  # a measure of the document the reader would not open by default
@@ -88,6 +89,15 @@ def test_a_measure_link_opens_the_reader_on_its_document():
     app.switch_page("pages/content/reader.py").run()
     assert not app.exception, app.exception
     assert app.selectbox(key="reader_doc").value == last.doc_id
+    text = store.with_long_columns(measures.iloc[[-1]], "measures", ("text",)).text.iloc[0]
+    assert textview.highlight(text, []) in [m.value for m in app.markdown]  # its text, read on demand
+
+
+def test_the_data_page_shows_the_measures_with_their_texts():
+    sent = open_page("tables").dataframe[0].proto.arrow_data.data  # .value cannot convert Arrow list columns
+    shown = pa.ipc.open_stream(sent).read_all()
+    assert {"heading", "text", "tag_evidence", "keywords"} <= set(shown.column_names)
+    assert shown.num_rows > 0 and all(shown.column("text").to_pylist())
 
 
 SWEEP = list(itertools.product(
@@ -103,3 +113,8 @@ def test_filter_sweep_raises_nothing(districts, themes, years, kinds):
     for page in ("overview", "themes", "agencies", "districts", "targets"):
         app = open_page(page, filter_districts=districts, filter_themes=themes, filter_years=years, filter_kinds=kinds)
         assert not app.exception, (page, app.exception)
+
+
+def test_the_loading_placeholder_is_gone_once_the_page_is_drawn():
+    charts = open_page("overview").get("plotly_chart")
+    assert len(charts) == 3 and not any("正在读取数据" in chart.proto.spec for chart in charts)

@@ -1,7 +1,10 @@
 """The shared, cached tables are read-only: rendering every page leaves them exactly as loaded."""
 import pandas as pd
+import pyarrow.parquet as pq
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from lib import filters as flt
 from lib import store
 from lib.build import main as build_main
 from lib.config import ROOT
@@ -35,3 +38,56 @@ def test_a_per_view_step_runs_once_per_filter_combination_and_arguments():
     measures_of_kind(everything, "mechanism")
     assert measures_of_kind(one_district, "task") < measures_of_kind(everything, "task")
     assert calls == ["task", "mechanism", "task"]
+
+
+def test_long_columns_are_left_out_of_the_tables_and_the_views_until_asked_for():
+    assert build_main(["--if-stale"]) in (0, 3)
+    tables, view = store.load_tables(), store.filtered(Filters(districts=("北辰区",)))
+    for name, long in store.LONG_COLUMNS.items():
+        assert not set(long) & set(tables[name].columns)
+        assert not set(long) & set(view[name].columns)
+
+
+def test_long_columns_join_a_view_row_by_row_in_the_contracts_order():
+    assert build_main(["--if-stale"]) in (0, 3)
+    view = store.filtered(Filters(districts=("北辰区",)))["measures"].iloc[::-1]  # any subset, any order
+    joined = store.with_long_columns(view, "measures")
+    on_disk = pd.read_parquet(store.BUILD_DIR / "measures.parquet").set_index("measure_id")
+    assert list(joined.columns) == [c for c in on_disk.reset_index().columns]
+    for column in store.LONG_COLUMNS["measures"]:
+        expected = on_disk.loc[joined.measure_id, column]
+        assert [list(v) if column != "text" else v for v in joined[column]] == \
+               [list(v) if column != "text" else v for v in expected]
+    pd.testing.assert_frame_equal(joined.drop(columns=list(store.LONG_COLUMNS["measures"])), view)
+
+
+def test_a_search_filter_reads_the_measure_texts():
+    assert build_main(["--if-stale"]) in (0, 3)
+    texts = store.with_long_columns(store.load_tables()["measures"], "measures", ("text",))
+    word = "概念验证"
+    expected = texts[texts.text.str.contains(word) | texts.heading.str.contains(word)]
+    found = store.filtered(Filters(kinds=ALL_KINDS, search=word))["measures"]
+    assert len(found) > 0 and sorted(found.measure_id) == sorted(expected.measure_id)
+
+
+def test_after_warm_a_new_sessions_first_page_reads_indexes_and_filters_nothing(monkeypatch):
+    assert build_main(["--if-stale"]) in (0, 3)
+    st.cache_resource.clear()
+    store.warm()  # what server.py runs as the server starts
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("computed again after store.warm()")
+
+    monkeypatch.setattr(pq, "read_table", refuse)
+    monkeypatch.setattr(flt, "apply", refuse)
+    monkeypatch.setattr(store, "index_labels", refuse)
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
+    assert not app.exception and not app.error, (app.exception, app.error)
+    assert len(app.get("plotly_chart")) == 3
+
+
+def test_streamlit_run_server_py_serves_the_dashboard_as_an_st_app():
+    from streamlit.web.server.app_discovery import discover_asgi_app
+
+    source = (ROOT / "server.py").read_text(encoding="utf-8")
+    assert discover_asgi_app(ROOT / "server.py").is_asgi_app and 'st.App("dashboard.py"' in source

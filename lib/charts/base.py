@@ -93,6 +93,14 @@ def style(fig: go.Figure, title: str, subtitle: str, briefing: bool = False, hei
     return fig
 
 
+def loading_figure(message: str) -> go.Figure:
+    """A short blank figure with a message, shown while a page's data is read."""
+    fig = go.Figure(layout={"height": 60, "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+                            "xaxis": {"visible": False}, "yaxis": {"visible": False}})
+    return fig.add_annotation(text=message, showarrow=False, x=0, xref="paper", xanchor="left",
+                              font={"family": FONT_FAMILY, "size": 14, "color": "#777"})
+
+
 def _wrap(text: str, width: int = 70) -> str:
     return "<br>".join(text[i: i + width] for i in range(0, len(text), width)) if len(text) > width else text
 

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from lib.charts.base import MAX_DOCUMENT_COLUMNS, SLANTED, WRAPPED_COLUMNS, color_of, unique_labels
 from lib.intkeys import distinct
 from lib.labels import LabelIndex, index_labels
+from lib.views import first_in_reading_order
 
 INSTRUMENT_TYPES = ("供给型", "环境型", "需求型")  # Rothwell & Zegveld, in the order of data/taxonomy.yaml
 UNKNOWN_YEAR = "年份不详"
@@ -158,8 +159,7 @@ def measure_table(measures: pd.DataFrame, documents: pd.DataFrame, limit: int | 
     """措施明细: one row per measure with its document, tags and the words that triggered them; the
     first `limit` in reading order when given."""
     titles = documents.set_index("doc_id").title
-    # Sort the keys alone, then take the rows shown: sorting the frame would copy every text first.
-    ordered = measures.loc[measures[["year", "doc_id", "ordinal"]].sort_values(["year", "doc_id", "ordinal"]).index[:limit]]
+    ordered = first_in_reading_order(measures, limit)
 
     def joined(values) -> str:
         return "、".join(values) if values is not None else ""

@@ -34,7 +34,7 @@ def mix(f, dimension: str, by: str):
 @store.per_view
 def term_scores(f, periods):
     measures, keywords = store.filtered(f)["measures"], store.label_index("keywords")
-    dated = measures[["year", "keywords"]]
+    dated = measures[["year"]]  # the keywords come from the index, by position
     return ev.log_odds(ev.keyword_counts(ev.in_period(dated, periods[0]), keywords),
                        ev.keyword_counts(ev.in_period(dated, periods[1]), keywords),
                        prior=ev.keyword_counts(measures, keywords))
@@ -43,7 +43,7 @@ def term_scores(f, periods):
 @store.per_view
 def sentences_with(f, term: str):
     view = store.filtered(f)
-    return ev.term_sentences(view["measures"], view["documents"], term, limit=10)
+    return ev.term_sentences(store.with_long_columns(view["measures"], "measures", ("text",)), view["documents"], term, limit=10)
 
 
 @store.per_view
@@ -212,7 +212,7 @@ with tabs[4]:
                     st.info("两边都没有量化目标。")
                 else:
                     st.dataframe(compared, hide_index=True, width="stretch")
-                new, dropped = ev.new_and_dropped_terms(*sides)
+                new, dropped = ev.new_and_dropped_terms(*sides, index=store.label_index("keywords"))
                 for column, frame, title in zip(st.columns(2), (new, dropped), ("新出现的词（B 有、A 无；括号内为措施数）",
                                                                                   "不再出现的词（A 有、B 无）")):
                     column.markdown(f"**{escape_markdown(title)}**")

@@ -13,7 +13,7 @@ focus = st.query_params.get("m")
 query = st.text_input("检索原文", value=f.search, placeholder="输入词语，如：揭榜挂帅、天开高教科创园、研发投入", key="reader_query")
 terms = textview.search_terms(query, tagging.tokens)
 if terms:
-    hits = textview.match_measures(view["measures"], terms)
+    hits = textview.match_measures(store.with_long_columns(view["measures"], "measures", ("text",)), terms)
     st.caption(f"在当前筛选的 {len(view['measures'])} 条措施中找到 {len(hits)} 条（检索词：{'、'.join(terms)}）")
     if hits.empty:
         st.info("没有措施包含这些词语。可尝试更短的词，或在左侧“清除筛选”。")
@@ -45,7 +45,7 @@ for part in doc.missing_parts:
 for warning in doc.warnings:
     st.caption("提示：" + textview.escape_markdown(warning))
 
-doc_measures = measures[measures.doc_id == doc_id].sort_values("ordinal")
+doc_measures = store.with_long_columns(measures[measures.doc_id == doc_id].sort_values("ordinal"), "measures", ("text",))
 with st.expander(f"文件结构（{len(doc_measures)} 条措施）", expanded=False):
     for row in doc_measures.itertuples():
         depth = len(row.path)

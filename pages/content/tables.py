@@ -14,13 +14,16 @@ for column, (name, label) in zip(st.columns(len(TABLE_LABELS)), TABLE_LABELS.ite
 
 for tab, (name, label) in zip(st.tabs(list(TABLE_LABELS.values())), TABLE_LABELS.items()):
     with tab:
-        frame = tables[name].drop(columns=["text"], errors="ignore") if name == "documents" else tables[name]
+        frame = tables[name]
         if frame.empty:
             st.info(f"当前筛选下没有{label}。请放宽筛选条件。")
         else:
             if note := ui.rows_shown_note(len(frame), exported=name in EXPORTED):
                 st.caption(note)
-            st.dataframe(frame.head(views.TABLE_MAX_ROWS), hide_index=True, width="stretch")
+            shown = frame.head(views.TABLE_MAX_ROWS)
+            # The measures with their texts; a document's full text is left to the reader (原文).
+            shown = store.with_long_columns(shown, name) if name == "measures" else shown
+            st.dataframe(shown, hide_index=True, width="stretch")
 
 with st.expander("构建报告（每个输入文件的状态与提示）"):
     report = store.load_report()

@@ -55,7 +55,8 @@ def keywords(f):
 @store.per_view
 def measure_rows(f):
     view = store.filtered(f)
-    return charts.measure_table(view["measures"], view["documents"], limit=views.TABLE_MAX_ROWS)
+    shown = views.first_in_reading_order(view["measures"], views.TABLE_MAX_ROWS)
+    return charts.measure_table(store.with_long_columns(shown, "measures", ("tag_evidence",)), view["documents"])
 
 
 f, view = ui.page_header("主题", "各文件、各年份关注哪些主题，主题下有哪些措施，涉及哪些产业和政策工具。"
