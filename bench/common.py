@@ -25,6 +25,9 @@ if str(BENCH) not in sys.path:
     sys.path.insert(0, str(BENCH))
 
 
+APP_PATHS = ("dashboard.py", "server.py", "lib", "pages", "data", ".streamlit")
+
+
 def snapshot(ref: str = "HEAD") -> Path:
     """The app's files at a commit, unpacked once under bench/out/snapshot/<sha>/ (git archive), so
     edits made in the working tree during a run that takes many minutes cannot change what is measured."""
@@ -34,8 +37,9 @@ def snapshot(ref: str = "HEAD") -> Path:
     if not (dest / ".complete").exists():
         shutil.rmtree(dest, ignore_errors=True)
         dest.mkdir(parents=True)
-        archive = subprocess.run(["git", "archive", sha, "dashboard.py", "lib", "pages", "data", ".streamlit"],
-                                 cwd=ROOT, capture_output=True, check=True).stdout
+        paths = [path for path in APP_PATHS  # server.py came later than the others
+                 if subprocess.run(["git", "cat-file", "-e", f"{sha}:{path}"], cwd=ROOT).returncode == 0]
+        archive = subprocess.run(["git", "archive", sha, *paths], cwd=ROOT, capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
         (dest / ".complete").touch()
     return dest
