@@ -72,10 +72,16 @@ LONG_COLUMNS = {"documents": ("text",), "measures": ("text", "tag_evidence", "ke
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _load(name: str, build_dir: str, version: str, long: bool) -> pd.DataFrame:
+def _load(name: str, build_dir: str, version: str) -> pd.DataFrame:
     path = Path(build_dir) / f"{name}.parquet"
-    chosen = [c for c in pq.read_schema(path).names if (c in LONG_COLUMNS.get(name, ())) == long]
-    return to_frame(pq.read_table(path, columns=chosen))
+    columns = [c for c in pq.read_schema(path).names if c not in LONG_COLUMNS.get(name, ())]
+    return to_frame(pq.read_table(path, columns=columns))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _load_long(name: str, column: str, build_dir: str, version: str) -> pd.Series:
+    # One column at a time: the themes page needs the keywords only, the reader the texts only.
+    return to_frame(pq.read_table(Path(build_dir) / f"{name}.parquet", columns=[column]))[column]
 
 
 def load_tables(build_dir: Path = BUILD_DIR) -> dict[str, pd.DataFrame]:
@@ -83,7 +89,7 @@ def load_tables(build_dir: Path = BUILD_DIR) -> dict[str, pd.DataFrame]:
     version = build_version(build_dir)
     if not version:
         raise TablesMissing("尚未生成数据表：请先运行 `python -m lib.build`（或 README 中的启动命令）")
-    return {name: _load(name, str(build_dir), version, False) for name in TABLES}
+    return {name: _load(name, str(build_dir), version) for name in TABLES}
 
 
 def with_long_columns(frame: pd.DataFrame, table: str, columns: tuple[str, ...] | None = None,
@@ -93,12 +99,13 @@ def with_long_columns(frame: pd.DataFrame, table: str, columns: tuple[str, ...] 
     wanted = [c for c in (columns or LONG_COLUMNS[table]) if c not in frame.columns]
     if not wanted:
         return frame
-    long = _load(table, str(build_dir), build_version(build_dir), True)
-    if frame.index.equals(long.index):  # the whole table: no take
-        taken = {c: long[c] for c in wanted}
+    version = build_version(build_dir)
+    long = {c: _load_long(table, c, str(build_dir), version) for c in wanted}
+    if frame.index.equals(long[wanted[0]].index):  # the whole table: no take
+        taken = long
     else:
         rows = positions(frame)
-        taken = {c: pd.Series(long[c].array.take(rows), index=frame.index, name=c) for c in wanted}
+        taken = {c: pd.Series(values.array.take(rows), index=frame.index, name=c) for c, values in long.items()}
     joined = frame.assign(**taken)
     return joined[[c for c in TABLES[table].names if c in joined.columns]
                   + [c for c in joined.columns if c not in TABLES[table].names]]

@@ -171,13 +171,22 @@ def numbers(app: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in app.metric}
 
 
-def test_page_renders_its_charts_cloud_and_table():
+SECTION_CHARTS = {"主题矩阵": ["themes_matrix_document"], "主题与措施": ["themes_treemap"],
+                  "产业与政策工具": ["themes_industries", "themes_instruments"], "关键词": ["themes_keywords"], "措施明细": []}
+
+
+def test_the_page_opens_on_the_grid_and_draws_one_section_at_a_time():
     app = open_themes()
     assert app.title[0].value == "主题"
     assert int(numbers(app)["措施"]) >= 150 and numbers(app)["涉及主题"] != "0"
-    assert len(app.get("image")) == 1  # the word cloud
-    assert len(app.dataframe) == 1 and len(app.dataframe[0].value) == int(numbers(app)["措施"])
-    assert not app.info
+    assert [c.key for c in app.get("plotly_chart")] == SECTION_CHARTS["主题矩阵"]
+    for section, keys in SECTION_CHARTS.items():
+        app = open_themes(themes_section=section)
+        assert [c.key for c in app.get("plotly_chart")] == keys, section
+        assert len(app.get("image")) == (section == "关键词")  # the word cloud
+        assert len(app.dataframe) == (section == "措施明细")
+        assert not app.info, (section, app.info)
+    assert len(app.dataframe[0].value) == int(numbers(app)["措施"])
 
 
 def test_a_theme_filter_changes_the_numbers():
@@ -186,12 +195,14 @@ def test_a_theme_filter_changes_the_numbers():
 
 
 def test_an_impossible_filter_explains_every_empty_chart():
-    app = open_themes(filter_search="不存在的词语xyz")
-    assert numbers(app)["措施"] == "0"
-    shown = " ".join(i.value for i in app.info)
+    shown = ""
+    for section in SECTION_CHARTS:
+        app = open_themes(filter_search="不存在的词语xyz", themes_section=section)
+        assert numbers(app)["措施"] == "0" and not app.get("image")
+        shown += " ".join(i.value for i in app.info)
     for title in ("各文件涉及的主题", "主题与措施", "涉及的产业领域", "政策工具", "关键词词云", "高频关键词"):
         assert title in shown, title
-    assert "当前筛选下没有措施" in shown and not app.get("image")
+    assert "当前筛选下没有措施" in shown
 
 
 def test_the_year_grid_renders():
@@ -205,7 +216,7 @@ def test_the_year_grid_renders():
     ("themes_instruments", "filter_instruments", "供给型·人才支持"),
 ])
 def test_a_chart_click_adds_its_value_to_the_filter(key, dimension, value):
-    app = open_themes()
+    app = open_themes(themes_section=next(s for s, keys in SECTION_CHARTS.items() if key in keys))
     app.session_state[key] = {"selection": {"points": [{"customdata": [value]}], "point_indices": [0], "box": [],
                                             "lasso": []}}
     app.run()
@@ -217,6 +228,7 @@ def test_a_chart_click_adds_its_value_to_the_filter(key, dimension, value):
 def test_briefing_mode_hides_the_control_and_the_table():
     app = open_themes(briefing_mode=True)
     assert not app.dataframe and not app.get("button_group")
+    assert "措施明细" not in [tab.label for tab in app.tabs]
 
 
 def test_the_views_index_cut_from_the_builds_gives_the_same_reshaping(seed_tables):
