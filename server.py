@@ -2,7 +2,7 @@
 would, and starts reading the tables as the server starts instead of when the first official connects.
 
 A new server otherwise sits idle for the 1–1.5 s a browser takes to load Streamlit's frontend, and only then
-imports the libraries and reads the tables (2.8 s at 10,000 documents), all before the first chart. st.App's
+imports the libraries and reads the tables (1.9 s of CPU at 10,000 documents), all before the first chart. st.App's
 lifespan starts that work in a thread and returns at once, so the server answers from its first moment; a
 session that asks for a table still being read waits for it (st.cache_resource holds one lock per value).
 Figures: bench/README.md.

@@ -66,7 +66,7 @@ def _recorded_hash(report: str, mtime_ns: int, size: int) -> str:
 
 
 # Columns most pages never show: the full texts, the tagging evidence and the keywords. At 10,000 documents
-# they are 400 of the measures' 560 MB; reading, converting and filtering them made the first page ~1.3 s
+# they are 400 of the measures' 560 MB; reading, converting and filtering them made the first page ~1 s
 # slower (bench/README.md). They are read on first use and joined to a frame by position (with_long_columns).
 LONG_COLUMNS = {"documents": ("text",), "measures": ("text", "tag_evidence", "keywords")}
 
@@ -207,4 +207,3 @@ def warm(build_dir: Path = BUILD_DIR) -> None:
     filter_options()
     doc_titles()
     filtered(flt.Filters())
-

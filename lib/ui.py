@@ -9,6 +9,7 @@ from datetime import date
 
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from lib import deck
 from lib import export
@@ -60,7 +61,7 @@ def init_state() -> bool:
     return new_session
 
 
-def loading_placeholder():
+def loading_placeholder() -> DeltaGenerator:
     """A placeholder chart saying the data is being read; empty it once the page can draw. For a session's
     first run: a new browser tab fetches and evaluates plotly.js (4.7 MB, ~1 s on a 2-core VM) only when its
     first chart arrives, and this lets that happen while the server reads instead of after."""
@@ -254,7 +255,10 @@ def page_footer(page: str) -> None:
     text = flt.describe(f, store.doc_titles())
     stamp = date.today().isoformat()
     measures, targets = view["measures"], view["targets"]
-    full_measures = lambda: store.with_long_columns(measures, "measures")  # noqa: E731 (taken only on a click)
+
+    def full_measures():  # with their texts, taken only when an export is clicked
+        return store.with_long_columns(measures, "measures")
+
     figures = list(st.session_state.get(FIGURES_KEY, []))
     st.divider()
     st.caption(t("导出（按当前筛选）"))
