@@ -43,6 +43,21 @@ def first_in_reading_order(measures: pd.DataFrame, limit: int | None = None) -> 
     return measures.loc[measures[["year", "doc_id", "ordinal"]].sort_values(["year", "doc_id", "ordinal"]).index[:limit]]
 
 
+def document_facts(doc: pd.Series) -> dict[str, str]:
+    """The reader's facts about one row of documents, a missing value said in words: pandas reads a missing
+    文号 as NaN, which is truthy and printed "nan", and a plan period as float ("2021.0")."""
+    def given(value) -> bool:
+        return not pd.isna(value) and value != ""
+
+    start, end = (int(y) if given(y) else None for y in (doc.period_start, doc.period_end))
+    period = "—" if start is None and end is None else f"{start or ''}–{end or ''}"
+    date = doc.issued_date if given(doc.issued_date) else "不详"
+    return {"文号": doc.doc_number if given(doc.doc_number) else "未载明",
+            "发文机关": doc.issuer if given(doc.issuer) else "未载明",
+            "日期": f"{date}（{DATE_SOURCE_LABELS.get(doc.date_source, '未知')}）",
+            "规划期": period, "文种": doc.doc_type if given(doc.doc_type) else "未载明"}
+
+
 def year_text(years: pd.Series) -> pd.Series:
     """Years as text, "年份不详" where missing: the year column is float (NaN) once any year is missing,
     and would otherwise read "2021.0" and "nan"."""

@@ -54,3 +54,16 @@ def test_short_titles_say_when_a_document_is_undated():
     documents = pd.DataFrame({"doc_id": ["a", "b"], "year": [2021.0, float("nan")],
                               "title": ["天津市科技创新“十四五”规划（2021—2025年）的很长的标题部分", "某区实施方案"]})
     assert views.short_titles(documents) == {"a": "2021·天津市科技创新“十四五”规划（2021—2025", "b": "年份不详·某区实施方案"}
+
+
+def test_document_facts_say_what_is_missing_in_words_and_years_as_integers(seed_tables):
+    documents = seed_tables["documents"]
+    plan_row = documents[documents.doc_number == "津政办发〔2021〕32号"].iloc[0]
+    plan = views.document_facts(plan_row)
+    assert plan["文号"] == "津政办发〔2021〕32号" and plan["规划期"] == "2021–2025"
+    unnumbered = views.document_facts(documents[documents.doc_number.isna() & documents.period_start.isna()].iloc[0])
+    assert unnumbered["文号"] == "未载明" and unnumbered["规划期"] == "—"
+    assert not any("nan" in value for value in (*plan.values(), *unnumbered.values()))
+    open_ended = plan_row.copy()
+    open_ended["period_end"] = None
+    assert views.document_facts(open_ended)["规划期"] == "2021–"

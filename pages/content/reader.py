@@ -3,7 +3,7 @@ import streamlit as st
 
 from lib import store, tagging, textview, ui
 from lib.filters import KIND_LABELS
-from lib.views import DATE_SOURCE_LABELS
+from lib.views import document_facts
 
 f, view = ui.page_header("原文", "检索措施原文（按词切分，如“概念验证中心建设”也能找到“概念验证中心”），或逐篇阅读文件及其结构。")
 tables = store.load_tables()
@@ -33,12 +33,10 @@ doc_id = st.selectbox("阅读文件", options, index=options.index(default_doc) 
 doc = documents.loc[documents.doc_id == doc_id].iloc[0]
 
 st.subheader(doc.title)
-facts = {"文号": doc.doc_number or "未载明", "发文机关": doc.issuer or "未载明",
-         "日期": f"{doc.issued_date or '不详'}（{DATE_SOURCE_LABELS.get(doc.date_source, '未知')}）",
-         "规划期": f"{doc.period_start}–{doc.period_end}" if doc.period_start else "—", "文种": doc.doc_type}
+facts = document_facts(doc)
 for column, (label, value) in zip(st.columns(len(facts)), facts.items()):
     column.markdown(f"**{label}**  \n{textview.escape_markdown(str(value))}")
-if doc.date_source != "explicit" and doc.date_evidence:
+if doc.date_source != "explicit" and isinstance(doc.date_evidence, str) and doc.date_evidence:
     st.caption("日期依据：" + textview.escape_markdown(doc.date_evidence))
 for part in doc.missing_parts:
     st.warning("原文缺失：" + textview.escape_markdown(part))
