@@ -67,8 +67,8 @@ def top_partners(edges: pd.DataFrame, k: int = 3) -> dict[str, str]:
     both = pd.concat([edges.rename(columns={"source": "body", "target": "partner"}),
                       edges.rename(columns={"target": "body", "source": "partner"})])
     both = both.sort_values(["body", "n", "partner"], ascending=[True, False, True])
-    return {body: "、".join(f"{r.partner}（{r.n}）" for r in group.head(k).itertuples())
-            for body, group in both.groupby("body")}
+    first = both[both.groupby("body").cumcount() < k]
+    return (first.partner + "（" + first.n.astype(str) + "）").groupby(first.body).agg("、".join).to_dict()
 
 
 def components(nodes: list[str], edges: pd.DataFrame) -> list[list[str]]:

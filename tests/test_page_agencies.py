@@ -298,3 +298,17 @@ def test_briefing_mode_hides_controls_and_tables():
     app = open_agencies(briefing_mode=True)
     assert not app.dataframe and [t.label for t in app.toggle] == ["简报模式"]
     assert not app.selectbox and not app.radio and len(app.get("plotly_chart")) == 3
+
+
+def test_edge_widths_come_in_a_few_steps_the_busiest_pairs_widest():
+    names = [f"局{i:02d}" for i in range(12)]
+    edges = pd.DataFrame([(a, b, 1 + (i * 7 + j) % 40) for i, a in enumerate(names) for j, b in enumerate(names) if a < b],
+                         columns=["source", "target", "n"])
+    nodes = pd.DataFrame({"agency": names, "n": 50, "n_shared": 20, "level": "市级"})
+    fig = charts.network_figure(nodes, edges, {name: (i / 12, (i * 5 % 12) / 12) for i, name in enumerate(names)})
+    lines = [t for t in fig.data if t.mode == "lines"]
+    assert edges.n.nunique() > charts.EDGE_WIDTHS == len(lines)
+    widths = [t.line.width for t in lines]
+    assert widths == sorted(widths)  # one trace per step, thinnest first
+    top_step = edges.n * charts.EDGE_WIDTHS > edges.n.max() * (charts.EDGE_WIDTHS - 1)
+    assert len(lines[-1].x) == 3 * top_step.sum()  # each edge: two ends and a break
