@@ -200,6 +200,15 @@ def test_one_body_measures_targets_partners_and_names():
     assert charts.body_profile(AGENCIES, "未知机构")["层级"] == "—"
 
 
+def test_written_forms_pair_items_only_where_the_raw_and_canonical_lists_run_parallel():
+    measures = pd.DataFrame({
+        "doc_id": ["d1", "d1", "d1"], "agency_source": ["phrase"] * 3,
+        "agencies": [["甲局", "乙委"], ["甲局", "乙委"], ["甲局"]],
+        "agencies_raw": [["市甲局", "乙委"], ["甲乙两局"], None],  # parallel; two bodies in one entry; none
+    })
+    assert charts.written_forms(measures, DOCUMENTS.iloc[:0], "甲局") == ["市甲局"]
+
+
 @pytest.mark.parametrize("chosen, expected", [((), "甲局"), (("丙办",), "丙办"), (("不在视图", "乙委"), "乙委")])
 def test_the_default_body_follows_the_filter(chosen, expected):
     assert charts.default_body(charts.body_options(charts.body_rows(MEASURES)), chosen) == expected

@@ -100,6 +100,22 @@ def test_the_data_page_shows_the_measures_with_their_texts():
     assert shown.num_rows > 0 and all(shown.column("text").to_pylist())
 
 
+def sent_columns(app: AppTest) -> list[set[str]]:
+    """The columns of each table the page sent, read from its Arrow payload."""
+    return [set(pa.ipc.open_stream(frame.proto.arrow_data.data).schema.names) for frame in app.dataframe]
+
+
+def test_the_data_page_sends_only_the_open_table_and_the_report_once_opened():
+    shown = sent_columns(open_page("tables"))
+    assert len(shown) == 1 and "tag_evidence" in shown[0]  # the measures only
+    for label, column in (("目标与参数", "indicator"), ("文件", "notice_title"), ("机构", "n_measures_lead")):
+        shown = sent_columns(open_page("tables", tables_shown=label))
+        assert len(shown) == 1 and column in shown[0], label
+    opened = open_page("tables", tables_report_open=True)
+    assert len(opened.dataframe) == 2 and "status" in sent_columns(opened)[1]
+    assert "流水线版本" in " ".join(c.value for c in opened.caption)
+
+
 SWEEP = list(itertools.product(
     [[], ["北辰区"], ["南开区", "滨海新区"]],
     [[], ["人才"]],

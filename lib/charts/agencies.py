@@ -10,6 +10,8 @@ import re
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from lib.charts.base import MAX_DOCUMENT_COLUMNS, SLANTED, WRAPPED_COLUMNS, unique_labels
 from lib.filters import KIND_LABELS
@@ -200,16 +202,22 @@ def body_partners(measures: pd.DataFrame, agency: str, bodies: LabelIndex | None
 def written_forms(measures: pd.DataFrame, documents: pd.DataFrame, agency: str, bodies: LabelIndex | None = None) -> list[str]:
     """How the view's texts write the body: 责任单位 entries as written, and the issuer line of the
     documents it answers for as issuer (e.g. 市科委 for 市科技局)."""
-    forms: set[str] = set()
     measures = _carrying(measures, agency, ["doc_id", "agencies", "agencies_raw", "agency_source"], bodies)
     phrase = measures[measures.agency_source == "phrase"]
-    for raw, canonical in zip(phrase.agencies_raw, phrase.agencies):
-        if raw is not None and canonical is not None and len(raw) == len(canonical):  # parallel lists
-            forms.update(r for r, c in zip(raw, canonical) if c == agency)
+    forms = set(_written_as(pa.array(phrase.agencies_raw.array), pa.array(phrase.agencies.array), agency))
     issued = measures[measures.agency_source == "issuer"]
-    forms.update(documents[documents.doc_id.isin(issued.doc_id)].issuer.dropna())
+    # unique() first: isin turns each of up to ~100,000 Arrow strings into a Python object (0.27 s)
+    forms.update(documents[documents.doc_id.isin(issued.doc_id.unique())].issuer.dropna())
     forms.discard(agency)
     return sorted(forms)
+
+
+def _written_as(raw: pa.ListArray, canonical: pa.ListArray, agency: str) -> list[str]:
+    """The raw items whose canonical counterpart is `agency`, in rows where the two lists run parallel
+    (same length); one pass of Arrow kernels, not a Python loop over a busy body's ~100,000 rows."""
+    parallel = pc.fill_null(pc.equal(pc.list_value_length(raw), pc.list_value_length(canonical)), False)
+    raw, canonical = pc.list_flatten(raw.filter(parallel)), pc.list_flatten(canonical.filter(parallel))
+    return pc.unique(raw.filter(pc.fill_null(pc.equal(canonical, agency), False))).drop_null().to_pylist()
 
 
 def body_profile(agencies: pd.DataFrame, agency: str, written=()) -> dict[str, str]:
