@@ -1,6 +1,7 @@
 """Named reshaping steps between the filtered tables and the charts (pure pandas, tested)."""
 from __future__ import annotations
 
+import re
 from typing import Mapping
 
 import numpy as np
@@ -78,8 +79,7 @@ def timeline(documents: pd.DataFrame) -> pd.DataFrame:
                        "date_evidence"]].copy()
     frame["level_label"] = frame.level.map(LEVEL_LABELS).fillna(frame.level)
     frame["date_label"] = frame.date_source.map(DATE_SOURCE_LABELS).fillna("未知")
-    # The period in parentheses is on the axis already; keep the name.
-    frame["short_title"] = frame.title.str.replace(r"（[^）]*）$", "", regex=True).str.slice(0, 18)
+    frame["short_title"] = frame.title.map(point_label)
     frame["when"] = frame.issued_date.map(_date_for_axis)
     frame["hover"] = [f"{title}<br>{doc_type or '其他'}，{n} 条措施<br>日期：{issued or '不详'}（{source}）"
                       for title, doc_type, n, issued, source
@@ -88,6 +88,23 @@ def timeline(documents: pd.DataFrame) -> pd.DataFrame:
     # Neighbours on the same row alternate their labels above and below, so close dates stay legible.
     frame["label_position"] = frame.groupby("level").cumcount().map(lambda n: "top center" if n % 2 == 0 else "bottom center")
     return frame
+
+
+POINT_LABEL_CHARS = 18
+# A number (or its masked digits) is never cut in two: "…会议第0" would read as a different number.
+NUMBER_CHARACTER = "[0-9０-９*＊×Xx〇零一二三四五六七八九十百]"
+
+
+def point_label(title: str) -> str:
+    """A document's name beside its point: without a trailing （…） (its period is on the axis), at most
+    POINT_LABEL_CHARS characters, and a cut says so with … and never falls inside a number."""
+    name = re.sub(r"（[^）]*）$", "", title or "")
+    if len(name) <= POINT_LABEL_CHARS:
+        return name
+    kept = name[:POINT_LABEL_CHARS - 1]
+    if re.fullmatch(NUMBER_CHARACTER, kept[-1]) and re.fullmatch(NUMBER_CHARACTER, name[len(kept)]):
+        kept = re.sub(NUMBER_CHARACTER + "+$", "", kept)
+    return kept + "…"
 
 
 def _date_for_axis(issued: str | None) -> pd.Timestamp | None:

@@ -1,5 +1,6 @@
 """Reshaping steps behind the pages."""
 import pandas as pd
+import pytest
 
 from lib import views
 
@@ -33,6 +34,17 @@ def test_documents_without_any_date_stay_off_the_time_axis():
                               "date_evidence": [""]})
     assert views.timeline(documents).when.isna().all()
     assert pd.isna(views.decimal_year(None, float("nan")))
+
+
+@pytest.mark.parametrize("title, label", [
+    ("天津市科技创新“十四五”规划（2021—2025年）", "天津市科技创新“十四五”规划"),  # the period is on the axis
+    ("天津市推动科技创新和产业创新深度融合", "天津市推动科技创新和产业创新深度融合"),  # 18 characters: whole
+    ("天津市推动科技创新和产业创新深度融合实施方案", "天津市推动科技创新和产业创新深度融…"),
+    ("市科委关于对市政协十四届一次会议第0123号提案的答复", "市科委关于对市政协十四届一次会议第…"),
+    ("关于市政协十四届一次会议第2018**号提案的答复", "关于市政协十四届一次会议第…"),  # digits and masks
+])
+def test_a_point_label_is_short_says_it_was_cut_and_never_cuts_a_number(title, label):
+    assert views.point_label(title) == label
 
 
 def test_quality_counts_masks_and_garbled_measures_per_document(seed_tables):

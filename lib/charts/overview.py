@@ -44,6 +44,7 @@ def timeline(frame: pd.DataFrame) -> go.Figure | None:
                 fig.add_trace(go.Scatter(
                     x=part.when, y=part.level_label, mode="markers+text" if labelled else "markers",
                     text=part.short_title if labelled else None, textposition=part.label_position if labelled else None,
+                    cliponaxis=False,  # a label of a point near either end of the axis runs into the margin
                     marker={"size": 12 + part.n_measures.clip(upper=120) ** 0.5 * 3,
                             "color": "white" if inferred else LEVEL_COLORS.get(level, "#888"),
                             "line": {"width": 2, "color": LEVEL_COLORS.get(level, "#888")},
