@@ -5,7 +5,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from lib import filters as flt
-from lib import store
+from lib import store, views
 from lib.build import main as build_main
 from lib.config import ROOT
 from lib.filters import ALL_KINDS, Filters
@@ -81,6 +81,7 @@ def test_after_warm_a_new_sessions_first_page_reads_indexes_and_filters_nothing(
     monkeypatch.setattr(pq, "read_table", refuse)
     monkeypatch.setattr(flt, "apply", refuse)
     monkeypatch.setattr(store, "index_labels", refuse)
+    monkeypatch.setattr(views, "timeline", refuse)
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
     assert not app.exception and not app.error, (app.exception, app.error)
     assert len(app.get("plotly_chart")) == 3

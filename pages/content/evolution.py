@@ -5,7 +5,7 @@ import streamlit as st
 
 from lib import evolution as ev
 from lib import lineage
-from lib import store, ui, views
+from lib import store, ui
 from lib.charts import evolution as charts
 from lib.charts.overview import timeline_note, timeline_title
 from lib.textview import escape_markdown, highlight
@@ -20,11 +20,6 @@ SECTIONS = ["主题与工具构成", "新兴与淡出的词语", "各机构的�
 
 
 # The page's heavier steps, each computed once per build, filters and arguments (store.per_view).
-@store.per_view
-def document_rows(f):
-    return views.timeline(store.filtered(f)["documents"])
-
-
 @store.per_view
 def mix(f, dimension: str, by: str):
     view = store.filtered(f)
@@ -92,7 +87,7 @@ f, view = ui.page_header("政策演进", "2018 年以来科技政策议程如何
 measures, documents, targets = view["measures"], view["documents"], view["targets"]
 brief = ui.briefing()
 years = sorted(int(y) for y in measures.year.dropna().unique())
-rows = document_rows(f)
+rows = store.timeline_rows(f)
 ui.chart(charts.document_timeline(rows), "evolution_timeline", title=timeline_title(rows, "政策文件时间线"), select="doc_ids", height=360,
          empty="当前筛选下没有文件。请放宽年份或文件筛选。", filename="政策演进_文件时间线")
 if (note := timeline_note(rows)) and not brief:

@@ -12,11 +12,6 @@ def headline(f):
 
 
 @store.per_view
-def document_rows(f):
-    return views.timeline(store.filtered(f)["documents"])
-
-
-@store.per_view
 def top_labels(f, column: str):
     return views.count_labels(store.filtered(f)["measures"], column, top=10, indexes=store.label_indexes())
 
@@ -29,7 +24,7 @@ f, _ = ui.page_header("总览", "天津市科技政策文件（2018→2025）中
 for column, (label, value) in zip(st.columns(6), headline(f).items()):
     column.metric(ui.t(label), value)
 
-rows = document_rows(f)
+rows = store.timeline_rows(f)
 ui.chart(charts.timeline(rows), "overview_timeline", title=charts.timeline_title(rows),
          empty="当前筛选下没有文件。请放宽年份或文件筛选。", filename="总览_文件时间线", select="doc_ids", height=380)
 if (note := charts.timeline_note(rows)) and not ui.briefing():
