@@ -10,6 +10,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+import ahocorasick_rs
+
 from lib.config import JIEBA_USERDICT, KINDS_YAML, PLACES_YAML, STOPWORDS_TXT, TAXONOMY_YAML
 from lib.reference import ReferenceDataError, load_word_list, load_yaml, require
 
@@ -53,15 +55,16 @@ def evaluation_keywords() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _keywords_by_opening_pair() -> dict[str, tuple[str, ...]]:
-    """Every keyword tag() looks for (all have two or more characters), grouped by their first two."""
-    words = {w for labels in vocabularies().values() for ws in labels.values() for w in ws}
-    groups: dict[str, list[str]] = {}
-    for word in sorted(words | set(evaluation_keywords())):
-        if len(word) < 2:
+def _keyword_matcher() -> ahocorasick_rs.AhoCorasick:
+    """Every keyword tag() looks for, in one Aho–Corasick automaton (ahocorasick_rs, in Rust): a text is read
+    once whatever the number of keywords, and overlapping ones (人工智能, 智能制造) are all found. Five times
+    faster than looking for the keywords whose first two characters occur, the set found identical on
+    20,000 generated measures (bench/README.md)."""
+    words = {w for labels in vocabularies().values() for ws in labels.values() for w in ws} | set(evaluation_keywords())
+    for word in words:
+        if len(word) < 2:  # one character (光, 网) would tag nearly every measure
             raise ReferenceDataError(f"{TAXONOMY_YAML}: keyword '{word}' needs at least two characters")
-        groups.setdefault(word[:2], []).append(word)
-    return {pair: tuple(ws) for pair, ws in groups.items()}
+    return ahocorasick_rs.AhoCorasick(sorted(words), matchkind=ahocorasick_rs.MatchKind.Standard)
 
 
 @lru_cache(maxsize=1)
@@ -77,11 +80,8 @@ def _label_index() -> tuple[tuple[tuple[str, str, tuple[str, ...]], ...], dict[s
 
 
 def keywords_present(text: str) -> frozenset[str]:
-    """The taxonomy and evaluation keywords that occur in a text. Only keywords whose first two
-    characters occur somewhere in it are searched for: ~90 of the ~800 on a typical measure."""
-    by_pair = _keywords_by_opening_pair()
-    pairs = {text[i: i + 2] for i in range(len(text) - 1)} & by_pair.keys()
-    return frozenset(w for pair in pairs for w in by_pair[pair] if w in text)
+    """The taxonomy and evaluation keywords that occur in a text."""
+    return frozenset(_keyword_matcher().find_matches_as_strings(text, overlapping=True))
 
 
 @lru_cache(maxsize=1)
