@@ -155,6 +155,21 @@ def test_an_export_downloads_and_opens_with_pandas(label, reader, browser, serve
     page.close()
 
 
+def test_the_data_page_draws_a_table_when_its_tab_is_clicked_and_the_report_when_opened(browser, server):
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    page.goto(f"{server}/tables", timeout=WAIT_MS)
+    wait_for_page(page, "数据与导出")
+    tables = page.locator("[data-testid='stDataFrame']")
+    assert tables.count() == 1  # the measures; the other tabs are drawn when chosen
+    page.get_by_role("tab", name="机构").click()
+    page.get_by_role("tabpanel").locator("[data-testid='stDataFrame']").first.wait_for(timeout=WAIT_MS)
+    assert page.get_by_role("tab", name="机构").get_attribute("aria-selected") == "true"
+    page.get_by_text("构建报告（每个输入文件的状态与提示）").click()
+    page.get_by_text("流水线版本").first.wait_for(timeout=WAIT_MS)
+    assert tables.count() == 2
+    page.close()
+
+
 def test_an_uploaded_document_is_confirmed_and_counted_on_the_overview(browser, tmp_path):
     seeds, out, manifest = tmp_path / "seeds", tmp_path / "build", tmp_path / "documents.yaml"
     shutil.copytree(ROOT / "seeds", seeds)
