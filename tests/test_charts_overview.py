@@ -17,8 +17,18 @@ def documents(n: int) -> pd.DataFrame:
 def test_a_few_documents_are_points_that_filter_on_click():
     fig = charts.timeline(views.timeline(documents(40)))
     assert {trace.type for trace in fig.data} == {"scatter"}
-    assert sum(len(trace.x) for trace in fig.data) == 40
+    assert sum(x is not None for trace in fig.data for x in trace.x) == 40
     assert charts.timeline_note(views.timeline(documents(40))) == ""
+
+
+def test_the_legend_names_the_levels_by_colour_and_the_document_types_by_symbol():
+    frame = documents(6).assign(doc_type=["规划", "实施方案", "提案答复", None, "规划", "实施方案"])
+    fig = charts.timeline(views.timeline(frame))
+    legend = {trace.name: trace.marker.symbol for trace in fig.data if trace.showlegend is not False}
+    assert legend == {"市级": "circle", "市级（日期推断）": "circle", "区级": "circle", "区级（日期推断）": "circle",
+                      "规划": "diamond", "实施方案": "circle", "提案答复": "star", "其他": "x"}
+    assert all(x is None for trace in fig.data if trace.showlegend is not False for x in trace.x)  # no points
+    assert fig.layout.xaxis.type == "date" and fig.layout.yaxis.type == "category"
 
 
 def test_many_documents_are_counted_per_quarter_with_inferred_dates_apart():

@@ -12,6 +12,7 @@ DOC_TYPE_SYMBOLS = {"规划": "diamond", "行动计划": "square", "实施方案
 # the timeline counts documents per quarter instead.
 TIMELINE_POINTS_UP_TO = 1500
 TIMELINE_RANGE = ["2017-07-01", "2026-06-30"]
+DOC_TYPE_GREY = "#9A9A9A"
 
 
 def timeline_title(frame: pd.DataFrame, points: str = "政策文件时间线（按层级与文种）") -> str:
@@ -38,9 +39,11 @@ def timeline(frame: pd.DataFrame) -> go.Figure | None:
     for (level, label), group in frame.groupby(["level", "level_label"], sort=False):
         for inferred, dated in group.groupby(group.date_source == "inferred"):
             name = f"{label}{'（日期推断）' if inferred else ''}"
+            color = LEVEL_COLORS.get(level, "#888")
+            _legend_entry(fig, name, "circle", "white" if inferred else color, color, group=name)
             # One trace per document type, so each has one symbol: plotly checks a per-point symbol list
-            # item by item (~0.1 s for 10,000 documents). The legend shows the level once.
-            for n, (doc_type, part) in enumerate(dated.groupby(dated.doc_type.fillna("其他"), sort=True)):
+            # item by item (~0.1 s for 10,000 documents).
+            for doc_type, part in dated.groupby(dated.doc_type.fillna("其他"), sort=True):
                 fig.add_trace(go.Scatter(
                     x=part.when, y=part.level_label, mode="markers+text" if labelled else "markers",
                     text=part.short_title if labelled else None, textposition=part.label_position if labelled else None,
@@ -53,11 +56,21 @@ def timeline(frame: pd.DataFrame) -> go.Figure | None:
                     # deep-copies object arrays item by item on every draw.
                     customdata=part[["doc_id"]].to_numpy(str), hovertext=part.hover.to_numpy(str),
                     hovertemplate="%{hovertext}<extra></extra>",
-                    name=name, legendgroup=name, showlegend=n == 0))
-    fig.update_xaxes(title="发文时间（空心：日期为推断）", range=TIMELINE_RANGE, dtick="M12", tickformat="%Y")
+                    name=name, legendgroup=name, showlegend=False))
+    for doc_type in [t for t in DOC_TYPE_SYMBOLS if t in set(frame.doc_type.fillna("其他"))]:
+        _legend_entry(fig, doc_type, DOC_TYPE_SYMBOLS[doc_type], DOC_TYPE_GREY, DOC_TYPE_GREY)
+    # The axis types are set, not inferred: the legend entries come first and hold no values.
+    fig.update_xaxes(title="发文时间（空心：日期为推断）", type="date", range=TIMELINE_RANGE, dtick="M12", tickformat="%Y")
     rows = frame.level_label.nunique()
-    fig.update_yaxes(title="层级", range=[-0.7, rows - 0.3])  # room above the top row for its labels
+    fig.update_yaxes(title="层级", type="category", range=[-0.7, rows - 0.3])  # room above the top row for its labels
     return fig
+
+
+def _legend_entry(fig: go.Figure, name: str, symbol: str, fill: str, line: str, group: str | None = None) -> None:
+    """A legend item without points: the levels as plain circles (a level's own traces carry each document
+    type's symbol, and the first of them would stand for the level), the types as grey symbols."""
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, legendgroup=group or name, hoverinfo="skip",
+                             marker={"size": 11, "symbol": symbol, "color": fill, "line": {"width": 2, "color": line}}))
 
 
 def quarter_counts(frame: pd.DataFrame) -> go.Figure | None:
