@@ -5,6 +5,8 @@ A new server otherwise sits idle for the 1–1.5 s a browser takes to load Strea
 imports the libraries and reads the tables (1.9 s of CPU at 10,000 documents), all before the first chart. st.App's
 lifespan starts that work in a thread and returns at once, so the server answers from its first moment; a
 session that asks for a table still being read waits for it (st.cache_resource holds one lock per value).
+The thread then computes every page's opening view (lib/steps), so no official's first visit of a page
+waits for its steps either.
 Figures: bench/README.md.
 """
 import logging
@@ -16,9 +18,10 @@ import streamlit as st
 
 def _warm() -> None:
     try:
-        from lib import charts, store, ui  # noqa: F401 (the imports are half of the work)
+        from lib import charts, steps, store, ui  # noqa: F401 (the imports are half of the work)
 
         store.warm()
+        steps.warm()  # every page's opening view, the overview's first
     except Exception:  # a failed warm-up costs only time: the first page reads (and reports) on its own
         logging.getLogger("dashboard").exception("warm-up failed")
 

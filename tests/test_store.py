@@ -5,7 +5,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from lib import filters as flt
-from lib import store, views
+from lib import steps, store, views
 from lib.build import main as build_main
 from lib.config import ROOT
 from lib.filters import ALL_KINDS, Filters
@@ -85,6 +85,29 @@ def test_after_warm_a_new_sessions_first_page_reads_indexes_and_filters_nothing(
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
     assert not app.exception and not app.error, (app.exception, app.error)
     assert len(app.get("plotly_chart")) == 3
+
+
+def test_after_warm_no_pages_first_visit_computes_a_step(monkeypatch):
+    """steps.warm() computes what each page computes as it opens: a page whose defaults drift from its
+    default_view() fails here."""
+    assert build_main(["--if-stale"]) in (0, 3)
+    st.cache_resource.clear()
+    store.warm()
+    steps.warm()
+    computed = []
+    real = store._per_view
+
+    def spy(version, filters, name, args, compute):
+        return real(version, filters, name, args, lambda *a: computed.append(name) or compute(*a))
+
+    monkeypatch.setattr(store, "_per_view", spy)
+    for page in ("overview", "themes", "agencies", "districts", "targets", "evolution"):
+        app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
+        if page != "overview":
+            app.switch_page(f"pages/content/{page}.py").run()
+        assert not app.exception and not app.error, (page, app.exception, app.error)
+        assert app.get("plotly_chart"), page
+    assert computed == []
 
 
 def test_streamlit_run_server_py_serves_the_dashboard_as_an_st_app():

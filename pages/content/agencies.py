@@ -1,60 +1,18 @@
 """部门任务: which bodies carry the measures, with whom, in which documents; one body in detail."""
 import streamlit as st
 
-from lib import network, store, ui, views
+from lib import ui, views
 from lib.charts import agencies as charts
+from lib.steps import agencies as steps
 
-
-# The page's heavier steps, each computed once per build, filters and arguments (store.per_view).
-@store.per_view
-def headline(f):
-    measures = store.filtered(f)["measures"]
-    return charts.headline(measures, store.labels_within(measures, "agencies"))
-
-
-@store.per_view
-def measure_bodies(f):
-    """One (measure, body) table for every chart below."""
-    measures = store.filtered(f)["measures"]
-    return charts.body_rows(measures, store.labels_within(measures, "agencies"))
-
-
-@store.per_view
-def workload(f, include_issuer: bool, top: int):
-    bars = charts.workload(measure_bodies(f), include_issuer, top=top)
-    return bars, charts.merged_notes(store.filtered(f)["agencies"], bars.agency)
-
-
-@store.per_view
-def workload_grid(f, by: str, include_issuer: bool, top: int):
-    return charts.workload_grid(measure_bodies(f), store.filtered(f)["documents"], by=by, include_issuer=include_issuer, top=top)
-
-
-@store.per_view
-def co_responsibility(f, top: int):
-    view = store.filtered(f)
-    nodes, edges = network.network(view["measures"], view["agencies"], top=top,
-                                   bodies=store.labels_within(view["measures"], "agencies"))
-    return nodes, edges, network.spring_layout(list(nodes.agency), edges)
-
-
-@store.per_view
-def one_body(f, body: str):
-    """The measures, targets, partners and profile of one body."""
-    view = store.filtered(f)
-    measures, bodies = view["measures"], store.labels_within(view["measures"], "agencies")
-    return (charts.body_measures(measures, view["documents"], body, bodies),
-            charts.body_targets(view["targets"], store.load_tables()["measures"], body, store.label_index("agencies")),
-            charts.body_partners(measures, body, bodies),
-            charts.body_profile(view["agencies"], body, charts.written_forms(measures, view["documents"], body, bodies)))
 
 f, view = ui.page_header("部门任务", "各机构承担的措施：原文写明的责任单位（含牵头），以及未写明时按发文机关计的部分；"
                                      "机构之间的共同责任；单个机构的措施、目标与合作部门。点击图中的机构即可筛选。")
 measures, agencies = view["measures"], view["agencies"]
-for column, (label, value) in zip(st.columns(5), headline(f).items()):
+for column, (label, value) in zip(st.columns(5), steps.headline(f).items()):
     column.metric(label, value)
-include_issuer, by = True, "doc_id"
-top = 12 if ui.briefing() else 20  # a 16:9 slide holds a dozen rows legibly
+include_issuer, by = True, steps.GRID_BY
+top = steps.BRIEFING_TOP if ui.briefing() else steps.TOP
 if not ui.briefing():
     left, right = st.columns([3, 2])
     include_issuer = left.toggle("计入未写明责任单位、按发文机关计的措施", value=True,
@@ -62,14 +20,14 @@ if not ui.briefing():
     by = right.radio("工作量网格的列", list(charts.GRID_BY), format_func=charts.GRID_BY.get, horizontal=True)
 
 # 1. Measures per body, lead / named / issuer-fallback
-rows = measure_bodies(f)
-bars, notes = workload(f, include_issuer, top)
+rows = steps.measure_bodies(f)
+bars, notes = steps.workload(f, include_issuer, top)
 ui.chart(charts.workload_bars(bars, notes), "agencies_workload", title="承担措施最多的机构" + (f"（前 {top}）" if bars.agency.nunique() >= top else ""),
          empty="当前筛选下没有可归属到机构的措施。请放宽筛选，或打开“计入按发文机关计的措施”。",
          filename="部门任务_机构措施数", select="agencies", height=200 + 26 * bars.agency.nunique())
 
 # 2. Bodies × documents (or years)
-grid = workload_grid(f, by, include_issuer, top)
+grid = steps.workload_grid(f, by, include_issuer, top)
 ui.chart(charts.workload_grid_figure(grid, by), "agencies_grid",
          title=f"机构 × {charts.GRID_BY[by]}：各机构在哪些{charts.GRID_BY[by]}中承担措施",
          empty="当前筛选下没有可归属到机构的措施。", filename=f"部门任务_机构与{charts.GRID_BY[by]}",
@@ -79,7 +37,7 @@ if by == "doc_id" and (n_docs := measures.doc_id.nunique()) > charts.MAX_DOCUMEN
                "按区域、年份或文件筛选可看到其余文件，或将网格的列改为“年份”。")
 
 # 3. Co-responsibility network (written 责任单位 phrases only)
-nodes, edges, layout = co_responsibility(f, 30)
+nodes, edges, layout = steps.co_responsibility(f, steps.NETWORK_TOP)
 ui.chart(charts.network_figure(nodes, edges, layout), "agencies_network",
          title="共同责任网络：同一条措施中共同列为责任单位的机构（前 30）",
          empty="当前筛选下没有两个以上机构共同负责的措施（只统计原文写明的责任单位）。",
@@ -96,7 +54,7 @@ if not ui.briefing():
     else:
         body = st.selectbox("机构", options, index=options.index(charts.default_body(options, f.agencies)),
                             help="默认：筛选中的第一个机构；未筛选机构时为承担措施最多的机构")
-        own, targets, partners, profile = one_body(f, body)
+        own, targets, partners, profile = steps.one_body(f, body)
         cells = st.columns(5)
         cells[0].metric("措施", len(own))
         cells[1].metric("牵头", int((own["角色"] == charts.ROLE_SHORT["lead"]).sum()))

@@ -1,18 +1,13 @@
 """区域: the 16 districts with the measures that concern them, and a district's own documents."""
 import streamlit as st
 
-from lib import store, ui, views
+from lib import store, ui
 from lib.charts import districts as charts
-from lib.geo import district_names
-
-
-@store.per_view  # computed once per build and filters (store.per_view)
-def district_counts(f):
-    return views.district_counts(store.filtered(f)["measures"], store.load_tables()["documents"], district_names())
+from lib.steps import districts as steps
 
 
 f, view = ui.page_header("区域", "各区涉及的措施：区级文件中的措施，以及市级等文件中点名该区或区内园区（如天开高教科创园→南开区）的措施。点击地图或条形即可筛选。")
-counts = district_counts(f)
+counts = steps.district_counts(f)
 
 left, right = st.columns([3, 2])
 with left:

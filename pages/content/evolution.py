@@ -8,6 +8,7 @@ from lib import lineage
 from lib import store, ui
 from lib.charts import evolution as charts
 from lib.charts.overview import timeline_note, timeline_title
+from lib.steps import evolution as steps
 from lib.textview import escape_markdown, highlight
 
 MIX_DIMENSION_KEY, MIX_SHARE_KEY, MIX_BY_KEY = "evolution_mix_dimension", "evolution_mix_share", "evolution_mix_by"
@@ -17,56 +18,6 @@ SECTION_KEY = "evolution_section"
 # One section at a time (tabs that rerun): a page of nine charts took ~0.8 s to run and ~10 s to draw at
 # 10,000 documents; a section is two or three charts.
 SECTIONS = ["主题与工具构成", "新兴与淡出的词语", "各机构的措施", "同一指标的目标", "对比两份文件或两个年份", "承接关系"]
-
-
-# The page's heavier steps, each computed once per build, filters and arguments (store.per_view).
-@store.per_view
-def mix(f, dimension: str, by: str):
-    view = store.filtered(f)
-    return ev.mix_table(view["measures"], view["documents"], dimension, by)
-
-
-@store.per_view
-def term_scores(f, periods):
-    measures, keywords = store.filtered(f)["measures"], store.label_index("keywords")
-    dated = measures[["year"]]  # the keywords come from the index, by position
-    return ev.log_odds(ev.keyword_counts(ev.in_period(dated, periods[0]), keywords),
-                       ev.keyword_counts(ev.in_period(dated, periods[1]), keywords),
-                       prior=ev.keyword_counts(measures, keywords))
-
-
-@store.per_view
-def sentences_with(f, term: str):
-    view = store.filtered(f)
-    return ev.term_sentences(store.with_long_columns(view["measures"], "measures", ("text",)), view["documents"], term, limit=10)
-
-
-@store.per_view
-def bodies_by_year(f):
-    return ev.agency_year_counts(store.filtered(f)["measures"], top=15)
-
-
-@store.per_view
-def bodies_appeared_and_vanished(f, periods):
-    return ev.appear_vanish(store.filtered(f)["measures"], "agencies", *periods)
-
-
-@store.per_view
-def indicators(f):
-    view = store.filtered(f)
-    aligned = ev.align_indicators(view["targets"], view["documents"], ev.indicator_phrases())
-    return aligned, ev.series_order(aligned)
-
-
-@store.per_view
-def documents_in_time_order(f):
-    return list(ev.document_labels(store.filtered(f)["documents"]).doc_id)
-
-
-@store.per_view
-def lineage_of(f):
-    view = store.filtered(f)
-    return lineage.lineage_graph(view["citations"], view["documents"])
 
 
 def chosen_periods(years: list[int], brief: bool) -> tuple[tuple | None, tuple[str, str]]:
@@ -98,18 +49,18 @@ tabs = st.tabs([ui.t(section) for section in SECTIONS], key=SECTION_KEY, on_chan
 with tabs[0]:
     if tabs[0].open:
         # 1. Mix of themes, industries and instruments by year or document
-        dimension, share, by = "instrument_types", True, "year"
+        dimension, share, by = steps.MIX_DIMENSION, True, steps.MIX_BY
         if not brief:
             left, middle, right = st.columns([3, 2, 2])
             dimension = left.segmented_control("维度", list(ev.MIX_DIMENSIONS), format_func=ev.MIX_DIMENSIONS.get,
-                                               default="instrument_types", required=True, key=MIX_DIMENSION_KEY) or dimension
+                                               default=steps.MIX_DIMENSION, required=True, key=MIX_DIMENSION_KEY) or dimension
             share = middle.segmented_control("数值", [True, False], format_func={True: "占比", False: "措施数"}.get,
                                              default=True, required=True, key=MIX_SHARE_KEY)
             by = right.segmented_control("分组", ["year", "document"], format_func={"year": "按年份", "document": "按文件"}.get,
-                                         default="year", required=True, key=MIX_BY_KEY) or by
+                                         default=steps.MIX_BY, required=True, key=MIX_BY_KEY) or by
         share = share is not False
         label = ev.MIX_DIMENSIONS[dimension]
-        ui.chart(charts.mix_figure(mix(f, dimension, by), share, by), f"evolution_mix_{dimension}_{by}",
+        ui.chart(charts.mix_figure(steps.mix(f, dimension, by), share, by), f"evolution_mix_{dimension}_{by}",
                  title=f"{label}构成（{'按年份' if by == 'year' else '按文件'}，{'占比' if share else '措施数'}）", height=520,
                  empty=f"当前筛选下的措施没有{label}标签。", filename=f"政策演进_{label}构成", select=ev.MIX_FILTER[dimension])
 
@@ -120,7 +71,7 @@ with tabs[1]:
         if not periods:
             st.info("当前筛选下的措施不足两个年份，无法比较两个时期。请放宽年份、文件或检索筛选。")
         else:
-            emerging, fading = ev.emerging_and_fading(term_scores(f, periods), top=12)
+            emerging, fading = ev.emerging_and_fading(steps.term_scores(f, periods), top=12)
             ui.chart(charts.term_figure(emerging, fading, names), "evolution_terms", height=200 + 24 * (len(emerging) + len(fading)),
                      title=f"{names[1]} 对比 {names[0]}：新兴与淡出的词语", filename="政策演进_新兴与淡出词语",
                      empty="两个时期的措施没有关键词，或两个时期相同。请调整时期。")
@@ -131,7 +82,7 @@ with tabs[1]:
                 term = st.selectbox("查看含该词的原句", options, key=TERM_KEY,
                                     format_func=lambda w: f"{w}（{'新兴' if w in set(emerging.term) else '淡出'}）")
                 st.caption("含该词的原句（最新在前，最多 10 句）")
-                for row in sentences_with(f, term).itertuples():
+                for row in steps.sentences_with(f, term).itertuples():
                     with st.container(border=True):
                         st.caption(f"{row.year if pd.notna(row.year) else '年份不详'} · {escape_markdown(row.title)} · {escape_markdown(row.heading)}")
                         st.markdown(highlight(row.sentence, [term]))
@@ -139,7 +90,7 @@ with tabs[1]:
 with tabs[2]:
     if tabs[2].open:
         # 3. Bodies over time
-        cells = bodies_by_year(f)
+        cells = steps.bodies_by_year(f)
         notes = ev.renaming_notes(view["agencies"], set(cells.agency))
         ui.chart(charts.agency_grid(cells, notes), "evolution_agencies", title="各机构每年承担的措施数（前 15，更名机构合并计数）",
                  empty="当前筛选下没有可归属到机构的措施。", filename="政策演进_机构按年份", select="agencies",
@@ -149,7 +100,7 @@ with tabs[2]:
                        "原文未写责任单位的措施计入发文机关。")
         periods, names = chosen_periods(years, brief)
         if periods and not brief:
-            appeared, vanished = bodies_appeared_and_vanished(f, periods)
+            appeared, vanished = steps.bodies_appeared_and_vanished(f, periods)
             for column, frame, title in zip(st.columns(2), (appeared, vanished), (f"新出现的机构（{names[1]}有、{names[0]}无）",
                                                                                   f"不再出现的机构（{names[0]}有、{names[1]}无）")):
                 column.markdown(f"**{title}**")
@@ -159,7 +110,7 @@ with tabs[2]:
 with tabs[3]:
     if tabs[3].open:
         # 4. The same indicator across documents
-        aligned, order = indicators(f)
+        aligned, order = steps.indicators(f)
         chosen = order[:6]
         if order and not brief:
             chosen = st.multiselect("指标", order, default=chosen, key=ev.widget_key(INDICATOR_KEY, order),
@@ -181,7 +132,7 @@ with tabs[4]:
         side_by = "year" if brief else st.segmented_control("对比", ["doc_id", "year"], format_func={"doc_id": "两份文件", "year": "两个年份"}.get,
                                                               default="doc_id", required=True, key=COMPARE_BY_KEY) or "doc_id"
         titles = store.doc_titles()
-        options = documents_in_time_order(f) if side_by == "doc_id" else years
+        options = steps.documents_in_time_order(f) if side_by == "doc_id" else years
         if len(options) < 2:
             st.info("当前筛选下不足两份文件（或两个年份），无法对比。请放宽筛选。")
         else:
@@ -216,7 +167,7 @@ with tabs[4]:
 with tabs[5]:
     if tabs[5].open:
         # 6. Lineage: which document implements or cites which
-        nodes, edges = lineage_of(f)
+        nodes, edges = steps.lineage_of(f)
         ui.chart(charts.lineage_figure(nodes, edges), "evolution_lineage", title="政策承接关系：文件引用或贯彻的文件",
                  empty="当前筛选下的文件没有引用其他文件。", filename="政策演进_承接关系", select="doc_ids",
                  height=charts.lineage_height(nodes))

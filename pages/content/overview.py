@@ -3,25 +3,11 @@ import streamlit as st
 
 from lib import store, ui, views
 from lib.charts import overview as charts
+from lib.steps import overview as steps
 
-
-# The page's steps, each computed once per build and filters (store.per_view).
-@store.per_view
-def headline(f):
-    return views.headline(store.filtered(f), store.label_indexes())
-
-
-@store.per_view
-def top_labels(f, column: str):
-    return views.count_labels(store.filtered(f)["measures"], column, top=10, indexes=store.label_indexes())
-
-
-@store.per_view
-def quality(f):
-    return views.quality(store.filtered(f))
 
 f, _ = ui.page_header("总览", "天津市科技政策文件（2018→2025）中的措施、量化目标与责任机构。点击图中的条形或文件即可筛选。")
-for column, (label, value) in zip(st.columns(6), headline(f).items()):
+for column, (label, value) in zip(st.columns(6), steps.headline(f).items()):
     column.metric(ui.t(label), value)
 
 rows = store.timeline_rows(f)
@@ -32,16 +18,16 @@ if (note := charts.timeline_note(rows)) and not ui.briefing():
 
 left, right = st.columns(2)
 with left:
-    ui.chart(charts.label_bars(top_labels(f, "themes"), "措施数"), "overview_themes",
+    ui.chart(charts.label_bars(steps.top_labels(f, "themes"), "措施数"), "overview_themes",
              title="措施最多的主题", empty="当前筛选下没有带主题标签的措施。", filename="总览_主题", select="themes")
 with right:
-    ui.chart(charts.label_bars(top_labels(f, "agencies"), "措施数"), "overview_agencies",
+    ui.chart(charts.label_bars(steps.top_labels(f, "agencies"), "措施数"), "overview_agencies",
              title="承担措施最多的机构", empty="当前筛选下没有写明责任机构的措施。", filename="总览_机构", select="agencies")
 
 if not ui.briefing():
     st.subheader(ui.t("数据质量"))
     st.caption("遮盖的数值不做猜测；推断的日期注明依据；原文缺失、略去或截断的部分单独列出。")
-    facts = quality(f)
+    facts = steps.quality(f)
     if note := ui.rows_shown_note(len(facts), exported=False):
         st.caption(note)
     st.dataframe(facts.head(views.TABLE_MAX_ROWS), hide_index=True, width="stretch")

@@ -1,23 +1,9 @@
 """目标: quantified targets, support parameters and baselines, each traced to its source sentence."""
 import streamlit as st
 
-from lib import store, ui, views
+from lib import ui, views
 from lib.charts import targets as charts
-
-
-# The page's heavier steps, each computed once per build, filters and arguments (store.per_view).
-@store.per_view
-def targets_by_year(f):
-    return views.targets_by_year(store.filtered(f)["targets"])
-
-
-@store.per_view
-def target_rows(f, parameters: bool):
-    """The first rows of the table of goals and baselines, or of support parameters."""
-    view = store.filtered(f)
-    targets = view["targets"]
-    shown = targets[(targets.kind == "parameter") == parameters].head(views.TABLE_MAX_ROWS)
-    return views.targets_table(shown, view["documents"])
+from lib.steps import targets as steps
 
 
 f, view = ui.page_header("目标", "文件中的量化目标、支持参数（补助比例、上限、期限）和基线数据。遮盖的数字只显示遮盖位数，不做猜测。")
@@ -29,7 +15,7 @@ for column, (label, value) in zip(st.columns(5), [*counts.items(), ("其中数�
 
 left, right = st.columns(2)
 with left:
-    ui.chart(charts.by_year(targets_by_year(f)), "targets_by_year", title="量化目标的目标年份",
+    ui.chart(charts.by_year(steps.targets_by_year(f)), "targets_by_year", title="量化目标的目标年份",
              empty="当前筛选下没有量化目标。", filename="目标_按年份")
 with right:
     ui.chart(charts.by_unit(targets), "targets_by_unit", title="量化目标的计量单位",
@@ -44,7 +30,7 @@ if not ui.briefing():
     else:
         if note := ui.rows_shown_note(len(goals)):
             st.caption(note)
-        st.dataframe(target_rows(f, False), hide_index=True, width="stretch",
+        st.dataframe(steps.target_rows(f, False), hide_index=True, width="stretch",
                      column_config=link)
     st.subheader(f"支持参数（{len(parameters)}）")
     st.caption("补助比例、资金上限、支持年限、奖励金额等政策规则，与发展目标分开列出。"
@@ -52,7 +38,7 @@ if not ui.briefing():
     if parameters.empty:
         st.info("当前筛选下没有支持参数。")
     else:
-        st.dataframe(target_rows(f, True), hide_index=True,
+        st.dataframe(steps.target_rows(f, True), hide_index=True,
                      width="stretch", column_config=link)
 
 ui.page_footer("目标")

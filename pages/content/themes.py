@@ -2,10 +2,11 @@
 policy instruments and the vocabulary of the current selection."""
 import streamlit as st
 
-from lib import store, textstats, ui, views
+from lib import store, textstats, ui
 from lib.charts import themes as charts
 from lib.charts.overview import label_bars
 from lib.filters import describe
+from lib.steps import themes as steps
 
 MATRIX_KEY = "themes_matrix_by"
 SECTION_KEY = "themes_section"
@@ -20,53 +21,10 @@ def cloud_png(freqs: tuple[tuple[str, int], ...]) -> bytes | None:
     return textstats.wordcloud_png(dict(freqs))
 
 
-# The page's heavier steps, each computed once per build, filters and arguments (store.per_view).
-@store.per_view
-def facts(f):
-    measures, indexes = store.filtered(f)["measures"], store.label_indexes()
-    return {"措施": len(measures), **{label: len(views.count_labels(measures, column, indexes=indexes)) for label, column in
-                                     (("涉及主题", "themes"), ("涉及产业", "industries"), ("政策工具子类", "instruments"))}}
-
-
-@store.per_view
-def theme_matrix(f, by: str):
-    """The cells of the matrix, and how many documents have a measure with a theme."""
-    view = store.filtered(f)
-    themes = store.labels_within(view["measures"], "themes")
-    return charts.theme_matrix(view["measures"], view["documents"], by, themes=themes), charts.matrix_documents(view["measures"], themes)
-
-
-@store.per_view
-def theme_tree(f):
-    view = store.filtered(f)
-    return charts.theme_tree(view["measures"], view["documents"], themes=store.labels_within(view["measures"], "themes"))
-
-
-@store.per_view
-def industries_and_instruments(f):
-    measures = store.filtered(f)["measures"]
-    return (views.count_labels(measures, "industries", indexes=store.label_indexes()),
-            charts.instrument_counts(measures, store.labels_within(measures, "instruments")))
-
-
-@store.per_view
-def keywords(f):
-    """The keywords of the view without the ubiquitous ones, and those."""
-    common = textstats.ubiquitous_keywords(store.load_tables()["measures"], index=store.label_index("keywords"))
-    return textstats.keyword_frequencies(store.filtered(f)["measures"], exclude=common, index=store.label_index("keywords")), common
-
-
-@store.per_view
-def measure_rows(f):
-    view = store.filtered(f)
-    shown = views.first_in_reading_order(view["measures"], views.TABLE_MAX_ROWS)
-    return charts.measure_table(store.with_long_columns(shown, "measures", ("tag_evidence",)), view["documents"])
-
-
 f, view = ui.page_header("主题", "各文件、各年份关注哪些主题，主题下有哪些措施，涉及哪些产业和政策工具。"
                          "点击矩阵中的方块、产业或政策工具的条形即可筛选。")
 measures = view["measures"]
-counted = facts(f)
+counted = steps.facts(f)
 for column, (label, value) in zip(st.columns(len(counted)), counted.items()):
     column.metric(ui.t(label), value)
 
@@ -77,11 +35,11 @@ tabs = st.tabs([ui.t(section) for section in sections], key=SECTION_KEY, on_chan
 with tabs[0]:
     if tabs[0].open:
         # 1. Theme × document / year grid
-        by = "document"
+        by = steps.MATRIX_BY
         if not brief:
             by = st.segmented_control("矩阵的列", list(charts.MATRIX_BY), format_func=lambda v: ui.t(charts.MATRIX_BY[v]),
-                                      default="document", required=True, key=MATRIX_KEY, label_visibility="collapsed") or "document"
-        cells, n_docs = theme_matrix(f, by)
+                                      default=steps.MATRIX_BY, required=True, key=MATRIX_KEY, label_visibility="collapsed") or steps.MATRIX_BY
+        cells, n_docs = steps.theme_matrix(f, by)
         per = "文件" if by == "document" else "年份"
         ui.chart(charts.matrix(cells, "文件（按发文年份排列）" if by == "document" else "年份"), f"themes_matrix_{by}",
                  title=f"各{per}涉及的主题（方块大小与颜色：措施数）", empty="当前筛选下没有带主题标签的措施。请放宽筛选条件。",
@@ -93,7 +51,7 @@ with tabs[0]:
 with tabs[1]:
     if tabs[1].open:
         # 2. Theme → measures
-        tree = theme_tree(f)
+        tree = steps.theme_tree(f)
         ui.chart(charts.treemap(tree), "themes_treemap", title="主题与措施（面积：措施数）",
                  empty="当前筛选下没有带主题标签的措施。", filename="主题_主题与措施", height=560)
         if not tree.empty:
@@ -103,7 +61,7 @@ with tabs[1]:
 with tabs[2]:
     if tabs[2].open:
         # 3. Industries and policy instruments
-        industries, instruments = industries_and_instruments(f)
+        industries, instruments = steps.industries_and_instruments(f)
         left, right = st.columns(2)
         with left:
             ui.chart(label_bars(industries, "措施数"), "themes_industries",
@@ -117,7 +75,7 @@ with tabs[2]:
 with tabs[3]:
     if tabs[3].open:
         # 4. Vocabulary of the selection
-        freqs, common = keywords(f)
+        freqs, common = steps.keywords(f)
         left, right = st.columns(2)
         with left:
             png = cloud_png(tuple(sorted(freqs.items())))
@@ -136,7 +94,7 @@ if not brief:
     with tabs[4]:
         if tabs[4].open:
             # 5. The measures behind the selection
-            table = measure_rows(f)
+            table = steps.measure_rows(f)
             st.subheader(f"{ui.t('措施明细')}（{len(measures)}）")
             if table.empty:
                 st.info("当前筛选下没有措施。请放宽筛选条件，或在左侧“清除筛选”。")

@@ -1,0 +1,27 @@
+"""总览's steps: headline counts, top labels, data quality."""
+from lib import store, views
+
+# Each computed once per build, filters and arguments, and shared by every session (store.per_view).
+# The page's steps, each computed once per build and filters (store.per_view).
+@store.per_view
+def headline(f):
+    return views.headline(store.filtered(f), store.label_indexes())
+
+
+@store.per_view
+def top_labels(f, column: str):
+    return views.count_labels(store.filtered(f)["measures"], column, top=10, indexes=store.label_indexes())
+
+
+@store.per_view
+def quality(f):
+    return views.quality(store.filtered(f))
+
+
+def default_view(f) -> None:
+    """What the page computes as it opens, computed ahead by warm()."""
+    headline(f)
+    store.timeline_rows(f)
+    for column in ("themes", "agencies"):
+        top_labels(f, column)
+    quality(f)
