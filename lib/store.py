@@ -84,6 +84,13 @@ def _load_long(name: str, column: str, build_dir: str, version: str) -> pd.Serie
     return to_frame(pq.read_table(Path(build_dir) / f"{name}.parquet", columns=[column]))[column]
 
 
+def read_long_columns(table: str, build_dir: Path = BUILD_DIR) -> None:
+    """Read a table's long columns ahead of the first page that shows them (with_long_columns)."""
+    version = build_version(build_dir)
+    for column in LONG_COLUMNS[table]:
+        _load_long(table, column, str(build_dir), version)
+
+
 def load_tables(build_dir: Path = BUILD_DIR) -> dict[str, pd.DataFrame]:
     """All tables of the contract as DataFrames, without their LONG_COLUMNS (see with_long_columns)."""
     version = build_version(build_dir)

@@ -87,9 +87,9 @@ def test_after_warm_a_new_sessions_first_page_reads_indexes_and_filters_nothing(
     assert len(app.get("plotly_chart")) == 3
 
 
-def test_after_warm_no_pages_first_visit_computes_a_step(monkeypatch):
-    """steps.warm() computes what each page computes as it opens: a page whose defaults drift from its
-    default_view() fails here."""
+def test_after_warm_no_pages_first_visit_computes_a_step_or_reads_a_column(monkeypatch):
+    """steps.warm() computes what each page computes as it opens, and reads the long columns 原文 and
+    数据与导出 show: a page whose defaults drift from its default_view() fails here."""
     assert build_main(["--if-stale"]) in (0, 3)
     st.cache_resource.clear()
     store.warm()
@@ -101,12 +101,13 @@ def test_after_warm_no_pages_first_visit_computes_a_step(monkeypatch):
         return real(version, filters, name, args, lambda *a: computed.append(name) or compute(*a))
 
     monkeypatch.setattr(store, "_per_view", spy)
-    for page in ("overview", "themes", "agencies", "districts", "targets", "evolution"):
+    monkeypatch.setattr(pq, "read_table", lambda *a, **k: computed.append(("read_table", a)))
+    for page in ("overview", "themes", "agencies", "districts", "targets", "evolution", "reader", "tables"):
         app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
         if page != "overview":
             app.switch_page(f"pages/content/{page}.py").run()
         assert not app.exception and not app.error, (page, app.exception, app.error)
-        assert app.get("plotly_chart"), page
+        assert app.get("plotly_chart") or app.dataframe or page == "reader", page
     assert computed == []
 
 
