@@ -49,8 +49,7 @@ def timeline(frame: pd.DataFrame) -> go.Figure | None:
                     text=part.short_title if labelled else None, textposition=part.label_position if labelled else None,
                     cliponaxis=False,  # a label of a point near either end of the axis runs into the margin
                     marker={"size": 12 + part.n_measures.clip(upper=120) ** 0.5 * 3,
-                            "color": "white" if inferred else LEVEL_COLORS.get(level, "#888"),
-                            "line": {"width": 2, "color": LEVEL_COLORS.get(level, "#888")},
+                            "color": "white" if inferred else color, "line": {"width": 2, "color": color},
                             "symbol": DOC_TYPE_SYMBOLS.get(doc_type, "circle")},
                     # The hover as one ready-made text (views.timeline), not six customdata columns: plotly
                     # deep-copies object arrays item by item on every draw.

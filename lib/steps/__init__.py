@@ -13,5 +13,5 @@ def warm(filters: Filters = Filters()) -> None:
     for page in PAGES:
         page.default_view(filters)
     # 原文 and 数据与导出 show the measures' texts (and 数据与导出 their tagging evidence and keywords): read
-    # once, ~0.5 s at 10,000 documents, and held as they would be after either page's first visit.
+    # once, ~1.2 s at 10,000 documents, and held as they would be after either page's first visit.
     store.read_long_columns("measures")

@@ -6,6 +6,7 @@ TOP, BRIEFING_TOP = 20, 12  # bodies in the bars and the grid; a 16:9 slide hold
 NETWORK_TOP = 30
 GRID_BY = "doc_id"  # the grid's columns as the page opens
 
+
 # Each computed once per build, filters and arguments, and shared by every session (store.per_view).
 @store.per_view
 def headline(f):

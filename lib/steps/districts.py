@@ -2,6 +2,7 @@
 from lib import store, views
 from lib.geo import district_names
 
+
 # Each computed once per build, filters and arguments, and shared by every session (store.per_view).
 @store.per_view
 def district_counts(f):

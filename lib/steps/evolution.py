@@ -4,6 +4,7 @@ from lib import lineage, store
 
 MIX_DIMENSION, MIX_BY = "instrument_types", "year"  # the first tab as the page opens
 
+
 # Each computed once per build, filters and arguments, and shared by every session (store.per_view).
 @store.per_view
 def mix(f, dimension: str, by: str):

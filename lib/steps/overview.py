@@ -1,8 +1,8 @@
 """总览's steps: headline counts, top labels, data quality."""
 from lib import store, views
 
+
 # Each computed once per build, filters and arguments, and shared by every session (store.per_view).
-# The page's steps, each computed once per build and filters (store.per_view).
 @store.per_view
 def headline(f):
     return views.headline(store.filtered(f), store.label_indexes())

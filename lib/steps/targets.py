@@ -1,6 +1,7 @@
 """目标's steps: targets per year, the rows of its two tables."""
 from lib import store, views
 
+
 # Each computed once per build, filters and arguments, and shared by every session (store.per_view).
 @store.per_view
 def targets_by_year(f):

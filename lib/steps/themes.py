@@ -4,6 +4,7 @@ from lib.charts import themes as charts
 
 MATRIX_BY = "document"  # the matrix's columns as the page opens
 
+
 # Each computed once per build, filters and arguments, and shared by every session (store.per_view).
 @store.per_view
 def facts(f):

@@ -39,7 +39,7 @@ if by == "doc_id" and (n_docs := measures.doc_id.nunique()) > charts.MAX_DOCUMEN
 # 3. Co-responsibility network (written 责任单位 phrases only)
 nodes, edges, layout = steps.co_responsibility(f, steps.NETWORK_TOP)
 ui.chart(charts.network_figure(nodes, edges, layout), "agencies_network",
-         title="共同责任网络：同一条措施中共同列为责任单位的机构（前 30）",
+         title=f"共同责任网络：同一条措施中共同列为责任单位的机构（前 {steps.NETWORK_TOP}）",
          empty="当前筛选下没有两个以上机构共同负责的措施（只统计原文写明的责任单位）。",
          filename="部门任务_共同责任网络", select="agencies", height=640)
 if not ui.briefing() and not nodes.empty:
