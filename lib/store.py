@@ -184,12 +184,6 @@ def _per_view(version: str, filters: flt.Filters, name: str, args: tuple, _compu
     return _compute(filters, *args)
 
 
-@per_view
-def timeline_rows(filters: flt.Filters) -> pd.DataFrame:
-    """The view's documents as points of the timeline (views.timeline), which 总览 and 政策演进 both draw."""
-    return views.timeline(filtered(filters)["documents"])
-
-
 def doc_titles() -> dict[str, str]:
     """doc_id → short title, for filter labels and subtitles (computed once per build)."""
     return _doc_titles(build_version())
@@ -212,7 +206,7 @@ def filter_options() -> dict[str, list[str]]:
 
 def warm(build_dir: Path = BUILD_DIR) -> None:
     """Compute ahead what a new session's first page asks for: the tables, the filter options and titles,
-    the unfiltered view and its timeline. Called once by server.py when the server starts; nothing when there is no build
+    and the unfiltered view. Called once by server.py when the server starts; nothing when there is no build
     (the page then says how to create one)."""
     if not build_version(build_dir):
         return
@@ -220,4 +214,3 @@ def warm(build_dir: Path = BUILD_DIR) -> None:
     filter_options()
     doc_titles()
     filtered(flt.Filters())
-    timeline_rows(flt.Filters())

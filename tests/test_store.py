@@ -74,6 +74,7 @@ def test_after_warm_a_new_sessions_first_page_reads_indexes_and_filters_nothing(
     assert build_main(["--if-stale"]) in (0, 3)
     st.cache_resource.clear()
     store.warm()  # what server.py runs as the server starts
+    steps.warm()
 
     def refuse(*args, **kwargs):
         raise AssertionError("computed again after store.warm()")

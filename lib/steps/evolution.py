@@ -1,6 +1,7 @@
 """政策演进's steps: tag mixes, term scores and sentences, bodies, indicators, documents, lineage."""
 from lib import evolution as ev
 from lib import lineage, store
+from lib.steps.overview import timeline_rows  # the timeline 政策演进 shares with 总览
 
 MIX_DIMENSION, MIX_BY = "instrument_types", "year"  # the first tab as the page opens
 
@@ -57,5 +58,5 @@ def lineage_of(f):
 
 def default_view(f) -> None:
     """What the page computes as it opens (the timeline and its first tab), computed ahead by warm()."""
-    store.timeline_rows(f)
+    timeline_rows(f)
     mix(f, MIX_DIMENSION, MIX_BY)

@@ -9,6 +9,12 @@ def headline(f):
 
 
 @store.per_view
+def timeline_rows(f):
+    """The view's documents as points of the timeline, which 总览 and 政策演进 both draw."""
+    return views.timeline(store.filtered(f)["documents"])
+
+
+@store.per_view
 def top_labels(f, column: str):
     return views.count_labels(store.filtered(f)["measures"], column, top=10, indexes=store.label_indexes())
 
@@ -21,7 +27,7 @@ def quality(f):
 def default_view(f) -> None:
     """What the page computes as it opens, computed ahead by warm()."""
     headline(f)
-    store.timeline_rows(f)
+    timeline_rows(f)
     for column in ("themes", "agencies"):
         top_labels(f, column)
     quality(f)

@@ -38,7 +38,7 @@ f, view = ui.page_header("政策演进", "2018 年以来科技政策议程如何
 measures, documents, targets = view["measures"], view["documents"], view["targets"]
 brief = ui.briefing()
 years = sorted(int(y) for y in measures.year.dropna().unique())
-rows = store.timeline_rows(f)
+rows = steps.timeline_rows(f)
 ui.chart(charts.document_timeline(rows), "evolution_timeline", title=timeline_title(rows, "政策文件时间线"), select="doc_ids", height=360,
          empty="当前筛选下没有文件。请放宽年份或文件筛选。", filename="政策演进_文件时间线")
 if (note := timeline_note(rows)) and not brief:

@@ -1,7 +1,7 @@
 """总览: headline counts, the documents on a timeline, top themes and bodies, data quality."""
 import streamlit as st
 
-from lib import store, ui, views
+from lib import ui, views
 from lib.charts import overview as charts
 from lib.steps import overview as steps
 
@@ -10,7 +10,7 @@ f, _ = ui.page_header("总览", "天津市科技政策文件（2018→2025）中
 for column, (label, value) in zip(st.columns(6), steps.headline(f).items()):
     column.metric(ui.t(label), value)
 
-rows = store.timeline_rows(f)
+rows = steps.timeline_rows(f)
 ui.chart(charts.timeline(rows), "overview_timeline", title=charts.timeline_title(rows),
          empty="当前筛选下没有文件。请放宽年份或文件筛选。", filename="总览_文件时间线", select="doc_ids", height=380)
 if (note := charts.timeline_note(rows)) and not ui.briefing():
