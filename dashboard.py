@@ -32,6 +32,7 @@ except store.TablesMissing as exc:
     loading.empty()
     st.error(str(exc))
     st.stop()
+ui.restore_filters(tables)
 if not ui.briefing():
     ui.sidebar(tables)
 else:

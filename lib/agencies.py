@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from lib.config import AGENCIES_YAML
-from lib.reference import ReferenceDataError, load_yaml, require
+from lib.reference import ReferenceDataError, load_yaml, per_snapshot, require
 
 # （责任单位：区科技局、区工信局）  （牵头单位：区科技局；配合单位：区工信局）
 # （市科技局、市教委按职责分工负责）  （市科技局牵头负责）  （区科技局负责）
@@ -81,7 +80,7 @@ def _clean(name: str) -> str:
     return name if 2 <= len(name) <= 30 else ""
 
 
-@lru_cache(maxsize=1)
+@per_snapshot
 def bodies() -> tuple[Body, ...]:
     """Municipal and central bodies with every alias, including their former names."""
     out = []
@@ -94,7 +93,7 @@ def bodies() -> tuple[Body, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=1)
+@per_snapshot
 def _district_bodies() -> dict[str, str]:
     table = {}
     for entry in require(load_yaml(AGENCIES_YAML), "district_bodies", AGENCIES_YAML):
@@ -103,7 +102,7 @@ def _district_bodies() -> dict[str, str]:
     return table
 
 
-@lru_cache(maxsize=1)
+@per_snapshot
 def _alias_index() -> dict[str, Body]:
     return {form: body for body in bodies() for form in (body.name, *body.aliases)}
 
@@ -124,7 +123,7 @@ def canonical(written: str, district: str | None) -> tuple[str, str]:
     return written, "其他"
 
 
-@lru_cache(maxsize=4)
+@per_snapshot
 def _actor_pattern(district: str | None) -> re.Pattern[str]:
     forms = set(_alias_index())
     if district:

@@ -14,6 +14,7 @@ so a full build never holds them all in memory.
 from __future__ import annotations
 
 import argparse
+import ast
 import hashlib
 import json
 import os
@@ -28,7 +29,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lib import agencies, citations, metadata, structure, tagging, targets
+from lib import agencies, citations, metadata, reference, structure, tagging, targets
 from lib.build_cache import (Input, Run, cache_state, cached_tables, coalesce, joined, parquet_tables,
                              reusable_segments, runs_by_key, scan_inputs)
 from lib.build_cache import CACHE_DIR  # noqa: F401 (re-exported: callers know the cache as build.CACHE_DIR)
@@ -40,9 +41,6 @@ from lib.intkeys import distinct, groups
 from lib.readers import SUPPORTED, RejectedInput, read_document
 
 ACTIONABLE_WITHOUT_PHRASE = ("task", "safeguard", "procedure", "mechanism")
-# The modules whose code shapes the tables; an edit to a page or chart must not invalidate the build.
-PIPELINE_MODULES = ("agencies", "build", "build_cache", "build_output", "citations", "config", "contract", "metadata",
-                    "normalize", "readers", "reference", "structure", "tagging", "targets")
 EXIT_OK, EXIT_INTERNAL, EXIT_REJECTED = 0, 1, 3
 
 
@@ -215,18 +213,44 @@ def _guess_level(name: str) -> str:
 
 # ---- Fingerprints and keys -------------------------------------------------------------------------------
 
-def _pipeline_sources() -> list[Path]:
-    return [*(ROOT / "lib" / f"{name}.py" for name in PIPELINE_MODULES), *sorted(DATA_DIR.glob("*.yaml")),
-            *sorted(DATA_DIR.glob("*.txt"))]
+def pipeline_modules(root: Path = ROOT, start: str = "lib.build") -> list[Path]:
+    """The source files of every lib module the build imports, directly or through others (read from the code,
+    so a module added to the pipeline is fingerprinted without anyone listing it; pages and charts, which the
+    build never imports, are not)."""
+    found: dict[str, Path] = {}
+    todo = [start]
+    while todo:
+        module = todo.pop()
+        path = _module_file(root, module)
+        if module in found or path is None:
+            continue
+        found[module] = path
+        for node in ast.walk(ast.parse(path.read_bytes(), filename=str(path))):
+            if isinstance(node, ast.Import):
+                todo.extend(alias.name for alias in node.names if alias.name.split(".")[0] == "lib")
+            elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "lib":
+                # `from lib import tagging` names a module; `from lib.build_cache import Run` a name in one
+                todo.extend(f"{node.module}.{alias.name}" for alias in node.names
+                            if _module_file(root, f"{node.module}.{alias.name}"))
+                todo.append(node.module)
+    return sorted(found.values())
 
 
-def code_fingerprint() -> str:
-    """What every document's result depends on besides its bytes: the pipeline code and the reference
-    data (documents.yaml excepted: each document's own entry enters its key)."""
+def _module_file(root: Path, module: str) -> Path | None:
+    base = root.joinpath(*module.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
+def code_fingerprint(snapshot: reference.Snapshot | None = None, root: Path = ROOT) -> str:
+    """What every document's result depends on besides its bytes and its curated entry: the code the build
+    imports and the reference bytes its stages read (the snapshot's digest; by default the files as they are)."""
     digest = hashlib.sha256(PIPELINE_VERSION.encode())
-    for path in _pipeline_sources():
-        if path.name != "documents.yaml":
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in pipeline_modules(root):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    digest.update((snapshot or reference.Snapshot.read()).digest.encode())
     return digest.hexdigest()[:16]
 
 
@@ -287,6 +311,7 @@ class Plan:
     reused: dict[str, dict]  # source_file → the last build's report fields of that document
     jobs: list[Job]  # in doc_id order: their measures and targets come out in the tables' order
     rejected: dict[str, DocResult]
+    reference: reference.Snapshot  # the reference files every stage of this build reads
 
     def reusable_segments(self) -> frozenset[str]:
         """The cache segments the new cache may keep pointing into (see build_cache.reusable_segments)."""
@@ -299,7 +324,9 @@ def plan_build(seed_dir: Path, use_manifest: bool = True, manifest_path: Path = 
     """Hash the inputs (by the cache when unchanged), read the last build's rows (from the cache, else its
     Parquet files), and sort every input into reused, to process, or rejected."""
     manifest = metadata.load_manifest(manifest_path) if use_manifest else {}
-    fingerprint = code_fingerprint()
+    snapshot = reference.Snapshot.read()
+    reference.activate(snapshot)  # this process's stages; worker processes get it as they start (_results)
+    fingerprint = code_fingerprint(snapshot)
     state = cache_state(previous_dir)
     inputs = scan_inputs(seed_dir, state.get("inputs"))
     previous = None
@@ -327,7 +354,7 @@ def plan_build(seed_dir: Path, use_manifest: bool = True, manifest_path: Path = 
                 jobs.append(Job(Path(item.path), item.name, manifest.get(item.name), item.sha256, key))
     jobs.sort(key=lambda job: job.sha256)
     return Plan(inputs, fingerprint, _input_digest(inputs, fingerprint, use_manifest, manifest_path), previous,
-                reused, jobs, rejected)
+                reused, jobs, rejected, snapshot)
 
 
 def _process_job(job: Job) -> DocResult:
@@ -340,7 +367,8 @@ def _process_job(job: Job) -> DocResult:
     return result
 
 
-def _results(jobs: list[Job], workers: int, progress: bool) -> Iterator[DocResult]:
+def _results(jobs: list[Job], workers: int, progress: bool,
+             snapshot: reference.Snapshot | None = None) -> Iterator[DocResult]:
     """Process documents in order, in worker processes when there are enough to pay for them. The workers
     start now, before any writer thread: forking a process whose threads hold locks can deadlock."""
     bar = None
@@ -351,7 +379,8 @@ def _results(jobs: list[Job], workers: int, progress: bool) -> Iterator[DocResul
     if workers > 1 and len(jobs) >= 16:
         from concurrent.futures import ProcessPoolExecutor
 
-        pool = ProcessPoolExecutor(max_workers=workers)
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=reference.activate,
+                                   initargs=(snapshot or reference.current(),))
         return _counted(pool.map(_process_job, jobs, chunksize=8), bar, pool)
     return _counted(map(_process_job, jobs), bar)
 
@@ -504,7 +533,7 @@ def build_tables(seed_dir: Path, use_manifest: bool = True, progress: bool = Fal
     return the tables of the contract and the build report, in memory."""
     plan = plan_build(seed_dir, use_manifest, manifest_path, previous_dir)
     sink = MemorySink()
-    report = run_build(plan, sink, _results(plan.jobs, workers, progress))
+    report = run_build(plan, sink, _results(plan.jobs, workers, progress, plan.reference))
     return sink.tables(), report
 
 
@@ -513,7 +542,7 @@ def build(seed_dir: Path, out_dir: Path, use_manifest: bool = True, progress: bo
     """Build into out_dir, reusing its last build's rows of unchanged documents (unless full), streaming the
     tables to disk as they are made; returns the build report."""
     plan = plan_build(seed_dir, use_manifest, manifest_path, None if full else out_dir)
-    results = _results(plan.jobs, workers, progress)
+    results = _results(plan.jobs, workers, progress, plan.reference)
     sink = FileSink(out_dir, plan.reusable_segments())
     try:
         report = run_build(plan, sink, results)

@@ -19,6 +19,11 @@ JURISDICTIONS_YAML = DATA_DIR / "jurisdictions.yaml"
 KINDS_YAML = DATA_DIR / "kinds.yaml"
 JIEBA_USERDICT = DATA_DIR / "jieba_userdict.txt"
 STOPWORDS_TXT = DATA_DIR / "stopwords.txt"
+# The reference files the pipeline reads: a build reads them once into a snapshot (lib.reference.Snapshot),
+# every stage reads them from it, and its digest enters the build's fingerprint. documents.yaml is not among
+# them: each document's own entry enters that document's key.
+PIPELINE_REFERENCE = (AGENCIES_YAML, PLACES_YAML, TAXONOMY_YAML, BOILERPLATE_YAML, EVENTS_YAML, JURISDICTIONS_YAML,
+                      KINDS_YAML, JIEBA_USERDICT, STOPWORDS_TXT)
 
 # Bump when any stage's output changes, so cached per-document results are not reused.
 PIPELINE_VERSION = "1"

@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import yaml
 
+from lib import reference
 from lib.build import DocResult, build, process_document, write_atomically
 from lib.config import BUILD_DIR, DOCUMENTS_YAML, SEEDS_DIR
 from lib.readers import MAX_BYTES, SUPPORTED
@@ -68,6 +69,7 @@ def preview(name: str, raw: bytes, seeds_dir: Path = SEEDS_DIR) -> Preview:
     duplicate = existing_hashes(seeds_dir).get(hashlib.sha256(raw).hexdigest())
     if duplicate:
         raise ImportRejected(f"“{name}”：与已有文件“{duplicate}”内容完全相同，未重复导入")
+    reference.activate(reference.Snapshot.read())  # the reference files as they are now, as a build would read them
     result = process_document(safe, raw, None)
     if result.status == "rejected":
         raise ImportRejected(f"“{name}”：{'；'.join(result.messages)}")

@@ -16,9 +16,10 @@ LANES = {"national": 4, "provincial": 3, "municipal": 2, "district": 1, "unknown
 NODE_COLUMNS = ["node_id", "label", "title", "number", "x", "lane", "y", "lane_y", "label_position", "inside", "doc_id",
                 "year_known"]
 LANE_GAP = 0.6  # extra space between two level bands, in rows
-# A label of 16 characters is about two years wide on the 2017→2026 axis: nodes later than this
-# write it to their left so it stays inside the chart.
-LABEL_LEFT_AFTER = 2023.0
+# A label of 16 characters is about 30 % of a year axis as wide as the chart (two and a half years of
+# 2018→2025): points in that last stretch write it to their left so it stays inside the chart.
+LABEL_SHARE = 0.3
+AXIS_MARGIN = 0.6  # years of room either side of the first and last year (charts.evolution's year axes)
 LANE_LABELS = {"national": "国家级", "provincial": "省级", "municipal": "市级", "district": "区级", "unknown": "层级不详"}
 NUMBER_YEAR = re.compile(r"[〔\[(（](\d{4})[〕\])）]")  # 津政发〔2020〕23号
 ANY_YEAR = re.compile(r"(?:19|20)\d{2}")
@@ -27,6 +28,16 @@ DISTRICT_PREFIX = re.compile(r"^(?:天津市)?\w{1,3}区")
 
 # A view of more documents than this shows only those in a citation (see lineage_graph).
 UNLINKED_UP_TO = 40
+
+def label_sides(x: pd.Series) -> list[str]:
+    """Where each point of a year axis writes its label: to the right, or to the left near the axis's end
+    (the axis runs from the first to the last year of the points, whatever years the data holds)."""
+    if x.empty:
+        return []
+    low, high = x.min() - AXIS_MARGIN, x.max() + AXIS_MARGIN
+    turn = high - LABEL_SHARE * (high - low)
+    return ["middle left" if value > turn else "middle right" for value in x]
+
 
 def cited_level(title: str | None, number: str | None) -> str:
     """The level of an outside document from its 文号 prefix or title (国科发 → national, 津政发 → municipal)."""
@@ -99,6 +110,6 @@ def lineage_graph(citations: pd.DataFrame, documents: pd.DataFrame,
         previous = lane
     frame = frame.assign(y=[r - min(rows) for r in rows]).drop(columns="_lane").iloc[::-1].reset_index(drop=True)
     frame["lane_y"] = frame.groupby("lane").y.transform("mean")
-    frame["label_position"] = frame.x.map(lambda x: "middle left" if x > LABEL_LEFT_AFTER else "middle right")
+    frame["label_position"] = label_sides(frame.x)
     return frame[NODE_COLUMNS], edge_frame
 

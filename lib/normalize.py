@@ -19,7 +19,7 @@ import opencc
 from charset_normalizer import from_bytes
 
 from lib.config import BOILERPLATE_YAML
-from lib.reference import load_yaml, require
+from lib.reference import load_yaml, per_snapshot, require
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 TONE_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
@@ -156,7 +156,7 @@ def to_simplified(text: str) -> str:
     return _converter("tw2s" if is_traditional(text) else "t2s").convert(text)
 
 
-@lru_cache(maxsize=1)
+@per_snapshot
 def _compiled_boilerplate() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]]:
     """(drop-line regexes, title-spam regexes). The drop-line patterns are joined into two alternations,
     those anchored at the line start (tried there only) and the rest (each opens with a literal the

@@ -204,6 +204,18 @@ def filter_options() -> dict[str, list[str]]:
     return _options(build_version())
 
 
+def year_span() -> tuple[int, int] | None:
+    """The first and last year of the documents (None when no document has a year): the year slider's ends
+    and every year axis, so this year's documents are counted the moment they are built."""
+    return _year_span(build_version())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _year_span(version: str) -> tuple[int, int] | None:
+    years = load_tables()["documents"].year.dropna()
+    return (int(years.min()), int(years.max())) if len(years) else None
+
+
 def warm(build_dir: Path = BUILD_DIR) -> None:
     """Compute ahead what a new session's first page asks for: the tables, the filter options and titles,
     and the unfiltered view. Called once by server.py when the server starts; nothing when there is no build
@@ -213,4 +225,5 @@ def warm(build_dir: Path = BUILD_DIR) -> None:
     load_tables(build_dir)
     filter_options()
     doc_titles()
+    year_span()
     filtered(flt.Filters())

@@ -8,12 +8,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 
 import ahocorasick_rs
 
 from lib.config import JIEBA_USERDICT, KINDS_YAML, PLACES_YAML, STOPWORDS_TXT, TAXONOMY_YAML
-from lib.reference import ReferenceDataError, load_word_list, load_yaml, require
+from lib.reference import ReferenceDataError, load_word_list, load_yaml, per_snapshot, reference_text, require
 
 DIMENSIONS = {"themes": "主题", "industries": "产业", "instruments": "工具", "target_groups": "对象"}
 HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")
@@ -33,7 +32,7 @@ class Tags:
     evidence: tuple[str, ...]
 
 
-@lru_cache(maxsize=1)
+@per_snapshot
 def vocabularies() -> dict[str, dict[str, tuple[str, ...]]]:
     """Label → keywords per dimension; instruments are flattened to '供给型·人才支持'."""
     taxonomy = load_yaml(TAXONOMY_YAML)
@@ -49,12 +48,12 @@ def vocabularies() -> dict[str, dict[str, tuple[str, ...]]]:
     return vocab
 
 
-@lru_cache(maxsize=1)
+@per_snapshot
 def evaluation_keywords() -> tuple[str, ...]:
     return tuple(require(load_yaml(TAXONOMY_YAML), "evaluation_keywords", TAXONOMY_YAML))
 
 
-@lru_cache(maxsize=1)
+@per_snapshot
 def _keyword_matcher() -> ahocorasick_rs.AhoCorasick:
     """Every keyword tag() looks for, in one Aho–Corasick automaton (ahocorasick_rs, in Rust): a text is read
     once whatever the number of keywords, and overlapping ones (人工智能, 智能制造) are all found. Five times
@@ -67,7 +66,7 @@ def _keyword_matcher() -> ahocorasick_rs.AhoCorasick:
     return ahocorasick_rs.AhoCorasick(sorted(words), matchkind=ahocorasick_rs.MatchKind.Standard)
 
 
-@lru_cache(maxsize=1)
+@per_snapshot
 def _label_index() -> tuple[tuple[tuple[str, str, tuple[str, ...]], ...], dict[str, tuple[int, ...]]]:
     """((dimension, label, keywords) in taxonomy order, keyword → positions of the labels listing it):
     tag() visits only the labels a present keyword points to, not all ~60."""
@@ -84,7 +83,7 @@ def keywords_present(text: str) -> frozenset[str]:
     return frozenset(_keyword_matcher().find_matches_as_strings(text, overlapping=True))
 
 
-@lru_cache(maxsize=1)
+@per_snapshot
 def place_index() -> tuple[re.Pattern[str], dict[str, str]]:
     """One regex over every district name, safe alias and place (longest first) → district."""
     places = load_yaml(PLACES_YAML)
@@ -99,7 +98,7 @@ def place_index() -> tuple[re.Pattern[str], dict[str, str]]:
     return pattern, to_district
 
 
-@lru_cache(maxsize=1)
+@per_snapshot
 def district_enumeration() -> tuple[re.Pattern[str], dict[str, str]]:
     """Short district names in a list that ends in 区 ("东丽、津南、北辰、静海等区"): the only place where
     ambiguous short names such as 津南 or 河北 can be trusted."""
@@ -147,14 +146,14 @@ def tag(text: str, doc_district: str | None) -> Tags:
 
 # --- measure kinds --------------------------------------------------------------------------------
 
-@lru_cache(maxsize=1)
+@per_snapshot
 def kind_rules() -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[str, ...]]:
     rules = load_yaml(KINDS_YAML)
     sections = tuple((kind, tuple(words)) for kind, words in require(rules, "section_kinds", KINDS_YAML).items())
     return sections, tuple(require(rules, "procedure_steps", KINDS_YAML))
 
 
-@lru_cache(maxsize=4096)  # the same ancestor headings are looked up for every leaf under them
+@per_snapshot(maxsize=4096)  # the same ancestor headings are looked up for every leaf under them
 def section_kind(heading: str) -> str | None:
     """The kind a section heading gives its items (保障措施 → safeguard), or None."""
     for kind, words in kind_rules()[0]:
@@ -182,16 +181,17 @@ def classify_kinds(leaves) -> list[str]:
 
 # --- keywords ---------------------------------------------------------------------------------------
 
-@lru_cache(maxsize=1)
+@per_snapshot
 def _tokenizer():
     """jieba's segmentation with the policy user dictionary, through rjieba (the Rust port of jieba):
     the same tokens as jieba on every seed measure (tests/test_tagging.py), ~0.1 s to load instead of
     jieba's ~1.7 s first cut, and several times faster per text. rjieba builds its module-level segmenter
     when imported; the user dictionary goes into that one (nothing else in the process segments text)
-    rather than into a second one, which would cost another 0.1 s on each build."""
+    rather than into a second one, which would cost another 0.1 s on each build. Derived again per snapshot: an
+    edited dictionary's new words are added (rjieba cannot remove one: a deleted word needs a new process)."""
     import rjieba
 
-    for n, line in enumerate(JIEBA_USERDICT.read_text(encoding="utf-8").splitlines(), start=1):
+    for n, line in enumerate(reference_text(JIEBA_USERDICT).splitlines(), start=1):
         parts = line.split()
         if not parts:
             continue
@@ -207,7 +207,7 @@ def cut(text: str) -> list[str]:
     return _tokenizer().cut(text, True)
 
 
-@lru_cache(maxsize=1)
+@per_snapshot
 def stopwords() -> frozenset[str]:
     return frozenset(load_word_list(STOPWORDS_TXT))
 

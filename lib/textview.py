@@ -30,26 +30,3 @@ def highlight(text: str, terms: list[str]) -> str:
         last = m.end()
     out.append(escape_markdown(text[last:]))
     return "".join(out)
-
-
-def search_terms(query: str, tokenize) -> list[str]:
-    """The query itself plus its jieba tokens (so 概念验证中心建设 also finds 概念验证中心)."""
-    query = query.strip()
-    if not query:
-        return []
-    return list(dict.fromkeys([query, *tokenize(query)]))
-
-
-def match_measures(measures, terms: list[str]):
-    """Measures containing the whole query, else all of its tokens; ranked by number of hits."""
-    if not terms or measures.empty:
-        return measures.iloc[0:0].assign(hits=0)
-    text = measures.heading + "\n" + measures.text
-    whole = text.str.contains(terms[0], regex=False)
-    if whole.any() or len(terms) == 1:
-        hits = measures.loc[whole]
-    else:
-        every = text.map(lambda t: all(term in t for term in terms[1:])).astype(bool)
-        hits = measures.loc[every]
-    score = (hits.heading + hits.text).map(lambda t: sum(t.count(term) for term in terms))
-    return hits.assign(hits=score).sort_values("hits", ascending=False)

@@ -14,7 +14,7 @@ from streamlit.delta_generator import DeltaGenerator
 from lib import deck
 from lib import export
 from lib import filters as flt
-from lib import store, views
+from lib import search, store, views
 from lib.i18n import translate
 from lib.textview import escape_markdown
 from lib.charts import SOURCE_LINE, download_config, loading_figure, style
@@ -29,6 +29,8 @@ APPLIED_PREFIX = "applied_selection_"
 INITIALISED_KEY = "filters_initialised"
 TREEMAP_ROOT = "全部"  # the root label of our treemaps (lib/charts/themes.py)
 FIGURES_KEY = "figures_this_run"  # (title, figure) of the charts drawn in this run, for the briefing deck
+SPAN_KEY = "year_span_seen"  # the tables' years when the slider was last drawn: "every year" follows new data
+URL_NOTES_KEY = "url_adjustments"  # what the URL asked for that could not be shown as asked
 
 
 def _state_from_filters(f: flt.Filters) -> dict:
@@ -38,17 +40,14 @@ def _state_from_filters(f: flt.Filters) -> dict:
 
 
 def init_state() -> bool:
-    """First run of a session: filters from the URL. Every run: apply chart clicks of the last run.
-    Returns whether this is the session's first run."""
+    """First run of a session: language and briefing mode from the URL. Every run: apply chart clicks of the
+    last run. Returns whether this is the session's first run (the filters are read by restore_filters)."""
     st.session_state[FIGURES_KEY] = []
     new_session = not st.session_state.get(INITIALISED_KEY)
     if new_session:
         params = st.query_params.to_dict()
-        for key, value in _state_from_filters(flt.from_query(params)).items():
-            st.session_state[key] = value
         st.session_state[BRIEFING_KEY] = params.get("brief") == "1"
         st.session_state[LANG_KEY] = "English" if params.get("lang") == "en" else "中文"
-        st.session_state[INITIALISED_KEY] = True
     # Re-assigning detaches the values from their widgets, so filters survive runs where the sidebar
     # is not drawn (briefing mode) instead of being dropped with the unrendered widgets.
     for key in (*KEY.values(), BRIEFING_KEY, LANG_KEY):
@@ -59,6 +58,27 @@ def init_state() -> bool:
         if value not in current:
             st.session_state[KEY[dimension]] = [*current, value]
     return new_session
+
+
+def restore_filters(tables: dict) -> None:
+    """A session's first run, once the tables are read: the filters from the URL, checked against the data
+    (unknown values dropped, years clamped, long values cut); what was adjusted is said under the title."""
+    if st.session_state.get(INITIALISED_KEY):
+        return
+    f, notes = flt.parse_query(st.query_params.to_dict(), store.year_span(), _known_values(tables))
+    for key, value in _state_from_filters(f).items():
+        st.session_state[key] = value
+    st.session_state[URL_NOTES_KEY] = notes
+    st.session_state[INITIALISED_KEY] = True
+
+
+def _known_values(tables: dict) -> dict[str, set[str]]:
+    """The values each filter dimension can take in these tables (a URL's others are dropped)."""
+    offered = store.filter_options()
+    known = {dim: set(offered[column]) for dim, (_, _, column) in flt.DIMENSIONS.items() if column in offered}
+    known["instruments"] |= {i.split("·")[0] for i in known.get("instruments", ())}  # a whole type: 供给型
+    known["doc_ids"] = set(tables["documents"].doc_id)
+    return known
 
 
 def loading_placeholder() -> DeltaGenerator:
@@ -74,11 +94,11 @@ def current_filters() -> flt.Filters:
     """The filters of this run (defaults when a page runs alone, e.g. under AppTest.from_file)."""
     s = st.session_state
     if not s.get(INITIALISED_KEY):
-        return flt.from_query(st.query_params.to_dict())
-    years = tuple(s.get(KEY["years"], flt.YEAR_SPAN))
+        return flt.from_query(st.query_params.to_dict(), store.year_span())
+    years = s.get(KEY["years"])
     return flt.Filters(
         **{dim: tuple(s.get(KEY[dim], ())) for dim in flt.DIMENSIONS},
-        years=(int(years[0]), int(years[1])),
+        years=flt.years_filter(years, store.year_span()) if years is not None else None,
         kinds=tuple(s.get(KEY["kinds"]) or flt.ACTIONABLE_KINDS),
         search=str(s.get(KEY["search"], "")).strip(),
     )
@@ -119,7 +139,8 @@ def sidebar(tables: dict) -> None:
     with st.sidebar:
         st.toggle(t("简报模式"), key=BRIEFING_KEY, help=t("隐藏控件、放大字体、16:9 图表，便于截图放入幻灯片"))
         st.radio("语言 / Language", ["中文", "English"], key=LANG_KEY, horizontal=True)
-        st.text_input(t("全文检索"), key=KEY["search"], placeholder=t("如：揭榜挂帅、概念验证"))
+        st.text_input(t("全文检索"), key=KEY["search"], placeholder=t("如：揭榜挂帅、概念验证"), max_chars=search.MAX_QUERY,
+                      help=t("按词检索：检索词切分为词语，措施须同时包含每个词语"))
         st.multiselect(t("区域"), options("districts"), key=KEY["districts"], placeholder=t("全部区域"))
         st.multiselect(t("主题"), options("themes"), key=KEY["themes"], placeholder=t("全部主题"))
         st.multiselect(t("产业"), options("industries"), key=KEY["industries"], placeholder=t("全部产业"))
@@ -128,15 +149,26 @@ def sidebar(tables: dict) -> None:
         st.multiselect(t("机构"), options("agencies"), key=KEY["agencies"], placeholder=t("全部机构"))
         st.multiselect(t("文件"), list(documents[["year", "doc_id"]].sort_values("year").doc_id), key=KEY["doc_ids"], placeholder=t("全部文件"),
                        format_func=lambda d: titles.get(d, d))
-        low = int(min(documents.year.min(), flt.YEAR_SPAN[0]))
-        high = int(max(documents.year.max(), flt.YEAR_SPAN[1]))
-        st.slider(t("年份"), low, high, key=KEY["years"])
+        year_slider(store.year_span())
         st.multiselect(t("措施类型"), list(flt.ALL_KINDS), key=KEY["kinds"], format_func=flt.KIND_LABELS.get, placeholder=t("默认：可执行类"),
                        help=t("默认只看可执行的措施（不含原则与背景目标段落）"))
         view = store.filtered(current_filters())
         st.caption(f"通过筛选：**{len(view['measures'])}** 条措施、**{len(view['targets'])}** 个目标/参数、"
                    f"**{len(view['documents'])}** 份文件")
         st.button(t("清除筛选"), on_click=clear_filters, width="stretch")
+
+
+def year_slider(span: tuple[int, int] | None) -> None:
+    """The year range, its ends the tables' first and last year. "Every year" (the whole span) follows the data:
+    after a document of a new year is added, it is counted without touching the slider."""
+    s = st.session_state
+    if span is None or span[0] == span[1]:
+        s.pop(KEY["years"], None)
+        st.caption(t("年份") + ("：数据中的文件均无年份" if span is None else f"：{span[0]}（数据只含这一年）"))
+        return
+    s[KEY["years"]] = flt.follow_span(s.get(KEY["years"]), s.get(SPAN_KEY), span)
+    s[SPAN_KEY] = span
+    st.slider(t("年份"), span[0], span[1], key=KEY["years"])
 
 
 def t(label: str) -> str:
@@ -176,19 +208,53 @@ def page_header(title: str, intro: str) -> tuple[flt.Filters, dict]:
         st.caption(f"筛选：{flt.describe(f, store.doc_titles())}　｜　{SOURCE_LINE}")
     else:
         st.caption(intro)
-        active = [(dim, v) for dim in flt.DIMENSIONS for v in getattr(f, dim)]
-        if active:
-            titles = store.doc_titles()
-            chips = st.columns(min(len(active), 6) + 1)
-            for column, (dim, value) in zip(chips, active[:6]):
-                label = titles.get(value, value) if dim == "doc_ids" else value
-                column.button(f"✕ {flt.DIMENSIONS[dim][1]}：{escape_markdown(label[:12])}", key=f"chip_{dim}_{value}",
-                              on_click=_remove_value, args=(dim, value))
+        for note in st.session_state.pop(URL_NOTES_KEY, []):
+            st.caption(f":material/info: {escape_markdown(note)}")
+        filter_chips(f)
     return f, store.filtered(f)
+
+
+def filter_chips(f: flt.Filters) -> None:
+    """Every active filter as a removable chip; a dimension's second value reads "或 …" (a view holds measures
+    with any of a dimension's values and every other filter), so a second click on a chart says it widens."""
+    chips = active_chips(f, store.doc_titles())
+    if not chips:
+        return
+    with st.container(horizontal=True, gap="small"):
+        for key, label, remove in chips:
+            st.button(f"✕ {escape_markdown(label)}", key=f"chip_{key}", on_click=remove[0], args=remove[1:])
+        if len(chips) > 1:
+            st.button(t("清除全部"), key="chip_clear_all", on_click=clear_filters, type="tertiary")
+
+
+def active_chips(f: flt.Filters, titles: dict[str, str]) -> list[tuple[str, str, tuple]]:
+    """(key, label, (callback, *args)) of every active filter, in the sidebar's order."""
+    chips = []
+    for dim, (_, label, _) in flt.DIMENSIONS.items():
+        for n, value in enumerate(getattr(f, dim)):
+            name = titles.get(value, value) if dim == "doc_ids" else value
+            name = name if len(name) <= 16 else name[:15] + "…"
+            chips.append((f"{dim}_{value}", f"{label}：{name}" if n == 0 else f"或 {name}", (_remove_value, dim, value)))
+    if f.years is not None:
+        chips.append(("years", f"年份：{flt.year_range_text(f.years)}", (_reset, "years")))
+    if f.kinds != flt.ACTIONABLE_KINDS:
+        chips.append(("kinds", "类型：" + "、".join(flt.KIND_LABELS.get(k, k) for k in f.kinds), (_reset, "kinds")))
+    if f.search:
+        chips.append(("search", flt.search_text(f.search), (_reset, "search")))
+    return chips
+
+
+def search_from(key: str) -> None:
+    """Callback of a page's own search box: it sets the one search every page applies."""
+    st.session_state[KEY["search"]] = str(st.session_state.get(key, "")).strip()
 
 
 def _remove_value(dimension: str, value: str) -> None:
     st.session_state[KEY[dimension]] = [v for v in st.session_state.get(KEY[dimension], []) if v != value]
+
+
+def _reset(field: str) -> None:
+    st.session_state[KEY[field]] = _state_from_filters(flt.Filters())[KEY[field]]
 
 
 def chart(fig: go.Figure | None, key: str, *, title: str, empty: str, filename: str,

@@ -26,16 +26,39 @@ def count_labels(measures: pd.DataFrame, column: str, top: int | None = None,
     return frame.head(top) if top else frame
 
 
+def count_bodies(measures: pd.DataFrame, top: int | None = None,
+                 indexes: Mapping[str, LabelIndex] | None = None) -> pd.DataFrame:
+    """Measures per body, written responsibility apart from the fallback: label, n_written (a 责任单位 phrase
+    names the body), n_issuer (no body written: counted for the issuing body), n (both), busiest first."""
+    source = measures.agency_source
+    written = count_labels(measures[source.eq("phrase").to_numpy(dtype=bool, na_value=False)], "agencies", indexes=indexes)
+    fallback = count_labels(measures[source.eq("issuer").to_numpy(dtype=bool, na_value=False)], "agencies", indexes=indexes)
+    frame = (written.set_index("label").n.rename("n_written").to_frame()
+             .join(fallback.set_index("label").n.rename("n_issuer"), how="outer").fillna(0).astype(int))
+    frame["n"] = frame.n_written + frame.n_issuer
+    frame = frame.rename_axis("label").reset_index().sort_values(["n", "label"], ascending=[False, True], kind="stable")
+    return frame.reset_index(drop=True).head(top) if top else frame.reset_index(drop=True)
+
+
+FALLBACK_NOTE = "（未写明责任单位，按发文机关计）"
+
+
+def bodies_shown(measures: pd.DataFrame) -> pd.Series:
+    """Each measure's bodies as one line for a table, a body the text never names marked as the fallback."""
+    names = measures.agencies.map(lambda bodies: "、".join(bodies) if len(bodies) else "未写明")
+    return names.where(measures.agency_source.ne("issuer").to_numpy(dtype=bool, na_value=True), names + FALLBACK_NOTE)
+
+
 def headline(view: dict[str, pd.DataFrame], indexes: Mapping[str, LabelIndex] | None = None) -> dict[str, str]:
     """The overview's headline figures for the filtered view (`indexes` as for count_labels)."""
     measures, documents = view["measures"], view["documents"]
-    bodies = count_labels(measures, "agencies", indexes=indexes)
+    bodies = count_bodies(measures, indexes=indexes)
     districts = count_labels(measures, "districts", indexes=indexes)
     years = documents.year.dropna()
     first, last = (int(years.min()), int(years.max())) if len(years) else (None, None)
     span = "—" if first is None else str(first) if first == last else f"{first}–{last % 100:02d}"
     return {"文件": f"{len(documents)}", "措施": f"{len(measures)}", "目标/参数": f"{len(view['targets'])}",
-            "责任机构": f"{len(bodies)}", "涉及区": f"{len(districts)}", "年份": span}
+            "写明的责任机构": f"{int((bodies.n_written > 0).sum())}", "涉及区": f"{len(districts)}", "年份": span}
 
 
 def first_in_reading_order(measures: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:

@@ -192,6 +192,51 @@ def test_an_uploaded_document_is_confirmed_and_counted_on_the_overview(browser, 
     assert (seeds / "docx_action_plan.docx").exists() and "docx_action_plan.docx" in manifest.read_text(encoding="utf-8")
 
 
+PLAN_2026 = """天津市科技局关于印发天津市概念验证中心提质增效行动方案的通知
+津科成〔2026〕12号
+各有关单位：现将《天津市概念验证中心提质增效行动方案》印发给你们，请认真贯彻落实。
+天津市科学技术局
+2026年6月8日
+天津市概念验证中心提质增效行动方案
+一、总体目标
+到2027年，全市概念验证中心达到60家。
+二、重点任务
+（一）建设一批高校概念验证中心。支持高校院所建设概念验证中心。（责任单位：市科技局、市教委）
+（二）完善概念验证服务体系。培育专业化技术经理人队伍。（责任单位：市科技局）
+"""
+
+
+def test_a_document_of_a_new_year_is_counted_in_the_same_session(browser, tmp_path):
+    """An official opens the overview (the year slider then ends at the seeds' last year, 2025), imports this
+    year's plan and goes back: it is counted and on the timeline, without touching the slider."""
+    seeds, out, manifest = tmp_path / "seeds", tmp_path / "build", tmp_path / "documents.yaml"
+    shutil.copytree(ROOT / "seeds", seeds)
+    shutil.copy(ROOT / "data" / "documents.yaml", manifest)
+    assert build_main(["--seeds", str(seeds), "--out", str(out), "--manifest", str(manifest)]) == 0
+    upload = tmp_path / "概念验证行动方案2026.txt"
+    upload.write_text(PLAN_2026, encoding="utf-8")
+    env = {"DASHBOARD_SEEDS_DIR": str(seeds), "DASHBOARD_BUILD_DIR": str(out), "DASHBOARD_MANIFEST": str(manifest)}
+    with streamlit_server(env) as url:
+        page = browser.new_page(viewport={"width": 1500, "height": 1000})
+        page.goto(url, timeout=WAIT_MS)
+        wait_for_page(page, "总览")
+        assert metric_value(page, "文件") == "5"
+        page.get_by_role("link", name="导入文档").click()  # the same session: no reload
+        wait_for_page(page, "导入文档")
+        page.locator("input[type=file]").set_input_files(str(upload))
+        page.get_by_role("button", name="确认导入").click(timeout=WAIT_MS)
+        page.get_by_text(f"已导入：{upload.name}").wait_for(timeout=WAIT_MS)
+        page.get_by_role("link", name="总览").click()
+        wait_for_page(page, "总览")
+        assert metric_value(page, "文件") == "6" and metric_value(page, "年份") == "2018–26"
+        timeline = page.locator("[data-testid='stPlotlyChart']").first
+        assert "概念验证中心提质增效" in timeline.inner_text()  # the point's label on the timeline
+        x_range = timeline.locator(".js-plotly-plot").evaluate("plot => plot.layout.xaxis.range")
+        assert x_range[1] >= "2026-12-31"  # the axis was fixed to end in mid-2026
+        page.screenshot(path=str(ARTIFACTS / "overview_2026.png"), full_page=True)
+        page.close()
+
+
 def test_the_briefing_deck_downloads_with_one_slide_per_chart(browser, server):
     import re
 

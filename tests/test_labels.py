@@ -93,7 +93,8 @@ def test_targets_and_documents_follow_the_measures_that_pass(seed_tables, filter
     """The rule apply() implements with integer links, written out with ids."""
     view = flt.apply(seed_tables, filters)
     measures, targets, documents = seed_tables["measures"], seed_tables["targets"], seed_tables["documents"]
-    dated = documents[(documents.year.between(*filters.years) | documents.year.isna())
+    years = filters.years or (documents.year.min(), documents.year.max())
+    dated = documents[(documents.year.between(*years) | documents.year.isna())
                       & (documents.doc_id.isin(filters.doc_ids) if filters.doc_ids else True)]
     passing = set(measures[flt.measure_mask(measures, filters, with_kinds=False)].measure_id)
     kept = measures[measures.measure_id.isin(passing) & measures.kind.isin(filters.kinds)]

@@ -134,3 +134,37 @@ def test_filter_sweep_raises_nothing(districts, themes, years, kinds):
 def test_the_loading_placeholder_is_gone_once_the_page_is_drawn():
     charts = open_page("overview").get("plotly_chart")
     assert len(charts) == 3 and not any("正在读取数据" in chart.proto.spec for chart in charts)
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("query", [{"y": "0-999999999"}, {"y": "2030-1800"}, {"y": "abc"},
+                                   {"d": "火星区", "th": "x" * 5000}, {"k": "bogus", "q": "词" * 500}])
+def test_crafted_url_parameters_never_raise(page, query):
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    for key, value in query.items():
+        app.query_params[key] = value
+    app.run()
+    if page != "overview":
+        app.switch_page(f"pages/content/{page}.py").run()
+    assert not app.exception, app.exception
+    assert not app.error, [e.value for e in app.error]
+
+
+def test_an_adjusted_url_says_what_was_adjusted():
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    app.query_params["y"] = "2030-1800"
+    app.query_params["d"] = "火星区"
+    app.run()
+    notes = " ".join(c.value for c in app.caption)
+    assert "超出数据范围" in notes and "火星区" in notes and "颠倒" in notes
+    assert metrics(app)["文件"] == "5"  # every year: the whole span
+
+
+def test_every_active_filter_is_a_chip_and_a_second_value_reads_as_or():
+    app = open_page("overview", filter_themes=["人才", "创新平台与载体"], filter_years=(2021, 2025),
+                    filter_search="概念验证中心建设", filter_kinds=["task"])
+    labels = [b.label for b in app.button]
+    assert any("主题：人才" in label for label in labels) and any("或 创新平台与载体" in label for label in labels)
+    assert any("年份：2021–2025" in label for label in labels)
+    assert any("检索：概念验证中心、建设" in label for label in labels)
+    assert any("类型：任务" in label for label in labels)

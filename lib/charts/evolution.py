@@ -11,7 +11,7 @@ from plotly.subplots import make_subplots
 
 from lib.charts.base import LEVEL_COLORS, MASKED_COLOR, PALETTE, color_of
 from lib.charts.overview import TIMELINE_POINTS_UP_TO, timeline
-from lib.lineage import LABEL_LEFT_AFTER, LANE_LABELS
+from lib.lineage import AXIS_MARGIN, LANE_LABELS, label_sides
 
 EMERGING_COLOR, FADING_COLOR = PALETTE[2], PALETTE[0]
 SIDE_COLORS = (PALETTE[0], PALETTE[1])  # A, B of a comparison
@@ -22,8 +22,10 @@ INDICATOR_DOCUMENTS = 12
 
 
 def _year_axis(fig: go.Figure, years, title: str = "年份", **where) -> None:
-    low, high = min([2018, *years]), max([2025, *years])
-    fig.update_xaxes(title=title, range=[low - 0.6, high + 0.6], dtick=1, tickformat="d", **where)
+    years = [int(y) for y in years]  # the data's own years: a document of a new year widens the axis
+    if years:
+        fig.update_xaxes(range=[min(years) - AXIS_MARGIN, max(years) + AXIS_MARGIN])
+    fig.update_xaxes(title=title, dtick=1, tickformat="d", **where)
 
 
 def document_timeline(frame: pd.DataFrame) -> go.Figure | None:
@@ -35,7 +37,7 @@ def document_timeline(frame: pd.DataFrame) -> go.Figure | None:
 
 
 def mix_figure(table: pd.DataFrame, share: bool, by: str) -> go.Figure | None:
-    """Stacked bars of label counts or shares per year (on the 2018→2025 axis) or per document."""
+    """Stacked bars of label counts or shares per year (on the data's year axis) or per document."""
     if table.empty:
         return None
     order = table.groupby("label").n.sum().sort_values(ascending=False, kind="stable")
@@ -84,7 +86,7 @@ def term_figure(emerging: pd.DataFrame, fading: pd.DataFrame, names: tuple[str, 
 
 
 def agency_grid(cells: pd.DataFrame, notes: list[str]) -> go.Figure | None:
-    """Measures per body (rows, busiest on top) and year (2018→2025 axis); renamings noted on the chart."""
+    """Measures per body (rows, busiest on top) and year (the data's year axis); renamings noted on the chart."""
     if cells.empty:
         return None
     bodies = list(dict.fromkeys(cells.agency))
@@ -130,7 +132,7 @@ def indicator_figure(aligned: pd.DataFrame, series: list[str], columns: int = 2)
             fig.add_trace(go.Scatter(
                 x=frame.x, y=[0] * len(frame) if hollow else frame.value, name=name, mode="markers+text",
                 text=frame.short_label, showlegend=False, cliponaxis=False,
-                textposition=["middle left" if x > LABEL_LEFT_AFTER else "middle right" for x in frame.x],
+                textposition=label_sides(frame.x),
                 marker={"size": 13, "symbol": "circle-open" if hollow else "circle", "line": {"width": 2},
                         "color": [color_of(d) for d in frame.doc_id]},
                 error_y=None if hollow else {"type": "data", "symmetric": False, "array": (frame.value_high - frame.value).fillna(0),

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from lib.charts.agencies import ISSUER_LINE, ROLE_COLORS, ROLE_LABELS
 from lib.charts.base import LEVEL_COLORS, color_of
 
 DOC_TYPE_SYMBOLS = {"规划": "diamond", "行动计划": "square", "实施方案": "circle", "工作方案": "triangle-up",
@@ -11,7 +12,7 @@ DOC_TYPE_SYMBOLS = {"规划": "diamond", "行动计划": "square", "实施方案
 # Past this many documents the points of a level merge into one solid band (and cost seconds to draw):
 # the timeline counts documents per quarter instead.
 TIMELINE_POINTS_UP_TO = 1500
-TIMELINE_RANGE = ["2017-07-01", "2026-06-30"]
+AXIS_MARGIN = pd.DateOffset(months=6)  # room either side of the first and last year shown
 DOC_TYPE_GREY = "#9A9A9A"
 
 
@@ -59,10 +60,21 @@ def timeline(frame: pd.DataFrame) -> go.Figure | None:
     for doc_type in [t for t in DOC_TYPE_SYMBOLS if t in set(frame.doc_type.fillna("其他"))]:
         _legend_entry(fig, doc_type, DOC_TYPE_SYMBOLS[doc_type], DOC_TYPE_GREY, DOC_TYPE_GREY)
     # The axis types are set, not inferred: the legend entries come first and hold no values.
-    fig.update_xaxes(title="发文时间（空心：日期为推断）", type="date", range=TIMELINE_RANGE, dtick="M12", tickformat="%Y")
+    fig.update_xaxes(title="发文时间（空心：日期为推断）", type="date", range=timeline_range(frame.when), dtick="M12", tickformat="%Y")
     rows = frame.level_label.nunique()
     fig.update_yaxes(title="层级", type="category", range=[-0.7, rows - 0.3])  # room above the top row for its labels
     return fig
+
+
+def timeline_range(when: pd.Series) -> list[str] | None:
+    """The date axis from half a year before the first year shown to half a year after the last: derived from
+    the documents, so this year's document is on the axis (None: plotly's own range, when no date is known)."""
+    dated = when.dropna()
+    if dated.empty:
+        return None
+    start = pd.Timestamp(year=dated.min().year, month=1, day=1) - AXIS_MARGIN
+    end = pd.Timestamp(year=dated.max().year + 1, month=1, day=1) + AXIS_MARGIN - pd.Timedelta(days=1)
+    return [start.strftime("%Y-%m-%d"), end.strftime("%Y-%m-%d")]
 
 
 def _legend_entry(fig: go.Figure, name: str, symbol: str, fill: str, line: str, group: str | None = None) -> None:
@@ -88,7 +100,7 @@ def quarter_counts(frame: pd.DataFrame) -> go.Figure | None:
             marker_pattern_shape="/" if inferred else "", marker_line_width=0,
             hovertemplate=f"%{{x|%Y 年第 %q 季度}}：%{{y}} 份{label}文件{'（日期推断）' if inferred else ''}<extra></extra>"))
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(title="发文时间（斜纹：日期为推断）", range=TIMELINE_RANGE, dtick="M12", tickformat="%Y")
+    fig.update_xaxes(title="发文时间（斜纹：日期为推断）", range=timeline_range(dated.when), dtick="M12", tickformat="%Y")
     fig.update_yaxes(title="文件数")
     return fig
 
@@ -105,4 +117,32 @@ def label_bars(counts: pd.DataFrame, axis_title: str) -> go.Figure | None:
     fig.update_xaxes(title=axis_title, range=[0, counts.n.max() * 1.15])
     fig.update_yaxes(title=None, automargin=True)
     fig.update_layout(showlegend=False)
+    return fig
+
+
+WRITTEN_LABEL = "原文写明为责任单位"
+
+
+def body_bars(counts: pd.DataFrame, axis_title: str) -> go.Figure | None:
+    """Measures per body (counts from views.count_bodies), largest on top: what the text writes in solid bars,
+    the measures counted for the issuing body because no 责任单位 is written hatched and named in the legend,
+    as on 部门任务. customdata[0] is the body (click to filter)."""
+    if counts.empty:
+        return None
+    counts = counts.iloc[::-1]
+    fig = go.Figure()
+    for column, name, issuer in (("n_written", WRITTEN_LABEL, False), ("n_issuer", ROLE_LABELS["issuer"], True)):
+        if not counts[column].any():
+            continue
+        color = ROLE_COLORS["issuer"] if issuer else ROLE_COLORS["lead"]
+        fig.add_trace(go.Bar(
+            x=counts[column], y=counts.label, orientation="h", name=name, customdata=counts[["label", "n"]].values,
+            marker={"color": color, "line": {"color": ISSUER_LINE if issuer else color, "width": 1},
+                    "pattern": {"shape": "/" if issuer else "", "fgcolor": ISSUER_LINE, "size": 6}},
+            hovertemplate=f"%{{y}}：%{{x}} 条措施（{name}），共 %{{customdata[1]}} 条<extra>点击筛选</extra>"))
+    fig.add_trace(go.Scatter(x=counts.n, y=counts.label, mode="text", text=counts.n, textposition="middle right",
+                             customdata=counts[["label"]].values, showlegend=False, hoverinfo="skip", cliponaxis=False))
+    fig.update_layout(barmode="stack", showlegend=True, legend={"orientation": "h", "y": -0.18, "traceorder": "normal"})
+    fig.update_xaxes(title=axis_title, range=[0, counts.n.max() * 1.15])
+    fig.update_yaxes(title=None, automargin=True)
     return fig

@@ -20,6 +20,12 @@ def top_labels(f, column: str):
 
 
 @store.per_view
+def top_bodies(f):
+    """The ten busiest bodies, written responsibility apart from the issuer fallback."""
+    return views.count_bodies(store.filtered(f)["measures"], top=10, indexes=store.label_indexes())
+
+
+@store.per_view
 def quality(f):
     return views.quality(store.filtered(f))
 
@@ -28,6 +34,6 @@ def default_view(f) -> None:
     """What the page computes as it opens, computed ahead by warm()."""
     headline(f)
     timeline_rows(f)
-    for column in ("themes", "agencies"):
-        top_labels(f, column)
+    top_labels(f, "themes")
+    top_bodies(f)
     quality(f)

@@ -1,7 +1,7 @@
 """区域: the 16 districts with the measures that concern them, and a district's own documents."""
 import streamlit as st
 
-from lib import store, ui
+from lib import store, ui, views
 from lib.charts import districts as charts
 from lib.steps import districts as steps
 
@@ -26,8 +26,8 @@ if f.districts and not ui.briefing():
         own = view["documents"][view["documents"].district == district]
         st.markdown(f"**本区文件**：{'、'.join(own.title) if len(own) else '当前数据中没有该区自己的文件'}")
         rows = measures.loc[measures.districts.map(lambda d, x=district: x in d).astype(bool)]
-        st.dataframe(rows.assign(文件=rows.doc_id.map(titles))[["heading", "文件", "agencies", "themes"]]
-                     .rename(columns={"heading": "措施", "agencies": "责任机构", "themes": "主题"}),
+        st.dataframe(rows.assign(文件=rows.doc_id.map(titles), 责任机构=views.bodies_shown(rows))[["heading", "文件", "责任机构", "themes"]]
+                     .rename(columns={"heading": "措施", "themes": "主题"}),
                      hide_index=True, width="stretch")
 elif not ui.briefing():
     st.info("在地图或条形图中点击一个区，或在左侧“区域”中选择，即可查看该区的措施与文件。")

@@ -1,4 +1,4 @@
-"""政策演进: how the S&T agenda moved since 2018 — tag mixes, emerging terms, bodies, targets,
+"""政策演进: how the S&T agenda moved over the documents' years — tag mixes, emerging terms, bodies, targets,
 two documents or years side by side, and which document implements which."""
 import pandas as pd
 import streamlit as st
@@ -33,7 +33,7 @@ def chosen_periods(years: list[int], brief: bool) -> tuple[tuple | None, tuple[s
     return periods, tuple(f"{lo}" if lo == hi else f"{lo}–{hi}" for lo, hi in periods) if periods else ("前期", "近期")
 
 
-f, view = ui.page_header("政策演进", "2018 年以来科技政策议程如何变化、近期有什么新内容：主题与政策工具构成、"
+f, view = ui.page_header("政策演进", "科技政策议程逐年如何变化、近期有什么新内容：主题与政策工具构成、"
                                      "新兴与淡出的词语、各机构的任务、同一指标的目标、两份文件（或两个年份）的对比，以及文件之间的承接关系。")
 measures, documents, targets = view["measures"], view["documents"], view["targets"]
 brief = ui.briefing()

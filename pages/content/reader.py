@@ -1,22 +1,28 @@
 """原文: full-text search across the filtered measures, and a document reader with its outline."""
 import streamlit as st
 
-from lib import store, tagging, textview, ui
+from lib import search, store, textview, ui
 from lib.filters import KIND_LABELS
 from lib.views import document_facts
 
-f, view = ui.page_header("原文", "检索措施原文（按词切分，如“概念验证中心建设”也能找到“概念验证中心”），或逐篇阅读文件及其结构。")
+f, view = ui.page_header("原文", "检索措施原文（按词切分，措施须同时包含每个词，如“概念验证中心建设”也能找到“建设概念验证中心”；"
+                                 "与左侧“全文检索”是同一个检索，对所有页面生效），或逐篇阅读文件及其结构。")
 tables = store.load_tables()
 documents, measures = tables["documents"], tables["measures"]
 focus = st.query_params.get("m")
+READER_QUERY_KEY = "reader_query"
 
-query = st.text_input("检索原文", value=f.search, placeholder="输入词语，如：揭榜挂帅、天开高教科创园、研发投入", key="reader_query")
-terms = textview.search_terms(query, tagging.tokens)
+# The same search as the sidebar's: typing here sets it for every page.
+st.session_state[READER_QUERY_KEY] = f.search
+st.text_input("检索原文", placeholder="输入词语，如：揭榜挂帅、天开高教科创园、研发投入", key=READER_QUERY_KEY,
+              max_chars=search.MAX_QUERY, on_change=ui.search_from, args=(READER_QUERY_KEY,))
+terms = list(search.query_words(f.search))
 if terms:
-    hits = textview.match_measures(store.with_long_columns(view["measures"], "measures", ("text",)), terms)
-    st.caption(f"在当前筛选的 {len(view['measures'])} 条措施中找到 {len(hits)} 条（检索词：{'、'.join(terms)}）")
+    found = store.with_long_columns(view["measures"], "measures", ("text",))  # the view holds only matches
+    hits = found.assign(hits=search.hit_counts(found, tuple(terms))).sort_values("hits", ascending=False, kind="stable")
+    st.caption(f"找到 {len(hits)} 条措施，须同时包含：{textview.escape_markdown('、'.join(terms))}")
     if hits.empty:
-        st.info("没有措施包含这些词语。可尝试更短的词，或在左侧“清除筛选”。")
+        st.info("没有措施同时包含这些词语。可减少或缩短词语，或在左侧“清除筛选”。")
     titles = store.doc_titles()
     for row in hits.head(30).itertuples():
         with st.container(border=True):
