@@ -13,12 +13,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from lib import codes
 from lib.labels import LabelIndex, index_labels, one_of
 
 ACTIONABLE_KINDS = ("task", "rd_direction", "mechanism", "procedure", "safeguard")
 ALL_KINDS = ("task", "rd_direction", "mechanism", "procedure", "safeguard", "principle", "context")
-KIND_LABELS = {"task": "任务", "rd_direction": "研发方向", "mechanism": "机制", "procedure": "程序",
-               "safeguard": "保障", "principle": "原则", "context": "背景与目标"}
+KIND_LABELS = codes.MEASURE_KINDS  # data/codes.yaml
 YEAR_SPAN = (2018, 2025)
 
 # Filter field → (URL key, Chinese label, measures column it tests)

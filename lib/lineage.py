@@ -9,6 +9,7 @@ import re
 
 import pandas as pd
 
+from lib import codes
 from lib.views import decimal_year
 
 
@@ -19,7 +20,7 @@ LANE_GAP = 0.6  # extra space between two level bands, in rows
 # A label of 16 characters is about two years wide on the 2017→2026 axis: nodes later than this
 # write it to their left so it stays inside the chart.
 LABEL_LEFT_AFTER = 2023.0
-LANE_LABELS = {"national": "国家级", "provincial": "省级", "municipal": "市级", "district": "区级", "unknown": "层级不详"}
+LANE_LABELS = {**codes.LEVELS, "unknown": "层级不详"}
 NUMBER_YEAR = re.compile(r"[〔\[(（](\d{4})[〕\])）]")  # 津政发〔2020〕23号
 ANY_YEAR = re.compile(r"(?:19|20)\d{2}")
 DISTRICT_PREFIX = re.compile(r"^(?:天津市)?\w{1,3}区")
