@@ -149,3 +149,13 @@ def test_the_preview_without_readable_tables_leaves_duplicates_to_the_build(tmp_
     seeds = seed_folder(tmp_path / "seeds", {"原件.txt": ORIGINAL})
     item = importer.preview("副本.txt", COPIES["gb18030"][0], seeds, tmp_path / "never_built")
     assert item.source_file == "副本.txt"
+
+
+def test_the_cli_add_refuses_a_copy_of_a_stored_text_with_exit_3(built, tmp_path, capsys):
+    seeds, out = built
+    copy = tmp_path / "副本.txt"
+    copy.write_bytes(COPIES["utf-16"][0])
+    code = build.main(["--seeds", str(seeds), "--out", str(out), "--manifest", str(tmp_path / "documents.yaml"),
+                       "--add", str(copy)])
+    assert code == build.EXIT_REJECTED and "与已有文件“原件.txt”正文相同" in capsys.readouterr().err
+    assert sorted(p.name for p in seeds.iterdir()) == ["原件.txt"]
