@@ -98,6 +98,7 @@ def process_document(source_file: str, raw: bytes, overrides: dict | None) -> Do
         "n_measures": len(measures), "n_targets": len(target_rows), "warnings": warnings,
         "issuer_canonical": meta.issuer_canonical, "truncated": normalized.truncated,
         "encoding": normalized.encoding, "content_sha256": hashlib.sha256(raw).hexdigest(),
+        "text_sha256": hashlib.sha256(normalized.text.encode("utf-8")).hexdigest(),
     }
     status = "warning" if warnings or missing else "ok"
     cited = citations.extract(normalized.text, meta.title, meta.doc_number)  # lineage, resolved across documents later
@@ -334,7 +335,8 @@ def plan_build(seed_dir: Path, use_manifest: bool = True, manifest_path: Path = 
         previous = cached_tables(previous_dir, state, fingerprint) or parquet_tables(previous_dir)
     known: dict[str, dict] = {}
     if previous:
-        columns = ["build_key", "source_file", "doc_id", "warnings", "missing_parts", "n_measures", "n_targets"]
+        columns = ["build_key", "source_file", "doc_id", "warnings", "missing_parts", "n_measures", "n_targets",
+                   "text_sha256", "encoding"]
         for table, _segment, start, length in previous["documents"]:
             known.update((row["build_key"], row) for row in table.slice(start, length).select(columns).to_pylist())
     reused, jobs, rejected, seen = {}, [], {}, {}
@@ -449,7 +451,9 @@ def run_build(plan: Plan, sink, results: Iterator[DocResult]) -> dict:
     """Every table of the contract into the sink, the new documents' rows processed and the others reused;
     returns the build report."""
     previous = plan.previous or {}
-    kept = {row["doc_id"] for row in plan.reused.values()}
+    cached = {row["doc_id"]: (name, row) for name, row in plan.reused.items()}
+    kept = set(cached)
+    texts: dict[str, tuple[str, str]] = {}  # text_sha256 → (source_file, encoding) of the copy built
     kept_runs = {name: runs_by_key(previous.get(name, []), "doc_id") for name in STREAMED}
     taps: list[pa.Table] = []
     emitters = {name: _Emitter(name, sink, taps if name == "measures" else None) for name in STREAMED}
@@ -483,6 +487,10 @@ def run_build(plan: Plan, sink, results: Iterator[DocResult]) -> dict:
     order = sorted([(doc_id, None) for doc_id in kept] + [(job.sha256[:12], job) for job in plan.jobs],
                    key=lambda item: item[0])
     for doc_id, job in order:
+        if job is None and (copy := _copy_of(texts, cached[doc_id][1], cached[doc_id][0])):
+            reports[cached[doc_id][0]] = _report_entry(cached[doc_id][0], None, copy)
+            kept.discard(doc_id)  # a copy of a document met earlier in doc_id order: none of its rows
+            continue
         if job is None and not held:
             for name, emitter in emitters.items():
                 emitter.add(kept_runs[name].get(doc_id))
@@ -491,6 +499,8 @@ def run_build(plan: Plan, sink, results: Iterator[DocResult]) -> dict:
             for emitter in emitters.values():
                 emitter.flush()  # the writers encode what is known while this document is processed
             result = next(results)
+            if result.document and (copy := _copy_of(texts, result.document, result.source_file)):
+                result = copy
             reports[result.source_file] = _report_entry(result.source_file, None, result)
             pending.append(result)
             held.append((doc_id, result))
@@ -504,7 +514,7 @@ def run_build(plan: Plan, sink, results: Iterator[DocResult]) -> dict:
     # 2. documents (in source_file order) and citations, reused and new
     new_docs = pa.concat_tables(fresh["documents"]).sort_by(ROW_ORDER["documents"])
     fresh["documents"].clear()  # the sorted copy replaces the chunks (a full build holds every text once)
-    doc_runs = _merged(previous.get("documents"), set(plan.reused), new_docs, "source_file")
+    doc_runs = _merged(previous.get("documents"), {cached[doc_id][0] for doc_id in kept}, new_docs, "source_file")
     documents = _concat(doc_runs, "documents")
     for run in doc_runs:
         sink.put("documents", run)
@@ -520,10 +530,22 @@ def run_build(plan: Plan, sink, results: Iterator[DocResult]) -> dict:
               "targets": emitters["targets"].rows, "agencies": agency_rows.num_rows, "citations": cited.num_rows}
     return {
         "pipeline_version": PIPELINE_VERSION, "counts": counts, "input_hash": plan.input_hash,
-        "reused": len(plan.reused), "processed": len(plan.jobs),
+        "reused": len(kept), "processed": len(plan.jobs),
         "inputs": [reports.get(i.name) or _report_entry(i.name, plan.reused.get(i.name), plan.rejected.get(i.name))
                    for i in plan.inputs],
     }
+
+
+def _copy_of(texts: dict[str, tuple[str, str]], document: dict, source_file: str) -> DocResult | None:
+    """A document whose normalised text a document met earlier has (a GB18030 or UTF-16 copy, other line
+    ends): the earlier one's name in a warning, instead of its rows; None for a first copy (now remembered).
+    The tables are written in doc_id order, so the copy with the first doc_id is kept: chosen as rows are
+    written, the same whatever order the copies came in, a full and an incremental build alike."""
+    first, encoding = texts.setdefault(document["text_sha256"], (source_file, document["encoding"]))
+    if first == source_file:
+        return None
+    why = "编码不同" if encoding != document["encoding"] else "文件字节不同"
+    return DocResult(source_file, "warning", [f"与“{first}”正文相同（{why}），未重复计入"])
 
 
 def build_tables(seed_dir: Path, use_manifest: bool = True, progress: bool = False,
@@ -583,7 +605,7 @@ def add_files(paths: list[Path], seed_dir: Path, out_dir: Path, manifest: Path =
     previews, rejected = [], 0
     for path in paths:
         try:
-            previews.append(importer.preview(path.name, path.read_bytes(), seed_dir))
+            previews.append(importer.preview(path.name, path.read_bytes(), seed_dir, out_dir))
         except (importer.ImportRejected, OSError) as exc:
             rejected += 1
             print(f"[rejected] {exc if isinstance(exc, importer.ImportRejected) else f'{path}：无法读取（{exc.strerror}）'}",

@@ -19,6 +19,7 @@ DOCUMENTS = pa.schema([
     ("missing_parts", LIST), ("text", STR), ("n_measures", INT), ("n_targets", INT), ("warnings", LIST),
     # additions
     ("issuer_canonical", STR), ("truncated", BOOL), ("encoding", STR), ("content_sha256", STR), ("build_key", STR),
+    ("text_sha256", STR),  # of the normalised text: a copy in another encoding has the same (lib.build)
 ])
 
 MEASURES = pa.schema([

@@ -14,15 +14,18 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
+from lib import codes
 from lib.charts.base import SOURCE_LINE
-from lib.config import DATA_DIR
+from lib.config import DATA_DIR, JURISDICTIONS_YAML
 from lib.contract import INT, TABLES
 from lib.reference import ReferenceDataError, load_yaml, require
 
 COLUMNS_YAML = DATA_DIR / "columns.yaml"
-SHEET_README, SHEET_MEASURES, SHEET_TARGETS = "说明", "措施", "目标与参数"
+SHEET_README, SHEET_DOCUMENTS, SHEET_MEASURES, SHEET_TARGETS = "说明", "文件", "措施", "目标与参数"
 LIST_SEPARATOR = "、"
-YES, NO = "是", "否"
+YES, NO = codes.YES, codes.NO
+# Made by the export, stored in no table: a row's document by title, a document's level and area, its period.
+DOCUMENT_TITLE, LEVEL_AREA, PERIOD = "document_title", "level_area", "period"
 # A masked target year is a four-digit year written as "****年" in the source.
 YEAR_MASK = "****"
 # "***至****": a masked range; each side goes to its own value cell.
@@ -40,7 +43,7 @@ def _load_column_labels() -> dict[str, dict[str, str]]:
     """data/columns.yaml → {table: {column: 中文表头}}, checked for shape and unique headers."""
     raw = load_yaml(COLUMNS_YAML)
     labels: dict[str, dict[str, str]] = {}
-    for table in ("measures", "targets"):
+    for table in ("measures", "targets", "documents"):
         mapping = require(raw, table, COLUMNS_YAML)
         if not isinstance(mapping, dict) or not all(isinstance(v, str) and v for v in mapping.values()):
             raise ReferenceDataError(f"{COLUMNS_YAML}: '{table}' must map each column to a non-empty header")
@@ -78,15 +81,65 @@ def _mask_cells(mask: str) -> tuple[str, str]:
     return mask, mask
 
 
-def display_frame(frame: pd.DataFrame, table: str) -> pd.DataFrame:
-    """A measures or targets frame as exported: Chinese headers, lists joined with 、, 是/否,
-    masked values shown as their mask (never a number), a masked target year as ****."""
+def _labelled(values: list, labels: dict[str, str] | None) -> list:
+    """Codes → their Chinese labels (data/codes.yaml); a code without a label stays as written."""
+    return values if labels is None else [labels.get(v, v) if isinstance(v, str) else v for v in values]
+
+
+def document_titles(doc_ids: pd.Series, documents: pd.DataFrame) -> list[str | None]:
+    """Each row's document by its title (None where the documents given do not hold it)."""
+    titles = dict(zip(documents["doc_id"].tolist(), documents["title"].tolist()))
+    return [titles.get(doc_id) for doc_id in doc_ids.tolist()]
+
+
+def _provinces() -> tuple[str, ...]:
+    return tuple(require(load_yaml(JURISDICTIONS_YAML), "provinces", JURISDICTIONS_YAML))
+
+
+def level_area(level: Any, district: Any, issuer: Any, title: Any) -> str | None:
+    """层级/区域 from what the documents table has (no jurisdiction column exists): the level's label and the
+    district, else 天津市 (a municipal document whose issuer or title names Tianjin) or the province the
+    issuer or title names; the level alone when nothing names the area."""
+    level_label = codes.LEVELS.get(level, level) if isinstance(level, str) else None
+    named = " ".join(v for v in (issuer, title) if isinstance(v, str))
+    area = district if isinstance(district, str) and district else None
+    if area is None and level == "municipal" and "天津" in named:
+        area = "天津市"
+    elif area is None and level == "provincial":
+        area = next((p for p in _provinces() if p in named), None)
+    return " · ".join(part for part in (level_label, area) if part) or None
+
+
+def document_rows(documents: pd.DataFrame) -> pd.DataFrame:
+    """The documents as the 文件 sheet lists them: the columns of data/columns.yaml's documents section, in
+    its order, with the level and area in one column and the plan period as 2021—2025."""
+    made = {
+        LEVEL_AREA: [level_area(*row) for row in zip(documents["level"], documents["district"],
+                                                      documents["issuer"], documents["title"])],
+        PERIOD: [f"{int(a)}—{int(b)}" if pd.notna(a) and pd.notna(b) else None
+                 for a, b in zip(documents["period_start"], documents["period_end"])],
+    }
+    columns = {name: made[name] if name in made else documents[name].tolist()
+               for name in COLUMN_LABELS["documents"] if name in made or name in documents.columns}
+    return pd.DataFrame(columns, index=range(len(documents)))
+
+
+def display_frame(frame: pd.DataFrame, table: str, documents: pd.DataFrame | None = None) -> pd.DataFrame:
+    """A measures, targets or documents frame as exported: Chinese headers, codes as their Chinese labels,
+    lists joined with 、, 是/否, masked values shown as their mask (never a number), a masked target year
+    as ****; with `documents`, each row's document title after its doc_id."""
+    if table == "documents":
+        frame = document_rows(frame)
     labels = COLUMN_LABELS.get(table, {})
+    coded = codes.CODED_COLUMNS.get(table, {})
     schema = TABLES.get(table)
     integer_columns = {f.name for f in schema if f.type == INT} if schema is not None else set()
-    columns = {
-        name: [_cell(v, name in integer_columns) for v in frame[name].tolist()] for name in frame.columns
-    }
+    columns: dict[str, list] = {}
+    for name in frame.columns:
+        values = _labelled(frame[name].tolist(), coded.get(name))
+        columns[name] = [_cell(v, name in integer_columns) for v in values]
+        if name == "doc_id" and documents is not None and table != "documents":
+            columns[DOCUMENT_TITLE] = document_titles(frame[name], documents)
     if table == "targets" and {"masked", "mask"} <= set(frame.columns):
         for i, (masked, mask) in enumerate(zip(frame["masked"].tolist(), frame["mask"].tolist())):
             if masked is True or (isinstance(masked, np.bool_) and masked):
@@ -104,9 +157,9 @@ def display_frame(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     return out.rename(columns=lambda c: labels.get(c, c))
 
 
-def to_csv_bom(frame: pd.DataFrame, table: str) -> bytes:
+def to_csv_bom(frame: pd.DataFrame, table: str, documents: pd.DataFrame | None = None) -> bytes:
     """CSV in UTF-8 with a BOM (Excel then reads the Chinese correctly); same display values as the xlsx."""
-    return display_frame(frame, table).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    return display_frame(frame, table, documents).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 # ---------------------------------------------------------------- xlsx
@@ -153,9 +206,11 @@ def export_time_text(now: datetime) -> str:
     return now.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M") + "（北京时间）"
 
 
-def to_xlsx(measures: pd.DataFrame, targets: pd.DataFrame, filters_text: str, *,
-            now: datetime | None = None) -> bytes:
-    """Workbook with sheets 说明 (filters, export time, row counts, source), 措施 and 目标与参数."""
+def to_xlsx(measures: pd.DataFrame, targets: pd.DataFrame, filters_text: str,
+            documents: pd.DataFrame | None = None, *, now: datetime | None = None) -> bytes:
+    """Workbook with sheets 说明 (filters, export time, row counts, source), 文件 (the view's documents; only
+    when `documents` is given, which also names each measure's and target's document by title), 措施 and
+    目标与参数."""
     now = now or datetime.now(timezone.utc)
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
@@ -169,8 +224,10 @@ def to_xlsx(measures: pd.DataFrame, targets: pd.DataFrame, filters_text: str, *,
         ("标题", "天津科技政策看板 · 数据导出"),
         ("筛选条件", filters_text.strip() or "未筛选（全部数据）"),
         ("导出时间", export_time_text(now)),
+        *([(f"{SHEET_DOCUMENTS}（件）", len(documents))] if documents is not None else []),
         (f"{SHEET_MEASURES}（条）", len(measures)),
         (f"{SHEET_TARGETS}（条）", len(targets)),
+        ("代码", "类型、来源、层级等列显示中文名称（对照表见 data/codes.yaml），是否类列显示“是/否”。"),
         ("遮蔽数字", "原文以 * 遮蔽的数字照录遮蔽符号（如 ****），不作推测；"
                      f"“{COLUMN_LABELS['targets'].get('mask_magnitude', 'mask_magnitude')}”列给出其数量级。"),
         ("来源", SOURCE_LINE),
@@ -183,7 +240,9 @@ def to_xlsx(measures: pd.DataFrame, targets: pd.DataFrame, filters_text: str, *,
     readme.set_column(0, 0, 16)
     readme.set_column(1, 1, 90)
 
-    _write_table(book, SHEET_MEASURES, display_frame(measures, "measures"), header_fmt)
-    _write_table(book, SHEET_TARGETS, display_frame(targets, "targets"), header_fmt)
+    if documents is not None:
+        _write_table(book, SHEET_DOCUMENTS, display_frame(documents, "documents"), header_fmt)
+    _write_table(book, SHEET_MEASURES, display_frame(measures, "measures", documents), header_fmt)
+    _write_table(book, SHEET_TARGETS, display_frame(targets, "targets", documents), header_fmt)
     book.close()
     return buffer.getvalue()

@@ -15,13 +15,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lib import search
+from lib import codes, search
 from lib.labels import LabelIndex, index_labels, one_of
 
 ACTIONABLE_KINDS = ("task", "rd_direction", "mechanism", "procedure", "safeguard")
 ALL_KINDS = ("task", "rd_direction", "mechanism", "procedure", "safeguard", "principle", "context")
-KIND_LABELS = {"task": "任务", "rd_direction": "研发方向", "mechanism": "机制", "procedure": "程序",
-               "safeguard": "保障", "principle": "原则", "context": "背景与目标"}
+KIND_LABELS = codes.MEASURE_KINDS  # data/codes.yaml
 # A URL is cut to what a screen of chips can show: longer values or lists are an attack or an accident.
 MAX_VALUE_LENGTH, MAX_VALUES = 80, 50
 

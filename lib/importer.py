@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import yaml
 
 from lib import reference
@@ -58,7 +60,18 @@ def existing_hashes(seeds_dir: Path) -> dict[str, str]:
             for p in seeds_dir.iterdir() if p.is_file() and not p.name.startswith(".")}
 
 
-def preview(name: str, raw: bytes, seeds_dir: Path = SEEDS_DIR) -> Preview:
+def existing_texts(seeds_dir: Path, out_dir: Path) -> dict[str, str]:
+    """text_sha256 (of the normalised text) → file name of every built document still in seeds_dir; none
+    when the tables cannot be read (the build then keeps one copy and warns, see lib.build._copy_of)."""
+    try:
+        table = pq.read_table(out_dir / "documents.parquet", columns=["source_file", "text_sha256"])
+    except (OSError, pa.ArrowException):
+        return {}
+    return {text: name for name, text in zip(table["source_file"].to_pylist(), table["text_sha256"].to_pylist())
+            if text and (seeds_dir / name).is_file()}
+
+
+def preview(name: str, raw: bytes, seeds_dir: Path = SEEDS_DIR, out_dir: Path = BUILD_DIR) -> Preview:
     """Run the pipeline on an upload without saving anything; ImportRejected says what is wrong."""
     safe = sanitize_name(name)
     suffix = Path(safe).suffix.lower()
@@ -73,6 +86,8 @@ def preview(name: str, raw: bytes, seeds_dir: Path = SEEDS_DIR) -> Preview:
     result = process_document(safe, raw, None)
     if result.status == "rejected":
         raise ImportRejected(f"“{name}”：{'；'.join(result.messages)}")
+    if same_text := existing_texts(seeds_dir, out_dir).get(result.document["text_sha256"]):
+        raise ImportRejected(f"“{name}”：与已有文件“{same_text}”正文相同（仅编码或格式不同），未重复导入")
     if not result.measures:
         raise ImportRejected(f"“{name}”：没有识别到编号条目（如“一、”“（一）”“1.”），不像一份政策文件，未导入")
     return Preview(safe, raw, result)

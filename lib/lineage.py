@@ -9,6 +9,7 @@ import re
 
 import pandas as pd
 
+from lib import codes
 from lib.views import decimal_year
 
 
@@ -20,7 +21,7 @@ LANE_GAP = 0.6  # extra space between two level bands, in rows
 # 2018→2025): points in that last stretch write it to their left so it stays inside the chart.
 LABEL_SHARE = 0.3
 AXIS_MARGIN = 0.6  # years of room either side of the first and last year (charts.evolution's year axes)
-LANE_LABELS = {"national": "国家级", "provincial": "省级", "municipal": "市级", "district": "区级", "unknown": "层级不详"}
+LANE_LABELS = {**codes.LEVELS, "unknown": "层级不详"}
 NUMBER_YEAR = re.compile(r"[〔\[(（](\d{4})[〕\])）]")  # 津政发〔2020〕23号
 ANY_YEAR = re.compile(r"(?:19|20)\d{2}")
 DISTRICT_PREFIX = re.compile(r"^(?:天津市)?\w{1,3}区")

@@ -329,13 +329,13 @@ def page_footer(page: str) -> None:
     st.divider()
     st.caption(t("导出（按当前筛选）"))
     xlsx, csv_measures, csv_targets, slides = st.columns(4)
-    xlsx.download_button("Excel：措施与目标", data=lambda: export.to_xlsx(full_measures(), targets, text),
+    xlsx.download_button("Excel：措施与目标", data=lambda: export.to_xlsx(full_measures(), targets, text, view["documents"]),
                          file_name=f"天津科技政策_{page}_{stamp}.xlsx", key=f"export_xlsx_{page}",
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
-    csv_measures.download_button("CSV：措施", data=lambda: export.to_csv_bom(full_measures(), "measures"),
+    csv_measures.download_button("CSV：措施", data=lambda: export.to_csv_bom(full_measures(), "measures", view["documents"]),
                                  file_name=f"措施_{page}_{stamp}.csv", mime="text/csv", key=f"export_csv_m_{page}",
                                  on_click="ignore")
-    csv_targets.download_button("CSV：目标与参数", data=lambda: export.to_csv_bom(targets, "targets"),
+    csv_targets.download_button("CSV：目标与参数", data=lambda: export.to_csv_bom(targets, "targets", view["documents"]),
                                 file_name=f"目标_{page}_{stamp}.csv", mime="text/csv", key=f"export_csv_t_{page}",
                                 on_click="ignore")
     slides.download_button(f"简报 PPTX（本页 {len(figures)} 张图）", data=lambda: deck.deck_pptx(_untitled(figures), text),

@@ -7,13 +7,14 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from lib import codes
 from lib.labels import LabelIndex, index_labels, label_counts
 
-LEVEL_LABELS = {"municipal": "市级", "district": "区级", "provincial": "省级", "national": "国家级"}
+LEVEL_LABELS = codes.LEVELS  # data/codes.yaml, as the other labels of codes below
 # st.dataframe sends every row to the browser; past a few thousand rows it only slows the page down,
 # and the exports carry all of them.
 TABLE_MAX_ROWS = 2_000
-DATE_SOURCE_LABELS = {"explicit": "原文载明", "inferred": "推断", "manifest": "人工核定"}
+DATE_SOURCE_LABELS = codes.DATE_SOURCES
 
 
 def count_labels(measures: pd.DataFrame, column: str, top: int | None = None,
@@ -149,13 +150,13 @@ def quality(view: dict[str, pd.DataFrame]) -> pd.DataFrame:
         "日期来源": documents.date_source.map(DATE_SOURCE_LABELS).fillna("未知"),
         "遮盖的数值": documents.doc_id.map(masked).fillna(0).astype(int),
         "缺失或略去的部分": documents.missing_parts.map(len),
-        "截断": documents.truncated.map({True: "是", False: "否"}),
+        "截断": documents.truncated.map({True: codes.YES, False: codes.NO}),
         "含乱码的措施": documents.doc_id.map(garbled).fillna(0).astype(int),
         "提示": documents.warnings.map(lambda w: "；".join(list(w)[:3])),
     }).reset_index(drop=True)
 
 
-TARGET_KIND_LABELS = {"target": "目标", "parameter": "支持参数", "baseline": "基线", "qualitative_goal": "定性目标"}
+TARGET_KIND_LABELS = codes.TARGET_KINDS
 COMPARATOR_SIGNS = {">=": "≥", "<=": "≤", "=": "", "range": ""}
 
 

@@ -12,9 +12,10 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.oxml.ns import qn
 
+from lib import codes
 from lib.contract import MEASURES, TARGETS
 from lib.deck import deck_pptx, with_cjk_font
-from lib.export import COLUMN_LABELS, SOURCE_LINE, display_frame, to_csv_bom, to_xlsx
+from lib.export import COLUMN_LABELS, SOURCE_LINE, display_frame, level_area, to_csv_bom, to_xlsx
 
 # lib.deck silences this per-image kaleido warning at import; pytest resets warning filters per test.
 pytestmark = pytest.mark.filterwarnings("ignore:The kopts argument is ignored if using a server")
@@ -38,8 +39,13 @@ def targets(seed_tables) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def workbook(measures, targets) -> bytes:
-    return to_xlsx(measures, targets, FILTERS)
+def documents(seed_tables) -> pd.DataFrame:
+    return seed_tables["documents"]
+
+
+@pytest.fixture(scope="module")
+def workbook(measures, targets, documents) -> bytes:
+    return to_xlsx(measures, targets, FILTERS, documents)
 
 
 @pytest.fixture(scope="module")
@@ -100,10 +106,16 @@ def test_display_frame_does_not_modify_its_argument(targets):
 
 # ---------------------------------------------------------------- xlsx
 
-def test_xlsx_has_readme_measures_and_targets_sheets_with_chinese_headers(sheets, measures, targets):
-    assert list(sheets) == ["说明", "措施", "目标与参数"]
-    assert list(sheets["措施"].columns) == [COLUMN_LABELS["measures"][c] for c in measures.columns]
-    assert list(sheets["目标与参数"].columns) == [COLUMN_LABELS["targets"][c] for c in targets.columns]
+def _headers(table: str, columns) -> list[str]:
+    """The exported headers: the table's columns, the document's title right after doc_id."""
+    names = [n for c in columns for n in ((c, "document_title") if c == "doc_id" else (c,))]
+    return [COLUMN_LABELS[table][n] for n in names]
+
+
+def test_xlsx_has_readme_documents_measures_and_targets_sheets_with_chinese_headers(sheets, measures, targets):
+    assert list(sheets) == ["说明", "文件", "措施", "目标与参数"]
+    assert list(sheets["措施"].columns) == _headers("measures", measures.columns)
+    assert list(sheets["目标与参数"].columns) == _headers("targets", targets.columns)
     assert len(sheets["措施"]) == len(measures)
     assert len(sheets["目标与参数"]) == len(targets)
 
@@ -113,12 +125,13 @@ def test_xlsx_readme_gives_filters_time_counts_and_source(sheets, measures, targ
     assert readme["筛选条件"] == FILTERS
     assert "北京时间" in readme["导出时间"]
     assert (readme["措施（条）"], readme["目标与参数（条）"]) == (len(measures), len(targets))
+    assert readme["文件（件）"] == 5 and "codes.yaml" in readme["代码"]
     assert SOURCE_LINE in readme.values()
 
 
 def test_xlsx_freezes_the_header_row_and_sizes_columns(workbook):
     book = openpyxl.load_workbook(io.BytesIO(workbook))
-    for name in ("措施", "目标与参数"):
+    for name in ("文件", "措施", "目标与参数"):
         sheet = book[name]
         assert sheet.freeze_panes == "A2"
         widths = [d.width for d in sheet.column_dimensions.values() if d.width]
@@ -144,9 +157,11 @@ def test_xlsx_shows_masked_values_as_masks(sheets, targets):
     assert all(isinstance(shown["数值下限"].iloc[i], (int, float)) for i in plain)
 
 
-def test_xlsx_of_an_empty_selection_keeps_headers(measures, targets):
-    sheets = pd.read_excel(io.BytesIO(to_xlsx(measures.iloc[:0], targets.iloc[:0], "")), sheet_name=None)
-    assert len(sheets["措施"]) == 0 and "措施标题" in sheets["措施"].columns
+def test_xlsx_of_an_empty_selection_keeps_headers(measures, targets, documents):
+    sheets = pd.read_excel(io.BytesIO(to_xlsx(measures.iloc[:0], targets.iloc[:0], "", documents.iloc[:0])),
+                           sheet_name=None)
+    assert len(sheets["措施"]) == 0 and "措施标题" in sheets["措施"].columns and "所属文件" in sheets["措施"].columns
+    assert len(sheets["文件"]) == 0 and "层级/区域" in sheets["文件"].columns
     assert dict(zip(sheets["说明"]["项目"], sheets["说明"]["内容"]))["筛选条件"] == "未筛选（全部数据）"
 
 
@@ -158,7 +173,7 @@ def test_csv_has_a_bom_and_round_trips(seed_tables, table):
     data = to_csv_bom(frame, table)
     assert data.startswith(UTF8_BOM)
     back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
-    assert list(back.columns) == [COLUMN_LABELS[table][c] for c in frame.columns]
+    assert list(back.columns) == [COLUMN_LABELS[table][c] for c in frame.columns]  # no documents: no titles
     assert len(back) == len(frame)
     id_column = "measure_id" if table == "measures" else "target_id"
     assert back[COLUMN_LABELS[table][id_column]].tolist() == frame[id_column].tolist()
@@ -172,6 +187,103 @@ def test_csv_shows_masks_and_joined_lists(measures, targets):
     themes = pd.read_csv(io.BytesIO(to_csv_bom(measures, "measures")), encoding="utf-8-sig",
                          keep_default_na=False)["政策主题"]
     assert themes.tolist() == ["、".join(t) for t in measures.themes]
+
+
+# ---------------------------------------------------------------- readable alone: documents and codes
+
+def _openpyxl_rows(workbook: bytes, sheet: str) -> list[dict]:
+    """A sheet's rows as {header: value}, read back with openpyxl (what Excel stores, not what pandas guesses)."""
+    rows = list(openpyxl.load_workbook(io.BytesIO(workbook), read_only=True)[sheet].iter_rows(values_only=True))
+    return [dict(zip(rows[0], row)) for row in rows[1:]]
+
+
+def test_xlsx_documents_sheet_lists_each_document_with_title_number_issuer_date_and_area(workbook, documents):
+    rows = {row["文件编号"]: row for row in _openpyxl_rows(workbook, "文件")}
+    assert set(rows) == set(documents.doc_id)
+    for doc in documents.itertuples():
+        row = rows[doc.doc_id]
+        assert (row["文件标题"], row["文号"], row["发文机关"], row["成文日期"], row["源文件名"]) == \
+               (doc.title, doc.doc_number if isinstance(doc.doc_number, str) else None, doc.issuer,
+                doc.issued_date, doc.source_file)
+        assert row["日期来源"] == codes.DATE_SOURCES[doc.date_source]
+        assert row["层级/区域"].startswith(codes.LEVELS[doc.level])
+    beichen = next(row for row in rows.values() if row["文号"] == "北辰政发〔2021〕5号")
+    assert (beichen["层级/区域"], beichen["规划期"], beichen["措施数"]) == ("区级 · 北辰区", "2020—2022", 22)
+
+
+@pytest.mark.parametrize("sheet, table", [("措施", "measures"), ("目标与参数", "targets")])
+def test_xlsx_rows_name_their_document_by_title(workbook, documents, sheet, table):
+    titles = dict(zip(documents.doc_id, documents.title))
+    rows = _openpyxl_rows(workbook, sheet)
+    assert rows and all(row["所属文件"] == titles[row["文件编号"]] for row in rows)
+
+
+def _coded_headers(table: str) -> dict[str, dict[str, str]]:
+    """中文表头 → {code: label} of the columns that hold codes, and of every boolean column."""
+    coded = {COLUMN_LABELS[table][column]: labels for column, labels in codes.CODED_COLUMNS[table].items()
+             if column in COLUMN_LABELS[table]}
+    schema = {"measures": MEASURES, "targets": TARGETS}.get(table)
+    booleans = [f.name for f in schema if str(f.type) == "bool"] if schema is not None else []
+    return coded | {COLUMN_LABELS[table][name]: {"True": codes.YES, "False": codes.NO} for name in booleans}
+
+
+@pytest.mark.parametrize("sheet, table", [("文件", "documents"), ("措施", "measures"), ("目标与参数", "targets")])
+def test_xlsx_shows_every_code_by_its_chinese_label(workbook, sheet, table):
+    rows = _openpyxl_rows(workbook, sheet)
+    coded = _coded_headers(table)
+    assert coded and all(header in rows[0] for header in coded)
+    for header, labels in coded.items():
+        values = {row[header] for row in rows} - {None}
+        assert values and values <= set(labels.values()), (header, values - set(labels.values()))
+
+
+@pytest.mark.parametrize("table", ["documents", "measures", "targets"])
+def test_csv_shows_every_code_by_its_chinese_label_and_rows_their_document(seed_tables, table):
+    documents = seed_tables["documents"]
+    back = pd.read_csv(io.BytesIO(to_csv_bom(seed_tables[table], table, documents)), encoding="utf-8-sig",
+                       dtype=str, keep_default_na=False)
+    for header, labels in _coded_headers(table).items():
+        assert set(back[header]) - {""} <= set(labels.values()), header
+    if table != "documents":
+        titles = dict(zip(documents.doc_id, documents.title))
+        assert back["所属文件"].tolist() == [titles[d] for d in back["文件编号"]]
+
+
+@pytest.mark.parametrize("column, code, label", [
+    ("kind", "rd_direction", "研发方向"), ("agency_source", "issuer", "未写明责任单位，按发文机关计"),
+    ("kind", "mystery", "mystery"),  # a code without a label is shown as written, never dropped
+])
+def test_measure_codes_are_shown_by_label(column, code, label):
+    assert display_frame(pd.DataFrame({column: [code]}), "measures").iloc[0, 0] == label
+
+
+@pytest.mark.parametrize("code, label", [(">=", "不低于（≥）"), ("<=", "不高于（≤）"), ("range", "区间"), (None, None)])
+def test_comparators_are_shown_in_words(code, label):
+    assert display_frame(pd.DataFrame({"comparator": [code]}), "targets").iloc[0, 0] == label
+
+
+def test_a_row_whose_document_is_not_given_has_an_empty_title():
+    documents = pd.DataFrame({"doc_id": ["a1"], "title": ["天津市某方案"]})
+    shown = display_frame(pd.DataFrame({"doc_id": ["a1", "b2"]}), "measures", documents)
+    assert shown["所属文件"].tolist() == ["天津市某方案", None]
+
+
+@pytest.mark.parametrize("level, district, issuer, title, expected", [
+    ("district", "北辰区", "天津市北辰区人民政府", "北辰区科技创新三年行动计划", "区级 · 北辰区"),
+    ("municipal", None, "天津市人民政府", "天津市科技创新“十四五”规划", "市级 · 天津市"),
+    ("municipal", None, "市科委", "关于市政协提案的答复", "市级"),  # nothing names the city: the level alone
+    ("provincial", None, "河北省人民政府", "河北省科技创新“十四五”规划", "省级 · 河北省"),
+    ("provincial", None, "省科技厅", "科技创新规划", "省级"),
+    ("national", None, "科技部", "关于推进新型研发机构发展的指导意见", "国家级"),
+    (None, None, None, None, None),
+])
+def test_level_area_says_only_what_the_documents_table_names(level, district, issuer, title, expected):
+    assert level_area(level, district, issuer, title) == expected
+
+
+def test_xlsx_without_documents_has_no_documents_sheet(measures, targets):
+    sheets = pd.read_excel(io.BytesIO(to_xlsx(measures.iloc[:3], targets.iloc[:3], "")), sheet_name=None)
+    assert list(sheets) == ["说明", "措施", "目标与参数"] and "所属文件" not in sheets["措施"].columns
 
 
 # ---------------------------------------------------------------- deck

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from lib import codes
 from lib.charts.base import MAX_DOCUMENT_COLUMNS, SLANTED, WRAPPED_COLUMNS, unique_labels
 from lib.filters import KIND_LABELS
 from lib.labels import LabelIndex, index_labels
@@ -21,7 +22,7 @@ from lib.network import co_responsibility_edges, label_sides, top_partners
 # 角色 (role) of a body in a measure. "lead" only where the text names a 牵头 body (lead_agency);
 # "issuer" where no 责任单位 phrase exists and the issuing body answers for the measure.
 ROLES = ("lead", "named", "issuer")
-ROLE_LABELS = {"lead": "牵头（原文写明）", "named": "责任单位（未写明牵头）", "issuer": "未写明责任单位，按发文机关计"}
+ROLE_LABELS = codes.BODY_ROLES  # data/codes.yaml: its issuer label is agency_source's
 ROLE_SHORT = {"lead": "牵头", "named": "责任单位", "issuer": "按发文机关计"}
 ROLE_COLORS = {"lead": "#2F5F8F", "named": "#7FA7CF", "issuer": "#E4E4E4"}
 ISSUER_LINE = "#8C8C8C"

@@ -3,12 +3,12 @@ import hashlib
 
 import streamlit as st
 
-from lib import importer, ui
+from lib import codes, importer, ui
 from lib.filters import KIND_LABELS
 from lib.geo import district_names
 from lib.textview import escape_markdown
 
-LEVELS = {"municipal": "市级", "district": "区级", "provincial": "省级", "national": "国家级"}
+LEVELS = codes.LEVELS
 DOC_TYPES = ["规划", "行动计划", "实施方案", "工作方案", "提案答复", "其他"]
 DONE_KEY = "imported_hashes"
 

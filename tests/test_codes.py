@@ -1,0 +1,60 @@
+"""data/codes.yaml: every code the build writes has one Chinese label, kept in one place for every reader."""
+from __future__ import annotations
+
+import pytest
+
+from lib import codes, filters, views
+from lib.charts import agencies as agency_charts
+from lib.reference import ReferenceDataError
+from lib.targets import COMPARATOR_WORDS
+
+# The codes of the data contract (DESIGN.md §3 and the README's added columns).
+CONTRACT_CODES = {
+    "measure_kind": set(filters.ALL_KINDS),
+    "target_kind": {"target", "parameter", "baseline", "qualitative_goal"},
+    "comparator": {">=", "<=", "=", "range"} | {code for _word, code in COMPARATOR_WORDS},
+    "agency_source": {"phrase", "issuer", "none"},
+    "level": {"national", "provincial", "municipal", "district"},
+    "date_source": {"explicit", "inferred", "manifest"},
+    "boolean": {True, False},
+}
+
+
+@pytest.mark.parametrize("vocabulary", list(CONTRACT_CODES))
+def test_every_code_of_the_contract_has_a_chinese_label(vocabulary):
+    labels = codes.VOCABULARIES[vocabulary]
+    assert set(labels) == CONTRACT_CODES[vocabulary]
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in label) for label in labels.values())
+
+
+@pytest.mark.parametrize("table, column", [("measures", "kind"), ("measures", "agency_source"),
+                                           ("targets", "kind"), ("targets", "comparator"),
+                                           ("documents", "level"), ("documents", "date_source")])
+def test_every_code_in_the_seed_tables_has_a_label(seed_tables, table, column):
+    written = set(seed_tables[table][column].dropna())
+    assert written and written <= set(codes.CODED_COLUMNS[table][column])
+
+
+def test_each_vocabulary_has_one_place_that_every_reader_imports():
+    assert filters.KIND_LABELS is codes.MEASURE_KINDS
+    assert views.TARGET_KIND_LABELS is codes.TARGET_KINDS
+    assert views.LEVEL_LABELS is codes.LEVELS and views.DATE_SOURCE_LABELS is codes.DATE_SOURCES
+    assert agency_charts.ROLE_LABELS is codes.BODY_ROLES
+    # the bodies chart's "by issuer" bars and the exports' agency_source say the same thing
+    assert codes.BODY_ROLES["issuer"] == codes.AGENCY_SOURCES["issuer"]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("level: {municipal: 市级, district: 市级}\ncolumns: {}\n", "two codes the label 市级"),
+    ("level: {municipal: ''}\ncolumns: {}\n", "'level' must map each code"),
+    ("level: [市级]\ncolumns: {}\n", "'level' must map each code"),
+    ("level: {municipal: 市级}\ncolumns: {documents: {level: levels}}\n", "columns.documents.level names no vocabulary"),
+    ("level: {municipal: 市级}\n", "'columns' must map"),
+    ("level: {municipal: 市级\n", "codes.yaml:"),
+])
+def test_a_malformed_codes_file_is_refused_naming_file_and_fault(tmp_path, monkeypatch, text, message):
+    path = tmp_path / "codes.yaml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(codes, "CODES_YAML", path)
+    with pytest.raises(ReferenceDataError, match=message):
+        codes._load()
