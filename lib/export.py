@@ -157,9 +157,24 @@ def display_frame(frame: pd.DataFrame, table: str, documents: pd.DataFrame | Non
     return out.rename(columns=lambda c: labels.get(c, c))
 
 
+# A text cell starting with one of these is run as a formula by Excel or WPS when the CSV is opened
+# (=HYPERLINK(...), =cmd|' /C calc'!A0); OWASP's rule: prefix such text with a single quote.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula gets a leading ' (numbers and nulls unchanged)."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
 def to_csv_bom(frame: pd.DataFrame, table: str, documents: pd.DataFrame | None = None) -> bytes:
-    """CSV in UTF-8 with a BOM (Excel then reads the Chinese correctly); same display values as the xlsx."""
-    return display_frame(frame, table, documents).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    """CSV in UTF-8 with a BOM (Excel then reads the Chinese correctly); same display values as the xlsx,
+    formula-like text neutralised."""
+    shown = display_frame(frame, table, documents)
+    safe = shown.map(neutralise_formula).rename(columns=neutralise_formula)
+    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 # ---------------------------------------------------------------- xlsx

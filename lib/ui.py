@@ -16,7 +16,7 @@ from lib import export
 from lib import filters as flt
 from lib import search, store, views
 from lib.i18n import translate
-from lib.textview import escape_markdown
+from lib.textview import escape_figure, escape_markdown, unescape_chart_value
 from lib.charts import SOURCE_LINE, download_config, loading_figure, style
 
 KEY = {dim: f"filter_{dim}" for dim in flt.DIMENSIONS} | {
@@ -205,7 +205,7 @@ def page_header(title: str, intro: str) -> tuple[flt.Filters, dict]:
     st.title(t(title))
     intro = t(intro)
     if briefing():
-        st.caption(f"筛选：{flt.describe(f, store.doc_titles())}　｜　{SOURCE_LINE}")
+        st.caption(f"筛选：{escape_markdown(flt.describe(f, store.doc_titles()))}　｜　{SOURCE_LINE}")
     else:
         st.caption(intro)
         for note in st.session_state.pop(URL_NOTES_KEY, []):
@@ -266,7 +266,7 @@ def chart(fig: go.Figure | None, key: str, *, title: str, empty: str, filename: 
         st.info(f"**{title}**：{empty}")
         return
     f = current_filters()
-    style(fig, title, flt.describe(f, store.doc_titles()), briefing(), height=height)
+    escape_figure(style(fig, title, flt.describe(f, store.doc_titles()), briefing(), height=height))
     st.session_state.setdefault(FIGURES_KEY, []).append((title, fig))
     event = st.plotly_chart(fig, key=key, on_select="rerun" if select else "ignore",
                             selection_mode=("points",) if select else ("points", "box", "lasso"),
@@ -285,7 +285,7 @@ def _queue_selection(event, dimension: str, key: str) -> None:
         if value is None and isinstance(point, dict) and point.get("parent") == TREEMAP_ROOT:
             value = point.get("id")  # treemap clicks carry no customdata; a top-level box's id is its label
         if isinstance(value, str) and value:
-            values.append(value)
+            values.append(unescape_chart_value(value))
     signature = "|".join(values)
     if not values:
         st.session_state.pop(APPLIED_PREFIX + key, None)  # deselected: the same mark may be clicked again

@@ -41,7 +41,7 @@ def streamlit_server(env: dict | None = None):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"),
-                                "--server.headless", "true", "--server.port", str(port)],
+                                "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port)],
                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}"

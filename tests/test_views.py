@@ -7,7 +7,7 @@ from lib import views
 
 def test_headline_year_span_reads_naturally():
     docs = pd.DataFrame({"year": [2021, 2021]})
-    empty = pd.DataFrame({"agencies": [], "districts": []})
+    empty = pd.DataFrame({"agencies": [], "districts": [], "agency_source": []})
     view = {"documents": docs, "measures": empty, "targets": pd.DataFrame()}
     assert views.headline(view)["年份"] == "2021"
     view["documents"] = pd.DataFrame({"year": [2018, 2025]})

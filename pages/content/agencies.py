@@ -4,6 +4,7 @@ import streamlit as st
 from lib import ui, views
 from lib.charts import agencies as charts
 from lib.steps import agencies as steps
+from lib.textview import escape_markdown
 
 
 f, view = ui.page_header("部门任务", "各机构承担的措施：原文写明的责任单位（含牵头），以及未写明时按发文机关计的部分；"
@@ -61,7 +62,7 @@ if not ui.briefing():
         cells[2].metric("按发文机关计", int((own["角色"] == charts.ROLE_SHORT["issuer"]).sum()))
         cells[3].metric("目标/参数", len(targets))
         cells[4].metric("合作机构", len(partners))
-        st.caption("　｜　".join(f"{label}：{value}" for label, value in profile.items()))
+        st.caption(escape_markdown("　｜　".join(f"{label}：{value}" for label, value in profile.items())))
         tab_measures, tab_targets, tab_partners = st.tabs(["措施", "目标/参数", "合作机构"])
         with tab_measures:
             if note := ui.rows_shown_note(len(own), exported=False):

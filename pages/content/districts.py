@@ -2,6 +2,7 @@
 import streamlit as st
 
 from lib import store, ui, views
+from lib.textview import escape_markdown
 from lib.charts import districts as charts
 from lib.steps import districts as steps
 
@@ -22,9 +23,9 @@ if f.districts and not ui.briefing():
     titles = store.doc_titles()
     measures = view["measures"]
     for district in f.districts:
-        st.subheader(district)
+        st.subheader(escape_markdown(district), anchor=False)
         own = view["documents"][view["documents"].district == district]
-        st.markdown(f"**本区文件**：{'、'.join(own.title) if len(own) else '当前数据中没有该区自己的文件'}")
+        st.markdown(f"**本区文件**：{escape_markdown('、'.join(own.title)) if len(own) else '当前数据中没有该区自己的文件'}")
         rows = measures.loc[measures.districts.map(lambda d, x=district: x in d).astype(bool)]
         st.dataframe(rows.assign(文件=rows.doc_id.map(titles), 责任机构=views.bodies_shown(rows))[["heading", "文件", "责任机构", "themes"]]
                      .rename(columns={"heading": "措施", "themes": "主题"}),

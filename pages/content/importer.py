@@ -3,7 +3,7 @@ import hashlib
 
 import streamlit as st
 
-from lib import codes, importer, ui
+from lib import auth, codes, importer, signin, ui
 from lib.filters import KIND_LABELS
 from lib.geo import district_names
 from lib.textview import escape_markdown
@@ -14,7 +14,8 @@ DONE_KEY = "imported_hashes"
 
 f, view = ui.page_header("导入文档", "上传 .txt（UTF-8、GB18030、Big5、UTF-16 均可）、.docx、带文字层的 .pdf 或从政府网站保存的 .html。"
                          "保存前先预览抽取结果并可修正元数据；确认后文件存入 seeds/ 并重建数据，各页面随即可见。")
-uploads = st.file_uploader("选择文件（可多选）", accept_multiple_files=True, key="import_uploads")
+editor = signin.editor()  # None: read-only, no upload, correction or delete control is drawn
+uploads = st.file_uploader("选择文件（可多选）", accept_multiple_files=True, key="import_uploads") if editor else []
 done = st.session_state.setdefault(DONE_KEY, {})
 
 for upload in uploads or []:
@@ -47,7 +48,7 @@ for upload in uploads or []:
         district = left.selectbox("区", districts, index=districts.index(doc["district"]) if doc["district"] in districts else 0)
         doc_type = right.selectbox("文种", DOC_TYPES, index=DOC_TYPES.index(doc["doc_type"]))
         issued = left.text_input("成文日期（YYYY、YYYY-MM 或 YYYY-MM-DD）", doc["issued_date"] or "",
-                                 help=f"自动识别：{doc['date_source'] or '无'}。{doc['date_evidence'] or ''}")
+                                 help=escape_markdown(f"自动识别：{doc['date_source'] or '无'}。{doc['date_evidence'] or ''}"))
         period = right.text_input("规划期（如 2023-2025）",
                                   f"{doc['period_start']}-{doc['period_end']}" if doc["period_start"] else "")
         st.dataframe([{"措施": m["heading"], "类型": KIND_LABELS.get(m["kind"], m["kind"]), "责任机构": "、".join(m["agencies"])} for m in result.measures[:15]],
@@ -59,9 +60,12 @@ for upload in uploads or []:
             "district": None if district == "（无）" else district, "doc_type": doc_type,
             "issued_date": issued, "period": period})
         if isinstance(corrections, str):
-            st.error(corrections)
+            st.error(escape_markdown(corrections))
+        elif refusal := signin.refuse_change(editor):
+            st.error(refusal)
         else:
             done[digest] = importer.confirm(item, corrections)
+            auth.audit(editor, "import", done[digest], upload=upload.name, corrections=corrections)
             st.rerun()
 
 st.divider()
@@ -72,6 +76,10 @@ if not imported:
 for name in imported:
     row = st.columns([4, 1])
     row[0].markdown(escape_markdown(name))
-    if row[1].button("删除", key=f"remove_{name}"):
-        importer.remove(name)
-        st.rerun()
+    if editor and row[1].button("删除", key=f"remove_{name}"):
+        if refusal := signin.refuse_change(editor):
+            st.error(refusal)
+        else:
+            importer.remove(name)
+            auth.audit(editor, "delete", name)
+            st.rerun()

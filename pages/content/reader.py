@@ -20,14 +20,15 @@ terms = list(search.query_words(f.search))
 if terms:
     found = store.with_long_columns(view["measures"], "measures", ("text",))  # the view holds only matches
     hits = found.assign(hits=search.hit_counts(found, tuple(terms))).sort_values("hits", ascending=False, kind="stable")
-    st.caption(f"找到 {len(hits)} 条措施，须同时包含：{textview.escape_markdown('、'.join(terms))}")
+    st.caption(f"检索“{textview.escape_markdown(f.search)}”：找到 {len(hits)} 条措施，"
+               f"须同时包含：{textview.escape_markdown('、'.join(terms))}")
     if hits.empty:
         st.info("没有措施同时包含这些词语。可减少或缩短词语，或在左侧“清除筛选”。")
     titles = store.doc_titles()
     for row in hits.head(30).itertuples():
         with st.container(border=True):
             st.markdown(f"**{textview.escape_markdown(row.heading)}** · "
-                        f"{textview.escape_markdown(titles.get(row.doc_id, ''))} · {row.outline}")
+                        f"{textview.escape_markdown(titles.get(row.doc_id, ''))} · {textview.escape_markdown(row.outline)}")
             st.markdown(textview.highlight(row.text, terms))
 
 st.divider()
@@ -38,7 +39,7 @@ doc_id = st.selectbox("阅读文件", options, index=options.index(default_doc) 
                       format_func=store.doc_titles().get, key="reader_doc")
 doc = documents.loc[documents.doc_id == doc_id].iloc[0]
 
-st.subheader(doc.title)
+st.subheader(textview.escape_markdown(doc.title), anchor=False)
 facts = document_facts(doc)
 for column, (label, value) in zip(st.columns(len(facts)), facts.items()):
     column.markdown(f"**{label}**  \n{textview.escape_markdown(str(value))}")
@@ -53,11 +54,11 @@ doc_measures = store.with_long_columns(measures[measures.doc_id == doc_id].sort_
 with st.expander(f"文件结构（{len(doc_measures)} 条措施）", expanded=False):
     for row in doc_measures.itertuples():
         depth = len(row.path)
-        st.markdown("　" * depth + f"{row.outline} {textview.escape_markdown(row.heading)}")
+        st.markdown("　" * depth + textview.escape_markdown(f"{row.outline} {row.heading}"))
 
 for row in doc_measures.itertuples():
     box = st.container(border=True)
-    label = f"{row.marker} **{textview.escape_markdown(row.heading)}** · {KIND_LABELS.get(row.kind, row.kind)}"
+    label = f"{textview.escape_markdown(row.marker)} **{textview.escape_markdown(row.heading)}** · {KIND_LABELS.get(row.kind, row.kind)}"
     if row.measure_id == focus:
         box.success("来自其他页面的定位：这是该数字或措施的原句所在条目")
     box.markdown(label + ("　（略）" if row.omitted else ""))

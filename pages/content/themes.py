@@ -7,6 +7,7 @@ from lib.charts import themes as charts
 from lib.charts.overview import label_bars
 from lib.filters import describe
 from lib.steps import themes as steps
+from lib.textview import escape_markdown
 
 MATRIX_KEY = "themes_matrix_by"
 SECTION_KEY = "themes_section"
@@ -83,7 +84,7 @@ with tabs[3]:
                 st.info("**关键词词云**：当前筛选下的措施没有关键词。")
             else:
                 st.markdown(f"**{ui.t('关键词词云')}**")
-                st.caption(f"{describe(f, store.doc_titles())}。字号：含该词的措施数；"
+                st.caption(f"{escape_markdown(describe(f, store.doc_titles()))}。字号：含该词的措施数；"
                            f"略去出现在三分之一以上措施中的通用词（{'、'.join(common)}）。")
                 st.image(png, width="stretch", alt="当前筛选下措施关键词的词云")
         with right:
