@@ -32,7 +32,7 @@ from lib import agencies, citations, metadata, structure, tagging, targets
 from lib.build_cache import (Input, Run, cache_state, cached_tables, coalesce, joined, parquet_tables,
                              reusable_segments, runs_by_key, scan_inputs)
 from lib.build_cache import CACHE_DIR  # noqa: F401 (re-exported: callers know the cache as build.CACHE_DIR)
-from lib.build_output import FileSink, MemorySink
+from lib.build_output import FileSink, MemorySink, damaged_tables, failure_cause
 from lib.build_output import write_atomically  # noqa: F401 (re-exported for lib.importer)
 from lib.config import BUILD_DIR, DATA_DIR, DOCUMENTS_YAML, PIPELINE_VERSION, ROOT, SEEDS_DIR
 from lib.contract import TABLES
@@ -253,14 +253,14 @@ def input_hash(seed_dir: Path, use_manifest: bool = True, manifest: Path = DOCUM
 
 
 def is_stale(seed_dir: Path, out_dir: Path, use_manifest: bool = True, manifest: Path = DOCUMENTS_YAML) -> bool:
-    """True when the tables are missing or were built from other inputs, data or code."""
-    report = out_dir / "build_report.json"
-    if not report.exists() or not all((out_dir / f"{name}.parquet").exists() for name in TABLES):
-        return True
+    """True when the tables are missing, damaged (unreadable, or another size or row count than the build
+    recorded) or were built from other inputs, data or code."""
     try:
-        built_from = json.loads(report.read_text(encoding="utf-8")).get("input_hash")
-        return built_from != input_hash(seed_dir, use_manifest, manifest, out_dir)
-    except (json.JSONDecodeError, OSError):
+        report = json.loads((out_dir / "build_report.json").read_text(encoding="utf-8"))
+        if not isinstance(report, dict) or damaged_tables(out_dir, report):
+            return True
+        return report.get("input_hash") != input_hash(seed_dir, use_manifest, manifest, out_dir)
+    except (ValueError, OSError):  # a missing or unreadable report (JSONDecodeError is a ValueError)
         return True
 
 
@@ -519,6 +519,7 @@ def build(seed_dir: Path, out_dir: Path, use_manifest: bool = True, progress: bo
         report = run_build(plan, sink, results)
         sink.close(report, plan.inputs, plan.fingerprint)
     except BaseException:
+        results.close()  # stops the worker processes now (their queued documents are cancelled)
         sink.abort()
         raise
     return report
@@ -560,9 +561,12 @@ def add_files(paths: list[Path], seed_dir: Path, out_dir: Path, manifest: Path =
             print(f"[rejected] {exc if isinstance(exc, importer.ImportRejected) else f'{path}：无法读取（{exc.strerror}）'}",
                   file=sys.stderr)
     if previews:
-        with importer.build_lock():
-            names = [importer.store(p, {}, seed_dir, manifest) for p in previews]
-            report = importer.rebuild(seed_dir, out_dir, manifest)
+        try:
+            with importer.build_lock(out_dir):
+                names, report = importer.add([(p, {}) for p in previews], seed_dir, out_dir, manifest)
+        except importer.ImportFailed as exc:
+            print(f"{exc}；详情：{exc.__cause__}", file=sys.stderr)
+            return EXIT_INTERNAL
         for name, item in zip(names, previews):
             print(f"added {name}: {len(item.result.measures)} measures, {len(item.result.targets)} targets")
         print(f"rebuilt: {report['counts']['documents']} documents, {report['counts']['measures']} measures")
@@ -590,11 +594,12 @@ def main(argv: list[str] | None = None) -> int:
     from lib.importer import build_lock
 
     try:
-        with build_lock():
+        with build_lock(args.out):
             report = build(args.seeds, args.out, use_manifest=use_manifest, progress=sys.stderr.isatty(),
                            manifest_path=args.manifest, workers=args.workers, full=args.full)
     except Exception as exc:  # the one place an unexpected failure becomes exit status 1
-        print(f"构建失败（内部错误）：{type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"构建失败：{failure_cause(exc)}；数据表保持上一次构建的状态。详情：{type(exc).__name__}: {exc}",
+              file=sys.stderr)
         return EXIT_INTERNAL
     rejected = [i for i in report["inputs"] if i["status"] == "rejected"]
     # What this build found; warnings of unchanged documents were printed when they were processed.

@@ -1,5 +1,6 @@
 """导入文档: upload, preview what was extracted, correct the metadata, confirm; or remove an import."""
 import hashlib
+import logging
 
 import streamlit as st
 
@@ -61,8 +62,13 @@ for upload in uploads or []:
         if isinstance(corrections, str):
             st.error(corrections)
         else:
-            done[digest] = importer.confirm(item, corrections)
-            st.rerun()
+            try:
+                done[digest] = importer.confirm(item, corrections)
+            except importer.ImportFailed as exc:  # nothing was changed; the server log keeps the traceback
+                logging.getLogger("dashboard").error("import failed", exc_info=exc)
+                st.error(str(exc))
+            else:
+                st.rerun()
 
 st.divider()
 st.subheader("已导入的文件")
@@ -73,5 +79,10 @@ for name in imported:
     row = st.columns([4, 1])
     row[0].markdown(escape_markdown(name))
     if row[1].button("删除", key=f"remove_{name}"):
-        importer.remove(name)
-        st.rerun()
+        try:
+            importer.remove(name)
+        except importer.ImportFailed as exc:
+            logging.getLogger("dashboard").error("removal failed", exc_info=exc)
+            st.error(str(exc))
+        else:
+            st.rerun()
