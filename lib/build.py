@@ -340,7 +340,7 @@ def _process_job(job: Job) -> DocResult:
     return result
 
 
-def _results(jobs: list[Job], workers: int, progress: bool) -> Iterator[DocResult]:
+def _results(jobs: list[Job], workers: int, progress: bool) -> _Counted:
     """Process documents in order, in worker processes when there are enough to pay for them. The workers
     start now, before any writer thread: forking a process whose threads hold locks can deadlock."""
     bar = None
@@ -352,18 +352,36 @@ def _results(jobs: list[Job], workers: int, progress: bool) -> Iterator[DocResul
         from concurrent.futures import ProcessPoolExecutor
 
         pool = ProcessPoolExecutor(max_workers=workers)
-        return _counted(pool.map(_process_job, jobs, chunksize=8), bar, pool)
-    return _counted(map(_process_job, jobs), bar)
+        return _Counted(pool.map(_process_job, jobs, chunksize=8), bar, pool)
+    return _Counted(map(_process_job, jobs), bar)
 
 
-def _counted(results, bar, pool=None) -> Iterator[DocResult]:
-    try:
-        for result in results:
-            bar and bar.update()
-            yield result
-    finally:
-        bar and bar.close()
-        pool and pool.shutdown(cancel_futures=True)
+class _Counted:
+    """The results in order, counted on the progress bar. A worker's exception (an I/O error, a killed worker:
+    BrokenProcessPool) is raised here, in the build's thread; close() stops the workers and cancels their
+    queued documents, also when no result was asked for yet (a generator's finally would not run then)."""
+
+    def __init__(self, results: Iterator[DocResult], bar, pool=None) -> None:
+        self.results, self.bar, self.pool = results, bar, pool
+
+    def __iter__(self) -> _Counted:
+        return self
+
+    def __next__(self) -> DocResult:
+        try:
+            result = next(self.results)
+        except BaseException:
+            self.close()
+            raise
+        if self.bar:
+            self.bar.update()
+        return result
+
+    def close(self) -> None:
+        if self.bar:
+            self.bar.close()
+        if self.pool:
+            self.pool.shutdown(cancel_futures=True)
 
 
 # New documents' rows are turned into Arrow tables every CHUNK documents, so a 10,000-document build never
@@ -514,7 +532,11 @@ def build(seed_dir: Path, out_dir: Path, use_manifest: bool = True, progress: bo
     tables to disk as they are made; returns the build report."""
     plan = plan_build(seed_dir, use_manifest, manifest_path, None if full else out_dir)
     results = _results(plan.jobs, workers, progress)
-    sink = FileSink(out_dir, plan.reusable_segments())
+    try:
+        sink = FileSink(out_dir, plan.reusable_segments())
+    except BaseException:  # e.g. no permission to write in out_dir
+        results.close()
+        raise
     try:
         report = run_build(plan, sink, results)
         sink.close(report, plan.inputs, plan.fingerprint)
@@ -522,6 +544,7 @@ def build(seed_dir: Path, out_dir: Path, use_manifest: bool = True, progress: bo
         results.close()  # stops the worker processes now (their queued documents are cancelled)
         sink.abort()
         raise
+    results.close()
     return report
 
 

@@ -93,6 +93,15 @@ def store(tmp_path):
     return seeds, out, manifest
 
 
+def twenty_seeds(folder: Path) -> Path:
+    """Four distinct copies of each seed: enough documents for the build to start worker processes."""
+    folder.mkdir()
+    for n in range(4):
+        for path in SEEDS_DIR.iterdir():
+            (folder / f"{n}_{path.name}").write_bytes(path.read_bytes() + f"\n{n}".encode())
+    return folder
+
+
 def lock_is_free(out: Path) -> bool:
     with importer.lock_file(out).open("w") as handle:
         try:
@@ -235,30 +244,26 @@ def test_a_build_under_a_file_size_limit_exits_1_and_keeps_the_previous_tables(s
 
 
 def test_a_write_error_while_worker_processes_run_ends_the_build(tmp_path):
-    seeds, out = tmp_path / "seeds", tmp_path / "out"
-    seeds.mkdir()
-    for n in range(4):  # 20 documents: the worker processes start
-        for path in SEEDS_DIR.iterdir():
-            (seeds / f"{n}_{path.name}").write_bytes(path.read_bytes() + f"\n{n}".encode())
+    seeds, out = twenty_seeds(tmp_path / "seeds"), tmp_path / "out"
     run = run_limited(["--seeds", str(seeds), "--out", str(out), "--workers", "2"], 64 * 1024)
     assert run.returncode == 1 and "EFBIG" in run.stderr
     assert not (out / "build_report.json").exists() and not [p for p in out.iterdir() if p.name != ".cache"]
 
 
-def test_an_io_error_inside_a_worker_process_reaches_the_parent(tmp_path):
-    seeds, out = tmp_path / "seeds", tmp_path / "out"
-    seeds.mkdir()
-    for n in range(4):
-        for path in SEEDS_DIR.iterdir():
-            (seeds / f"{n}_{path.name}").write_bytes(path.read_bytes() + f"\n{n}".encode())
+@pytest.mark.parametrize("failure, message", [
+    ("raise OSError(errno.ENOSPC, 'No space left on device')", "构建失败：磁盘空间已满（ENOSPC）"),
+    ("os.kill(os.getpid(), signal.SIGKILL)", "构建失败：构建的工作进程意外退出（可能是内存不足）"),
+])
+def test_a_failure_inside_a_worker_process_reaches_the_parent(tmp_path, failure, message):
+    seeds, out = twenty_seeds(tmp_path / "seeds"), tmp_path / "out"
     # The workers are forked after the patch, so one document's job fails inside a worker process.
-    code = ("import errno, sys\nfrom lib import build\nreal = build._process_job\n"
+    code = ("import errno, os, signal, sys\nfrom lib import build\nreal = build._process_job\n"
             "def failing(job):\n"
-            "    if job.name.startswith('2_'): raise OSError(errno.ENOSPC, 'No space left on device')\n"
+            f"    if job.name.startswith('2_'): {failure}\n"
             "    return real(job)\n"
             "build._process_job = failing\nsys.exit(build.main(sys.argv[1:]))\n")
     run = run_limited(["--seeds", str(seeds), "--out", str(out), "--workers", "2"], resource.RLIM_INFINITY, code)
-    assert run.returncode == 1 and "构建失败：磁盘空间已满（ENOSPC）" in run.stderr
+    assert run.returncode == 1 and message in run.stderr
     assert not (out / "build_report.json").exists()
 
 
