@@ -20,6 +20,9 @@ APP_MAP = [
     ("pages/content/importer.py", "导入文档", ":material/upload_file:", "import"),
 ]
 
+# Shown instead of a traceback (client.showErrorDetails = "none" hides Streamlit's own); the log keeps it.
+PAGE_FAILED = "抱歉，本页在当前筛选下出错，已记录。请调整或清除筛选后重试；其他页面不受影响。"
+
 new_session = ui.init_state()
 PAGES = [st.Page(script, title=ui.t(title), icon=icon, url_path=url, default=url == "overview")
          for script, title, icon, url in APP_MAP]
@@ -28,19 +31,18 @@ navigation = st.navigation(PAGES, position="top")
 loading = ui.loading_placeholder() if new_session else st.empty()
 try:
     tables = store.load_tables()
-except store.TablesMissing as exc:
+    ui.restore_filters(tables)
+    if not ui.briefing():
+        ui.sidebar(tables)
+    else:
+        ui.briefing_style()
+    ui.sync_url()
     loading.empty()
-    st.error(str(exc))
-    st.stop()
-ui.restore_filters(tables)
-if not ui.briefing():
-    ui.sidebar(tables)
-else:
-    ui.briefing_style()
-ui.sync_url()
-loading.empty()
-try:
     navigation.run()
-except Exception:  # a page bug must not show a traceback to an official (st.stop/st.rerun are not Exceptions)
+except store.TablesUnavailable as exc:  # missing or damaged tables: the command that (re)builds them
+    loading.empty()
+    st.error(ui.t(str(exc)))
+except Exception:  # a bug must not show a traceback or a server path to an official (st.stop/st.rerun are not Exceptions)
+    loading.empty()
     logging.getLogger("dashboard").exception("page %s failed", navigation.url_path)
-    st.error("抱歉，本页在当前筛选下出错，已记录。请调整或清除筛选后重试；其他页面不受影响。")
+    st.error(ui.t(PAGE_FAILED))

@@ -33,7 +33,7 @@ from lib import agencies, citations, metadata, reference, structure, tagging, ta
 from lib.build_cache import (Input, Run, cache_state, cached_tables, coalesce, joined, parquet_tables,
                              reusable_segments, runs_by_key, scan_inputs)
 from lib.build_cache import CACHE_DIR  # noqa: F401 (re-exported: callers know the cache as build.CACHE_DIR)
-from lib.build_output import FileSink, MemorySink
+from lib.build_output import FileSink, MemorySink, damaged_tables, failure_cause
 from lib.build_output import write_atomically  # noqa: F401 (re-exported for lib.importer)
 from lib.config import BUILD_DIR, DATA_DIR, DOCUMENTS_YAML, PIPELINE_VERSION, ROOT, SEEDS_DIR
 from lib.contract import TABLES
@@ -278,14 +278,14 @@ def input_hash(seed_dir: Path, use_manifest: bool = True, manifest: Path = DOCUM
 
 
 def is_stale(seed_dir: Path, out_dir: Path, use_manifest: bool = True, manifest: Path = DOCUMENTS_YAML) -> bool:
-    """True when the tables are missing or were built from other inputs, data or code."""
-    report = out_dir / "build_report.json"
-    if not report.exists() or not all((out_dir / f"{name}.parquet").exists() for name in TABLES):
-        return True
+    """True when the tables are missing, damaged (unreadable, or another size or row count than the build
+    recorded) or were built from other inputs, data or code."""
     try:
-        built_from = json.loads(report.read_text(encoding="utf-8")).get("input_hash")
-        return built_from != input_hash(seed_dir, use_manifest, manifest, out_dir)
-    except (json.JSONDecodeError, OSError):
+        report = json.loads((out_dir / "build_report.json").read_text(encoding="utf-8"))
+        if not isinstance(report, dict) or damaged_tables(out_dir, report):
+            return True
+        return report.get("input_hash") != input_hash(seed_dir, use_manifest, manifest, out_dir)
+    except (ValueError, OSError):  # a missing or unreadable report (JSONDecodeError is a ValueError)
         return True
 
 
@@ -370,7 +370,7 @@ def _process_job(job: Job) -> DocResult:
 
 
 def _results(jobs: list[Job], workers: int, progress: bool,
-             snapshot: reference.Snapshot | None = None) -> Iterator[DocResult]:
+             snapshot: reference.Snapshot | None = None) -> _Counted:
     """Process documents in order, in worker processes when there are enough to pay for them. The workers
     start now, before any writer thread: forking a process whose threads hold locks can deadlock."""
     bar = None
@@ -383,18 +383,36 @@ def _results(jobs: list[Job], workers: int, progress: bool,
 
         pool = ProcessPoolExecutor(max_workers=workers, initializer=reference.activate,
                                    initargs=(snapshot or reference.current(),))
-        return _counted(pool.map(_process_job, jobs, chunksize=8), bar, pool)
-    return _counted(map(_process_job, jobs), bar)
+        return _Counted(pool.map(_process_job, jobs, chunksize=8), bar, pool)
+    return _Counted(map(_process_job, jobs), bar)
 
 
-def _counted(results, bar, pool=None) -> Iterator[DocResult]:
-    try:
-        for result in results:
-            bar and bar.update()
-            yield result
-    finally:
-        bar and bar.close()
-        pool and pool.shutdown(cancel_futures=True)
+class _Counted:
+    """The results in order, counted on the progress bar. A worker's exception (an I/O error, a killed worker:
+    BrokenProcessPool) is raised here, in the build's thread; close() stops the workers and cancels their
+    queued documents, also when no result was asked for yet (a generator's finally would not run then)."""
+
+    def __init__(self, results: Iterator[DocResult], bar, pool=None) -> None:
+        self.results, self.bar, self.pool = results, bar, pool
+
+    def __iter__(self) -> _Counted:
+        return self
+
+    def __next__(self) -> DocResult:
+        try:
+            result = next(self.results)
+        except BaseException:
+            self.close()
+            raise
+        if self.bar:
+            self.bar.update()
+        return result
+
+    def close(self) -> None:
+        if self.bar:
+            self.bar.close()
+        if self.pool:
+            self.pool.shutdown(cancel_futures=True)
 
 
 # New documents' rows are turned into Arrow tables every CHUNK documents, so a 10,000-document build never
@@ -565,13 +583,19 @@ def build(seed_dir: Path, out_dir: Path, use_manifest: bool = True, progress: bo
     tables to disk as they are made; returns the build report."""
     plan = plan_build(seed_dir, use_manifest, manifest_path, None if full else out_dir)
     results = _results(plan.jobs, workers, progress, plan.reference)
-    sink = FileSink(out_dir, plan.reusable_segments())
+    try:
+        sink = FileSink(out_dir, plan.reusable_segments())
+    except BaseException:  # e.g. no permission to write in out_dir
+        results.close()
+        raise
     try:
         report = run_build(plan, sink, results)
         sink.close(report, plan.inputs, plan.fingerprint)
     except BaseException:
+        results.close()  # stops the worker processes now (their queued documents are cancelled)
         sink.abort()
         raise
+    results.close()
     return report
 
 
@@ -611,9 +635,12 @@ def add_files(paths: list[Path], seed_dir: Path, out_dir: Path, manifest: Path =
             print(f"[rejected] {exc if isinstance(exc, importer.ImportRejected) else f'{path}：无法读取（{exc.strerror}）'}",
                   file=sys.stderr)
     if previews:
-        with importer.build_lock():
-            names = [importer.store(p, {}, seed_dir, manifest) for p in previews]
-            report = importer.rebuild(seed_dir, out_dir, manifest)
+        try:
+            with importer.build_lock(out_dir):
+                names, report = importer.add([(p, {}) for p in previews], seed_dir, out_dir, manifest)
+        except importer.ImportFailed as exc:
+            print(f"{exc}；详情：{exc.__cause__}", file=sys.stderr)
+            return EXIT_INTERNAL
         for name, item in zip(names, previews):
             print(f"added {name}: {len(item.result.measures)} measures, {len(item.result.targets)} targets")
         print(f"rebuilt: {report['counts']['documents']} documents, {report['counts']['measures']} measures")
@@ -641,11 +668,12 @@ def main(argv: list[str] | None = None) -> int:
     from lib.importer import build_lock
 
     try:
-        with build_lock():
+        with build_lock(args.out):
             report = build(args.seeds, args.out, use_manifest=use_manifest, progress=sys.stderr.isatty(),
                            manifest_path=args.manifest, workers=args.workers, full=args.full)
     except Exception as exc:  # the one place an unexpected failure becomes exit status 1
-        print(f"构建失败（内部错误）：{type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"构建失败：{failure_cause(exc)}；数据表保持上一次构建的状态。详情：{type(exc).__name__}: {exc}",
+              file=sys.stderr)
         return EXIT_INTERNAL
     rejected = [i for i in report["inputs"] if i["status"] == "rejected"]
     # What this build found; warnings of unchanged documents were printed when they were processed.

@@ -5,9 +5,14 @@ FileSink streams every table through its own writer thread into a temp Parquet f
 table only at the end (tables first, the report next, the cache state last), so a killed build leaves the
 previous tables, report and cache readable. The same writers put the rows not already in a reusable cache
 segment into one new segment, keeping the cache up to date at no extra pass over the rows.
+
+A writer's error (disk full, file too large, permission) stops the build at its next row and is raised in
+the build's thread; the report and the cache state are staged before any table is renamed, so a failed
+build replaces nothing. The report records each table's size and row count (damaged_tables checks them).
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
 import queue
@@ -32,17 +37,45 @@ ROW_GROUP_ROWS = 65_536
 PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 3}
 
 
-def write_atomically(path: Path, write) -> None:
-    """Write through a temp file in the same folder, then rename over the target (atomic on POSIX)."""
+IO_CAUSES = {errno.ENOSPC: "磁盘空间已满", errno.EDQUOT: "磁盘配额已用完", errno.EFBIG: "文件大小超过系统限制",
+             errno.EACCES: "没有写入权限", errno.EPERM: "没有操作权限", errno.EROFS: "文件系统为只读"}
+
+
+def failure_cause(exc: BaseException) -> str:
+    """Why a build or an import failed, in Chinese and without server paths (for the interface)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    if isinstance(exc, OSError) and exc.errno in IO_CAUSES:
+        return f"{IO_CAUSES[exc.errno]}（{errno.errorcode[exc.errno]}）"
+    if isinstance(exc, BrokenProcessPool):
+        return "构建的工作进程意外退出（可能是内存不足）"
+    if isinstance(exc, MemoryError):
+        return "内存不足"
+    if isinstance(exc, OSError):
+        return f"读写文件出错（{exc.strerror or type(exc).__name__}）"
+    return f"内部错误（{type(exc).__name__}）"
+
+
+def _staged(path: Path, write) -> Path:
+    """Write through a temp file in the target's folder; return the temp file (removed if writing fails)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(fd)
     try:
         write(tmp)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return Path(tmp)
+
+
+def write_atomically(path: Path, write) -> None:
+    """Write through a temp file in the same folder, then rename over the target (atomic on POSIX)."""
+    tmp = _staged(path, write)
+    try:
         os.replace(tmp, path)
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        tmp.unlink(missing_ok=True)
 
 
 class MemorySink:
@@ -83,10 +116,8 @@ class _TableWriter:
     def _run(self) -> None:
         try:
             self._write()
-        except BaseException as exc:  # handed to the main thread in finish()
+        except BaseException as exc:  # raised in the build's thread by its next put() or by finish()
             self.error = exc
-            while self.queue.get() is not None:  # drain, so put() never blocks on a dead writer
-                pass
 
     def _write(self) -> None:
         schema = TABLES[self.name]
@@ -133,11 +164,19 @@ class _TableWriter:
             self.pieces.append([segment, start, length])
 
     def finish(self) -> list[list]:
+        """Wait for the last rows to be written (the thread ends on None or on its first error)."""
         self.queue.put(None)
         self.thread.join()
         if self.error is not None:
             raise self.error
         return self.pieces
+
+    def discard(self) -> None:
+        """Stop and remove what this writer wrote."""
+        self.queue.put(None)
+        self.thread.join()
+        self.tmp.unlink(missing_ok=True)
+        self.segment_path.unlink(missing_ok=True)
 
 
 class FileSink:
@@ -147,22 +186,40 @@ class FileSink:
     def __init__(self, out_dir: Path, reusable: frozenset[str] = frozenset()) -> None:
         self.out_dir, self.cache_dir = out_dir, out_dir / CACHE_DIR
         self.cache_dir.mkdir(parents=True, exist_ok=True)
-        for leftover in out_dir.glob(".*.parquet.*"):  # temp files of a build that was killed
-            leftover.unlink(missing_ok=True)
+        for pattern in (".*.parquet.*", ".build_report.json.*"):  # temp files of a build that was killed
+            for leftover in out_dir.glob(pattern):
+                leftover.unlink(missing_ok=True)
         self.segment = f"{time.strftime('%Y%m%d%H%M%S')}-{secrets.token_hex(4)}"
-        self.writers = {name: _TableWriter(out_dir, name, self.segment, reusable) for name in TABLES}
+        self.writers: dict[str, _TableWriter] = {}
+        self.staged: list[Path] = []
+        try:
+            for name in TABLES:
+                self.writers[name] = _TableWriter(out_dir, name, self.segment, reusable)
+        except BaseException:  # e.g. no permission to create files in OUT: stop the writers already started
+            self.abort()
+            raise
 
     def put(self, name: str, run: Run) -> None:
+        for writer in self.writers.values():
+            if writer.error is not None:  # a failed writer stops the build now, not after every document
+                raise writer.error
         self.writers[name].queue.put(run)
 
     def close(self, report: dict, inputs: list[Input], fingerprint: str) -> None:
+        """Finish every table, stage the report (with each table's size) and the cache state, then rename
+        them all into place: nothing is replaced unless everything was written."""
         pieces = {name: writer.finish() for name, writer in self.writers.items()}
+        report["table_bytes"] = {name: writer.tmp.stat().st_size for name, writer in self.writers.items()}
+        text = _report_json(report)
+        report_tmp = _staged(self.out_dir / "build_report.json", lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+        self.staged.append(report_tmp)
+        text = json.dumps(new_state(fingerprint, pieces, inputs), ensure_ascii=False)
+        state_tmp = _staged(self.cache_dir / "state.json", lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+        self.staged.append(state_tmp)
         for name, writer in self.writers.items():
             os.replace(writer.tmp, self.out_dir / f"{name}.parquet")
-        text = _report_json(report)
-        write_atomically(self.out_dir / "build_report.json", lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
-        text = json.dumps(new_state(fingerprint, pieces, inputs), ensure_ascii=False)
-        write_atomically(self.cache_dir / "state.json", lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+        os.replace(report_tmp, self.out_dir / "build_report.json")
+        os.replace(state_tmp, self.cache_dir / "state.json")
         named = {segment_file(segment, name) for name in CACHED_TABLES for segment, _, _ in pieces[name]}
         for path in self.cache_dir.iterdir():  # segments no build will read again, and killed builds' leftovers
             if path.name != "state.json" and path.name not in named:
@@ -171,10 +228,29 @@ class FileSink:
     def abort(self) -> None:
         """After a failure: stop the writers and remove what this build wrote."""
         for writer in self.writers.values():
-            writer.queue.put(None)
-            writer.thread.join()
-            writer.tmp.unlink(missing_ok=True)
-            writer.segment_path.unlink(missing_ok=True)
+            writer.discard()
+        for path in self.staged:
+            path.unlink(missing_ok=True)
+
+
+def damaged_tables(out_dir: Path, report: dict) -> list[str]:
+    """The tables of out_dir that are missing, unreadable or unlike what the build recorded in `report`:
+    another size (truncated, replaced) or another row count or schema in the Parquet footer. Reads only
+    the footers (a few KB at any size), so --if-stale and the app's first load can afford it."""
+
+    counts, sizes = report.get("counts") or {}, report.get("table_bytes") or {}
+    damaged = []
+    for name, schema in TABLES.items():
+        path = out_dir / f"{name}.parquet"
+        try:
+            if name in sizes and path.stat().st_size != sizes[name]:
+                raise ValueError("size differs from the build's record")
+            footer = pq.read_metadata(path)
+            if footer.num_rows != counts.get(name) or not footer.schema.to_arrow_schema().equals(schema, check_metadata=False):
+                raise ValueError("rows or schema differ from the build's record")
+        except (OSError, ValueError, pa.ArrowException):
+            damaged.append(f"{name}.parquet")
+    return damaged
 
 
 def _report_json(report: dict) -> str:

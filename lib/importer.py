@@ -2,13 +2,18 @@
 
 Nothing changes until a preview passes every check. Stored files never leave seeds/, names are
 sanitised, writes are atomic and one lock serialises imports and builds (two browser sessions or a
-CLI import at the same time cannot interleave their writes).
+CLI import at the same time cannot interleave their writes). An import or a removal is all or nothing:
+if storing or the rebuild fails (disk full, file too large, permission), the document, its manifest entry
+and the tables are left as they were, and ImportFailed names the cause.
 """
 from __future__ import annotations
 
 import fcntl
 import hashlib
+import os
 import re
+import secrets
+import shutil
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,10 +26,10 @@ import yaml
 
 from lib import reference
 from lib.build import DocResult, build, process_document, write_atomically
+from lib.build_output import failure_cause
 from lib.config import BUILD_DIR, DOCUMENTS_YAML, SEEDS_DIR
 from lib.readers import MAX_BYTES, SUPPORTED
 
-LOCK_FILE = BUILD_DIR.parent / ".build.lock"
 EDITABLE_FIELDS = ("title", "doc_number", "issuer", "level", "district", "doc_type", "issued_date",
                    "period_start", "period_end")
 SAFE_CHARS = re.compile(r"[^\w\u4e00-\u9fff.\-（）()]+")
@@ -32,6 +37,10 @@ SAFE_CHARS = re.compile(r"[^\w\u4e00-\u9fff.\-（）()]+")
 
 class ImportRejected(ValueError):
     """The file cannot be added; the message says why, in Chinese."""
+
+
+class ImportFailed(RuntimeError):
+    """Storing or rebuilding failed and everything was put back; the message names the cause, in Chinese."""
 
 
 @dataclass(frozen=True)
@@ -93,11 +102,18 @@ def preview(name: str, raw: bytes, seeds_dir: Path = SEEDS_DIR, out_dir: Path = 
     return Preview(safe, raw, result)
 
 
+def lock_file(out_dir: Path = BUILD_DIR) -> Path:
+    """The lock of one build folder, next to it (data/.build.lock for data/build)."""
+    return out_dir.parent / f".{out_dir.name}.lock"
+
+
 @contextmanager
-def build_lock():
-    """One import or build at a time across processes and sessions."""
-    LOCK_FILE.parent.mkdir(parents=True, exist_ok=True)
-    with LOCK_FILE.open("w") as handle:
+def build_lock(out_dir: Path = BUILD_DIR):
+    """One import or build of a build folder at a time across processes and sessions (released when the
+    process ends, however it ends)."""
+    path = lock_file(out_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -122,19 +138,39 @@ def _free_name(seeds_dir: Path, name: str) -> str:
 
 def confirm(item: Preview, corrections: dict, seeds_dir: Path = SEEDS_DIR, manifest: Path = DOCUMENTS_YAML,
             out_dir: Path = BUILD_DIR) -> str:
-    """Store the file, record the curator's corrections, rebuild. Returns the stored file name."""
-    with build_lock():
-        name = store(item, corrections, seeds_dir, manifest)
-        rebuild(seeds_dir, out_dir, manifest)
-    return name
+    """Store the file, record the curator's corrections, rebuild, all or nothing. Returns the stored file name."""
+    with build_lock(out_dir):
+        names, _report = add([(item, corrections)], seeds_dir, out_dir, manifest)
+    return names[0]
 
 
-def store(item: Preview, corrections: dict, seeds_dir: Path = SEEDS_DIR, manifest: Path = DOCUMENTS_YAML) -> str:
-    """Write the file into seeds/ and its manifest entry (call under build_lock)."""
+def add(items: list[tuple[Preview, dict]], seeds_dir: Path = SEEDS_DIR, out_dir: Path = BUILD_DIR,
+        manifest: Path = DOCUMENTS_YAML) -> tuple[list[str], dict]:
+    """Store each file with its corrections, then rebuild once (call under build_lock): all of it, or on any
+    failure none of it (ImportFailed). Returns the stored names and the build report."""
+    names: list[str] = []
+    try:
+        with _restored_on_failure(manifest) as created:
+            for item, corrections in items:
+                names.append(store(item, corrections, seeds_dir, manifest, created))
+            report = rebuild(seeds_dir, out_dir, manifest)
+    except ImportRejected:
+        raise
+    except Exception as exc:
+        raise ImportFailed(f"导入失败，已恢复原状（文件、元数据与数据表均未改变）：{failure_cause(exc)}") from exc
+    return names, report
+
+
+def store(item: Preview, corrections: dict, seeds_dir: Path = SEEDS_DIR, manifest: Path = DOCUMENTS_YAML,
+          created: list[Path] | None = None) -> str:
+    """Write the file into seeds/ and its manifest entry (call under build_lock); the new file is added to
+    `created` before it is written, so a failure can remove it."""
     name = _free_name(seeds_dir, item.source_file)
     target = _inside(seeds_dir, name)
     entry = {k: v for k, v in corrections.items() if k in EDITABLE_FIELDS and v not in (None, "")}
     entry["imported_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    if created is not None:
+        created.append(target)
     write_atomically(target, lambda tmp: Path(tmp).write_bytes(item.raw))
     _set_manifest_entry(manifest, name, entry)
     return name
@@ -142,13 +178,60 @@ def store(item: Preview, corrections: dict, seeds_dir: Path = SEEDS_DIR, manifes
 
 def remove(source_file: str, seeds_dir: Path = SEEDS_DIR, manifest: Path = DOCUMENTS_YAML,
            out_dir: Path = BUILD_DIR) -> None:
-    """Delete an imported document (only files recorded as imported) and rebuild."""
-    with build_lock():
+    """Delete an imported document (only files recorded as imported) and rebuild, all or nothing."""
+    with build_lock(out_dir):
         if source_file not in imported_files(manifest):
             raise ImportRejected(f"“{source_file}”不是导入的文件，不能在此删除")
-        _inside(seeds_dir, source_file).unlink(missing_ok=True)
-        _set_manifest_entry(manifest, source_file, None)
-        rebuild(seeds_dir, out_dir, manifest)
+        path = _inside(seeds_dir, source_file)
+        try:
+            with _restored_on_failure(manifest, path):
+                path.unlink(missing_ok=True)
+                _set_manifest_entry(manifest, source_file, None)
+                rebuild(seeds_dir, out_dir, manifest)
+        except Exception as exc:
+            raise ImportFailed(f"删除失败，已恢复原状（文件、元数据与数据表均未改变）：{failure_cause(exc)}") from exc
+
+
+def _kept_copy(path: Path) -> Path:
+    """A hidden hard link to the file (never an input of the build), or a copy where links are impossible."""
+    keep = path.with_name(f".{path.name}.{secrets.token_hex(4)}.keep")
+    try:
+        os.link(path, keep)
+    except OSError:
+        shutil.copy2(path, keep)
+    return keep
+
+
+@contextmanager
+def _restored_on_failure(*paths: Path):
+    """If the block fails, `paths` are put back as they were (or removed, if they did not exist) and the
+    files the block adds to the yielded list are removed. The old files are kept as hard links, so putting
+    them back is a rename and needs no free space; the tables need nothing: a failed build replaces none."""
+    kept: dict[Path, Path | None] = {}
+    try:
+        for path in paths:
+            kept[path] = _kept_copy(path) if path.exists() else None
+    except BaseException:  # nothing was changed yet: only the copies made so far go
+        for keep in kept.values():
+            if keep is not None:
+                keep.unlink(missing_ok=True)
+        raise
+    created: list[Path] = []
+    try:
+        yield created
+    except BaseException:
+        for path in created:
+            path.unlink(missing_ok=True)
+        for path, keep in kept.items():
+            if keep is not None:
+                os.replace(keep, path)
+            else:
+                path.unlink(missing_ok=True)
+        raise
+    finally:
+        for keep in kept.values():
+            if keep is not None:
+                keep.unlink(missing_ok=True)
 
 
 def imported_files(manifest: Path = DOCUMENTS_YAML) -> list[str]:

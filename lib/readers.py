@@ -2,7 +2,9 @@
 
 .txt in any common encoding, .docx (paragraphs and tables), .pdf with a text layer, and .html pages
 saved from government sites (scripts, navigation and footers dropped). Every refusal is a
-RejectedInput with a message in Chinese for the official who supplied the file.
+RejectedInput with a message in Chinese for the official who supplied the file; so is any exception a reader
+library raises on one file (a decompression bomb, a recursion limit, a parser bug): one document's failure is
+that document's refusal, never the build's or a page's.
 """
 from __future__ import annotations
 
@@ -16,6 +18,10 @@ from lib.normalize import NormalizedText, UndecodableError, decode, normalize, n
 SUPPORTED = (".txt", ".docx", ".pdf", ".html", ".htm")
 MAX_BYTES = 20 * 1024 * 1024  # a long plan with tables is < 5 MB as .docx; 20 MB leaves room, stops abuse
 MAX_UNZIPPED = 100 * 1024 * 1024  # a .docx inflating beyond this is a zip bomb
+# pypdf's own limits (75 MB per stream) stop a single bomb stream; a page of text is a content stream of
+# tens of KB, so 16 MB per stream and 2,000 pages bound a hostile PDF's memory and time far more tightly.
+PDF_MAX_STREAM = 16 * 1024 * 1024
+PDF_MAX_PAGES = 2000
 TABLE_CELL_SEPARATOR = "｜"  # table rows become one line with cells separated by ｜ (see targets.table_targets)
 HTML_NOISE = re.compile(r"nav|menu|footer|header|breadcrumb|crumb|share|sidebar|related|copyright|toolbar|search", re.I)
 
@@ -41,8 +47,12 @@ def read_document(name: str, raw: bytes) -> NormalizedText:
         if suffix == ".pdf":
             return normalize_text(_pdf_text(raw), "pdf")
         return normalize_text(_html_text(raw), "html")
+    except RejectedInput:
+        raise
     except UndecodableError as exc:
         raise RejectedInput(str(exc)) from exc
+    except Exception as exc:  # any reader library's failure on this file is this file's refusal
+        raise RejectedInput(f"无法读取该 {suffix} 文件（文件已损坏或格式异常：{type(exc).__name__}）") from exc
 
 
 def _docx_text(raw: bytes) -> str:
@@ -76,12 +86,20 @@ def _docx_text(raw: bytes) -> str:
 
 
 def _pdf_text(raw: bytes) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf import PdfReader, apply_configuration
+    from pypdf.errors import LimitReachedError, PdfReadError
 
+    limits = {f"{codec}_maximum_output_length": PDF_MAX_STREAM for codec in ("zlib", "lzw", "run_length", "brotli")}
     try:
-        reader = PdfReader(io.BytesIO(raw))
-        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+        with apply_configuration(**limits):  # a context variable: other threads keep pypdf's defaults
+            reader = PdfReader(io.BytesIO(raw))
+            if len(reader.pages) > PDF_MAX_PAGES:
+                raise RejectedInput(f"PDF 页数过多（{len(reader.pages)} 页），上限 {PDF_MAX_PAGES} 页")
+            text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    except RejectedInput:
+        raise
+    except LimitReachedError as exc:
+        raise RejectedInput("该 PDF 解压后体积异常（疑似压缩炸弹），已拒绝") from exc
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
         raise RejectedInput(f"无法读取 PDF 文件（文件已损坏）：{type(exc).__name__}") from exc
     if len(re.findall(r"[\u4e00-\u9fff]", text)) < 20:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 from pathlib import Path
 from typing import Any, Callable, Hashable, TypeVar
 
@@ -23,6 +24,7 @@ import streamlit as st
 
 from lib import filters as flt
 from lib import views
+from lib.build_output import damaged_tables
 from lib.config import BUILD_DIR
 from lib.contract import TABLES, to_frame
 from lib.labels import LabelIndex, index_labels, positions
@@ -44,12 +46,31 @@ _use_jemalloc()
 T = TypeVar("T")
 
 
-class TablesMissing(RuntimeError):
-    """The build output is absent; the message says how to create it."""
+class TablesUnavailable(RuntimeError):
+    """The tables cannot be shown; the message says why and how to (re)build them, without server paths."""
+
+
+class TablesMissing(TablesUnavailable):
+    """The build output is absent."""
+
+
+class TablesDamaged(TablesUnavailable):
+    """A table or the build report is unreadable or unlike what the build recorded."""
+
+
+# Fixed sentences, so the interface can translate them (data/i18n.yaml); which file is damaged goes to the log.
+MISSING = "尚未生成数据表：请先运行 `python -m lib.build`（或 README 中的启动命令）"
+DAMAGED = "数据表已损坏，无法显示：请在服务器上运行 `python -m lib.build` 重建数据表，然后刷新本页。"
+
+
+def _damaged(what: str) -> TablesDamaged:
+    logging.getLogger("dashboard").error("damaged build output: %s", what)
+    return TablesDamaged(DAMAGED)
 
 
 def build_version(build_dir: Path = BUILD_DIR) -> str:
-    """The input hash recorded by the last build ('' when there is none)."""
+    """The input hash recorded by the last build ('' when there is none); TablesDamaged when the report
+    cannot be read."""
     report = build_dir / "build_report.json"
     try:
         stat = report.stat()
@@ -62,7 +83,29 @@ def build_version(build_dir: Path = BUILD_DIR) -> str:
 def _recorded_hash(report: str, mtime_ns: int, size: int) -> str:
     # Every page asks several times per rerun; at 10,000 documents the report is ~4 MB of JSON. A build
     # replaces the file (new mtime), so the file's stat is a safe key.
-    return json.loads(Path(report).read_text(encoding="utf-8")).get("input_hash", "")
+    recorded = _read_report(Path(report))
+    if not isinstance(recorded.get("input_hash"), str):
+        raise _damaged("build_report.json")
+    return recorded["input_hash"]
+
+
+def _read_report(path: Path) -> dict:
+    try:
+        recorded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise _damaged("build_report.json") from exc
+    if not isinstance(recorded, dict):
+        raise _damaged("build_report.json")
+    return recorded
+
+
+@functools.lru_cache(maxsize=8)
+def _verified(build_dir: str, version: str) -> None:
+    """TablesDamaged unless every table matches the build's record (footers only; once per build: a
+    table damaged after it was read is already held in memory)."""
+    damaged = damaged_tables(Path(build_dir), _read_report(Path(build_dir) / "build_report.json"))
+    if damaged:
+        raise _damaged("、".join(damaged))
 
 
 # Columns most pages never show: the full texts, the tagging evidence and the keywords. At 10,000 documents
@@ -71,17 +114,24 @@ def _recorded_hash(report: str, mtime_ns: int, size: int) -> str:
 LONG_COLUMNS = {"documents": ("text",), "measures": ("text", "tag_evidence", "keywords")}
 
 
+def _read(path: Path, columns: list[str] | None = None) -> pa.Table:
+    """A table's columns; TablesDamaged when its pages cannot be read (damage the footer check misses)."""
+    try:
+        return pq.read_table(path, columns=columns if columns is not None else [
+            c for c in pq.read_schema(path).names if c not in LONG_COLUMNS.get(path.stem, ())])
+    except (OSError, pa.ArrowException) as exc:
+        raise _damaged(path.name) from exc
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _load(name: str, build_dir: str, version: str) -> pd.DataFrame:
-    path = Path(build_dir) / f"{name}.parquet"
-    columns = [c for c in pq.read_schema(path).names if c not in LONG_COLUMNS.get(name, ())]
-    return to_frame(pq.read_table(path, columns=columns))
+    return to_frame(_read(Path(build_dir) / f"{name}.parquet"))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _load_long(name: str, column: str, build_dir: str, version: str) -> pd.Series:
     # One column at a time: the themes page needs the keywords only, the reader the texts only.
-    return to_frame(pq.read_table(Path(build_dir) / f"{name}.parquet", columns=[column]))[column]
+    return to_frame(_read(Path(build_dir) / f"{name}.parquet", [column]))[column]
 
 
 def read_long_columns(table: str, build_dir: Path = BUILD_DIR) -> None:
@@ -95,7 +145,8 @@ def load_tables(build_dir: Path = BUILD_DIR) -> dict[str, pd.DataFrame]:
     """All tables of the contract as DataFrames, without their LONG_COLUMNS (see with_long_columns)."""
     version = build_version(build_dir)
     if not version:
-        raise TablesMissing("尚未生成数据表：请先运行 `python -m lib.build`（或 README 中的启动命令）")
+        raise TablesMissing(MISSING)
+    _verified(str(build_dir), version)
     return {name: _load(name, str(build_dir), version) for name in TABLES}
 
 
@@ -119,8 +170,8 @@ def with_long_columns(frame: pd.DataFrame, table: str, columns: tuple[str, ...] 
 
 
 def load_report(build_dir: Path = BUILD_DIR) -> dict:
-    """build_report.json as a dict."""
-    return json.loads((build_dir / "build_report.json").read_text(encoding="utf-8"))
+    """build_report.json as a dict (TablesDamaged when it cannot be read)."""
+    return _read_report(build_dir / "build_report.json")
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

@@ -205,28 +205,27 @@ def test_too_many_pieces_or_unused_rows_compact_the_cache_into_one_segment(tmp_p
     assert_same_as_a_full_build(out, seeds)
 
 
-@pytest.mark.parametrize("dies_at", ["os.replace", "write_atomically"])
+@pytest.mark.parametrize("dies_at", ["os.replace", "staging the state"])
 def test_a_killed_build_leaves_the_previous_build_and_a_usable_cache(tmp_path, dies_at):
     seeds, out = make_seeds(tmp_path / "seeds", copies=1), tmp_path / "out"
     build.build(seeds, out)
     before = written(out)
     (seeds / "new.txt").write_text(NEW_DOCUMENT, encoding="utf-8")
-    # Dies renaming the second table into place, or writing the cache state (after tables and report).
+    # Dies renaming the second table into place, or writing the cache state (before anything is renamed).
     kill = ("real = os.replace\n"
             "def dying(src, dst):\n"
             "    if str(dst).endswith('measures.parquet'): os._exit(9)\n"
             "    real(src, dst)\n"
             "os.replace = dying\n") if dies_at == "os.replace" else (
-            "real = build_output.write_atomically\n"
+            "real = build_output._staged\n"
             "def dying(path, write):\n"
             "    if path.name == 'state.json': os._exit(9)\n"
-            "    real(path, write)\n"
-            "build_output.write_atomically = dying\n")
+            "    return real(path, write)\n"
+            "build_output._staged = dying\n")
     script = f"import os\nfrom pathlib import Path\nfrom lib import build, build_output\n{kill}build.build(Path({str(seeds)!r}), Path({str(out)!r}))\n"
     assert subprocess.run([sys.executable, "-c", script], cwd=ROOT).returncode == 9
-    if dies_at == "os.replace":
-        assert written(out)["measures"].equals(before["measures"])
-        assert report_of(out)["counts"]["documents"] == 5
+    assert written(out)["measures"].equals(before["measures"])
+    assert report_of(out)["counts"]["documents"] == 5
     report = build.build(seeds, out)
     assert report["processed"] <= 1 and report["reused"] + report["processed"] == 6
     assert_same_as_a_full_build(out, seeds)

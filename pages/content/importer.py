@@ -1,5 +1,6 @@
 """导入文档: upload, preview what was extracted, correct the metadata, confirm; or remove an import."""
 import hashlib
+import logging
 
 import streamlit as st
 
@@ -64,9 +65,14 @@ for upload in uploads or []:
         elif refusal := signin.refuse_change(editor):
             st.error(refusal)
         else:
-            done[digest] = importer.confirm(item, corrections)
-            auth.audit(editor, "import", done[digest], upload=upload.name, corrections=corrections)
-            st.rerun()
+            try:
+                done[digest] = importer.confirm(item, corrections)
+            except importer.ImportFailed as exc:  # nothing was changed; the server log keeps the traceback
+                logging.getLogger("dashboard").error("import failed", exc_info=exc)
+                st.error(escape_markdown(str(exc)))
+            else:
+                auth.audit(editor, "import", done[digest], upload=upload.name, corrections=corrections)
+                st.rerun()
 
 st.divider()
 st.subheader("已导入的文件")
@@ -80,6 +86,11 @@ for name in imported:
         if refusal := signin.refuse_change(editor):
             st.error(refusal)
         else:
-            importer.remove(name)
-            auth.audit(editor, "delete", name)
-            st.rerun()
+            try:
+                importer.remove(name)
+            except importer.ImportFailed as exc:
+                logging.getLogger("dashboard").error("removal failed", exc_info=exc)
+                st.error(escape_markdown(str(exc)))
+            else:
+                auth.audit(editor, "delete", name)
+                st.rerun()
