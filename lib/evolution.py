@@ -246,22 +246,26 @@ def term_sentences(measures: pd.DataFrame, documents: pd.DataFrame, term: str, l
     return pd.DataFrame(rows[:limit], columns=columns).astype({"year": "Int64"})
 
 
-def dominant_document(measures: pd.DataFrame) -> tuple[str, int, int] | None:
-    """(doc_id, its measures, all measures) when one of several documents carries more than half of a
-    selection's measures: the selection's shares and terms then mostly describe that one document."""
-    counts = measures.doc_id.value_counts()
-    if len(counts) < 2 or counts.iloc[0] * 2 <= len(measures):
+def dominant_document(measures: pd.DataFrame, counted: Callable[[pd.DataFrame], pd.DataFrame] | None = None) -> tuple[str, int, int] | None:
+    """(doc_id, its measures, all measures) when one document carries more than half of a selection's
+    measures (or of the rows `counted` keeps of them, such as those with written bodies): what is said of
+    the selection then mostly describes that one document. A selection of one document is no warning."""
+    rows = measures if counted is None else counted(measures)
+    counts = rows.doc_id.value_counts()
+    if measures.doc_id.nunique() < 2 or counts.empty or counts.iloc[0] * 2 <= len(rows):
         return None
-    return str(counts.index[0]), int(counts.iloc[0]), len(measures)
+    return str(counts.index[0]), int(counts.iloc[0]), len(rows)
 
 
-def dominance_notes(selections: Mapping[str, pd.DataFrame], titles: Mapping[str, str]) -> list[str]:
+def dominance_notes(selections: Mapping[str, pd.DataFrame], titles: Mapping[str, str],
+                    counted: Callable[[pd.DataFrame], pd.DataFrame] | None = None, what: str = "措施") -> list[str]:
     """"2018–2021 年的 147 条措施中有 88 条（60%）出自《…》" for each named selection a document dominates."""
     notes = []
     for name, measures in selections.items():
-        if found := dominant_document(measures):
+        if found := dominant_document(measures, counted):
             doc_id, n, total = found
-            notes.append(f"{name}的 {total} 条措施中有 {n} 条（{n / total:.0%}）出自《{titles.get(doc_id, doc_id)}》")
+            share = "全部" if n == total else f"中有 {n} 条（{n / total:.0%}）"
+            notes.append(f"{name}的 {total} 条{what}{share}出自《{titles.get(doc_id, doc_id)}》")
     return notes
 
 

@@ -108,6 +108,14 @@ def test_a_document_with_more_than_half_of_a_selections_measures_is_named(owners
     assert ev.dominant_document(frame) == dominant
 
 
+def test_a_document_writing_most_of_a_periods_bodies_is_named_though_its_measures_are_few():
+    period = pd.DataFrame([measure("m1", "plan", 2021, source="issuer"), measure("m2", "plan", 2021, source="none"),
+                           measure("m3", "plan", 2021, source="issuer"), measure("m4", "scheme", 2021, agencies=["北辰区科技局"])])
+    assert ev.dominant_document(period) == ("plan", 3, 4)
+    assert ev.dominant_document(period, lambda m: ev.responsibility_rows(m, False)) == ("scheme", 1, 1)
+    assert ev.dominant_document(period[period.doc_id == "scheme"], lambda m: ev.responsibility_rows(m, False)) is None
+
+
 def test_the_dominance_note_names_period_document_and_share():
     periods = {"2018–2021 年": pd.DataFrame([measure(f"m{n}", d, 2021) for n, d in enumerate(["plan"] * 3 + ["notice"])]),
                "2025 年": pd.DataFrame([measure("m9", "scheme", 2025), measure("m8", "notice", 2025)])}
@@ -225,10 +233,12 @@ def open_section(section: str) -> AppTest:
 
 def test_the_bodies_tab_leaves_the_fallback_out_until_switched_on(built):
     app = open_section("各机构的措施")
+    assert not app.exception, app.exception
     switch = app.toggle(key="evolution_include_issuer")
     assert switch.label == "计入未写明责任单位、按发文机关计的措施" and switch.value is False
     assert not any("市政府办公厅" in m.value for m in app.markdown)
     assert any("未计入原文未写明责任单位" in c.value for c in app.caption)
+    assert any("2018–2021 年的 16 条写明责任单位的措施全部出自《北辰区" in c.value for c in app.caption)
     switch.set_value(True).run()
     assert not app.exception, app.exception
     assert any("市政府办公厅：36 条（均按发文机关计）" in m.value for m in app.markdown)
@@ -236,6 +246,7 @@ def test_the_bodies_tab_leaves_the_fallback_out_until_switched_on(built):
 
 def test_the_terms_tab_states_its_floor_and_the_dominant_document(built):
     app = open_section("新兴与淡出的词语")
+    assert not app.exception, app.exception
     captions = " ".join(c.value for c in app.caption)
     assert "至少 5 条措施" in captions and "出自《天津市科技创新“十四五”规划》" in captions
     assert not any(option.startswith("常态（") for option in app.selectbox(key="evolution_term").options)
@@ -249,6 +260,7 @@ def axis_title(app: AppTest) -> str:
 
 def test_the_comparison_tab_opens_on_shares_and_offers_counts(built):
     app = open_section("对比两份文件或两个年份")
+    assert not app.exception, app.exception
     values = app.segmented_control(key="evolution_compare_value")
     assert values.value == "share"
     assert axis_title(app) == charts.SHARE_AXIS

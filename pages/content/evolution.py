@@ -41,10 +41,10 @@ def include_issuer_switch(brief: bool, where=st) -> bool:
                                                  "2025 年的方案几乎都写），混在一起比较会把写法的差别当成职责的变化；图中以空心圆标出。")
 
 
-def dominance_caption(selections: dict, what: str) -> None:
+def dominance_caption(selections: dict, subject: str, **counting) -> None:
     """Says so when one document carries more than half of a compared year's or period's measures."""
-    if notes := ev.dominance_notes(selections, documents.set_index("doc_id").title):
-        st.caption("注意：" + "；".join(escape_markdown(n) for n in notes) + f"。{what}主要反映这一份文件。")
+    if notes := ev.dominance_notes(selections, documents.set_index("doc_id").title, **counting):
+        st.caption("注意：" + "；".join(escape_markdown(n) for n in notes) + f"。{subject}因此主要反映所列文件，而不是同期的全部文件。")
 
 
 f, view = ui.page_header("政策演进", "2018 年以来科技政策议程如何变化、近期有什么新内容：主题与政策工具构成、"
@@ -78,7 +78,7 @@ with tabs[0]:
                  title=f"{label}构成（{'按年份' if by == 'year' else '按文件'}，{'占比' if share else '措施数'}）", height=520,
                  empty=f"当前筛选下的措施没有{label}标签。", filename=f"政策演进_{label}构成", select=ev.MIX_FILTER[dimension])
         if by == "year" and not brief:
-            dominance_caption({f"{y} 年": measures[measures.year == y] for y in years}, "该年的构成")
+            dominance_caption({f"{y} 年": measures[measures.year == y] for y in years}, "这些年份的构成")
 
 with tabs[1]:
     if tabs[1].open:
@@ -93,7 +93,7 @@ with tabs[1]:
                      title=f"{names[1]} 对比 {names[0]}：新兴与淡出的词语", filename="政策演进_新兴与淡出词语",
                      empty="两个时期的措施太少，没有词能达到可比较的最少措施数；或两个时期相同。请调整时期或放宽筛选。")
             if not brief:
-                dominance_caption({f"{name} 年": ev.in_period(measures, period) for name, period in zip(names, periods)}, "该时期的词频")
+                dominance_caption({f"{name} 年": ev.in_period(measures, period) for name, period in zip(names, periods)}, "词语的比较")
             if not brief and len(emerging) + len(fading):
                 st.caption(f"z 值：该词在{names[1]}与{names[0]}措施中出现比例之差的加权对数优势比，以当前筛选下全部措施的词频为先验"
                            "（Monroe、Colaresi、Quinn 2008），少见词不会因偶然出现而排前；|z|>1.96 的差异不太可能出于偶然。"
@@ -128,13 +128,15 @@ with tabs[2]:
         if periods and not brief:
             appeared, vanished = steps.bodies_appeared_and_vanished(f, periods, include_issuer)
             basis = "含按发文机关计" if include_issuer else "按原文写明的责任单位"
+            selections = {f"{name} 年": ev.in_period(measures, period) for name, period in zip(names, periods)}
+            if not include_issuer:  # read before the lists: a side that writes few bodies makes the other's look new
+                st.caption(escape_markdown(ev.written_coverage(selections)) + "。一方写明责任单位的措施少时，另一方的机构多会显得是“新出现”的。")
             for column, frame, title in zip(st.columns(2), (appeared, vanished), (f"新出现的机构（{names[1]}有、{names[0]}无；{basis}）",
                                                                                   f"不再出现的机构（{names[0]}有、{names[1]}无；{basis}）")):
                 column.markdown(f"**{title}**")
                 column.markdown("  \n".join(escape_markdown(ev.body_line(r)) for r in frame.head(12).itertuples()) or "（无）")
-            st.caption(escape_markdown(ev.written_coverage({f"{name} 年": ev.in_period(measures, period) for name, period in zip(names, periods)}))
-                       + "。一方写明的少时，另一方的机构多会显得是“新出现”的。")
-            dominance_caption({f"{name} 年": ev.in_period(measures, period) for name, period in zip(names, periods)}, "该时期的机构")
+            dominance_caption(selections, "机构的比较", **({} if include_issuer else {
+                "counted": lambda m: ev.responsibility_rows(m, False), "what": "写明责任单位的措施"}))
 
 with tabs[3]:
     if tabs[3].open:
@@ -197,7 +199,7 @@ with tabs[4]:
                            + ("机构只计原文写明的责任单位：" + escape_markdown(ev.written_coverage(dict(zip("AB", sides)))) + "。"
                               if not include_issuer else ""))
                 if side_by == "year":
-                    dominance_caption({f"{p} 年": side for p, side in zip(pick, sides)}, "该年的对比")
+                    dominance_caption({f"{p} 年": side for p, side in zip(pick, sides)}, "两年的对比")
             if not brief:
                 st.markdown("**量化目标**")
                 compared = ev.compare_targets(*(targets[targets[side_by] == p] for p in pick), ev.indicator_phrases(), names=pair)
@@ -209,7 +211,8 @@ with tabs[4]:
                 for column, frame, title in zip(st.columns(2), (new, dropped), ("新出现的词（B 有、A 无；括号内为措施数、占 B 的比例）",
                                                                                   "不再出现的词（A 有、B 无；括号内为措施数、占 A 的比例）")):
                     column.markdown(f"**{escape_markdown(title)}**")
-                    column.markdown("、".join(f"{escape_markdown(r.term)}（{r.n}，{r.share:.0%}）" for r in frame.itertuples()) or "（无）")
+                    column.markdown("、".join(f"{escape_markdown(r.term)}（{r.n}，{r.share:.0%}）" for r in frame.itertuples())
+                                    or (f"（无：没有只在一侧出现、且至少 {floor} 条措施使用的词）" if floor else "（无）"))
                 st.caption(f"只列出至少 {floor} 条措施使用的词（只在一侧出现的词达到 |z|=1.96 所需的最少措施数），按原文的整词计。"
                            if floor else "两边的措施太少：只在一侧出现的词也不能与偶然区分，不列出。")
 
