@@ -169,7 +169,7 @@ def indicator_height(n_series: int, columns: int = 2) -> int:
     return 200 + 230 * math.ceil(max(n_series, 1) / columns)
 
 
-SHARE_AXIS = "占该侧措施的比例（一条措施可带多个标签）"
+SHARE_AXIS = "占该侧措施的比例"  # multi-label: the page says so (shares can sum past 100 %)
 
 
 def compare_figure(table: pd.DataFrame, names: tuple[str, str], share: bool = True) -> go.Figure | None:
