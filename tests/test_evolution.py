@@ -26,7 +26,7 @@ def measure(mid: str, doc: str, year: int, keywords=(), themes=(), instruments=(
             heading: str = "措施") -> dict:
     return {"measure_id": mid, "doc_id": doc, "year": year, "ordinal": int(mid[1:]), "heading": heading,
             "text": text or heading, "keywords": list(keywords), "themes": list(themes), "industries": [],
-            "instruments": list(instruments), "agencies": list(agencies)}
+            "instruments": list(instruments), "agencies": list(agencies), "agency_source": "phrase" if agencies else "none"}
 
 
 MEASURES = pd.DataFrame([
@@ -227,9 +227,9 @@ def test_indicators_yaml_loads_and_a_broken_entry_names_the_file(tmp_path):
 def test_compare_counts_and_terms_of_two_selections():
     a, b = MEASURES[MEASURES.doc_id == "a"], MEASURES[MEASURES.doc_id == "b"]
     counts = ev.compare_counts(a, b, "themes")
-    assert counts.set_index("label").to_dict("index") == {"人才": {"a": 2, "b": 0}, "成果转化": {"a": 1, "b": 1}}
+    assert counts.set_index("label")[["a", "b"]].to_dict("index") == {"人才": {"a": 2, "b": 0}, "成果转化": {"a": 1, "b": 1}}
     new, dropped = ev.new_and_dropped_terms(a, b)
-    assert new.values.tolist() == [["概念验证", 2]] and dropped.values.tolist() == [["研究", 2]]
+    assert new[["term", "n"]].values.tolist() == [["概念验证", 2]] and dropped[["term", "n"]].values.tolist() == [["研究", 2]]
 
 
 def test_compare_targets_puts_shared_indicators_first_and_keeps_masks():
@@ -313,11 +313,11 @@ def actionable(seed_tables) -> pd.DataFrame:
 
 
 def test_seed_shiweike_2018_and_shikejiju_2025_are_one_body(seed_tables, actionable):
-    cells = ev.agency_year_counts(actionable)
+    cells = ev.agency_year_counts(actionable, include_issuer=True)  # the 2018 documents write no 责任单位
     assert "市科委" not in set(cells.agency)
     assert {2018, 2025} <= set(cells[cells.agency == "市科技局"].year)
     assert "市科委（2018）→市科技局" in ev.renaming_notes(seed_tables["agencies"], cells.agency)
-    appeared, vanished = ev.appear_vanish(actionable, "agencies", (2018, 2018), (2025, 2025))
+    appeared, vanished = ev.bodies_appear_vanish(actionable, (2018, 2018), (2025, 2025), include_issuer=True)
     assert "市科技局" not in set(appeared.label) | set(vanished.label)
 
 

@@ -9,14 +9,15 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from lib.charts.agencies import ISSUER_LINE
 from lib.charts.base import LEVEL_COLORS, MASKED_COLOR, PALETTE, color_of
 from lib.charts.overview import TIMELINE_POINTS_UP_TO, timeline
+from lib.evolution import Z_95
 from lib.lineage import AXIS_MARGIN, LANE_LABELS, label_sides
 
 EMERGING_COLOR, FADING_COLOR = PALETTE[2], PALETTE[0]
 SIDE_COLORS = (PALETTE[0], PALETTE[1])  # A, B of a comparison
 OUTSIDE_COLOR = "#9D9D9D"
-Z_95 = 1.96  # |z| above this: the difference is unlikely to be chance (two-sided 5 %)
 # The indicator chart colours each document; past a dozen colours they can no longer be told apart.
 INDICATOR_DOCUMENTS = 12
 
@@ -72,9 +73,10 @@ def term_figure(emerging: pd.DataFrame, fading: pd.DataFrame, names: tuple[str, 
             continue
         fig.add_trace(go.Bar(
             x=frame.z, y=frame.term, orientation="h", name=label, marker_color=color,
-            customdata=frame[["term", "n_a", "n_b"]].values, text=frame.z.map(lambda z: f"{z:+.2f}"),
+            customdata=frame[["term", "n_a", "n_b", "share_a", "share_b"]].values, text=frame.z.map(lambda z: f"{z:+.2f}"),
             textposition="outside", cliponaxis=False,
-            hovertemplate=f"%{{y}}：z = %{{x:.2f}}<br>{names[0]}：%{{customdata[1]}} 条措施；{names[1]}：%{{customdata[2]}} 条措施<extra></extra>"))
+            hovertemplate=f"%{{y}}：z = %{{x:.2f}}<br>{names[0]}：%{{customdata[3]:.0%}} 的措施（%{{customdata[1]}} 条）"
+                          f"<br>{names[1]}：%{{customdata[4]:.0%}} 的措施（%{{customdata[2]}} 条）<extra></extra>"))
     reach = max(Z_95, *emerging.z.abs(), *fading.z.abs()) * 1.25
     for sign in (-1, 1):
         fig.add_vline(x=sign * Z_95, line={"dash": "dot", "color": "#999", "width": 1})
@@ -85,17 +87,31 @@ def term_figure(emerging: pd.DataFrame, fading: pd.DataFrame, names: tuple[str, 
     return fig
 
 
+ISSUER_ONLY_LABEL = "空心圆：该年全部按发文机关计（原文未写明责任单位）"
+
+
 def agency_grid(cells: pd.DataFrame, notes: list[str]) -> go.Figure | None:
-    """Measures per body (rows, busiest on top) and year (the data's year axis); renamings noted on the chart."""
+    """Measures per body (rows, busiest on top) and year (the data's year axis); a cell whose measures all count
+    for the body only as their issuer is a hollow grey circle, as on 部门任务; renamings noted on the chart."""
     if cells.empty:
         return None
     bodies = list(dict.fromkeys(cells.agency))
-    fig = go.Figure(go.Scatter(
-        x=cells.year.astype(int), y=cells.agency, mode="markers+text", text=cells.n, textposition="middle right",
-        # Area by count, the largest filling its 30 px row: sizes in absolute terms ran to 400 px at 10,000 documents.
-        marker={"size": 8 + 20 * (cells.n / cells.n.max()) ** 0.5, "color": [color_of(a) for a in cells.agency], "opacity": 0.85},
-        customdata=cells[["agency", "total"]].values, showlegend=False,
-        hovertemplate="%{y}，%{x} 年：%{text} 条措施（合计 %{customdata[1]}）<extra>点击筛选</extra>"))
+    largest = cells.n.max()
+    issuer_only = cells.n_issuer.eq(cells.n) if "n_issuer" in cells else pd.Series(False, index=cells.index)
+    fig = go.Figure()
+    for part, hollow in ((cells[~issuer_only], False), (cells[issuer_only], True)):
+        if part.empty:
+            continue
+        fallback = part.n_issuer if "n_issuer" in part else pd.Series(0, index=part.index)
+        fig.add_trace(go.Scatter(
+            x=part.year.astype(int), y=part.agency, mode="markers+text", text=part.n, textposition="middle right",
+            # Area by count, the largest filling its 30 px row: sizes in absolute terms ran to 400 px at 10,000 documents.
+            marker={"size": 8 + 20 * (part.n / largest) ** 0.5, "opacity": 0.85,
+                    **({"symbol": "circle-open", "color": ISSUER_LINE, "line": {"width": 2}} if hollow
+                       else {"color": [color_of(a) for a in part.agency]})},
+            customdata=list(zip(part.agency, part.total, fallback.map(lambda n: f"，其中按发文机关计 {n} 条" if n else ""))),
+            name=ISSUER_ONLY_LABEL, showlegend=hollow,
+            hovertemplate="%{y}，%{x} 年：%{text} 条措施%{customdata[2]}（合计 %{customdata[1]}）<extra>点击筛选</extra>"))
     _year_axis(fig, cells.year.astype(int))
     fig.update_yaxes(title=None, type="category", categoryorder="array", categoryarray=bodies[::-1], automargin=True)
     # The renamings go in the legend, which wraps and takes the room it needs at any width (an
@@ -155,18 +171,27 @@ def indicator_height(n_series: int, columns: int = 2) -> int:
     return 200 + 230 * math.ceil(max(n_series, 1) / columns)
 
 
-def compare_figure(table: pd.DataFrame, names: tuple[str, str], axis_title: str = "措施数") -> go.Figure | None:
-    """Grouped horizontal bars of A and B per label (most measures on top); customdata[0] is the label."""
+SHARE_AXIS = "占该侧措施的比例"  # multi-label: the page says so (shares can sum past 100 %)
+
+
+def compare_figure(table: pd.DataFrame, names: tuple[str, str], share: bool = True) -> go.Figure | None:
+    """Grouped horizontal bars of A and B per label (first row of the table on top), as the share of each
+    side's own measures or as counts; customdata[0] is the label."""
     if table.empty:
         return None
     table = table.iloc[::-1]
     fig = go.Figure()
-    for column, name, color in (("b", names[1], SIDE_COLORS[1]), ("a", names[0], SIDE_COLORS[0])):  # first trace is drawn lowest
-        fig.add_trace(go.Bar(x=table[column], y=table.label, orientation="h", name=name, marker_color=color,
-                             customdata=table[["label"]].values, text=table[column], textposition="outside", cliponaxis=False,
-                             hovertemplate=f"%{{y}}：%{{x}} 条措施<extra>{name}</extra>"))
+    for side, name, color in (("b", names[1], SIDE_COLORS[1]), ("a", names[0], SIDE_COLORS[0])):  # first trace is drawn lowest
+        values = table[f"{side}_share"] if share else table[side]
+        fig.add_trace(go.Bar(x=values, y=table.label, orientation="h", name=name, marker_color=color,
+                             customdata=table[["label", side, f"{side}_share"]].values, cliponaxis=False, textposition="outside",
+                             text=values.map(lambda v: f"{v:.0%}") if share else values,
+                             hovertemplate=f"%{{y}}：%{{customdata[1]}} 条措施，占该侧的 %{{customdata[2]:.0%}}<extra>{name}</extra>"))
     fig.update_layout(barmode="group", legend_traceorder="reversed")
-    fig.update_xaxes(title=axis_title, range=[0, max(table.a.max(), table.b.max(), 1) * 1.2])
+    top = max(table.a_share.max(), table.b_share.max()) if share else max(table.a.max(), table.b.max(), 1)
+    fig.update_xaxes(title=SHARE_AXIS if share else "措施数", range=[0, (top or 1) * 1.25])
+    if share:
+        fig.update_xaxes(tickformat=".0%")
     fig.update_yaxes(title=None, automargin=True)
     return fig
 

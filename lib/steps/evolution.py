@@ -1,6 +1,9 @@
 """政策演进's steps: tag mixes, term scores and sentences, bodies, indicators, documents, lineage."""
+import streamlit as st
+
 from lib import evolution as ev
 from lib import lineage, store
+from lib.labels import LabelIndex
 from lib.steps.overview import timeline_rows  # the timeline 政策演进 shares with 总览
 
 MIX_DIMENSION, MIX_BY = "instrument_types", "year"  # the first tab as the page opens
@@ -13,29 +16,48 @@ def mix(f, dimension: str, by: str):
     return ev.mix_table(view["measures"], view["documents"], dimension, by)
 
 
+def whole_keywords() -> LabelIndex:
+    """The keywords' index of the whole measures table without the pieces of longer listed words
+    (ev.drop_bound_pieces), once per build."""
+    return _whole_keywords(store.build_version())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _whole_keywords(version: str) -> LabelIndex:
+    measures = store.with_long_columns(store.load_tables()["measures"], "measures", ("text",))
+    return ev.drop_bound_pieces(store.label_index("keywords"), measures.heading, measures.text, ev.listed_word_pieces())
+
+
 @store.per_view
 def term_scores(f, periods):
-    measures, keywords = store.filtered(f)["measures"], store.label_index("keywords")
-    dated = measures[["year"]]  # the keywords come from the index, by position
-    return ev.log_odds(ev.keyword_counts(ev.in_period(dated, periods[0]), keywords),
-                       ev.keyword_counts(ev.in_period(dated, periods[1]), keywords),
-                       prior=ev.keyword_counts(measures, keywords))
+    return ev.term_scores(store.filtered(f)["measures"], periods, whole_keywords())
 
 
 @store.per_view
 def sentences_with(f, term: str):
     view = store.filtered(f)
-    return ev.term_sentences(store.with_long_columns(view["measures"], "measures", ("text",)), view["documents"], term, limit=10)
+    return ev.term_sentences(store.with_long_columns(view["measures"], "measures", ("text",)), view["documents"], term, limit=10,
+                             pieces=ev.listed_word_pieces())
 
 
 @store.per_view
-def bodies_by_year(f):
-    return ev.agency_year_counts(store.filtered(f)["measures"], top=15)
+def new_and_dropped_terms(f, side_by: str, pick: tuple):
+    measures = store.filtered(f)["measures"]
+    sides = [measures[measures[side_by] == p] for p in pick]
+    index = whole_keywords()
+    counts = [ev.keyword_counts(side, index) for side in sides]
+    floor = ev.significance_floor(*(sum(c.values()) for c in counts), sum((counts[0] + counts[1]).values()))
+    return (*ev.new_and_dropped_terms(*sides, index=index, min_count=floor or float("inf")), floor)
 
 
 @store.per_view
-def bodies_appeared_and_vanished(f, periods):
-    return ev.appear_vanish(store.filtered(f)["measures"], "agencies", *periods)
+def bodies_by_year(f, include_issuer: bool):
+    return ev.agency_year_counts(store.filtered(f)["measures"], top=15, include_issuer=include_issuer)
+
+
+@store.per_view
+def bodies_appeared_and_vanished(f, periods, include_issuer: bool):
+    return ev.bodies_appear_vanish(store.filtered(f)["measures"], *periods, include_issuer=include_issuer)
 
 
 @store.per_view

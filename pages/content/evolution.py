@@ -13,7 +13,8 @@ from lib.textview import escape_markdown, highlight
 
 MIX_DIMENSION_KEY, MIX_SHARE_KEY, MIX_BY_KEY = "evolution_mix_dimension", "evolution_mix_share", "evolution_mix_by"
 PERIOD_KEY, TERM_KEY, INDICATOR_KEY = "evolution_period_{}", "evolution_term", "evolution_indicators"
-COMPARE_BY_KEY, COMPARE_KEY = "evolution_compare_by", "evolution_compare_{}_{}"
+COMPARE_BY_KEY, COMPARE_KEY, COMPARE_VALUE_KEY = "evolution_compare_by", "evolution_compare_{}_{}", "evolution_compare_value"
+INCLUDE_ISSUER_KEY, INCLUDE_ISSUER = "evolution_include_issuer", "计入未写明责任单位、按发文机关计的措施"
 SECTION_KEY = "evolution_section"
 # One section at a time (tabs that rerun): a page of nine charts took ~0.8 s to run and ~10 s to draw at
 # 10,000 documents; a section is two or three charts.
@@ -31,6 +32,19 @@ def chosen_periods(years: list[int], brief: bool) -> tuple[tuple | None, tuple[s
         b = right.select_slider("近期", span, value=periods[1], key=ev.widget_key(PERIOD_KEY.format("b"), span))
         periods = (tuple(a), tuple(b))
     return periods, tuple(f"{lo}" if lo == hi else f"{lo}–{hi}" for lo, hi in periods) if periods else ("前期", "近期")
+
+
+def include_issuer_switch(brief: bool, where=st) -> bool:
+    """The bodies' fallback switch (off: written responsibility only), the same on both tabs that count bodies."""
+    return False if brief else where.toggle(INCLUDE_ISSUER, value=False, key=INCLUDE_ISSUER_KEY,
+                                            help="原文没有“责任单位”表述时，措施按发文机关计。各文件写法不同（有的文件一条都不写，"
+                                                 "有的逐条写明），混在一起比较会把写法的差别当成职责的变化；图中以空心圆标出。")
+
+
+def dominance_caption(selections: dict, subject: str, **counting) -> None:
+    """Says so when one document carries more than half of a compared year's or period's measures."""
+    if notes := ev.dominance_notes(selections, documents.set_index("doc_id").title, **counting):
+        st.caption("注意：" + "；".join(escape_markdown(n) for n in notes) + f"。{subject}因此主要反映所列文件，而不是同期的全部文件。")
 
 
 f, view = ui.page_header("政策演进", "科技政策议程逐年如何变化、近期有什么新内容：主题与政策工具构成、"
@@ -63,6 +77,8 @@ with tabs[0]:
         ui.chart(charts.mix_figure(steps.mix(f, dimension, by), share, by), f"evolution_mix_{dimension}_{by}",
                  title=f"{label}构成（{'按年份' if by == 'year' else '按文件'}，{'占比' if share else '措施数'}）", height=520,
                  empty=f"当前筛选下的措施没有{label}标签。", filename=f"政策演进_{label}构成", select=ev.MIX_FILTER[dimension])
+        if by == "year" and not brief:
+            dominance_caption({f"{y} 年": measures[measures.year == y] for y in years}, "这些年份的构成")
 
 with tabs[1]:
     if tabs[1].open:
@@ -71,13 +87,18 @@ with tabs[1]:
         if not periods:
             st.info("当前筛选下的措施不足两个年份，无法比较两个时期。请放宽年份、文件或检索筛选。")
         else:
-            emerging, fading = ev.emerging_and_fading(steps.term_scores(f, periods), top=12)
+            scores, floor = steps.term_scores(f, periods)
+            emerging, fading = ev.emerging_and_fading(scores, top=12)
             ui.chart(charts.term_figure(emerging, fading, names), "evolution_terms", height=200 + 24 * (len(emerging) + len(fading)),
                      title=f"{names[1]} 对比 {names[0]}：新兴与淡出的词语", filename="政策演进_新兴与淡出词语",
-                     empty="两个时期的措施没有关键词，或两个时期相同。请调整时期。")
+                     empty="两个时期的措施太少，没有词能达到可比较的最少措施数；或两个时期相同。请调整时期或放宽筛选。")
+            if not brief:
+                dominance_caption({f"{name} 年": ev.in_period(measures, period) for name, period in zip(names, periods)}, "词语的比较")
             if not brief and len(emerging) + len(fading):
                 st.caption(f"z 值：该词在{names[1]}与{names[0]}措施中出现比例之差的加权对数优势比，以当前筛选下全部措施的词频为先验"
-                           "（Monroe、Colaresi、Quinn 2008），少见词不会因偶然出现而排前；|z|>1.96 的差异不太可能出于偶然。")
+                           "（Monroe、Colaresi、Quinn 2008），少见词不会因偶然出现而排前；|z|>1.96 的差异不太可能出于偶然。"
+                           f"只列出两个时期合计至少 {floor} 条措施使用的词：更少的词即使只出现在一个时期，z 值也达不到 1.96"
+                           "（门槛随两个时期的措施多少而定）。词按原文的整词计：“常态化”“新时代”中的“常态”“时代”不算。")
                 options = [*emerging.term, *fading.term]
                 term = st.selectbox("查看含该词的原句", options, key=TERM_KEY,
                                     format_func=lambda w: f"{w}（{'新兴' if w in set(emerging.term) else '淡出'}）")
@@ -89,23 +110,33 @@ with tabs[1]:
 
 with tabs[2]:
     if tabs[2].open:
-        # 3. Bodies over time
-        cells = steps.bodies_by_year(f)
+        # 3. Bodies over time, by written responsibility unless the issuer fallback is switched on
+        include_issuer = include_issuer_switch(brief)
+        cells = steps.bodies_by_year(f, include_issuer)
         notes = ev.renaming_notes(view["agencies"], set(cells.agency))
-        ui.chart(charts.agency_grid(cells, notes), "evolution_agencies", title="各机构每年承担的措施数（前 15，更名机构合并计数）",
-                 empty="当前筛选下没有可归属到机构的措施。", filename="政策演进_机构按年份", select="agencies",
+        counted = "含按发文机关计" if include_issuer else "原文写明的责任单位"
+        ui.chart(charts.agency_grid(cells, notes), "evolution_agencies", title=f"各机构每年承担的措施数（前 15，{counted}，更名机构合并计数）",
+                 empty="当前筛选下没有写明责任单位的措施。打开上方开关可计入按发文机关计的措施。" if not include_issuer
+                 else "当前筛选下没有可归属到机构的措施。", filename="政策演进_机构按年份", select="agencies",
                  height=220 + 30 * cells.agency.nunique() + 22 * len(notes))
-        if not brief and not cells.empty:
-            st.caption("机构按规范名称计数：更名前的名称计入现名（" + ("；".join(notes) or "本视图无更名机构") + "）；"
-                       "原文未写责任单位的措施计入发文机关。")
+        if not brief:
+            left_out = "" if include_issuer else ev.fallback_note(measures)
+            st.caption("机构按规范名称计数：更名前的名称计入现名（" + ("；".join(notes) or "本视图无更名机构") + "）。"
+                       + (left_out + "打开上方开关可计入（图中以空心圆标出）。" if left_out else "")
+                       + ("空心圆：该机构当年的措施全部是原文未写明责任单位、按发文机关计的。" if include_issuer else ""))
         periods, names = chosen_periods(years, brief)
         if periods and not brief:
-            appeared, vanished = steps.bodies_appeared_and_vanished(f, periods)
-            for column, frame, title in zip(st.columns(2), (appeared, vanished), (f"新出现的机构（{names[1]}有、{names[0]}无）",
-                                                                                  f"不再出现的机构（{names[0]}有、{names[1]}无）")):
+            appeared, vanished = steps.bodies_appeared_and_vanished(f, periods, include_issuer)
+            basis = "含按发文机关计" if include_issuer else "按原文写明的责任单位"
+            selections = {f"{name} 年": ev.in_period(measures, period) for name, period in zip(names, periods)}
+            if not include_issuer:  # read before the lists: a side that writes few bodies makes the other's look new
+                st.caption(escape_markdown(ev.written_coverage(selections)) + "。一方写明责任单位的措施少时，另一方的机构多会显得是“新出现”的。")
+            for column, frame, title in zip(st.columns(2), (appeared, vanished), (f"新出现的机构（{names[1]}有、{names[0]}无；{basis}）",
+                                                                                  f"不再出现的机构（{names[0]}有、{names[1]}无；{basis}）")):
                 column.markdown(f"**{title}**")
-                column.markdown("  \n".join(f"{escape_markdown(r.label)}：{r.n} 条" for r in frame.head(12).itertuples())
-                                or "（无）")
+                column.markdown("  \n".join(escape_markdown(ev.body_line(r)) for r in frame.head(12).itertuples()) or "（无）")
+            dominance_caption(selections, "机构的比较", **({} if include_issuer else {
+                "counted": lambda m: ev.responsibility_rows(m, False), "what": "写明责任单位的措施"}))
 
 with tabs[3]:
     if tabs[3].open:
@@ -129,8 +160,15 @@ with tabs[3]:
 with tabs[4]:
     if tabs[4].open:
         # 5. Two documents or two years side by side
-        side_by = "year" if brief else st.segmented_control("对比", ["doc_id", "year"], format_func={"doc_id": "两份文件", "year": "两个年份"}.get,
-                                                              default="doc_id", required=True, key=COMPARE_BY_KEY) or "doc_id"
+        side_by, share, include_issuer = "year", True, False
+        if not brief:
+            left, middle, right = st.columns([2, 2, 3])
+            side_by = left.segmented_control("对比", ["doc_id", "year"], format_func={"doc_id": "两份文件", "year": "两个年份"}.get,
+                                             default="doc_id", required=True, key=COMPARE_BY_KEY) or "doc_id"
+            share = middle.segmented_control("数值", ["share", "count"], format_func={"share": "占比", "count": "措施数"}.get,
+                                             default="share", required=True, key=COMPARE_VALUE_KEY,
+                                             help="占比：带该标签的措施占该侧全部措施的比例，长文件与短文件可以直接比较") != "count"
+            include_issuer = include_issuer_switch(brief, right)
         titles = store.doc_titles()
         options = steps.documents_in_time_order(f) if side_by == "doc_id" else years
         if len(options) < 2:
@@ -145,12 +183,23 @@ with tabs[4]:
             sides = [measures[measures[side_by] == p] for p in pick]
             pair = tuple(f"{side}：" + (titles.get(p, p)[:20] if side_by == "doc_id" else str(p)) for side, p in zip("AB", pick))
             dims = {"themes": "主题", "instruments": "政策工具", "agencies": "机构"}
-            tables = {field: ev.compare_counts(*sides, field, top=15) for field in dims}
+            # Bodies by written responsibility on both sides unless the fallback is switched on (as on 各机构的措施).
+            tables = {field: ev.compare_counts(*(ev.responsibility_rows(side, include_issuer) if field == "agencies" else side for side in sides),
+                                               field, top=15, by="share" if share else "count") for field in dims}
             height = max(charts.compare_height(table) for table in tables.values())  # one height, so the legends line up
             for column, (field, dim_label) in zip(st.columns(3), dims.items()):
                 with column:
-                    ui.chart(charts.compare_figure(tables[field], pair), f"evolution_compare_{field}", title=f"{dim_label}：A 与 B",
-                             empty=f"两边的措施都没有{dim_label}标签。", filename=f"政策演进_对比_{dim_label}", select=field, height=height)
+                    ui.chart(charts.compare_figure(tables[field], pair, share), f"evolution_compare_{field}",
+                             title=f"{dim_label}：A 与 B（{'占比' if share else '措施数'}）",
+                             empty=f"两边的措施都没有{dim_label}标签。" + ("（机构只计原文写明的责任单位）" if field == "agencies" and not include_issuer else ""),
+                             filename=f"政策演进_对比_{dim_label}", select=field, height=height)
+            if not brief:
+                sizes = "，".join(f"{name.split('：')[0]} {len(side)} 条" for name, side in zip(pair, sides))
+                st.caption(f"措施数：{sizes}。" + ("占比 = 带该标签的措施占该侧全部措施的比例（一条措施可带多个标签，合计可超过 100%）。" if share else "")
+                           + ("机构只计原文写明的责任单位：" + escape_markdown(ev.written_coverage(dict(zip("AB", sides)))) + "。"
+                              if not include_issuer else ""))
+                if side_by == "year":
+                    dominance_caption({f"{p} 年": side for p, side in zip(pick, sides)}, "两年的对比")
             if not brief:
                 st.markdown("**量化目标**")
                 compared = ev.compare_targets(*(targets[targets[side_by] == p] for p in pick), ev.indicator_phrases(), names=pair)
@@ -158,11 +207,14 @@ with tabs[4]:
                     st.info("两边都没有量化目标。")
                 else:
                     st.dataframe(compared, hide_index=True, width="stretch")
-                new, dropped = ev.new_and_dropped_terms(*sides, index=store.label_index("keywords"))
-                for column, frame, title in zip(st.columns(2), (new, dropped), ("新出现的词（B 有、A 无；括号内为措施数）",
-                                                                                  "不再出现的词（A 有、B 无）")):
+                new, dropped, floor = steps.new_and_dropped_terms(f, side_by, tuple(pick))
+                for column, frame, title in zip(st.columns(2), (new, dropped), ("新出现的词（B 有、A 无；括号内为措施数、占 B 的比例）",
+                                                                                  "不再出现的词（A 有、B 无；括号内为措施数、占 A 的比例）")):
                     column.markdown(f"**{escape_markdown(title)}**")
-                    column.markdown("、".join(f"{escape_markdown(r.term)}（{r.n}）" for r in frame.itertuples()) or "（无）")
+                    column.markdown("、".join(f"{escape_markdown(r.term)}（{r.n}，{r.share:.0%}）" for r in frame.itertuples())
+                                    or (f"（无：没有只在一侧出现、且至少 {floor} 条措施使用的词）" if floor else "（无）"))
+                st.caption(f"只列出至少 {floor} 条措施使用的词（只在一侧出现的词达到 |z|=1.96 所需的最少措施数），按原文的整词计。"
+                           if floor else "两边的措施太少：只在一侧出现的词也不能与偶然区分，不列出。")
 
 with tabs[5]:
     if tabs[5].open:
