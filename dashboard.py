@@ -3,21 +3,22 @@ import logging
 
 import streamlit as st
 
-from lib import store, ui
+from lib import ui
+from lib.query import store
 
 st.set_page_config(page_title="天津科技政策看板", page_icon=":material/insights:", layout="wide")
 
 # The app map: (script, Chinese title, icon, URL path). Titles follow the language switch.
 APP_MAP = [
-    ("pages/content/overview.py", "总览", ":material/home:", "overview"),
-    ("pages/content/themes.py", "主题", ":material/category:", "themes"),
-    ("pages/content/agencies.py", "部门任务", ":material/account_balance:", "agencies"),
-    ("pages/content/districts.py", "区域", ":material/map:", "districts"),
-    ("pages/content/targets.py", "目标", ":material/flag:", "targets"),
-    ("pages/content/evolution.py", "政策演进", ":material/timeline:", "evolution"),
-    ("pages/content/reader.py", "原文", ":material/article:", "reader"),
-    ("pages/content/tables.py", "数据与导出", ":material/table_view:", "tables"),
-    ("pages/content/importer.py", "导入文档", ":material/upload_file:", "import"),
+    ("app_pages/overview.py", "总览", ":material/home:", "overview"),
+    ("app_pages/themes.py", "主题", ":material/category:", "themes"),
+    ("app_pages/agencies.py", "部门任务", ":material/account_balance:", "agencies"),
+    ("app_pages/districts.py", "区域", ":material/map:", "districts"),
+    ("app_pages/targets.py", "目标", ":material/flag:", "targets"),
+    ("app_pages/evolution.py", "政策演进", ":material/timeline:", "evolution"),
+    ("app_pages/reader.py", "原文", ":material/article:", "reader"),
+    ("app_pages/tables.py", "数据与导出", ":material/table_view:", "tables"),
+    ("app_pages/importer.py", "导入文档", ":material/upload_file:", "import"),
 ]
 
 # Shown instead of a traceback (client.showErrorDetails = "none" hides Streamlit's own); the log keeps it.

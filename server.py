@@ -18,7 +18,8 @@ import streamlit as st
 
 def _warm() -> None:
     try:
-        from lib import charts, steps, store, ui  # noqa: F401 (the imports are half of the work)
+        from lib import charts, ui  # noqa: F401 (the imports are half of the work)
+        from lib.query import steps, store
 
         store.warm()
         steps.warm()  # every page's opening view, the overview's first

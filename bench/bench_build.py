@@ -188,7 +188,7 @@ def citation_figures(sizes: list[int], runs: int = 5) -> list[str]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from lib.build import resolve_citations
+    from lib.build.tables import resolve_citations
     from lib.contract import TABLES
 
     seeds_rate = pq.read_table(BUILDS / "seeds" / "citations.parquet").num_rows / 5

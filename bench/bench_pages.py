@@ -115,7 +115,7 @@ def apptest_worker(runs: int, profile_over: float) -> dict:
         return AppTest.from_file(str(common.CODE / "dashboard.py"), default_timeout=600)
 
     def open_page(app, page):
-        return app.run if page == "overview" else (lambda: app.switch_page(f"pages/content/{page}.py").run())
+        return app.run if page == "overview" else (lambda: app.switch_page(f"app_pages/{page}.py").run())
 
     result: dict = {"pages": {}, "first_visit": {}, "charts": {}, "profiles": {}, "errors": {}}
 
@@ -130,12 +130,13 @@ def apptest_worker(runs: int, profile_over: float) -> dict:
     # What `streamlit run server.py` does as it starts (its lifespan), in the code measured.
     result["warmed"] = ""
     if (common.CODE / "server.py").exists():
-        from lib import charts, store, ui  # noqa: F401
+        from lib import charts, ui  # noqa: F401
+        from lib.query import store  # noqa: F401
 
         store.warm()
         result["warmed"] = "imports, tables, filter options, the unfiltered view"
         if (common.CODE / "lib" / "steps").is_dir():
-            from lib import steps
+            from lib.query import steps
 
             steps.warm()
             result["warmed"] += " and every page's opening view"

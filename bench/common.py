@@ -20,12 +20,12 @@ BENCH = Path(__file__).resolve().parent
 OUT = BENCH / "out"  # git-ignored: cached corpora, builds, code snapshots
 BUILDS = OUT / "build"
 PYTHON = sys.executable
-CODE = ROOT  # the app measured (dashboard.py, lib/, pages/, data/): a snapshot of a commit, see use_code()
+CODE = ROOT  # the app measured (dashboard.py, lib/, app_pages/, data/): a snapshot of a commit, see use_code()
 if str(BENCH) not in sys.path:
     sys.path.insert(0, str(BENCH))
 
 
-APP_PATHS = ("dashboard.py", "server.py", "lib", "pages", "data", ".streamlit")
+APP_PATHS = ("dashboard.py", "server.py", "lib", "app_pages", "pages", "data", ".streamlit")  # pages/: before app_pages/
 
 
 def snapshot(ref: str = "HEAD") -> Path:
@@ -75,9 +75,9 @@ def code_version() -> str:
         sha = CODE.name
         return f"code: commit {git('log', '-1', '--format=%h %ad %s', '--date=format:%Y-%m-%d %H:%M', sha)[:110]}" \
                f" (snapshot in {CODE.relative_to(ROOT)})"
-    dirty = git("status", "--porcelain", "--", "lib", "pages", "dashboard.py", "data")
+    dirty = git("status", "--porcelain", "--", "lib", "app_pages", "dashboard.py", "data")
     return f"code: working tree at {git('log', '-1', '--format=%h %ad', '--date=format:%Y-%m-%d %H:%M')}" + \
-        (" + uncommitted changes in lib/, pages/ or data/" if dirty else " (lib/, pages/, data/ as committed)")
+        (" + uncommitted changes in lib/, app_pages/ or data/" if dirty else " (lib/, app_pages/, data/ as committed)")
 
 
 @dataclass
@@ -217,7 +217,7 @@ def ensure_build(n_docs: int | None, workers: int = 2, rebuild_stale: bool = Tru
     corpus of n documents, built into bench/out/build/ when missing (or stale, unless told otherwise)."""
     seeds = ROOT / "seeds" if n_docs is None else corpus_dir(n_docs)
     out_dir = BUILDS / ("seeds" if n_docs is None else f"n{n_docs}")
-    from lib.build import is_stale
+    from lib.build.fingerprint import is_stale
 
     present = (out_dir / "build_report.json").exists()
     if not is_stale(seeds, out_dir) or (present and not rebuild_stale):

@@ -25,10 +25,12 @@ import pyarrow.parquet as pq
 import yaml
 
 from lib import reference
-from lib.build import DocResult, build, process_document, write_atomically
-from lib.build_output import failure_cause
+from lib.build.output import write_atomically
+from lib.build.run import build
+from lib.pipeline.document import DocResult, process_document
+from lib.build.output import failure_cause
 from lib.config import BUILD_DIR, DOCUMENTS_YAML, SEEDS_DIR
-from lib.readers import MAX_BYTES, SUPPORTED
+from lib.pipeline.readers import MAX_BYTES, SUPPORTED
 
 EDITABLE_FIELDS = ("title", "doc_number", "issuer", "level", "district", "doc_type", "issued_date",
                    "period_start", "period_end")

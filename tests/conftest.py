@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from lib.build import build_tables
+from lib.build.run import build_tables
 from lib.config import SEEDS_DIR
 from lib.contract import to_frame
 

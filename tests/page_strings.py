@@ -48,7 +48,7 @@ def page_strings(page: str, query: dict[str, str]) -> Iterator[list[str]]:
         app.query_params[key] = value
     app.run()
     if page != "overview":
-        app.switch_page(f"pages/content/{page}.py").run()
+        app.switch_page(f"app_pages/{page}.py").run()
     if app.exception:
         yield [page, "exception", "message", str(app.exception)]
     for node in app._tree:

@@ -13,10 +13,11 @@ import streamlit as st
 from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
 
-from lib import auth, importer, signin
-from lib.build import main as build_main
+from lib import auth, importer
+from lib.ui import signin
+from lib.build.cli import main as build_main
 from lib.config import ROOT
-from lib.textview import escape_markdown
+from lib.query.textview import escape_markdown
 
 PASSWORDS = {"wang": auth.hash_password("正确的密码-wang"), "li": auth.hash_password("正确的密码-li")}
 NOTHING = auth.AuthConfig({}, frozenset(), False)
@@ -182,7 +183,7 @@ def page(monkeypatch, tmp_path, server_address):
 
     def open_page(address: str | None, secrets: dict | None = None) -> AppTest:
         server_address(address)
-        app = AppTest.from_file(str(ROOT / "pages" / "content" / "importer.py"), default_timeout=90)
+        app = AppTest.from_file(str(ROOT / "app_pages" / "importer.py"), default_timeout=90)
         for key, value in (secrets or {}).items():
             app.secrets[key] = value
         return app.run()

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 import pandas as pd
 import pytest
 
-from lib.build import main as build_main
+from lib.build.cli import main as build_main
 from lib.config import ROOT
 
 pytestmark = pytest.mark.browser

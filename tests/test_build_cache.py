@@ -12,7 +12,8 @@ import sys
 import pyarrow.parquet as pq
 import pytest
 
-from lib import build, build_cache, build_output
+from lib import build
+from lib.build import cache as build_cache, output as build_output, plan as build_plan, run as build_run
 from lib.config import ROOT, SEEDS_DIR
 from lib.contract import TABLES
 
@@ -58,13 +59,13 @@ def no_parquet_reads(monkeypatch):
     """Fail the test if a build falls back to decoding the last build's Parquet files."""
     def refuse(out_dir):
         assert not (out_dir / "documents.parquet").exists(), "the cache was not used"
-    monkeypatch.setattr(build, "parquet_tables", refuse)
+    monkeypatch.setattr(build_plan, "parquet_tables", refuse)
 
 
 @pytest.mark.parametrize("chunk, row_group_rows", [(200, build_output.ROW_GROUP_ROWS), (1, 7), (3, 50)])
 def test_a_rebuild_from_the_cache_equals_a_full_build(tmp_path, monkeypatch, chunk, row_group_rows):
     # Small chunks and row groups put reused and new documents in every order the writers can meet.
-    monkeypatch.setattr(build, "CHUNK", chunk)
+    monkeypatch.setattr(build_run, "CHUNK", chunk)
     monkeypatch.setattr(build_output, "ROW_GROUP_ROWS", row_group_rows)
     seeds, out = make_seeds(tmp_path / "seeds"), tmp_path / "out"
     report = build.build(seeds, out)
@@ -76,7 +77,7 @@ def test_a_rebuild_from_the_cache_equals_a_full_build(tmp_path, monkeypatch, chu
     with (seeds / "3_002_f7c68ec768dbda37.txt").open("ab") as changed:
         changed.write("\n（九）新增一条。".encode())
     with monkeypatch.context() as patched:
-        patched.setattr(build, "parquet_tables", lambda out_dir: pytest.fail("the cache was not used"))
+        patched.setattr(build_plan, "parquet_tables", lambda out_dir: pytest.fail("the cache was not used"))
         report = build.build(seeds, out)
     assert (report["reused"], report["processed"]) == (18, 3)
     assert_same_as_a_full_build(out, seeds)
@@ -222,7 +223,7 @@ def test_a_killed_build_leaves_the_previous_build_and_a_usable_cache(tmp_path, d
             "    if path.name == 'state.json': os._exit(9)\n"
             "    return real(path, write)\n"
             "build_output._staged = dying\n")
-    script = f"import os\nfrom pathlib import Path\nfrom lib import build, build_output\n{kill}build.build(Path({str(seeds)!r}), Path({str(out)!r}))\n"
+    script = f"import os\nfrom pathlib import Path\nfrom lib import build\nfrom lib.build import output as build_output\n{kill}build.build(Path({str(seeds)!r}), Path({str(out)!r}))\n"
     assert subprocess.run([sys.executable, "-c", script], cwd=ROOT).returncode == 9
     assert written(out)["measures"].equals(before["measures"])
     assert report_of(out)["counts"]["documents"] == 5
@@ -239,7 +240,7 @@ def test_a_file_changed_during_the_build_is_rejected_not_misplaced(tmp_path, mon
     victim = plan.jobs[0].path
     victim.write_bytes(victim.read_bytes() + "\n（十）后来加的。".encode())
     sink = build.MemorySink()
-    report = build.run_build(plan, sink, build._results(plan.jobs, 1, False))
+    report = build.run_build(plan, sink, build_run._results(plan.jobs, 1, False))
     entry = next(i for i in report["inputs"] if i["source_file"] == victim.name)
     assert entry["status"] == "rejected" and "构建过程中被修改" in entry["messages"][0]
     assert sink.tables()["documents"].num_rows == 4

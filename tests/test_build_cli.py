@@ -9,7 +9,7 @@ import sys
 import pyarrow.parquet as pq
 import pytest
 
-from lib.build import main
+from lib.build.cli import main
 from lib.config import ROOT, SEEDS_DIR
 from lib.contract import TABLES
 
@@ -95,7 +95,7 @@ def test_list_columns_are_arrow_lists_of_strings(table, tmp_path):
 
 
 def test_a_rebuild_reuses_unchanged_documents_and_gives_the_same_tables(tmp_path):
-    from lib.build import build_tables, write_outputs
+    from lib.build.run import build_tables, write_outputs
 
     seeds, out = tmp_path / "seeds", tmp_path / "out"
     shutil.copytree(SEEDS_DIR, seeds)
@@ -116,7 +116,7 @@ def test_a_rebuild_reuses_unchanged_documents_and_gives_the_same_tables(tmp_path
 
 
 def test_worker_processes_give_the_same_tables_as_one_process(tmp_path):
-    from lib.build import build_tables
+    from lib.build.run import build_tables
 
     seeds = tmp_path / "seeds"
     seeds.mkdir()
@@ -129,7 +129,7 @@ def test_worker_processes_give_the_same_tables_as_one_process(tmp_path):
 
 
 def test_two_inputs_with_the_same_content_keep_doc_id_unique(tmp_path):
-    from lib.build import build_tables
+    from lib.build.run import build_tables
 
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS_DIR, seeds)

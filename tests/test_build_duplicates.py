@@ -10,7 +10,8 @@ import pathlib
 import pyarrow.parquet as pq
 import pytest
 
-from lib import build, importer
+from lib import importer
+from lib import build
 from lib.contract import TABLES
 
 POLICY = ("天津市某区促进科技成果转化工作方案\n"

@@ -1,7 +1,7 @@
 """The document timeline: one point per document while they can be told apart, counts per quarter beyond."""
 import pandas as pd
 
-from lib import views
+from lib.query import views
 from lib.charts import overview as charts
 
 

@@ -3,8 +3,8 @@ import re
 
 import pytest
 
-from lib.citations import Citation, extract, normalise_number, resolve, title_key
-from lib.metadata import DAMAGED_DOC_NUMBER, DOC_NUMBER
+from lib.pipeline.citations import Citation, extract, normalise_number, resolve, title_key
+from lib.pipeline.metadata import DAMAGED_DOC_NUMBER, DOC_NUMBER
 from tests.conftest import doc_by_prefix
 
 

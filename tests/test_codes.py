@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from lib import codes, filters, views
+from lib import codes
+from lib.query import filters, views
 from lib.charts import agencies as agency_charts
 from lib.reference import ReferenceDataError
-from lib.targets import COMPARATOR_WORDS
+from lib.pipeline.targets import COMPARATOR_WORDS
 
 # The codes of the data contract (DESIGN.md §3 and the README's added columns).
 CONTRACT_CODES = {

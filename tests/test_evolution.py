@@ -9,16 +9,16 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import evolution as ev
-from lib import lineage
-from lib import filters as flt
-from lib.build import main as build_main
+from lib.query import evolution as ev
+from lib.query import lineage
+from lib.query import filters as flt
+from lib.build.cli import main as build_main
 from lib.charts import evolution as charts
 from lib.config import ROOT
 from lib.reference import ReferenceDataError
 from tests.conftest import doc_by_prefix
 
-PAGE = "pages/content/evolution.py"
+PAGE = "app_pages/evolution.py"
 SECTIONS = ["主题与工具构成", "新兴与淡出的词语", "各机构的措施", "同一指标的目标", "对比两份文件或两个年份", "承接关系"]
 
 

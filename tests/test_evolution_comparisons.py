@@ -9,14 +9,14 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import evolution as ev
-from lib import filters as flt
-from lib.build import main as build_main
+from lib.query import evolution as ev
+from lib.query import filters as flt
+from lib.build.cli import main as build_main
 from lib.charts import evolution as charts
 from lib.config import ROOT
-from lib.labels import index_labels
+from lib.query.labels import index_labels
 
-PAGE = "pages/content/evolution.py"
+PAGE = "app_pages/evolution.py"
 
 
 def measure(mid: str, doc: str, year: int, text: str = "", keywords=(), themes=(), agencies=(), source: str = "phrase") -> dict:

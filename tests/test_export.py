@@ -14,8 +14,8 @@ from pptx.oxml.ns import qn
 
 from lib import codes
 from lib.contract import MEASURES, TARGETS
-from lib.deck import deck_pptx, with_cjk_font
-from lib.export import COLUMN_LABELS, SOURCE_LINE, display_frame, level_area, to_csv_bom, to_xlsx
+from lib.exports.deck import deck_pptx, with_cjk_font
+from lib.exports.tables import COLUMN_LABELS, SOURCE_LINE, display_frame, level_area, to_csv_bom, to_xlsx
 
 # lib.deck silences this per-image kaleido warning at import; pytest resets warning filters per test.
 pytestmark = pytest.mark.filterwarnings("ignore:The kopts argument is ignored if using a server")

@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from lib.export import COLUMN_LABELS, SHEET_MEASURES, SHEET_TARGETS, neutralise_formula, to_csv_bom, to_xlsx
+from lib.exports.tables import COLUMN_LABELS, SHEET_MEASURES, SHEET_TARGETS, neutralise_formula, to_csv_bom, to_xlsx
 
 PAYLOADS = ["=HYPERLINK(\"https://evil.example\",\"点我\")", "=cmd|' /C calc'!A0", "+1+1", "-2+3",
             "@SUM(1,1)", "\t=1+1", "\r=1+1"]

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from lib.normalize import to_simplified, unify_punctuation
+from lib.pipeline.normalize import to_simplified, unify_punctuation
 from tests.conftest import rows_of
 
 ANNOTATIONS = sorted((Path(__file__).parent / "annotations").glob("*.yaml"))

@@ -2,7 +2,7 @@
 every count that shows it: the overview's bars and their slide, the headline, tables."""
 import pandas as pd
 
-from lib import views
+from lib.query import views
 from lib.charts import overview as charts
 
 MEASURES = pd.DataFrame({

@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from lib import filters as flt
+from lib.query import filters as flt
 
 SPAN = (2018, 2026)
 KNOWN = {"districts": {"北辰区", "滨海新区"}, "themes": {"人才"}, "doc_ids": {"abc123"}}
@@ -73,3 +73,9 @@ def test_the_default_filters_have_no_years_and_leave_the_url_empty():
     assert flt.Filters().years is None and flt.Filters().is_default
     assert flt.to_query(flt.Filters()) == {}
     assert flt.to_query(flt.Filters(years=(2020, 2021))) == {"y": "2020-2021"}
+
+
+def test_the_values_a_url_may_name_are_those_the_tables_hold():
+    known = flt.known_values({"themes": ["人才"], "instruments": ["供给型·人才支持"]}, ["abc"])
+    assert known["themes"] == {"人才"} and known["doc_ids"] == {"abc"}
+    assert known["instruments"] == {"供给型·人才支持", "供给型"}  # a whole type is a value of the filter too

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lib.build import process_document
-from lib.normalize import to_simplified, unify_punctuation
+from lib.pipeline.document import process_document
+from lib.pipeline.normalize import to_simplified, unify_punctuation
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXPECTED = yaml.safe_load((FIXTURES / "expected.yaml").read_text(encoding="utf-8"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from lib import geo
+from lib.query import geo
 
 EXPECTED = [
     "和平区", "河东区", "河西区", "南开区", "河北区", "红桥区", "东丽区", "西青区",

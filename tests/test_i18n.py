@@ -2,7 +2,7 @@
 from streamlit.testing.v1 import AppTest
 
 from lib.config import ROOT
-from lib.i18n import translate
+from lib.ui.i18n import translate
 
 
 def test_labels_translate_and_unknown_labels_stay():

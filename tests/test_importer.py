@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lib import importer
-from lib.build import main as build_main
+from lib.build.cli import main as build_main
 from lib.config import ROOT, SEEDS_DIR
 
 FIXTURES = ROOT / "tests" / "fixtures" / "docs"

@@ -14,9 +14,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lib.build import main as build_main
+from lib.build.cli import main as build_main
 from lib.config import ROOT
-from lib.textview import escape_markdown
+from lib.query.textview import escape_markdown
 
 EVIL = "evil.example"
 TITLE = f"北辰区[点我](https://{EVIL})![x](https://{EVIL}/x.png)<script>x</script>**粗**$x$:red[红]工作方案"

@@ -4,9 +4,9 @@ import pyarrow as pa
 import pandas as pd
 import pytest
 
-from lib import filters as flt
-from lib import textstats, views
-from lib.labels import index_labels, one_of, positions
+from lib.query import filters as flt
+from lib.query import textstats, views
+from lib.query.labels import index_labels, one_of, positions
 
 LIST_COLUMNS = ("districts", "themes", "industries", "instruments", "agencies", "keywords")
 

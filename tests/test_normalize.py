@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from lib.normalize import (CONTROL_CHAR, WIDTH_AND_SPACE, UndecodableError, decode, is_boilerplate, normalize,
+from lib.pipeline.normalize import (CONTROL_CHAR, WIDTH_AND_SPACE, UndecodableError, decode, is_boilerplate, normalize,
                            normalize_text, strip_pinyin_debris, unify_punctuation)
 
 EVERY_CHARACTER = "".join(map(chr, range(sys.maxunicode + 1)))

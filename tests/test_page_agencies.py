@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import network
-from lib.build import main as build_main
+from lib.query import network
+from lib.build.cli import main as build_main
 from lib.charts import agencies as charts
 from lib.config import ROOT
 
@@ -223,7 +223,7 @@ def built_tables():
 
 def open_agencies(**state) -> AppTest:
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    app.switch_page("pages/content/agencies.py").run()
+    app.switch_page("app_pages/agencies.py").run()
     if state:
         for key, value in state.items():
             app.session_state[key] = value

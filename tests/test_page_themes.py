@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import textstats
-from lib.build import main as build_main
+from lib.query import textstats
+from lib.build.cli import main as build_main
 from lib.charts import themes as charts
 from lib.config import ROOT
 
@@ -162,7 +162,7 @@ def open_themes(**state) -> AppTest:
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60).run()
     for key, value in state.items():
         app.session_state[key] = value
-    app.switch_page("pages/content/themes.py").run()
+    app.switch_page("app_pages/themes.py").run()
     assert not app.exception, app.exception
     return app
 
@@ -232,7 +232,7 @@ def test_briefing_mode_hides_the_control_and_the_table():
 
 
 def test_the_views_index_cut_from_the_builds_gives_the_same_reshaping(seed_tables):
-    from lib.labels import index_labels, positions
+    from lib.query.labels import index_labels, positions
 
     measures, documents = seed_tables["measures"], seed_tables["documents"]
     view = measures[measures.year == 2021]

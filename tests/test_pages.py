@@ -8,7 +8,7 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.build import main as build_main
+from lib.build.cli import main as build_main
 from lib.config import ROOT
 
 PAGES = ["overview", "themes", "agencies", "districts", "targets", "evolution", "reader", "tables", "importer"]
@@ -25,7 +25,7 @@ def open_page(page: str, **state) -> AppTest:
     for key, value in state.items():
         app.session_state[key] = value
     if page != "overview" or state:
-        app.switch_page(f"pages/content/{page}.py").run()
+        app.switch_page(f"app_pages/{page}.py").run()
     return app
 
 
@@ -79,14 +79,14 @@ def test_the_url_sets_the_filters():
 
 
 def test_a_measure_link_opens_the_reader_on_its_document():
-    from lib import store, textview
+    from lib.query import store, textview
 
     measures = store.load_tables()["measures"]
     last = measures.iloc[-1]  # a measure of the document the reader would not open by default
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
     app.query_params["m"] = last.measure_id
     app.run()
-    app.switch_page("pages/content/reader.py").run()
+    app.switch_page("app_pages/reader.py").run()
     assert not app.exception, app.exception
     assert app.selectbox(key="reader_doc").value == last.doc_id
     text = store.with_long_columns(measures.iloc[[-1]], "measures", ("text",)).text.iloc[0]
@@ -145,7 +145,7 @@ def test_crafted_url_parameters_never_raise(page, query):
         app.query_params[key] = value
     app.run()
     if page != "overview":
-        app.switch_page(f"pages/content/{page}.py").run()
+        app.switch_page(f"app_pages/{page}.py").run()
     assert not app.exception, app.exception
     assert not app.error, [e.value for e in app.error]
 

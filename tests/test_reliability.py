@@ -27,11 +27,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lib import importer, readers
-from lib.build import is_stale, main as build_main, process_document
-from lib.build_output import damaged_tables, failure_cause
+from lib import importer
+from lib.pipeline import readers
+from lib.build.cli import main as build_main
+from lib.build.fingerprint import is_stale
+from lib.pipeline.document import process_document
+from lib.build.output import damaged_tables, failure_cause
 from lib.config import ROOT, SEEDS_DIR
-from lib.readers import RejectedInput, read_document
+from lib.pipeline.readers import RejectedInput, read_document
 
 FIXTURES = ROOT / "tests" / "fixtures" / "docs"
 NEW_DOC = FIXTURES / "gb18030_notice.txt"
@@ -257,11 +260,11 @@ def test_a_write_error_while_worker_processes_run_ends_the_build(tmp_path):
 def test_a_failure_inside_a_worker_process_reaches_the_parent(tmp_path, failure, message):
     seeds, out = twenty_seeds(tmp_path / "seeds"), tmp_path / "out"
     # The workers are forked after the patch, so one document's job fails inside a worker process.
-    code = ("import errno, os, signal, sys\nfrom lib import build\nreal = build._process_job\n"
+    code = ("import errno, os, signal, sys\nfrom lib import build\nfrom lib.build import run\nreal = run._process_job\n"
             "def failing(job):\n"
             f"    if job.name.startswith('2_'): {failure}\n"
             "    return real(job)\n"
-            "build._process_job = failing\nsys.exit(build.main(sys.argv[1:]))\n")
+            "run._process_job = failing\nsys.exit(build.main(sys.argv[1:]))\n")
     run = run_limited(["--seeds", str(seeds), "--out", str(out), "--workers", "2"], resource.RLIM_INFINITY, code)
     assert run.returncode == 1 and message in run.stderr
     assert not (out / "build_report.json").exists()
@@ -377,7 +380,7 @@ from streamlit.testing.v1 import AppTest
 from lib.config import ROOT
 failure, language = sys.argv[1:3]
 if failure:  # a bug in a page's step, with a server path in its message
-    from lib.steps import overview
+    from lib.query.steps import overview
     def broken(*args, **kwargs):
         raise RuntimeError(failure)
     overview.headline = broken

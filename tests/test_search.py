@@ -2,8 +2,8 @@
 import pandas as pd
 import pytest
 
-from lib import filters as flt
-from lib import search
+from lib.query import filters as flt
+from lib.query import search
 
 
 @pytest.mark.parametrize("query, words", [

@@ -4,11 +4,11 @@ import pyarrow.parquet as pq
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from lib import filters as flt
-from lib import steps, store, views
-from lib.build import main as build_main
+from lib.query import filters as flt
+from lib.query import steps, store, views
+from lib.build.cli import main as build_main
 from lib.config import ROOT
-from lib.filters import ALL_KINDS, Filters
+from lib.query.filters import ALL_KINDS, Filters
 
 
 def test_rendering_every_page_leaves_the_cached_tables_unchanged():
@@ -16,7 +16,7 @@ def test_rendering_every_page_leaves_the_cached_tables_unchanged():
     before = {name: frame.copy(deep=True) for name, frame in store.load_tables().items()}
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
     for page in ("themes", "agencies", "districts", "targets", "evolution", "reader", "tables"):
-        app.switch_page(f"pages/content/{page}.py").run()
+        app.switch_page(f"app_pages/{page}.py").run()
         assert not app.exception, (page, app.exception)
     after = store.load_tables()
     for name, frame in before.items():
@@ -106,7 +106,7 @@ def test_after_warm_no_pages_first_visit_computes_a_step_or_reads_a_column(monke
     for page in ("overview", "themes", "agencies", "districts", "targets", "evolution", "reader", "tables"):
         app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
         if page != "overview":
-            app.switch_page(f"pages/content/{page}.py").run()
+            app.switch_page(f"app_pages/{page}.py").run()
         assert not app.exception and not app.error, (page, app.exception, app.error)
         assert app.get("plotly_chart") or app.dataframe or page == "reader", page
     assert computed == []

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from lib.structure import match_marker, parse
+from lib.pipeline.structure import match_marker, parse
 
 
 @pytest.mark.parametrize("line, style", [

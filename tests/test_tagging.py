@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from lib.structure import parse
-from lib.tagging import DIMENSIONS, classify_kinds, districts_in, evaluation_keywords, keywords, keywords_present, tag, vocabularies
+from lib.pipeline.structure import parse
+from lib.pipeline.tagging import DIMENSIONS, classify_kinds, districts_in, evaluation_keywords, keywords, keywords_present, tag, vocabularies
 
 
 @pytest.mark.parametrize("text, districts", [
@@ -58,7 +58,7 @@ def test_rjieba_cuts_exactly_like_jieba_with_the_same_user_dictionary(seed_table
     import jieba
 
     from lib.config import JIEBA_USERDICT
-    from lib.tagging import cut
+    from lib.pipeline.tagging import cut
 
     reference = jieba.Tokenizer()
     reference.load_userdict(str(JIEBA_USERDICT))

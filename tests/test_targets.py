@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from lib.targets import chinese_number, extract, mask_magnitude
+from lib.pipeline.targets import chinese_number, extract, mask_magnitude
 
 
 def one(text: str, year: int = 2018):

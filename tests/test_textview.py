@@ -3,7 +3,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from lib.textview import escape_chart_text, escape_figure, escape_markdown, highlight, unescape_chart_value
+from lib.query.textview import escape_chart_text, escape_figure, escape_markdown, highlight, unescape_chart_value
 
 
 @pytest.mark.parametrize("raw", ["<script>alert(1)</script>", "**加粗**", "[链接](http://x)", ":red[警告]", "# 标题", "$x$"])

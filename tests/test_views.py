@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from lib import views
+from lib.query import views
 
 
 def test_headline_year_span_reads_naturally():

@@ -15,9 +15,9 @@ import pyarrow.compute as pc
 
 from lib import codes
 from lib.charts.base import MAX_DOCUMENT_COLUMNS, SLANTED, WRAPPED_COLUMNS, unique_labels
-from lib.filters import KIND_LABELS
-from lib.labels import LabelIndex, index_labels
-from lib.network import co_responsibility_edges, label_sides, top_partners
+from lib.query.filters import KIND_LABELS
+from lib.query.labels import LabelIndex, index_labels
+from lib.query.network import co_responsibility_edges, label_sides, top_partners
 
 # 角色 (role) of a body in a measure. "lead" only where the text names a 牵头 body (lead_agency);
 # "issuer" where no 责任单位 phrase exists and the issuing body answers for the measure.

@@ -6,7 +6,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from lib.charts.base import PALETTE
-from lib.geo import label_points, load_districts
+from lib.query.geo import label_points, load_districts
 
 MAP_CENTER = {"lon": 117.35, "lat": 39.3}  # Tianjin, fits zoom 7.4 in a ~650 px chart
 

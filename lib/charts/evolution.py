@@ -12,8 +12,8 @@ from plotly.subplots import make_subplots
 from lib.charts.agencies import ISSUER_LINE
 from lib.charts.base import LEVEL_COLORS, MASKED_COLOR, PALETTE, color_of
 from lib.charts.overview import TIMELINE_POINTS_UP_TO, timeline
-from lib.evolution import Z_95
-from lib.lineage import AXIS_MARGIN, LANE_LABELS, label_sides
+from lib.query.evolution import Z_95
+from lib.query.lineage import AXIS_MARGIN, LANE_LABELS, label_sides
 
 EMERGING_COLOR, FADING_COLOR = PALETTE[2], PALETTE[0]
 SIDE_COLORS = (PALETTE[0], PALETTE[1])  # A, B of a comparison

@@ -11,9 +11,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib.charts.base import MAX_DOCUMENT_COLUMNS, SLANTED, WRAPPED_COLUMNS, color_of, unique_labels
-from lib.intkeys import distinct
-from lib.labels import LabelIndex, index_labels
-from lib.views import first_in_reading_order
+from lib.build.intkeys import distinct
+from lib.query.labels import LabelIndex, index_labels
+from lib.query.views import first_in_reading_order
 
 INSTRUMENT_TYPES = ("供给型", "环境型", "需求型")  # Rothwell & Zegveld, in the order of data/taxonomy.yaml
 UNKNOWN_YEAR = "年份不详"

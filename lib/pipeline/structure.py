@@ -1,0 +1,189 @@
+"""Stage 2, structure: normalised text → tree of numbered items (条目) → leaf items (措施 measures).
+
+A line that starts with a marker opens an item; an unnumbered line continues the deepest open item.
+Markers have fixed ranks (第X章 above 一、 above （一） …): a new item closes every open item of the same
+or a lower rank. Text before the first marker is preamble (wrapper notice, web header), text after a
+closing line (signature date, "感谢您…") is trailer; neither becomes a measure.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from lib.pipeline.agencies import RESPONSIBILITY_PHRASE
+
+CN_NUM = "一二三四五六七八九十百零〇"
+
+# (pattern, style, rank). Example lines in the comments; all on normalised text (Chinese parentheses).
+MARKERS: tuple[tuple[re.Pattern[str], str, int], ...] = (
+    (re.compile(rf"^第[{CN_NUM}\d]+章\s*"), "chapter", 0),  # 第三章 着力提升创新策源能力
+    (re.compile(rf"^第[{CN_NUM}\d]+节\s*"), "section", 1),  # 第一节 总体要求
+    (re.compile(rf"^[{CN_NUM}]+、\s*"), "cn_item", 2),  # 一、总体要求
+    (re.compile(rf"^第[{CN_NUM}\d]+条\s*"), "article", 3),  # 第五条 对首次认定的…
+    (re.compile(rf"^（[{CN_NUM}]+）\s*"), "paren_cn", 4),  # （一）指导思想
+    (re.compile(r"^(?:\d{1,2}|\*{1,3})[.、](?![\d*])\s*"), "numbered", 5),  # 1.提高…  *.完善…  **.高水平…
+    (re.compile(r"^(?:（\d{1,2}）|\d{1,2}）)\s*"), "paren_num", 6),  # （1）支持…  1）支持…
+    (re.compile(r"^[①-⑳]\s*"), "circled", 7),  # ①建设…
+    (re.compile(r"^——(?=\S)"), "dash", 8),  # ——聚焦产业。围绕…
+    (re.compile(rf"^[{CN_NUM}]+是(?=[^，。；\s])"), "ordinal_shi", 9),  # 一是坚持科技自立自强…
+)
+# "…，主要有：一是加强…；二是完善…" → one line per 一是/二是, so they become items.
+INLINE_ORDINAL = re.compile(rf"(?<=[：。；，])(?=[{CN_NUM}]是)")
+# A caption of a table or box whose content the page lost: "表1 科技创新…主要指标", "专栏2 京津冀…".
+CAPTION = re.compile(r"^(?:表|专栏|附表|图)\s*\d+\s*\S")
+OMITTED = re.compile(r"（略）$")
+# Lines that end the body: signature dates, thanks of a reply, 特此通知, attachments.
+CLOSING = re.compile(r"^(?:感谢您|特此(?:通知|函复|答复|批复)|此复|附件[：:]|\d{4}年\d{1,2}月\d{1,2}日$)")
+
+
+@dataclass
+class Item:
+    """条目 (item): one numbered provision and everything written under it until the next marker."""
+
+    style: str
+    rank: int
+    marker: str
+    first_line: str
+    line_no: int
+    paragraphs: list[str] = field(default_factory=list)
+    children: list["Item"] = field(default_factory=list)
+    path: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return "\n".join([self.first_line, *self.paragraphs]).strip()
+
+    @cached_property  # read for every descendant's path; first_line never changes
+    def heading(self) -> str:
+        return heading_of(self.first_line)
+
+    @property
+    def omitted(self) -> bool:
+        return bool(OMITTED.search(self.first_line)) and not self.paragraphs and not self.children
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """措施 (measure): a leaf item, in reading order, with the headings of its ancestors."""
+
+    marker: str
+    style: str
+    heading: str
+    text: str
+    path: tuple[str, ...]
+    outline: str
+    omitted: bool
+    line_no: int
+
+
+@dataclass(frozen=True)
+class DocTree:
+    """The parsed outline of one document."""
+
+    preamble: str
+    items: tuple[Item, ...]
+    leaves: tuple[Leaf, ...]
+    missing_parts: tuple[str, ...]
+    headed_blocks: tuple[tuple[str, tuple[str, ...], str], ...]  # (heading, path, own text) of non-leaf items
+
+
+def heading_of(line: str) -> str:
+    """The item's text up to its first 。 (or the whole line), without the trailing （略）/colon."""
+    head = line.split("。", 1)[0]
+    return OMITTED.sub("", head).rstrip("：: ").strip()
+
+
+def match_marker(line: str) -> tuple[str, int, str] | None:
+    """(style, rank, marker as written) when the line opens an item."""
+    for pattern, style, rank in MARKERS:
+        if m := pattern.match(line):
+            return style, rank, m.group(0).strip()
+    return None
+
+
+def split_lines(text: str) -> list[str]:
+    """Non-empty lines, with inline 一是…二是… enumerations broken onto lines of their own."""
+    lines: list[str] = []
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if not line:
+            continue
+        parts = INLINE_ORDINAL.split(line) if "是" in line else [line]  # the split tests every position
+        lines.extend(p.strip() for p in parts if p.strip()) if len(parts) >= 3 else lines.append(line)
+    return lines
+
+
+def parse(text: str) -> DocTree:
+    """Stage 2 entry point: build the tree, then flatten its leaves in reading order."""
+    roots: list[Item] = []
+    stack: list[Item] = []
+    preamble: list[str] = []
+    missing: list[str] = []
+    for line_no, line in enumerate(split_lines(text)):
+        if roots and CLOSING.match(line):
+            break
+        if CAPTION.match(line):
+            missing.append(f"{line}（原文缺失此表/专栏内容）")
+            continue
+        found = match_marker(line)
+        if found is None:
+            (stack[-1].paragraphs if stack else preamble).append(line)
+            continue
+        style, rank, marker = found
+        while stack and stack[-1].rank >= rank:
+            stack.pop()
+        item = Item(style, rank, marker, line[len(marker):].strip() if style != "dash" else line[2:], line_no)
+        item.path = tuple(a.heading for a in stack)
+        (stack[-1].children if stack else roots).append(item)
+        stack.append(item)
+    _split_paragraphs_with_own_responsibility(roots)
+    leaves = tuple(_leaves(roots))
+    missing.extend(f"{leaf.heading}（略）" for leaf in leaves if leaf.omitted)
+    return DocTree("\n".join(preamble), tuple(roots), leaves, tuple(missing), tuple(_headed_blocks(roots)))
+
+
+def _split_paragraphs_with_own_responsibility(items: list[Item]) -> None:
+    """A heading-only item whose paragraphs each end with their own 责任单位 phrase holds several
+    unnumbered measures (Beichen's （二）工作目标): make each such paragraph group an item of its own."""
+    for item in items:
+        _split_paragraphs_with_own_responsibility(item.children)
+        if item.children or "。" in item.first_line or len(item.paragraphs) < 2:
+            continue
+        ends = [i for i, p in enumerate(item.paragraphs) if ends_with_responsibility(p)]
+        if len(ends) < 2:
+            continue
+        groups, start = [], 0
+        for end in ends:
+            groups.append(item.paragraphs[start: end + 1])
+            start = end + 1
+        groups[-1].extend(item.paragraphs[start:])
+        path = (*item.path, item.heading)
+        item.children = [
+            Item("paragraph", item.rank + 1, "", group[0], item.line_no + n, group[1:], [], path)
+            for n, group in enumerate(groups, start=1)
+        ]
+        item.paragraphs = []
+
+
+def ends_with_responsibility(paragraph: str) -> bool:
+    """True when the paragraph closes with a responsibility phrase such as （责任单位：区科技局）."""
+    return any(m.end() >= len(paragraph.rstrip("。 ")) for m in RESPONSIBILITY_PHRASE.finditer(paragraph))
+
+
+def _leaves(items: list[Item], prefix: str = ""):
+    for n, item in enumerate(items, start=1):
+        outline = f"{prefix}.{n}" if prefix else str(n)
+        if item.children:
+            yield from _leaves(item.children, outline)
+        else:
+            yield Leaf(item.marker, item.style, item.heading, item.text, item.path, outline, item.omitted, item.line_no)
+
+
+def _headed_blocks(items: list[Item]):
+    """Own text of items that have children (chapter intros, goal paragraphs before sub-items)."""
+    for item in items:
+        if item.children:
+            own = "\n".join([item.first_line, *item.paragraphs])
+            yield item.heading, item.path, own
+            yield from _headed_blocks(item.children)

@@ -1,0 +1,54 @@
+"""主题's steps: counts, the theme matrix, treemap, industries and instruments, keywords, measures."""
+from lib.query import store, textstats, views
+from lib.charts import themes as charts
+
+MATRIX_BY = "document"  # the matrix's columns as the page opens
+
+
+# Each computed once per build, filters and arguments, and shared by every session (store.per_view).
+@store.per_view
+def facts(f):
+    measures, indexes = store.filtered(f)["measures"], store.label_indexes()
+    return {"措施": len(measures), **{label: len(views.count_labels(measures, column, indexes=indexes)) for label, column in
+                                     (("涉及主题", "themes"), ("涉及产业", "industries"), ("政策工具子类", "instruments"))}}
+
+
+@store.per_view
+def theme_matrix(f, by: str):
+    """The cells of the matrix, and how many documents have a measure with a theme."""
+    view = store.filtered(f)
+    themes = store.labels_within(view["measures"], "themes")
+    return charts.theme_matrix(view["measures"], view["documents"], by, themes=themes), charts.matrix_documents(view["measures"], themes)
+
+
+@store.per_view
+def theme_tree(f):
+    view = store.filtered(f)
+    return charts.theme_tree(view["measures"], view["documents"], themes=store.labels_within(view["measures"], "themes"))
+
+
+@store.per_view
+def industries_and_instruments(f):
+    measures = store.filtered(f)["measures"]
+    return (views.count_labels(measures, "industries", indexes=store.label_indexes()),
+            charts.instrument_counts(measures, store.labels_within(measures, "instruments")))
+
+
+@store.per_view
+def keywords(f):
+    """The keywords of the view without the ubiquitous ones, and those."""
+    common = textstats.ubiquitous_keywords(store.load_tables()["measures"], index=store.label_index("keywords"))
+    return textstats.keyword_frequencies(store.filtered(f)["measures"], exclude=common, index=store.label_index("keywords")), common
+
+
+@store.per_view
+def measure_rows(f):
+    view = store.filtered(f)
+    shown = views.first_in_reading_order(view["measures"], views.TABLE_MAX_ROWS)
+    return charts.measure_table(store.with_long_columns(shown, "measures", ("tag_evidence",)), view["documents"])
+
+
+def default_view(f) -> None:
+    """What the page computes as it opens (its first tab), computed ahead by warm()."""
+    facts(f)
+    theme_matrix(f, MATRIX_BY)

@@ -1,0 +1,50 @@
+"""One chart in the page's style, or an explanation when the filters leave nothing; a click on a mark adds its
+value to the filters."""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from lib.charts import download_config, style
+from lib.query import filters as flt
+from lib.query import store
+from lib.query.textview import escape_figure, unescape_chart_value
+from lib.ui.state import APPLIED_PREFIX, FIGURES_KEY, PENDING_KEY, TREEMAP_ROOT, briefing, current_filters, t
+
+
+def chart(fig: go.Figure | None, key: str, *, title: str, empty: str, filename: str,
+          select: str | None = None, height: int | None = None) -> None:
+    """Draw one chart in the page's style, or an explanation when the filters leave nothing.
+    With `select`, a click on a mark adds its customdata[0] to that filter dimension."""
+    title = t(title)
+    if fig is None:
+        st.info(f"**{title}**：{empty}")
+        return
+    f = current_filters()
+    escape_figure(style(fig, title, flt.describe(f, store.doc_titles()), briefing(), height=height))
+    st.session_state.setdefault(FIGURES_KEY, []).append((title, fig))
+    event = st.plotly_chart(fig, key=key, on_select="rerun" if select else "ignore",
+                            selection_mode=("points",) if select else ("points", "box", "lasso"),
+                            config=download_config(filename), width="stretch")
+    if select:
+        _queue_selection(event, select, key)
+
+
+def _queue_selection(event, dimension: str, key: str) -> None:
+    points = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else \
+        getattr(getattr(event, "selection", None), "points", []) or []
+    values = []
+    for point in points:
+        custom = point.get("customdata") if isinstance(point, dict) else None
+        value = custom[0] if isinstance(custom, (list, tuple)) and custom else custom
+        if value is None and isinstance(point, dict) and point.get("parent") == TREEMAP_ROOT:
+            value = point.get("id")  # treemap clicks carry no customdata; a top-level box's id is its label
+        if isinstance(value, str) and value:
+            values.append(unescape_chart_value(value))
+    signature = "|".join(values)
+    if not values:
+        st.session_state.pop(APPLIED_PREFIX + key, None)  # deselected: the same mark may be clicked again
+    elif st.session_state.get(APPLIED_PREFIX + key) != signature:
+        st.session_state[APPLIED_PREFIX + key] = signature
+        st.session_state.setdefault(PENDING_KEY, []).extend((dimension, v) for v in values)
+        st.rerun()

@@ -1,0 +1,75 @@
+"""A page's frame: the loading placeholder, the title with every active filter as a removable chip, and notes
+over long tables."""
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+from lib.charts import SOURCE_LINE, loading_figure
+from lib.query import filters as flt
+from lib.query import store, views
+from lib.query.textview import escape_markdown
+from lib.ui.state import URL_NOTES_KEY, _remove_value, _reset, briefing, clear_filters, current_filters, t
+
+
+def loading_placeholder() -> DeltaGenerator:
+    """A placeholder chart saying the data is being read; empty it once the page can draw. For a session's
+    first run: a new browser tab fetches and evaluates plotly.js (4.7 MB, ~1 s on a 2-core VM) only when its
+    first chart arrives, and this lets that happen while the server reads instead of after."""
+    slot = st.empty()
+    slot.plotly_chart(loading_figure(t("正在读取数据…")), config={"staticPlot": True}, key="loading_placeholder")
+    return slot
+
+
+def page_header(title: str, intro: str) -> tuple[flt.Filters, dict]:
+    """Title, the active filters as removable chips, and the filtered tables of this run."""
+    f = current_filters()
+    st.title(t(title))
+    intro = t(intro)
+    if briefing():
+        st.caption(f"筛选：{escape_markdown(flt.describe(f, store.doc_titles()))}　｜　{SOURCE_LINE}")
+    else:
+        st.caption(intro)
+        for note in st.session_state.pop(URL_NOTES_KEY, []):
+            st.caption(f":material/info: {escape_markdown(note)}")
+        filter_chips(f)
+    return f, store.filtered(f)
+
+
+def filter_chips(f: flt.Filters) -> None:
+    """Every active filter as a removable chip; a dimension's second value reads "或 …" (a view holds measures
+    with any of a dimension's values and every other filter), so a second click on a chart says it widens."""
+    chips = active_chips(f, store.doc_titles())
+    if not chips:
+        return
+    with st.container(horizontal=True, gap="small"):
+        for key, label, remove in chips:
+            st.button(f"✕ {escape_markdown(label)}", key=f"chip_{key}", on_click=remove[0], args=remove[1:])
+        if len(chips) > 1:
+            st.button(t("清除全部"), key="chip_clear_all", on_click=clear_filters, type="tertiary")
+
+
+def active_chips(f: flt.Filters, titles: dict[str, str]) -> list[tuple[str, str, tuple]]:
+    """(key, label, (callback, *args)) of every active filter, in the sidebar's order."""
+    chips = []
+    for dim, (_, label, _) in flt.DIMENSIONS.items():
+        for n, value in enumerate(getattr(f, dim)):
+            name = titles.get(value, value) if dim == "doc_ids" else value
+            name = name if len(name) <= 16 else name[:15] + "…"
+            chips.append((f"{dim}_{value}", f"{label}：{name}" if n == 0 else f"或 {name}", (_remove_value, dim, value)))
+    if f.years is not None:
+        chips.append(("years", f"年份：{flt.year_range_text(f.years)}", (_reset, "years")))
+    if f.kinds != flt.ACTIONABLE_KINDS:
+        chips.append(("kinds", "类型：" + "、".join(flt.KIND_LABELS.get(k, k) for k in f.kinds), (_reset, "kinds")))
+    if f.search:
+        chips.append(("search", flt.search_text(f.search), (_reset, "search")))
+    return chips
+
+
+def rows_shown_note(total: int, exported: bool = True) -> str:
+    """The note over a table of `total` rows cut at views.TABLE_MAX_ROWS ('' when every row is shown);
+    `exported`: the page's Excel/CSV export holds every row."""
+    if total <= views.TABLE_MAX_ROWS:
+        return ""
+    rest = "全部内容见页尾的 Excel/CSV 导出。" if exported else "缩小筛选范围可看到其余各行。"
+    return f"下表列出前 {views.TABLE_MAX_ROWS} 条（共 {total} 条），{rest}"

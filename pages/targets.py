@@ -1,5 +1,0 @@
-"""Deep-link shim for /targets — see pages/README.md. The page itself is pages/content/targets.py."""
-import runpy
-from pathlib import Path
-
-runpy.run_path(str(Path(__file__).resolve().parent.parent / "dashboard.py"), run_name="__main__")
