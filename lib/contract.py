@@ -30,6 +30,7 @@ MEASURES = pa.schema([
     ("has_evaluation", BOOL), ("omitted", BOOL), ("warnings", LIST), ("year", INT),
     # additions
     ("marker", STR), ("outline", STR), ("agency_source", STR), ("keywords", LIST),
+    ("deadline", STR),  # as written in the responsibility phrase: "6月底完成", "持续推进"
 ])
 
 TARGETS = pa.schema([
