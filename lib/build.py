@@ -148,6 +148,7 @@ def _target_rows(text: str, doc_id: str, measure_id: str | None, meta) -> list[d
             "target_year": t.target_year, "scope": scope, "masked": t.masked, "mask": t.mask, "raw": t.raw,
             "mask_magnitude": targets.mask_magnitude(t.mask.split("至")[0]) if t.mask else None,
             "year_masked": t.year_masked, "periodicity": t.periodicity, "sentence": t.raw, "year": meta.year,
+            "increment": t.increment,
         })
     return rows
 

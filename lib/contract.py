@@ -39,6 +39,7 @@ TARGETS = pa.schema([
     ("scope", STR), ("masked", BOOL), ("mask", STR), ("raw", STR),
     # additions
     ("mask_magnitude", STR), ("year_masked", BOOL), ("periodicity", STR), ("sentence", STR), ("year", INT),
+    ("increment", BOOL),  # 新增/新建: the value counts what is added, not a total
 ])
 
 AGENCIES = pa.schema([
