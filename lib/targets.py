@@ -31,6 +31,8 @@ NUMERAL = re.compile(r"[\d*十百千万亿]")
 RANK = re.compile(r"第(?P<low>\d+|\*+)(?P<unit>位)")  # 第56位
 # "连续支持3年", "以三年为一个周期", "以三年为建设周期": durations that are part of a support rule.
 DURATION = re.compile(r"(?:连续支持|连续资助|支持期限?为?|以)(?P<low>\d+|[一二两三四五六七八九十])年(?P<rest>为[^，。；]{0,12})?")
+# "三年内未实施的", "五年内不得申报": a time limit of a rule, read as a parameter in years.
+TIME_LIMIT = re.compile(r"(?<![\d第])(?P<low>\d{1,2}|[一二两三四五六七八九十])年(?:内|以内)")
 TABLE_CELL = "｜"
 TABLE_YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})年?(?:目标|目标值|预期)?")
 YEAR_PHRASE = re.compile(r"(?:(?:力争)?(?:到|至|截至|截止到?)\s*)?(?P<year>(?:19|20)\d{2}|\*{4})年(?:前|底|末)?")
@@ -45,7 +47,7 @@ COMPARATOR_WORDS = (
 # A count of what is added rather than a total: 新增1000家, 新建800个, 累计新增….
 INCREMENT = re.compile(r"(?:新增|新建|新培育|新引进|新认定|增加)[^，。；]{0,12}$")
 PARAMETER_CUES = ("补助", "资助", "奖励", "补贴", "贴息", "给予", "资金支持", "财政资金", "占比", "出资", "周期", "最高", "配套", "减免")
-FILLER = re.compile(r"(力争|累计|总量|总数|规模|分别|均|一般|原则上|保持|实现|达到|突破|超过|不少于|不低于|不高于|不超过|新增|新建|培育|引进|建设|布局建设|产生|转化|举办|选派|发布|每年|年均|以上|的|约|左右|为)$")
+FILLER = re.compile(r"(力争|累计|总量|总数|规模|分别|均|一般|原则上|保持|实现|达到|突破|超过|不少于|不低于|不高于|不超过|新增|新建|培育|引进|建设|布局建设|产生|转化|举办|选派|发布|每年|年均|以上|的|约|左右|为|超)$")
 LEADING_VERBS = re.compile(r"^(力争|累计|新增|新建|培育|引进|建设|布局建设|启动建设|产生|举办|选派|发布|每年|年均|推动|实现)+")
 FRAGMENT_SPLIT = re.compile(r"[，、：,（）“”\s]")
 SENTENCE_BREAK = re.compile(r"(?<=[。！？])|\n")
@@ -174,6 +176,11 @@ def _quantities(clause: str, year: int | None, year_masked: bool, doc_year: int 
         indicator = (m.group("rest") or "为支持期限")[1:].removeprefix("一个") or "支持期限"
         rows.append((m.start(), Target("parameter", indicator, "=", value, value, "年", None, False, False, None, None, _raw(clause, m))))
         taken.append(m.span())
+    for m in TIME_LIMIT.finditer(clause) if "年内" in clause or "年以内" in clause else ():
+        if not _overlaps(m.span(), taken):
+            value = chinese_number(m.group("low"))
+            rows.append((m.start(), Target("parameter", "期限", "<=", value, value, "年", None, False, False, None, None, _raw(clause, m))))
+            taken.append(m.span())
     if not NUMERAL.search(clause):  # 95 % of clauses: no rank or quantity to look for
         return [t for _, t in rows]
     for m in RANK.finditer(clause):
