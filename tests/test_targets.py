@@ -73,8 +73,9 @@ def test_one_chinese_number_is_read_whole(text, value):
     assert targets.chinese_number(text) == value
 
 
-def test_numbers_inside_words_are_not_read_as_quantities():
-    assert targets.extract("以一个周期推进，坚持三个着力。", 2024) == []
+@pytest.mark.parametrize("text", ["以一个周期推进，坚持三个着力。", "建成每秒100亿次超级计算机。"])
+def test_numbers_inside_words_are_not_read_as_quantities(text):
+    assert targets.extract(text, 2024) == []
 
 
 @pytest.mark.parametrize("text, low, high, comparator", [
