@@ -30,6 +30,7 @@ MEASURES = pa.schema([
     ("has_evaluation", BOOL), ("omitted", BOOL), ("warnings", LIST), ("year", INT),
     # additions
     ("marker", STR), ("outline", STR), ("agency_source", STR), ("keywords", LIST),
+    ("deadline", STR),  # as written in the responsibility phrase: "6月底完成", "持续推进"
 ])
 
 TARGETS = pa.schema([
@@ -38,6 +39,7 @@ TARGETS = pa.schema([
     ("scope", STR), ("masked", BOOL), ("mask", STR), ("raw", STR),
     # additions
     ("mask_magnitude", STR), ("year_masked", BOOL), ("periodicity", STR), ("sentence", STR), ("year", INT),
+    ("increment", BOOL),  # 新增/新建: the value counts what is added, not a total
 ])
 
 AGENCIES = pa.schema([

@@ -54,3 +54,41 @@ def test_inline_enumerations_become_items():
 def test_signature_and_thanks_end_the_body():
     tree = parse("一、任务\n（一）推进科普。\n感谢您对科技工作的关心支持。\n2018年6月15日")
     assert tree.leaves[-1].text == "推进科普。"
+
+
+@pytest.mark.parametrize("line, style", [
+    ("1﹒推进工业互联网外网建设。", "numbered"),  # U+FE52 small full stop
+    ("12．完成平台迁移。", "numbered"),  # U+FF0E full-width full stop
+    ("3、强化金融支持。", "numbered"),
+    ("①建设算力平台。", "circled"),
+    ("--平台建设长足进步。", "dash"),
+])
+def test_every_common_item_number_opens_an_item(line, style):
+    assert match_marker(line)[0] == style
+
+
+def test_labelled_paragraphs_are_measures_of_their_own():
+    tree = parse("一、主要任务\n（一）打造社区。立足定位，形成布局。\n“一核”：以新城为核心。\n“双园”：建设两个园区。\n"
+                 "支持园区扩容。\n金融支持：设立基金。\n（二）加强保障。")
+    assert [leaf.heading for leaf in tree.leaves] == ["“一核”：以新城为核心", "“双园”：建设两个园区", "金融支持：设立基金", "加强保障"]
+    assert tree.leaves[1].text == "“双园”：建设两个园区。\n支持园区扩容。"
+    assert tree.leaves[0].path == ("主要任务", "打造社区")
+
+
+def test_one_label_or_roster_lines_do_not_split_an_item():
+    tree = parse("一、组织保障\n（一）成立专班。\n组长：张三\n成员：李四\n（二）强化考核。\n说明：按年考核。")
+    assert [leaf.heading for leaf in tree.leaves] == ["成立专班", "强化考核"]
+
+
+def test_attachments_restart_the_numbering_and_glossaries_and_rosters_are_skipped():
+    text = ("一、总体要求\n（一）目标。\n二、重点任务\n（一）建设平台。\n特此通知。\n附件：1.实事清单\n2.名词解释\n"
+            "2024年1月5日\n附件1\n年度民生实事\n一、提升养老服务。\n二、扩大就业。\n附件2 名词解释\n1.新质生产力：指…\n"
+            "2.数字经济：指…\n附件3\n工作专班成员名单\n组长：张三\n1.联络员：李四\n")
+    tree = parse(text)
+    assert [leaf.heading for leaf in tree.leaves] == ["目标", "建设平台", "提升养老服务", "扩大就业"]
+    assert tree.leaves[2].path == ()
+
+
+def test_text_after_a_closing_line_without_an_attachment_is_not_measures():
+    tree = parse("一、任务\n1.建设平台。\n2024年1月5日\n1.相关链接\n2.网站地图")
+    assert [leaf.heading for leaf in tree.leaves] == ["建设平台"]

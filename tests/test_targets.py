@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from lib.pipeline import targets
 from lib.pipeline.targets import chinese_number, extract, mask_magnitude
 
 
@@ -63,3 +64,60 @@ def test_chinese_numbers(text, value):
 
 def test_mask_magnitude_says_what_the_width_allows():
     assert mask_magnitude("***") == "3位数（100–999）" and mask_magnitude("*.*") == "1位整数、1位小数"
+
+
+@pytest.mark.parametrize("text, value", [
+    ("十万", 100000), ("三千万", 30000000), ("千", 1000), ("二〇三五", 2035), ("七十", 70), ("十二", 12), ("****", None),
+])
+def test_one_chinese_number_is_read_whole(text, value):
+    assert targets.chinese_number(text) == value
+
+
+@pytest.mark.parametrize("text", ["以一个周期推进，坚持三个着力。", "建成每秒100亿次超级计算机。"])
+def test_numbers_inside_words_are_not_read_as_quantities(text):
+    assert targets.extract(text, 2024) == []
+
+
+@pytest.mark.parametrize("text, low, high, comparator", [
+    ("提取不低于百分之七十的比例", 70, 70, ">="),
+    ("达到百分之三至百分之六的", 3, 6, "range"),
+])
+def test_percentages_written_in_words(text, low, high, comparator):
+    (row,) = targets.extract(text, 2024)
+    assert (row.value_low, row.value_high, row.unit, row.comparator) == (low, high, "%", comparator)
+
+
+@pytest.mark.parametrize("text, value, unit", [
+    ("实现标识注册总量突破5亿", 5, "亿"),
+    ("建成50万平方米孵化载体", 50, "万平方米"),
+    ("服务150户企业", 150, "户"),
+    ("提供不少于2000卡时的算力", 2000, "卡时"),
+    ("粮食产量1285万吨", 1285, "万吨"),
+    ("开展培训超5万人次", 5, "万人次"),
+])
+def test_any_measure_noun_is_a_unit(text, value, unit):
+    assert [(r.value_low, r.unit) for r in targets.extract(text, 2024)] == [(value, unit)]
+
+
+@pytest.mark.parametrize("text, comparator", [
+    ("培育企业超100家", ">="), ("总量突破100家", ">="), ("超过100家", ">="), ("不超过100家", "<="),
+])
+def test_chao_and_tupo_are_at_least(text, comparator):
+    assert targets.extract(text, 2024)[0].comparator == comparator
+
+
+@pytest.mark.parametrize("text, increment", [
+    ("新增高新技术企业1000家", True), ("新建800个智能工厂", True), ("高新技术企业达到1000家", False),
+])
+def test_increment_marks_what_is_added(text, increment):
+    assert targets.extract(text, 2024)[0].increment is increment
+
+
+@pytest.mark.parametrize("text, value", [("在三年内无正当理由未实施的", 3), ("自记入之日起五年内不得申报", 5)])
+def test_time_limits_of_a_rule_are_parameters_in_years(text, value):
+    (row,) = targets.extract(text, 2024)
+    assert (row.kind, row.value_low, row.unit, row.comparator) == ("parameter", value, "年", "<=")
+
+
+def test_an_indicator_drops_the_comparator_word():
+    assert targets.extract("培育OPC企业超100家", 2024)[0].indicator == "OPC企业"

@@ -12,26 +12,69 @@ from dataclasses import dataclass
 from lib.config import AGENCIES_YAML
 from lib.reference import ReferenceDataError, load_yaml, per_snapshot, require
 
-# （责任单位：区科技局、区工信局）  （牵头单位：区科技局；配合单位：区工信局）
-# （市科技局、市教委按职责分工负责）  （市科技局牵头负责）  （区科技局负责）
+# Role labels of a responsibility phrase. A phrase may open with any common bracket (（ ［ [ 〔 【) and
+# name bodies that carry brackets of their own (市委组织部（人才办）, 各区〔县、市〕政府).
+LEAD_LABELS = ("牵头考核单位", "牵头责任单位", "牵头单位", "牵头部门", "主责单位", "主办单位")
+PARTNER_LABELS = ("配合单位", "配合部门", "参与单位", "协同单位", "协办单位", "协助单位")
+BODY_LABELS = ("责任单位", "责任部门", "负责单位", "负责部门", "实施单位", "责任主体", "考核单位", "指导部门",
+               "主管部门", "承办单位")
+DEADLINE_LABELS = ("完成时限", "完成时间", "时间节点", "时限要求", "进度安排", "时限")
+ROLE_LABELS = "|".join(sorted((*LEAD_LABELS, *PARTNER_LABELS, *BODY_LABELS), key=len, reverse=True))
+_OPEN, _CLOSE = r"[（(［\[〔【]", r"[）)］\]〕】]"
+# One character of a phrase, or a bracketed name part one level deep (（人才办）, 〈含开发区…〉).
+_INNER = r"(?:[^（）()［］\[\]〔〕【】〈〉\n]|[（(〔〈\[［][^（）()［］\[\]〔〕【】〈〉\n]{0,80}[）)〕〉\]］])"
+_DUTY = r"(?:按职责分工负责|按职责负责|分工负责|牵头负责|负责|牵头|配合|参与)"
+# （责任单位：区科技局、区工信局）  （牵头单位：A，责任单位：B）  （6月底完成，牵头考核单位：A）
+# （市科技局、市教委按职责分工负责）  （市科技局牵头负责）  （A牵头，B、C配合）  〔责任单位：…〕  [责任单位：…]
 RESPONSIBILITY_PHRASE = re.compile(
-    r"[（(](?:(?:责任单位|责任部门|牵头单位|负责单位|实施单位)[：:][^（）()]{2,300}"
-    r"|[^（）()。]{2,300}?(?:按职责分工负责|按职责负责|分工负责|牵头负责|负责))[）)]"
+    rf"{_OPEN}(?:{_INNER}{{0,60}}?(?:{ROLE_LABELS})[：:]{_INNER}{{2,400}}?"
+    rf"|(?:(?!。){_INNER}){{2,300}}?{_DUTY}){_CLOSE}"
 )
-LABELLED_PART = re.compile(r"(责任单位|责任部门|牵头单位|负责单位|实施单位|配合单位|参与单位)[：:]([^；;）)]*)")
 # "由市科技局牵头，市财政局、市教委配合" written in the sentence itself.
 INLINE_LEAD = re.compile(r"由?(?P<lead>[^，。；、（）]{2,20}?)牵头[，、]?(?P<rest>[^。；（）]{2,120}?)配合")
 SEPARATORS = re.compile(r"[、，,；;]|(?<=[局委办厅府会部行])和|(?<=[局委办厅府会部行])及")
 TRAILING_DUTY = re.compile(r"(按职责分工负责|按职责负责|分工负责|牵头负责|负责|牵头|等)$")
+_PART_SEPARATORS = "、，,；;。"
+_PAIRS = {"（": "）", "(": ")", "［": "］", "[": "]", "〔": "〕", "【": "】", "〈": "〉", "<": ">"}
+_PART_LABEL = re.compile(rf"^(?P<label>{ROLE_LABELS}|{'|'.join(DEADLINE_LABELS)}|[^：:，,、]{{2,8}})[：:]")
+# "6月底完成", "2024年底前完成", "持续推进", "5月底取得阶段性成效并持续推进", "长期坚持", "年底前"
+DEADLINE = re.compile(
+    r"(?:(?:19|20)\d{2}年)?(?:\d{1,2}月|[一二三四五六七八九十]{1,3}月|年)?(?:份|底|末|初|中旬|上旬|下旬)?(?:前|内)?"
+    r"(?:完成|启动|建成|见效|取得.{0,8}成效|持续推进|持续优化|持续实施|长期坚持|长期推进)?"
+    r"(?:并(?:持续推进|持续优化|长期坚持))?"
+)
+# Rules written inside a phrase say who of the listed bodies leads, for this item and the ones after it:
+# "列第一位的为牵头单位，下同", "第一个逗号前为牵头单位". Other notes ("下同", "不再列出") are no bodies either.
+FIRST_LISTED_RULE = re.compile(r"(?:第一位|第一个|首位|第一)(?:的|单位)*为牵头")
+FIRST_CLAUSE_RULE = re.compile(r"(?:逗号|分号)前(?:的|单位)*为牵头")
+NOTE = re.compile(r"下同|不再列出|不再一一列出|为牵头|为责任|以下均|均需|均由|按此|详见|同上")
+SCOPE_NOTE = re.compile(r"^(?:含|包括|不含|包含|以下|其中)|下同")
+DUTY_SUFFIX = re.compile(r"(?:(?:按职责分工|按职责|分工)?(?P<duty>牵头负责|牵头|负责|配合|参与|协同|协助)|按职责分工|等(?:相关|有关)?(?:单位|部门)?)$")
+NOT_A_BODY = re.compile(r"[。；;：:！？!?，,]|责任单位|牵头单位|下同|不再列出|按职责|^(?:由|对|在|将|要|请|各自)")
+
+
+def balanced(name: str) -> bool:
+    """True when every bracket in the name closes (市委组织部（人才办）), none half-split (各区〔县)."""
+    depth: list[str] = []
+    for ch in name:
+        if ch in _PAIRS:
+            depth.append(_PAIRS[ch])
+        elif ch in _PAIRS.values():
+            if not depth or depth.pop() != ch:
+                return False
+    return not depth
 
 
 @dataclass(frozen=True)
 class Responsibility:
-    """Who must deliver one measure, as the text writes it."""
+    """Who must deliver one measure, as the text writes it, with the deadline and lead rule it states."""
 
     phrase: str | None
     written: tuple[str, ...]
     lead: str | None
+    phrases: tuple[str, ...] = ()
+    deadline: str | None = None
+    rule: str | None = None  # "first_listed" | "first_clause": the lead rule in force after this item
 
 
 @dataclass(frozen=True)
@@ -44,34 +87,120 @@ class Body:
     renamed_from: tuple[tuple[str, int], ...]
 
 
-def find_responsibility(text: str) -> Responsibility:
-    """The last responsibility phrase of a measure (it closes the item), split into bodies as written."""
-    phrases = list(RESPONSIBILITY_PHRASE.finditer(text))
+def find_responsibility(text: str, rule: str | None = None) -> Responsibility:
+    """Every responsibility phrase of a measure (an item may carry one per sentence), split into bodies as
+    written, with its lead, its deadline and the lead rule in force after it (`rule` is the one before)."""
+    written: dict[str, None] = {}
+    phrases, lead, deadline = [], None, None
+    for m in RESPONSIBILITY_PHRASE.finditer(text):
+        parsed = _parse_phrase(m.group(0)[1:-1], rule)
+        if parsed is None:
+            continue
+        names, phrase_lead, phrase_deadline, rule = parsed
+        phrases.append(m.group(0))
+        written.update(dict.fromkeys(names))
+        lead = lead or phrase_lead
+        deadline = deadline or phrase_deadline
     if phrases:
-        phrase = phrases[-1].group(0)
-        return Responsibility(phrase, *_split_phrase(phrase[1:-1]))
+        return Responsibility("".join(phrases), tuple(written), lead, tuple(phrases), deadline, rule)
     # The lazy groups make INLINE_LEAD slow to scan; it cannot match without 牵头 and 配合.
     if "牵头" in text and "配合" in text and (m := INLINE_LEAD.search(text)):
         lead = _clean(m.group("lead"))
         partners = tuple(_clean(p) for p in SEPARATORS.split(m.group("rest")) if _clean(p))
-        return Responsibility(m.group(0), (lead, *partners), lead)
-    return Responsibility(None, (), None)
+        return Responsibility(m.group(0), (lead, *partners), lead, (m.group(0),), None, rule)
+    return Responsibility(None, (), None, (), None, rule)
 
 
-def _split_phrase(inner: str) -> tuple[tuple[str, ...], str | None]:
-    labelled = LABELLED_PART.findall(inner)
-    if labelled:
-        written, lead = [], None
-        for label, names in labelled:
-            parts = [_clean(p) for p in SEPARATORS.split(names) if _clean(p)]
-            written.extend(parts)
-            if label == "牵头单位" and parts:
-                lead = parts[0]
-        return tuple(written), lead
-    lead = None
-    if m := re.search(r"([^、，,；;]+?)牵头", inner):
-        lead = _clean(m.group(1))
-    return tuple(p for part in SEPARATORS.split(inner) if (p := _clean(part))), lead
+def lead_rule(text: str) -> str | None:
+    """The lead rule a heading or preamble states (（列第一位的为牵头单位）), for the items under it."""
+    if "牵头" not in text:
+        return None
+    return "first_listed" if FIRST_LISTED_RULE.search(text) else "first_clause" if FIRST_CLAUSE_RULE.search(text) else None
+
+
+def _top_level_parts(inner: str) -> list[tuple[str, str]]:
+    """(part, separator before it) of a phrase, split on 、，；。 outside nested brackets."""
+    parts, current, depth, separator = [], [], 0, ""
+    for ch in inner:
+        if ch in _PAIRS:
+            depth += 1
+        elif ch in _PAIRS.values():
+            depth = max(0, depth - 1)
+        if depth == 0 and ch in _PART_SEPARATORS:
+            parts.append(("".join(current).strip(), separator))
+            current, separator = [], ch
+        else:
+            current.append(ch)
+    parts.append(("".join(current).strip(), separator))
+    return [(p, sep) for p, sep in parts if p]
+
+
+def _parse_phrase(inner: str, rule: str | None):
+    """(bodies, lead, deadline, rule after it) of a phrase's inside, or None when it names no body."""
+    names: list[str] = []
+    leads: list[str] = []
+    first_clause: list[str] = []
+    deadline = None
+    role = "body"
+    clause_closed = sole_duty = False
+    for part, separator in _top_level_parts(inner):
+        clause_closed = clause_closed or (separator in "，,；;。" and bool(names))
+        if m := _PART_LABEL.match(part):
+            label, part = m.group("label"), part[m.end():].strip()
+            role = ("lead" if label in LEAD_LABELS else "partner" if label in PARTNER_LABELS
+                    else "body" if label in BODY_LABELS else "deadline" if label in DEADLINE_LABELS else "other")
+        part = _drop_scope_notes(part)
+        if FIRST_LISTED_RULE.search(part):
+            rule = "first_listed"
+        elif FIRST_CLAUSE_RULE.search(part):
+            rule = "first_clause"
+        if not part or NOTE.search(part) or role == "other":
+            continue
+        if role == "deadline" or DEADLINE.fullmatch(part) and not part.endswith("年"):
+            deadline = deadline or part
+            continue
+        name, duty = _body_name(part)
+        if not name:
+            continue
+        names.append(name)
+        if role == "lead" or duty in ("牵头", "牵头负责"):
+            leads.append(name)
+        sole_duty = duty == "负责" and role == "body"
+        if not clause_closed:
+            first_clause.append(name)
+    if not names:
+        return None
+    lead = leads[0] if leads else (names[0] if len(names) == 1 and sole_duty else None)  # （A负责）
+    if lead is None and rule in ("first_listed", "first_clause"):
+        lead = (first_clause or names)[0]
+    return tuple(dict.fromkeys(names)), lead, deadline, rule
+
+
+def _body_name(part: str) -> tuple[str, str | None]:
+    """A body as written and its duty word: "市科技局牵头" → (市科技局, 牵头); scope notes inside are dropped
+    (各区人民政府〈含开发区…，下同〉 → 各区人民政府); labels, notes and sentences give ("", None)."""
+    name = part.strip(" 　“”\"'")
+    duty = None
+    while name and (m := DUTY_SUFFIX.search(name)):
+        duty = duty or m.group("duty")
+        name = name[: m.start()].strip()
+    if not 2 <= len(name) <= 30 or NOT_A_BODY.search(name) or not balanced(name):
+        return "", None
+    return name, duty
+
+
+def _drop_scope_notes(name: str) -> str:
+    """Remove the nested brackets that qualify rather than name: 〈含开发区、长江新区〉, （下同）."""
+    out, i = [], 0
+    while i < len(name):
+        close = _PAIRS.get(name[i])
+        end = name.find(close, i + 1) if close else -1
+        if end != -1 and SCOPE_NOTE.search(name[i + 1: end]):
+            i = end + 1
+            continue
+        out.append(name[i])
+        i += 1
+    return "".join(out)
 
 
 def _clean(name: str) -> str:

@@ -35,9 +35,11 @@ def process_document(source_file: str, raw: bytes, overrides: dict | None) -> Do
     meta = metadata.extract(normalized.text, tree.preamble, source_file, overrides)  # 3. metadata
     kinds = tagging.classify_kinds(tree.leaves)
     measures, target_rows = [], []
+    rule = agencies.lead_rule(tree.preamble)  # "列第一位的为牵头单位" holds for the items after it
     for ordinal, (leaf, kind) in enumerate(zip(tree.leaves, kinds), start=1):
         measure_id = f"{doc_id}-m{ordinal:03d}"
-        measures.append(_measure_row(doc_id, measure_id, ordinal, leaf, kind, meta))  # 4. agencies, 6. tags
+        row, rule = _measure_row(doc_id, measure_id, ordinal, leaf, kind, meta, rule)  # 4. agencies, 6. tags
+        measures.append(row)
         target_rows.extend(_target_rows(leaf.text, doc_id, measure_id, meta))  # 5. targets
     for _heading, _path, own_text in tree.headed_blocks:
         target_rows.extend(_target_rows(own_text, doc_id, None, meta))
@@ -72,9 +74,13 @@ def process_document(source_file: str, raw: bytes, overrides: dict | None) -> Do
     return DocResult(source_file, status, warnings + missing, document, measures, target_rows, cited)
 
 
-def _measure_row(doc_id: str, measure_id: str, ordinal: int, leaf, kind: str, meta) -> dict:
-    responsibility = agencies.find_responsibility(leaf.text)
-    body_text = leaf.text.replace(responsibility.phrase or "\0", "")
+def _measure_row(doc_id: str, measure_id: str, ordinal: int, leaf, kind: str, meta,
+                 rule: str | None = None) -> tuple[dict, str | None]:
+    """One measure's row, and the lead rule in force after it (a phrase's note holds for later items)."""
+    responsibility = agencies.find_responsibility(leaf.text, agencies.lead_rule("".join(leaf.path)) or rule)
+    body_text = leaf.text
+    for phrase in responsibility.phrases:
+        body_text = body_text.replace(phrase, "")
     canonical = list(dict.fromkeys(agencies.canonical(w, meta.district)[0] for w in responsibility.written))
     source = "phrase" if canonical else "none"
     if not canonical and kind in ACTIONABLE_WITHOUT_PHRASE and meta.issuer_canonical:
@@ -95,7 +101,8 @@ def _measure_row(doc_id: str, measure_id: str, ordinal: int, leaf, kind: str, me
         "tag_evidence": list(tags.evidence), "has_evaluation": tags.has_evaluation, "omitted": leaf.omitted,
         "warnings": garbled, "year": meta.year, "marker": leaf.marker, "outline": leaf.outline,
         "agency_source": source, "keywords": tagging.keywords(leaf.heading + "\n" + body_text),
-    }
+        "deadline": responsibility.deadline,
+    }, responsibility.rule
 
 
 def _target_rows(text: str, doc_id: str, measure_id: str | None, meta) -> list[dict]:
@@ -108,5 +115,6 @@ def _target_rows(text: str, doc_id: str, measure_id: str | None, meta) -> list[d
             "target_year": t.target_year, "scope": scope, "masked": t.masked, "mask": t.mask, "raw": t.raw,
             "mask_magnitude": targets.mask_magnitude(t.mask.split("至")[0]) if t.mask else None,
             "year_masked": t.year_masked, "periodicity": t.periodicity, "sentence": t.raw, "year": meta.year,
+            "increment": t.increment,
         })
     return rows

@@ -22,10 +22,10 @@ MARKERS: tuple[tuple[re.Pattern[str], str, int], ...] = (
     (re.compile(rf"^[{CN_NUM}]+、\s*"), "cn_item", 2),  # 一、总体要求
     (re.compile(rf"^第[{CN_NUM}\d]+条\s*"), "article", 3),  # 第五条 对首次认定的…
     (re.compile(rf"^（[{CN_NUM}]+）\s*"), "paren_cn", 4),  # （一）指导思想
-    (re.compile(r"^(?:\d{1,2}|\*{1,3})[.、](?![\d*])\s*"), "numbered", 5),  # 1.提高…  *.完善…  **.高水平…
+    (re.compile(r"^(?:\d{1,2}|\*{1,3})[.、．﹒](?![\d*])\s*"), "numbered", 5),  # 1.提高…  1﹒推进…  1．完成…  *.完善…
     (re.compile(r"^(?:（\d{1,2}）|\d{1,2}）)\s*"), "paren_num", 6),  # （1）支持…  1）支持…
     (re.compile(r"^[①-⑳]\s*"), "circled", 7),  # ①建设…
-    (re.compile(r"^——(?=\S)"), "dash", 8),  # ——聚焦产业。围绕…
+    (re.compile(r"^(?:——|--)(?=\S)"), "dash", 8),  # ——聚焦产业。围绕…  --平台建设长足进步。…
     (re.compile(rf"^[{CN_NUM}]+是(?=[^，。；\s])"), "ordinal_shi", 9),  # 一是坚持科技自立自强…
 )
 # "…，主要有：一是加强…；二是完善…" → one line per 一是/二是, so they become items.
@@ -35,6 +35,15 @@ CAPTION = re.compile(r"^(?:表|专栏|附表|图)\s*\d+\s*\S")
 OMITTED = re.compile(r"（略）$")
 # Lines that end the body: signature dates, thanks of a reply, 特此通知, attachments.
 CLOSING = re.compile(r"^(?:感谢您|特此(?:通知|函复|答复|批复)|此复|附件[：:]|\d{4}年\d{1,2}月\d{1,2}日$)")
+# The heading of an attachment itself ("附件", "附件2", "附件1 名词解释"; the list line "附件：…" has a colon):
+# its numbering restarts, so it opens a new tree after the body has closed.
+ATTACHMENT = re.compile(r"^附件\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})?\s*(?P<title>[^：:\s]\S{0,40})?$")
+# Attachments that hold no measures: glossaries, rosters of officials, contact lists, forms.
+NOT_MEASURES = re.compile(r"名词解释|名词释义|术语解释|用语解释|名单|组成人员|联系人|联系方式|通讯录|申请表|申报表|登记表|汇总表|承诺书")
+# A paragraph opened by a short label ("“一核”：…", "金融支持：…") is a measure of its own when its
+# item holds several; labels of rosters and contact lines are not ("组长：", "电话：").
+LABELLED = re.compile(r"^(?:“[^”]{1,10}”|[^，。；：:“”（）()\s]{2,12})[：:](?=\S)")
+ROSTER_LABEL = re.compile(r"^(?:组长|副组长|成员|主任|副主任|秘书长|联系人|联系电话|电话|传真|邮箱|电子邮箱|地址|邮编|网址|责任单位|牵头单位)[：:]")
 
 
 @dataclass
@@ -120,9 +129,21 @@ def parse(text: str) -> DocTree:
     stack: list[Item] = []
     preamble: list[str] = []
     missing: list[str] = []
+    closed = skipping = title_next = False
     for line_no, line in enumerate(split_lines(text)):
+        if roots and (attachment := ATTACHMENT.match(line)):
+            stack, closed = [], False  # an attachment's numbering starts again at 一、 or 1.
+            title = attachment.group("title")
+            skipping, title_next = bool(title and NOT_MEASURES.search(title)), title is None
+            continue
+        if title_next:  # the attachment's title line: a glossary or roster holds no measures
+            skipping, title_next = bool(NOT_MEASURES.search(line)), False
+            continue
+        if closed or skipping:
+            continue
         if roots and CLOSING.match(line):
-            break
+            closed = True  # signature, 特此通知, the attachment list: only an attachment reopens the body
+            continue
         if CAPTION.match(line):
             missing.append(f"{line}（原文缺失此表/专栏内容）")
             continue
@@ -138,6 +159,7 @@ def parse(text: str) -> DocTree:
         (stack[-1].children if stack else roots).append(item)
         stack.append(item)
     _split_paragraphs_with_own_responsibility(roots)
+    _split_labelled_paragraphs(roots)
     leaves = tuple(_leaves(roots))
     missing.extend(f"{leaf.heading}（略）" for leaf in leaves if leaf.omitted)
     return DocTree("\n".join(preamble), tuple(roots), leaves, tuple(missing), tuple(_headed_blocks(roots)))
@@ -164,6 +186,26 @@ def _split_paragraphs_with_own_responsibility(items: list[Item]) -> None:
             for n, group in enumerate(groups, start=1)
         ]
         item.paragraphs = []
+
+
+def _split_labelled_paragraphs(items: list[Item]) -> None:
+    """An item whose paragraphs open with short labels ("“一核”：…", "金融支持：…", two or more) holds one
+    unnumbered measure per label; its own first line stays its introduction. Roster lines stay text."""
+    for item in items:
+        _split_labelled_paragraphs(item.children)
+        if item.children:
+            continue
+        starts = [i for i, p in enumerate(item.paragraphs) if LABELLED.match(p) and not ROSTER_LABEL.match(p)]
+        if len(starts) < 2:
+            continue
+        path = (*item.path, item.heading)
+        ends = [*starts[1:], len(item.paragraphs)]
+        item.children = [
+            Item("labelled", item.rank + 1, LABELLED.match(item.paragraphs[start]).group(0),
+                 item.paragraphs[start], item.line_no + n, item.paragraphs[start + 1: end], [], path)
+            for n, (start, end) in enumerate(zip(starts, ends), start=1)
+        ]
+        item.paragraphs = item.paragraphs[: starts[0]]
 
 
 def ends_with_responsibility(paragraph: str) -> bool:

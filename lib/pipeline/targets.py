@@ -9,22 +9,30 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+import cn2an
+
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_MAGNITUDES = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 
 # Arabic (3.2, 3500), masked (****, *.*), or Chinese with a magnitude (千, 三百) — plain Chinese
 # small numbers are too often ordinals or slogans ("四个面向", "三个着力") to count as quantities.
-NUM = r"(?:\d+(?:\.\d+)?|\*+(?:\.\*+)?|[一二两三四五六七八九]?[十百千万](?:[一二三四五六七八九十百千]*))"
-UNIT = r"(?:万亿元|亿元|万元|元|万家|万人|万件|万项|万个|个百分点|%|件|家|个|项|名|场|所|座|条|人|位|倍|次|台|套)"
+NUM = r"(?:\d+(?:\.\d+)?|\*+(?:\.\*+)?|[一二两三四五六七八九]?[十百千万](?:[零一二两三四五六七八九十百千万]*))"
+# Any measure noun after 亿/万/千 counts too (5亿 标识, 50万平方米, 110万人, 1285万吨).
+UNIT = (r"(?:万亿元|亿元|万元|元|万人次|万平方米|万吨|万家|万人|万件|万项|万个|万户|万张|个百分点|%|平方米|千瓦时|卡时|小时"
+        r"|人次|件|家|个|项|名|场|所|座|条|人|位|倍|次|台|套|户|吨|张|辆|亩|篇|部|[万亿](?=[，。；、\s]|$))")
 RANGE_SEP = r"(?:—|-|~|～|至|到)"
 QUANTITY = re.compile(
     rf"(?P<low>{NUM})(?:(?P<sep>{RANGE_SEP})(?P<high>{NUM}))?(?P<more>余)?(?P<unit>{UNIT})(?P<after>以上|以下|以内|左右)?"
 )
+# 百分之七十, 百分之三至百分之六: percentages written in words (laws and regulations).
+CN_PERCENT = re.compile(r"百分之(?P<low>[零〇一二两三四五六七八九十百点]+)(?:(?P<sep>至|到|—|-)百分之(?P<high>[零〇一二两三四五六七八九十百点]+))?(?P<after>以上|以下|以内|左右)?(?P<unit>)")
 # What every rank and every quantity contains (NUM's three forms): a digit, a mask or 十百千万.
-NUMERAL = re.compile(r"[\d*十百千万]")
+NUMERAL = re.compile(r"[\d*十百千万亿]")
 RANK = re.compile(r"第(?P<low>\d+|\*+)(?P<unit>位)")  # 第56位
 # "连续支持3年", "以三年为一个周期", "以三年为建设周期": durations that are part of a support rule.
 DURATION = re.compile(r"(?:连续支持|连续资助|支持期限?为?|以)(?P<low>\d+|[一二两三四五六七八九十])年(?P<rest>为[^，。；]{0,12})?")
+# "三年内未实施的", "五年内不得申报": a time limit of a rule, read as a parameter in years.
+TIME_LIMIT = re.compile(r"(?<![\d第])(?P<low>\d{1,2}|[一二两三四五六七八九十])年(?:内|以内)")
 TABLE_CELL = "｜"
 TABLE_YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})年?(?:目标|目标值|预期)?")
 YEAR_PHRASE = re.compile(r"(?:(?:力争)?(?:到|至|截至|截止到?)\s*)?(?P<year>(?:19|20)\d{2}|\*{4})年(?:前|底|末)?")
@@ -34,10 +42,12 @@ GOAL_YEAR = re.compile(r"(?:力争)?(?:到|至)\s*(?P<year>(?:19|20)\d{2}|\*{4})
 COMPARATOR_WORDS = (
     ("不低于", ">="), ("不少于", ">="), ("不小于", ">="), ("不高于", "<="), ("不超过", "<="), ("不大于", "<="),
     ("超过", ">="), ("突破", ">="), ("至少", ">="), ("高于", ">="), ("大于", ">="),
-    ("最高", "<="), ("最多", "<="), ("低于", "<="), ("控制在", "<="), ("上限", "<="),
+    ("最高", "<="), ("最多", "<="), ("低于", "<="), ("控制在", "<="), ("上限", "<="), ("超", ">="),
 )
+# A count of what is added rather than a total: 新增1000家, 新建800个, 累计新增….
+INCREMENT = re.compile(r"(?:新增|新建|新培育|新引进|新认定|增加)[^，。；]{0,12}$")
 PARAMETER_CUES = ("补助", "资助", "奖励", "补贴", "贴息", "给予", "资金支持", "财政资金", "占比", "出资", "周期", "最高", "配套", "减免")
-FILLER = re.compile(r"(力争|累计|总量|总数|规模|分别|均|一般|原则上|保持|实现|达到|突破|超过|不少于|不低于|不高于|不超过|新增|新建|培育|引进|建设|布局建设|产生|转化|举办|选派|发布|每年|年均|以上|的|约|左右|为)$")
+FILLER = re.compile(r"(力争|累计|总量|总数|规模|分别|均|一般|原则上|保持|实现|达到|突破|超过|不少于|不低于|不高于|不超过|新增|新建|培育|引进|建设|布局建设|产生|转化|举办|选派|发布|每年|年均|以上|的|约|左右|为|超)$")
 LEADING_VERBS = re.compile(r"^(力争|累计|新增|新建|培育|引进|建设|布局建设|启动建设|产生|举办|选派|发布|每年|年均|推动|实现)+")
 FRAGMENT_SPLIT = re.compile(r"[，、：,（）“”\s]")
 SENTENCE_BREAK = re.compile(r"(?<=[。！？])|\n")
@@ -64,24 +74,23 @@ class Target:
     mask: str | None
     periodicity: str | None
     raw: str
+    increment: bool = False  # 新增/新建: the number counts what is added, not a total
 
 
 def chinese_number(text: str) -> float | None:
-    """'千' → 1000, '三百' → 300, '十二' → 12, '1.5' → 1.5; None for masked or unreadable input."""
+    """'千' → 1000, '三千万' → 30000000, '十万' → 100000, '二〇三五' → 2035, '七十' → 70, '1.5' → 1.5;
+    None for masked or unreadable input. Only ever called on one number, never on a text (cn2an's
+    whole-text mode would turn 一个周期 into 1个周期)."""
     if "*" in text:
         return None
     if ARABIC_NUMBER.fullmatch(text):
         return float(text)
-    total, current = 0, 0
-    for ch in text:
-        if ch in CN_DIGITS:
-            current = CN_DIGITS[ch]
-        elif ch in CN_MAGNITUDES:
-            total += (current or 1) * CN_MAGNITUDES[ch]
-            current = 0
-        else:
-            return None
-    return float(total + current)
+    if text[:1] in CN_MAGNITUDES:  # 千, 万, 百余: a bare magnitude is one of it
+        text = "一" + text
+    try:
+        return float(cn2an.cn2an(text, "smart"))
+    except (ValueError, KeyError, IndexError):
+        return None
 
 
 def mask_magnitude(mask: str) -> str:
@@ -167,11 +176,25 @@ def _quantities(clause: str, year: int | None, year_masked: bool, doc_year: int 
         indicator = (m.group("rest") or "为支持期限")[1:].removeprefix("一个") or "支持期限"
         rows.append((m.start(), Target("parameter", indicator, "=", value, value, "年", None, False, False, None, None, _raw(clause, m))))
         taken.append(m.span())
+    for m in TIME_LIMIT.finditer(clause) if "年内" in clause or "年以内" in clause else ():
+        if not _overlaps(m.span(), taken):
+            value = chinese_number(m.group("low"))
+            rows.append((m.start(), Target("parameter", "期限", "<=", value, value, "年", None, False, False, None, None, _raw(clause, m))))
+            taken.append(m.span())
     if not NUMERAL.search(clause):  # 95 % of clauses: no rank or quantity to look for
         return [t for _, t in rows]
     for m in RANK.finditer(clause):
         rows.append((m.start(), _row(clause, m, year, year_masked, doc_year, "=")))
         taken.append(m.span())
+    if "百分之" in clause:
+        for m in CN_PERCENT.finditer(clause):
+            low = chinese_number(m.group("low"))
+            high = chinese_number(m.group("high")) if m.group("high") else low
+            before = FRAGMENT_SPLIT.split(clause[: m.start()])[-1]
+            comparator = _comparator(before, m.group("after") or "", bool(m.group("high")), False)
+            rows.append((m.start(), Target(_kind(clause, year, doc_year, "%"), _indicator(clause, m), comparator, low, high,
+                                           "%", year, year_masked, False, None, None, _raw(clause, m))))
+            taken.append(m.span())
     quantities = [m for m in QUANTITY.finditer(clause) if not _overlaps(m.span(), taken) and _is_quantity(clause, m)]
     named = _respectively(clause, quantities)
     previous = ""
@@ -224,8 +247,9 @@ def _row(clause: str, m: re.Match[str], year: int | None, year_masked: bool, doc
         comparator = _comparator(before, after, bool(high_text), bool(m.groupdict().get("more")))
     periodicity = "每年" if re.search(r"每年|年均", clause[: m.start()][-24:]) else None
     kind = _kind(clause, year, doc_year, unit)
+    increment = bool(INCREMENT.search(clause[: m.start()]))
     return Target(kind, _indicator(clause, m), comparator, None if masked else low, None if masked else high,
-                  unit, year, year_masked, masked, mask, periodicity, _raw(clause, m))
+                  unit, year, year_masked, masked, mask, periodicity, _raw(clause, m), increment)
 
 
 def _comparator(before: str, after: str, is_range: bool, more: bool) -> str:
