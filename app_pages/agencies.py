@@ -6,6 +6,7 @@ from lib.query import views
 from lib.charts import agencies as charts
 from lib.query.steps import agencies as steps
 from lib.query.textview import escape_markdown
+from lib.query import bodies
 
 
 f, view = ui.page_header("部门任务", "各机构承担的措施：原文写明的责任单位（含牵头），以及未写明时按发文机关计的部分；"
@@ -19,7 +20,7 @@ if not ui.briefing():
     left, right = st.columns([3, 2])
     include_issuer = left.toggle("计入未写明责任单位、按发文机关计的措施", value=True,
                                  help="原文没有“责任单位”表述时，由发文机关承担；图中以斜纹浅色段或空心圆标出")
-    by = right.radio("工作量网格的列", list(charts.GRID_BY), format_func=charts.GRID_BY.get, horizontal=True)
+    by = right.radio("工作量网格的列", list(bodies.GRID_BY), format_func=bodies.GRID_BY.get, horizontal=True)
 
 # 1. Measures per body, lead / named / issuer-fallback
 rows = steps.measure_bodies(f)
@@ -31,11 +32,11 @@ ui.chart(charts.workload_bars(bars, notes), "agencies_workload", title="承担�
 # 2. Bodies × documents (or years)
 grid = steps.workload_grid(f, by, include_issuer, top)
 ui.chart(charts.workload_grid_figure(grid, by), "agencies_grid",
-         title=f"机构 × {charts.GRID_BY[by]}：各机构在哪些{charts.GRID_BY[by]}中承担措施",
-         empty="当前筛选下没有可归属到机构的措施。", filename=f"部门任务_机构与{charts.GRID_BY[by]}",
+         title=f"机构 × {bodies.GRID_BY[by]}：各机构在哪些{bodies.GRID_BY[by]}中承担措施",
+         empty="当前筛选下没有可归属到机构的措施。", filename=f"部门任务_机构与{bodies.GRID_BY[by]}",
          select="agencies", height=260 + 32 * grid.agency.nunique())
-if by == "doc_id" and (n_docs := measures.doc_id.nunique()) > charts.MAX_DOCUMENT_COLUMNS:
-    st.caption(f"当前筛选下共 {n_docs} 份文件，网格只列出这些机构承担措施最多的 {charts.MAX_DOCUMENT_COLUMNS} 份；"
+if by == "doc_id" and (n_docs := measures.doc_id.nunique()) > views.MAX_DOCUMENT_COLUMNS:
+    st.caption(f"当前筛选下共 {n_docs} 份文件，网格只列出这些机构承担措施最多的 {views.MAX_DOCUMENT_COLUMNS} 份；"
                "按区域、年份或文件筛选可看到其余文件，或将网格的列改为“年份”。")
 
 # 3. Co-responsibility network (written 责任单位 phrases only)
@@ -50,17 +51,17 @@ if not ui.briefing() and not nodes.empty:
 # 4. One body in detail
 if not ui.briefing():
     st.subheader("单个机构")
-    options = charts.body_options(rows)
+    options = bodies.body_options(rows)
     if not options:
         st.info("当前筛选下没有可归属到机构的措施，无法查看单个机构。")
     else:
-        body = st.selectbox("机构", options, index=options.index(charts.default_body(options, f.agencies)),
+        body = st.selectbox("机构", options, index=options.index(bodies.default_body(options, f.agencies)),
                             help="默认：筛选中的第一个机构；未筛选机构时为承担措施最多的机构")
         own, targets, partners, profile = steps.one_body(f, body)
         cells = st.columns(5)
         cells[0].metric("措施", len(own))
-        cells[1].metric("牵头", int((own["角色"] == charts.ROLE_SHORT["lead"]).sum()))
-        cells[2].metric("按发文机关计", int((own["角色"] == charts.ROLE_SHORT["issuer"]).sum()))
+        cells[1].metric("牵头", int((own["角色"] == bodies.ROLE_SHORT["lead"]).sum()))
+        cells[2].metric("按发文机关计", int((own["角色"] == bodies.ROLE_SHORT["issuer"]).sum()))
         cells[3].metric("目标/参数", len(targets))
         cells[4].metric("合作机构", len(partners))
         st.caption(escape_markdown("　｜　".join(f"{label}：{value}" for label, value in profile.items())))

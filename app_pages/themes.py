@@ -3,12 +3,13 @@ policy instruments and the vocabulary of the current selection."""
 import streamlit as st
 
 from lib import ui
-from lib.query import store, textstats
+from lib.query import store, textstats, views
 from lib.charts import themes as charts
 from lib.charts.overview import label_bars
 from lib.query.filters import describe
 from lib.query.steps import themes as steps
 from lib.query.textview import escape_markdown
+from lib.query import themes as theme_tables
 
 MATRIX_KEY = "themes_matrix_by"
 SECTION_KEY = "themes_section"
@@ -39,15 +40,15 @@ with tabs[0]:
         # 1. Theme × document / year grid
         by = steps.MATRIX_BY
         if not brief:
-            by = st.segmented_control("矩阵的列", list(charts.MATRIX_BY), format_func=lambda v: ui.t(charts.MATRIX_BY[v]),
+            by = st.segmented_control("矩阵的列", list(theme_tables.MATRIX_BY), format_func=lambda v: ui.t(theme_tables.MATRIX_BY[v]),
                                       default=steps.MATRIX_BY, required=True, key=MATRIX_KEY, label_visibility="collapsed") or steps.MATRIX_BY
         cells, n_docs = steps.theme_matrix(f, by)
         per = "文件" if by == "document" else "年份"
         ui.chart(charts.matrix(cells, "文件（按发文年份排列）" if by == "document" else "年份"), f"themes_matrix_{by}",
                  title=f"各{per}涉及的主题（方块大小与颜色：措施数）", empty="当前筛选下没有带主题标签的措施。请放宽筛选条件。",
                  filename=f"主题_主题x{per}", select="themes", height=charts.matrix_height(cells))
-        if by == "document" and n_docs > charts.MAX_DOCUMENT_COLUMNS:
-            st.caption(f"共 {n_docs} 份文件有带主题的措施，图中只列出措施最多的 {charts.MAX_DOCUMENT_COLUMNS} 份；"
+        if by == "document" and n_docs > views.MAX_DOCUMENT_COLUMNS:
+            st.caption(f"共 {n_docs} 份文件有带主题的措施，图中只列出措施最多的 {views.MAX_DOCUMENT_COLUMNS} 份；"
                        "按区域、文件或年份筛选可看到其余文件，或切换为“主题 × 年份”。")
 
 with tabs[1]:
@@ -58,7 +59,7 @@ with tabs[1]:
                  empty="当前筛选下没有带主题标签的措施。", filename="主题_主题与措施", height=560)
         if not tree.empty:
             st.caption("一条措施可属多个主题，因此各主题之和大于措施数。点击主题方块展开其措施标题（最多显示 "
-                       f"{charts.LEAVES_PER_THEME} 条，最贴近该主题的在前），点击上方路径返回。")
+                       f"{theme_tables.LEAVES_PER_THEME} 条，最贴近该主题的在前），点击上方路径返回。")
 
 with tabs[2]:
     if tabs[2].open:

@@ -4,6 +4,9 @@ Contract columns come first in the order of DESIGN.md; columns after them are ad
 """
 from __future__ import annotations
 
+import re
+from typing import NamedTuple
+
 import pyarrow as pa
 
 STR = pa.string()
@@ -54,6 +57,33 @@ CITATIONS = pa.schema([
     # additions
     ("sentence", STR),
 ])
+
+# agencies.renamed_from holds each earlier name with the year of the change, written "市科委（2018年更名）";
+# these two functions are the one place that writes and reads that form.
+RENAMED_FROM = re.compile(r"^(?P<old>.+?)（(?P<year>\d{4})年?更名）$")
+
+
+class Renaming(NamedTuple):
+    """An earlier name of a body and the year it changed (市科委, 2018)."""
+
+    old: str
+    year: int | None
+
+
+def renamed_from_text(old: str, year: int) -> str:
+    return f"{old}（{year}年更名）"
+
+
+def parse_renamed_from(text: str) -> Renaming:
+    """"市科委（2018年更名）" → Renaming("市科委", 2018); a value in another form is the name, year unknown."""
+    match = RENAMED_FROM.match(text)
+    return Renaming(match["old"], int(match["year"])) if match else Renaming(text, None)
+
+
+def renaming_label(renaming: Renaming) -> str:
+    """"市科委（2018）", the short form charts and notes show."""
+    return f"{renaming.old}（{renaming.year}）" if renaming.year else renaming.old
+
 
 TABLES = {"documents": DOCUMENTS, "measures": MEASURES, "targets": TARGETS, "agencies": AGENCIES,
           "citations": CITATIONS}

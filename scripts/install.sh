@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the project needs on a fresh Debian machine: Chromium and a CJK font from Debian
-# (for browser tests and Chinese glyphs), and the Python packages of requirements.txt into .venv/.
+# (for browser tests, chart images and Chinese glyphs), and the Python packages into .venv/: those of
+# requirements.txt, or with --dev those of requirements-dev.txt (the tests' tools as well).
 # Idempotent: each step is skipped when already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,10 +20,12 @@ fi
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
-stamp=.venv/.requirements.sha256
-want=$(sha256sum requirements.txt | cut -d' ' -f1)
+requirements=requirements.txt
+if [ "${1:-}" = "--dev" ]; then requirements=requirements-dev.txt; fi
+stamp=.venv/.${requirements%.txt}.sha256
+want=$(cat requirements.txt "$requirements" | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  echo "installing Python packages into .venv/"
-  .venv/bin/pip install -q --disable-pip-version-check -r requirements.txt
+  echo "installing Python packages into .venv/ ($requirements)"
+  .venv/bin/pip install -q --disable-pip-version-check -r "$requirements"
   echo "$want" > "$stamp"
 fi

@@ -1,5 +1,14 @@
-"""Shared fixtures: the seed tables are built once per test session (the build is pure and deterministic)."""
+"""Shared fixtures: the seed tables are built once per test session (the build is pure and deterministic).
+
+Tests build into a folder of their own, never the working tree's data/build/: a dashboard running from the
+working tree reads that one, and two test runs must not share it. lib.config reads the variable when imported,
+so it is set here, before any test imports lib; servers and subprocesses the tests start inherit it."""
 from __future__ import annotations
+
+import os
+import tempfile
+
+os.environ.setdefault("DASHBOARD_BUILD_DIR", tempfile.mkdtemp(prefix="dashboard-tests-build-"))
 
 import pandas as pd
 import pytest

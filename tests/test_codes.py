@@ -5,9 +5,9 @@ import pytest
 
 from lib import codes
 from lib.query import filters, views
-from lib.charts import agencies as agency_charts
 from lib.reference import ReferenceDataError
 from lib.pipeline.targets import COMPARATOR_WORDS
+from lib.query import bodies
 
 # The codes of the data contract (DESIGN.md §3 and the README's added columns).
 CONTRACT_CODES = {
@@ -40,7 +40,7 @@ def test_each_vocabulary_has_one_place_that_every_reader_imports():
     assert filters.KIND_LABELS is codes.MEASURE_KINDS
     assert views.TARGET_KIND_LABELS is codes.TARGET_KINDS
     assert views.LEVEL_LABELS is codes.LEVELS and views.DATE_SOURCE_LABELS is codes.DATE_SOURCES
-    assert agency_charts.ROLE_LABELS is codes.BODY_ROLES
+    assert bodies.ROLE_LABELS is codes.BODY_ROLES
     # the bodies chart's "by issuer" bars and the exports' agency_source say the same thing
     assert codes.BODY_ROLES["issuer"] == codes.AGENCY_SOURCES["issuer"]
 

@@ -1,7 +1,7 @@
 """Integer keys: distinct values and runs of equal keys, as the agencies table and the label indexes use them."""
 import numpy as np
 
-from lib.build.intkeys import distinct, groups
+from lib.intkeys import distinct, groups
 
 
 def test_distinct_is_the_sorted_set_of_values():

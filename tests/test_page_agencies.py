@@ -14,6 +14,7 @@ from lib.query import network
 from lib.build.cli import main as build_main
 from lib.charts import agencies as charts
 from lib.config import ROOT
+from lib.query import bodies
 
 # Seven measures in two documents: a lead with partners, pairs, a single body, issuer fallbacks, none.
 MEASURES = pd.DataFrame([
@@ -43,7 +44,7 @@ def counts(frame: pd.DataFrame) -> dict[tuple[str, str], int]:
 
 
 def test_workload_splits_lead_named_and_issuer_per_body():
-    frame = charts.workload(charts.body_rows(MEASURES))
+    frame = bodies.workload(bodies.body_rows(MEASURES))
     assert counts(frame) == {("甲局", "lead"): 1, ("甲局", "named"): 2, ("甲局", "issuer"): 2,
                              ("乙委", "named"): 4, ("丙办", "named"): 1}
     assert list(dict.fromkeys(frame.agency)) == ["甲局", "乙委", "丙办"]
@@ -51,24 +52,24 @@ def test_workload_splits_lead_named_and_issuer_per_body():
 
 
 def test_workload_without_issuer_fallback_reorders_the_bodies():
-    frame = charts.workload(charts.body_rows(MEASURES), include_issuer=False)
+    frame = bodies.workload(bodies.body_rows(MEASURES), include_issuer=False)
     assert "issuer" not in set(frame.role)
     assert list(dict.fromkeys(frame.agency)) == ["乙委", "甲局", "丙办"]  # 甲局 drops to 3
 
 
 def test_equal_workloads_are_ordered_by_name():
     tied = MEASURES[MEASURES.measure_id != "m7"]  # 甲局 4 = 乙委 4
-    assert charts.body_ranking(charts.body_rows(tied)) == ["乙委", "甲局", "丙办"]  # code-point order, stable
+    assert bodies.body_ranking(bodies.body_rows(tied)) == ["乙委", "甲局", "丙办"]  # code-point order, stable
 
 
 def test_workload_keeps_the_top_bodies_and_is_empty_without_bodies():
-    assert list(dict.fromkeys(charts.workload(charts.body_rows(MEASURES), top=1).agency)) == ["甲局"]
-    empty = charts.workload(charts.body_rows(MEASURES[MEASURES.agency_source == "none"]))
+    assert list(dict.fromkeys(bodies.workload(bodies.body_rows(MEASURES), top=1).agency)) == ["甲局"]
+    empty = bodies.workload(bodies.body_rows(MEASURES[MEASURES.agency_source == "none"]))
     assert empty.empty and charts.workload_bars(empty) is None
 
 
 def test_the_headline_counts_bodies_and_sources():
-    assert charts.headline(MEASURES) == {"涉及机构": 3, "写明责任单位的措施": 4, "其中多部门共同负责": 3,
+    assert bodies.headline(MEASURES) == {"涉及机构": 3, "写明责任单位的措施": 4, "其中多部门共同负责": 3,
                                          "按发文机关计的措施": 2, "未归属机构的措施": 1}
 
 
@@ -79,15 +80,15 @@ def test_the_headline_counts_bodies_and_sources():
 ])
 def test_a_renamed_body_carries_the_merge_note(former, note):
     table = AGENCIES.assign(renamed_from=[former, [], []])
-    assert charts.merged_notes(table, ["乙委", "甲局"]) == {"甲局": note}
-    assert charts.merged_notes(table, ["乙委"]) == {}
+    assert bodies.merged_notes(table, ["乙委", "甲局"]) == {"甲局": note}
+    assert bodies.merged_notes(table, ["乙委"]) == {}
 
 
 def test_the_bars_mark_merged_bodies_hatch_the_issuer_part_and_carry_the_body():
-    fig = charts.workload_bars(charts.workload(charts.body_rows(MEASURES)), {"甲局": "甲委（2018）与甲局合并计数"})
+    fig = charts.workload_bars(bodies.workload(bodies.body_rows(MEASURES)), {"甲局": "甲委（2018）与甲局合并计数"})
     bars = [t for t in fig.data if t.type == "bar"]
-    assert {t.name for t in bars} == set(charts.ROLE_LABELS.values())
-    issuer = next(t for t in bars if t.name == charts.ROLE_LABELS["issuer"])
+    assert {t.name for t in bars} == set(bodies.ROLE_LABELS.values())
+    issuer = next(t for t in bars if t.name == bodies.ROLE_LABELS["issuer"])
     assert issuer.marker.pattern.shape == "/"
     assert all(row[0] in {"甲局", "乙委", "丙办"} for t in fig.data for row in t.customdata)
     assert "甲局 *" in fig.layout.yaxis.ticktext and "甲委（2018）与甲局合并计数" in fig.layout.xaxis.title.text
@@ -96,7 +97,7 @@ def test_the_bars_mark_merged_bodies_hatch_the_issuer_part_and_carry_the_body():
 # --- bodies × documents --------------------------------------------------------------------------------
 
 def test_the_grid_counts_measures_per_body_and_document():
-    grid = charts.workload_grid(charts.body_rows(MEASURES), DOCUMENTS)
+    grid = bodies.workload_grid(bodies.body_rows(MEASURES), DOCUMENTS)
     cells = {(r.agency, r.column): (r.n, r.n_lead, r.n_issuer) for r in grid.itertuples()}
     d1, d2 = "2021·甲方案（2021年）", "2025·乙工作方案"  # 天津市 dropped from the label
     assert cells == {("甲局", d1): (2, 1, 0), ("甲局", d2): (3, 0, 2), ("乙委", d1): (3, 0, 0),
@@ -104,27 +105,27 @@ def test_the_grid_counts_measures_per_body_and_document():
 
 
 def test_by_document_the_grid_keeps_the_documents_where_the_bodies_carry_most():
-    grid = charts.workload_grid(charts.body_rows(MEASURES), DOCUMENTS, max_documents=1)
+    grid = bodies.workload_grid(bodies.body_rows(MEASURES), DOCUMENTS, max_documents=1)
     assert set(grid.column) == {"2021·甲方案（2021年）"}  # 6 (measure, body) pairs against 4 in 乙工作方案
 
 
 def test_documents_with_one_short_label_stay_two_grid_columns():
     same = DOCUMENTS.assign(title="天津市同一个名称的实施方案", year=2021)
-    assert charts.workload_grid(charts.body_rows(MEASURES), same).column.nunique() == 2
+    assert bodies.workload_grid(bodies.body_rows(MEASURES), same).column.nunique() == 2
 
 
 def test_the_grid_by_year_and_without_issuer():
-    grid = charts.workload_grid(charts.body_rows(MEASURES), DOCUMENTS, by="year", include_issuer=False)
+    grid = bodies.workload_grid(bodies.body_rows(MEASURES), DOCUMENTS, by="year", include_issuer=False)
     assert {(r.agency, r.column): r.n for r in grid.itertuples()} == {
         ("甲局", "2021"): 2, ("甲局", "2025"): 1, ("乙委", "2021"): 3, ("乙委", "2025"): 1, ("丙办", "2021"): 1}
 
 
 def test_the_grid_is_a_clickable_scatter_with_issuer_only_cells_apart():
     only_issuer = MEASURES[MEASURES.measure_id == "m4"]
-    fig = charts.workload_grid_figure(charts.workload_grid(charts.body_rows(only_issuer), DOCUMENTS))
-    assert [t.type for t in fig.data] == ["scatter"] and fig.data[0].name == charts.ROLE_LABELS["issuer"]
+    fig = charts.workload_grid_figure(bodies.workload_grid(bodies.body_rows(only_issuer), DOCUMENTS))
+    assert [t.type for t in fig.data] == ["scatter"] and fig.data[0].name == bodies.ROLE_LABELS["issuer"]
     assert fig.data[0].customdata[0][0] == "甲局"
-    assert charts.workload_grid_figure(charts.workload_grid(charts.body_rows(MEASURES.iloc[0:0]), DOCUMENTS)) is None
+    assert charts.workload_grid_figure(bodies.workload_grid(bodies.body_rows(MEASURES.iloc[0:0]), DOCUMENTS)) is None
 
 
 @pytest.mark.parametrize("column, label", [
@@ -187,17 +188,17 @@ def test_the_network_nodes_carry_the_body_for_clicks():
 # --- one body ------------------------------------------------------------------------------------------
 
 def test_one_body_measures_targets_partners_and_names():
-    own = charts.body_measures(MEASURES, DOCUMENTS, "甲局")
+    own = bodies.body_measures(MEASURES, DOCUMENTS, "甲局")
     assert list(own["措施"]) == ["建设平台", "培育企业", "加强统筹", "金融支持", "监督评估"]
     assert list(own["角色"]) == ["牵头", "责任单位", "按发文机关计", "责任单位", "按发文机关计"]
-    targets = charts.body_targets(TARGETS, MEASURES, "乙委")
+    targets = bodies.body_targets(TARGETS, MEASURES, "乙委")
     assert list(targets["指标"]) == ["平台", "人才"] and list(targets["数值"]) == ["30", "**（原文遮盖）"]
-    assert charts.body_partners(MEASURES, "甲局").values.tolist() == [["乙委", 3], ["丙办", 1]]
-    written = charts.written_forms(MEASURES, DOCUMENTS, "甲局")
+    assert bodies.body_partners(MEASURES, "甲局").values.tolist() == [["乙委", 3], ["丙办", 1]]
+    written = bodies.written_forms(MEASURES, DOCUMENTS, "甲局")
     assert written == ["市甲局", "甲委"]  # as written in a 责任单位 phrase, and as the issuer of d2
-    assert charts.body_profile(AGENCIES, "甲局", written) == {"层级": "市级", "原文写法": "市甲局、甲委",
+    assert bodies.body_profile(AGENCIES, "甲局", written) == {"层级": "市级", "原文写法": "市甲局、甲委",
                                                             "曾用名": "甲委（2018年更名）"}
-    assert charts.body_profile(AGENCIES, "未知机构")["层级"] == "—"
+    assert bodies.body_profile(AGENCIES, "未知机构")["层级"] == "—"
 
 
 def test_written_forms_pair_items_only_where_the_raw_and_canonical_lists_run_parallel():
@@ -206,12 +207,12 @@ def test_written_forms_pair_items_only_where_the_raw_and_canonical_lists_run_par
         "agencies": [["甲局", "乙委"], ["甲局", "乙委"], ["甲局"]],
         "agencies_raw": [["市甲局", "乙委"], ["甲乙两局"], None],  # parallel; two bodies in one entry; none
     })
-    assert charts.written_forms(measures, DOCUMENTS.iloc[:0], "甲局") == ["市甲局"]
+    assert bodies.written_forms(measures, DOCUMENTS.iloc[:0], "甲局") == ["市甲局"]
 
 
 @pytest.mark.parametrize("chosen, expected", [((), "甲局"), (("丙办",), "丙办"), (("不在视图", "乙委"), "乙委")])
 def test_the_default_body_follows_the_filter(chosen, expected):
-    assert charts.default_body(charts.body_options(charts.body_rows(MEASURES)), chosen) == expected
+    assert bodies.default_body(bodies.body_options(bodies.body_rows(MEASURES)), chosen) == expected
 
 
 # --- the page under AppTest ------------------------------------------------------------------------------
@@ -252,7 +253,7 @@ def test_page_renders_three_charts_and_one_body():
     assert "市科委（2018年更名）" in " ".join(c.value for c in app.caption)
     bars = chart_specs(app)["agencies_workload"]
     assert "市科委（2018）与市科技局合并计数" in bars["layout"]["xaxis"]["title"]["text"]
-    assert charts.ROLE_LABELS["issuer"] in {t.get("name") for t in bars["data"]}
+    assert bodies.ROLE_LABELS["issuer"] in {t.get("name") for t in bars["data"]}
 
 
 def test_an_agency_filter_changes_the_numbers_and_the_chosen_body():
@@ -272,7 +273,7 @@ def test_leaving_out_the_issuer_fallback_drops_the_hatched_part():
     app.toggle[0].set_value(False).run()
     assert not app.exception
     bars = chart_specs(app)["agencies_workload"]
-    assert charts.ROLE_LABELS["issuer"] not in {t.get("name") for t in bars["data"]}
+    assert bodies.ROLE_LABELS["issuer"] not in {t.get("name") for t in bars["data"]}
 
 
 def test_the_year_grid_renders():

@@ -12,6 +12,7 @@ from lib.query import textstats
 from lib.build.cli import main as build_main
 from lib.charts import themes as charts
 from lib.config import ROOT
+from lib.query import themes as theme_tables
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -37,7 +38,7 @@ EMPTY = MEASURES.iloc[0:0]
 # --- reshaping ----------------------------------------------------------------------------------------
 
 def test_theme_by_document_counts_measures_per_cell_largest_theme_first():
-    cells = charts.theme_matrix(MEASURES, DOCUMENTS, "document")
+    cells = theme_tables.theme_matrix(MEASURES, DOCUMENTS, "document")
     got = {(row.theme, row.column_name): row.n for row in cells.itertuples()}
     assert got == {("人才", "甲方案"): 2, ("成果转化", "甲方案"): 1, ("成果转化", "乙规划"): 1}
     assert list(cells.theme.drop_duplicates()) == ["人才", "成果转化"]  # a tie (2 measures each) goes by name
@@ -45,7 +46,7 @@ def test_theme_by_document_counts_measures_per_cell_largest_theme_first():
 
 
 def test_theme_by_year_uses_years_as_columns():
-    cells = charts.theme_matrix(MEASURES, DOCUMENTS, "year")
+    cells = theme_tables.theme_matrix(MEASURES, DOCUMENTS, "year")
     assert set(cells.column) == {"2018", "2021"}
     assert cells[(cells.theme == "成果转化")].set_index("column").n.to_dict() == {"2018": 1, "2021": 1}
 
@@ -53,23 +54,23 @@ def test_theme_by_year_uses_years_as_columns():
 def test_documents_with_the_same_short_label_stay_two_columns():
     docs = pd.DataFrame({"doc_id": ["a", "b"], "title": ["天津市科技创新三年行动计划实施方案甲", "天津市科技创新三年行动计划实施方案乙"],
                          "year": [2018, 2018]})
-    assert charts.theme_matrix(MEASURES, docs).column.nunique() == 2
+    assert theme_tables.theme_matrix(MEASURES, docs).column.nunique() == 2
 
 
 def test_by_document_the_grid_keeps_the_documents_with_most_tagged_measures():
-    cells = charts.theme_matrix(MEASURES, DOCUMENTS, "document", max_columns=1)
+    cells = theme_tables.theme_matrix(MEASURES, DOCUMENTS, "document", max_columns=1)
     assert set(cells.column_name) == {"甲方案"}  # 2 tagged measures against 乙规划's 1
     assert cells.set_index("theme").theme_total.to_dict() == {"人才": 2, "成果转化": 2}  # totals still count all
-    assert charts.matrix_documents(MEASURES) == 2
+    assert theme_tables.matrix_documents(MEASURES) == 2
 
 
 def test_the_measure_table_can_stop_after_the_first_rows_in_reading_order():
-    assert list(charts.measure_table(MEASURES, DOCUMENTS, limit=2).措施) == ["加强人才引进", "措施"]
-    assert len(charts.measure_table(MEASURES, DOCUMENTS)) == 4
+    assert list(theme_tables.measure_table(MEASURES, DOCUMENTS, limit=2).措施) == ["加强人才引进", "措施"]
+    assert len(theme_tables.measure_table(MEASURES, DOCUMENTS)) == 4
 
 
 def test_theme_tree_has_a_root_themes_and_headings():
-    tree = charts.theme_tree(MEASURES, DOCUMENTS)
+    tree = theme_tables.theme_tree(MEASURES, DOCUMENTS)
     by_id = tree.set_index("id")
     assert by_id.loc["全部", "value"] == 4  # theme memberships: 人才 2 + 成果转化 2
     assert by_id.loc["人才", "parent"] == "全部" and by_id.loc["人才", "value"] == 2
@@ -79,29 +80,29 @@ def test_theme_tree_has_a_root_themes_and_headings():
 
 
 def test_theme_tree_folds_the_rest_into_one_box():
-    tree = charts.theme_tree(MEASURES, DOCUMENTS, leaves=1)
+    tree = theme_tables.theme_tree(MEASURES, DOCUMENTS, leaves=1)
     rest = tree[tree.id == "人才/其余"]
     assert rest.value.tolist() == [1] and rest.label.tolist() == ["其余 1 条"]
     assert tree[tree.parent == "人才"].value.sum() == 2  # branch values still add up
 
 
 def test_instruments_are_grouped_by_top_type_in_taxonomy_order():
-    counts = charts.instrument_counts(MEASURES)
+    counts = theme_tables.instrument_counts(MEASURES)
     assert list(counts.top) == ["供给型", "环境型", "需求型"]
     assert counts.set_index("label").n.to_dict() == {"供给型·人才支持": 2, "环境型·金融支持": 1, "需求型·示范应用": 1}
 
 
 def test_measure_table_keeps_only_the_evidence_of_this_page():
-    table = charts.measure_table(MEASURES, DOCUMENTS)
+    table = theme_tables.measure_table(MEASURES, DOCUMENTS)
     first = table.iloc[0]
     assert first.措施 == "加强人才引进" and first.文件 == "甲方案" and first.主题 == "人才、成果转化"
     assert first.标注依据 == "主题·人才←人才"  # target groups and districts are other pages' business
 
 
 @pytest.mark.parametrize("build", [
-    lambda: charts.matrix(charts.theme_matrix(EMPTY, DOCUMENTS), "文件"),
-    lambda: charts.treemap(charts.theme_tree(EMPTY, DOCUMENTS)),
-    lambda: charts.instrument_bars(charts.instrument_counts(EMPTY)),
+    lambda: charts.matrix(theme_tables.theme_matrix(EMPTY, DOCUMENTS), "文件"),
+    lambda: charts.treemap(theme_tables.theme_tree(EMPTY, DOCUMENTS)),
+    lambda: charts.instrument_bars(theme_tables.instrument_counts(EMPTY)),
     lambda: charts.keyword_bars(textstats.top_keywords(Counter())),
 ])
 def test_figures_are_none_when_there_is_nothing_to_draw(build):
@@ -109,8 +110,8 @@ def test_figures_are_none_when_there_is_nothing_to_draw(build):
 
 
 @pytest.mark.parametrize("fig, first", [
-    (lambda: charts.matrix(charts.theme_matrix(MEASURES, DOCUMENTS), "文件"), "人才"),
-    (lambda: charts.instrument_bars(charts.instrument_counts(MEASURES)), "需求型·示范应用"),
+    (lambda: charts.matrix(theme_tables.theme_matrix(MEASURES, DOCUMENTS), "文件"), "人才"),
+    (lambda: charts.instrument_bars(theme_tables.instrument_counts(MEASURES)), "需求型·示范应用"),
 ])
 def test_clickable_marks_carry_the_filter_value_first(fig, first):
     trace = fig().data[0]
@@ -238,7 +239,7 @@ def test_the_views_index_cut_from_the_builds_gives_the_same_reshaping(seed_table
     view = measures[measures.year == 2021]
     themes = index_labels(measures.themes).within(positions(view))
     instruments = index_labels(measures.instruments).within(positions(view))
-    pd.testing.assert_frame_equal(charts.theme_matrix(view, documents, themes=themes), charts.theme_matrix(view, documents))
-    pd.testing.assert_frame_equal(charts.theme_tree(view, documents, themes=themes), charts.theme_tree(view, documents))
-    pd.testing.assert_frame_equal(charts.instrument_counts(view, instruments), charts.instrument_counts(view))
-    assert charts.matrix_documents(view, themes) == charts.matrix_documents(view) == 2
+    pd.testing.assert_frame_equal(theme_tables.theme_matrix(view, documents, themes=themes), theme_tables.theme_matrix(view, documents))
+    pd.testing.assert_frame_equal(theme_tables.theme_tree(view, documents, themes=themes), theme_tables.theme_tree(view, documents))
+    pd.testing.assert_frame_equal(theme_tables.instrument_counts(view, instruments), theme_tables.instrument_counts(view))
+    assert theme_tables.matrix_documents(view, themes) == theme_tables.matrix_documents(view) == 2

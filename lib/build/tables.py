@@ -6,8 +6,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lib.build.intkeys import distinct, groups
-from lib.contract import TABLES
+from lib.intkeys import distinct, groups
+from lib.contract import TABLES, renamed_from_text
 from lib.pipeline import agencies, citations
 from lib.pipeline.document import DocResult
 
@@ -56,7 +56,7 @@ def agency_table(measures: pa.Table, documents: pa.Table) -> pa.Table:
     levels = {b.name: b.level for b in agencies.bodies()}
     table_rows = [{
         "agency": name, "level": levels.get(name) or _guess_level(name), "aliases": sorted(row["written"]),
-        "renamed_from": [f"{old}（{year}年更名）" for old, year in agencies.renamed_from(name)],
+        "renamed_from": [renamed_from_text(old, year) for old, year in agencies.renamed_from(name)],
         "n_measures_lead": row["lead"], "n_measures_total": row["total"], "n_measures_actor": row["actor"],
         "doc_ids": sorted(doc_ids[i] for i in row["docs"]),
     } for name, row in sorted(counts.items(), key=lambda kv: (-kv[1]["total"], kv[0]))]

@@ -6,7 +6,6 @@ import hashlib
 import re
 from functools import lru_cache
 
-import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -23,24 +22,11 @@ KIND_COLORS = {"task": "#4E79A7", "rd_direction": "#59A14F", "mechanism": "#B07A
                "safeguard": "#F28E2B", "principle": "#9C755F", "context": "#BAB0AC"}
 LEVEL_COLORS = {"municipal": "#4E79A7", "district": "#F28E2B", "provincial": "#59A14F", "national": "#E15759"}
 MASKED_COLOR = "#BAB0AC"
-# A grid with one column per document: a column is ~35 px on a 1,400 px plot, so past ~40 the labels
-# overlap and the grid is noise; the grids keep the busiest documents and say so.
-MAX_DOCUMENT_COLUMNS = 40
-# Up to this many document columns a label wraps on short lines under its column; more columns get
-# one-line labels at an angle, or neighbouring labels run into each other.
-WRAPPED_COLUMNS = 8
-SLANTED = -50
+SLANTED = -50  # degrees: document labels at an angle past views.WRAPPED_COLUMNS columns
 # Every chart is drawn on plotly_white. As the default template it is merged in when a figure is
 # serialised (~1 ms); set on each figure, plotly validates and deep-copies it (~11 ms a chart, ~0.1 s
 # of a nine-chart page).
 pio.templates.default = "plotly_white"
-
-
-def unique_labels(labels: pd.Series, doc_ids: pd.Series) -> pd.Series:
-    """Axis labels that stay one column per document: a label two documents share gets each doc_id's
-    first characters appended."""
-    clash = labels.duplicated(keep=False)
-    return labels.where(~clash, labels + "·" + doc_ids.str[:4])
 
 
 @lru_cache(maxsize=1)

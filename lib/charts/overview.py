@@ -4,7 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from lib.charts.agencies import ISSUER_LINE, ROLE_COLORS, ROLE_LABELS
+from lib.charts.agencies import ISSUER_LINE, ROLE_COLORS
+from lib.query.bodies import ROLE_LABELS
 from lib.charts.base import LEVEL_COLORS, color_of
 
 DOC_TYPE_SYMBOLS = {"规划": "diamond", "行动计划": "square", "实施方案": "circle", "工作方案": "triangle-up",

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from lib.pipeline.metadata import DAMAGED_DOC_NUMBER, DOC_NUMBER
+from lib.pipeline.patterns import DAMAGED_DOC_NUMBER, DOC_NUMBER
 
 TITLE = re.compile(r"《(?P<title>[^《》\n]{2,80})》")
 # The 文号 that belongs to a title follows it in parentheses: 《…》（国科发基〔2017〕250号）

@@ -14,14 +14,12 @@ from pathlib import Path
 from lib.pipeline import agencies
 from lib.config import DOCUMENTS_YAML, EVENTS_YAML, JURISDICTIONS_YAML, PLACES_YAML
 from lib.pipeline.normalize import strip_title_spam
+from lib.pipeline.patterns import DAMAGED_DOC_NUMBER, DOC_NUMBER
 from lib.reference import load_yaml, require
 
 # 津政发〔2020〕23号, 国科发创〔2017〕353号, masked 津政发〔****〕*号; [(〔] tolerates damaged brackets.
 # The prefix is possessive ({1,10}+): no bracket is a CJK character, so giving characters back could
 # never let the bracket match, and not trying makes a scan of a whole text 3–4× faster.
-DOC_NUMBER = re.compile(r"(?P<prefix>[\u4e00-\u9fff]{1,10}+)[〔\[［【（(](?P<year>\d{4}|\*{4})[〕\]］】）)]\s*(?P<serial>\d{1,4}|\*{1,4})\s*号")
-# Damaged form with the closing bracket lost: 津政发〔202023号 → 津政发〔2020〕23号.
-DAMAGED_DOC_NUMBER = re.compile(r"(?P<prefix>[\u4e00-\u9fff]{1,10}+)〔(?P<year>(?:19|20)\d{2})(?P<serial>\d{1,4})号")
 NOTICE = re.compile(r"(?P<issuer>[^\n：。，]{0,30}?)关于印发(?P<title>[^\n。]{2,80}?)的通知")
 CN_DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
 ISO_DATE = re.compile(r"(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")

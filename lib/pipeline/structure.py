@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from lib.pipeline.agencies import RESPONSIBILITY_PHRASE
+from lib.pipeline.patterns import RESPONSIBILITY_PHRASE
 
 CN_NUM = "一二三四五六七八九十百零〇"
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from lib.config import DATA_DIR, JIEBA_USERDICT
+from lib.contract import parse_renamed_from, renaming_label
 from lib.query.labels import LabelIndex, index_labels, label_counts, relabel
 from lib.reference import ReferenceDataError, load_yaml, require
 from lib.query.textstats import keyword_frequencies
@@ -313,9 +314,6 @@ def agency_year_counts(measures: pd.DataFrame, top: int = 15, include_issuer: bo
     return cells.sort_values(["_order", "year"]).drop(columns="_order").reset_index(drop=True)
 
 
-RENAMED = re.compile(r"^(?P<old>.+?)（(?P<year>\d{4})年?更名）$")  # "市科委（2018年更名）"
-
-
 def renaming_notes(agencies: pd.DataFrame, bodies: Iterable[str] | None = None) -> list[str]:
     """"市科委（2018）→市科技局" for every renamed body (only those in `bodies` when given)."""
     wanted = set(bodies) if bodies is not None else None
@@ -323,9 +321,7 @@ def renaming_notes(agencies: pd.DataFrame, bodies: Iterable[str] | None = None) 
     for row in agencies.sort_values("agency").itertuples():
         if wanted is not None and row.agency not in wanted:
             continue
-        for earlier in row.renamed_from:
-            m = RENAMED.match(earlier)
-            notes.append(f"{m['old']}（{m['year']}）→{row.agency}" if m else f"{earlier}→{row.agency}")
+        notes.extend(f"{renaming_label(parse_renamed_from(earlier))}→{row.agency}" for earlier in row.renamed_from)
     return notes
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lib.build.intkeys import distinct
+from lib.intkeys import distinct
 
 
 @dataclass(frozen=True)

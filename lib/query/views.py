@@ -14,7 +14,20 @@ LEVEL_LABELS = codes.LEVELS  # data/codes.yaml, as the other labels of codes bel
 # st.dataframe sends every row to the browser; past a few thousand rows it only slows the page down,
 # and the exports carry all of them.
 TABLE_MAX_ROWS = 2_000
+# A grid with one column per document: a column is ~35 px on a 1,400 px plot, so past ~40 the labels
+# overlap and the grid is noise; the grids keep the busiest documents and say so.
+MAX_DOCUMENT_COLUMNS = 40
+# Up to this many document columns a label wraps on short lines under its column; more columns get
+# one-line labels at an angle, or neighbouring labels run into each other.
+WRAPPED_COLUMNS = 8
 DATE_SOURCE_LABELS = codes.DATE_SOURCES
+
+
+def unique_labels(labels: pd.Series, doc_ids: pd.Series) -> pd.Series:
+    """Axis labels that stay one column per document: a label two documents share gets each doc_id's
+    first characters appended."""
+    clash = labels.duplicated(keep=False)
+    return labels.where(~clash, labels + "·" + doc_ids.str[:4])
 
 
 def count_labels(measures: pd.DataFrame, column: str, top: int | None = None,

@@ -1,6 +1,6 @@
 """部门任务's steps: bodies and their measures, workload, the grid, the network, one body in detail."""
 from lib.query import network, store
-from lib.charts import agencies as charts
+from lib.query import bodies
 
 TOP, BRIEFING_TOP = 20, 12  # bodies in the bars and the grid; a 16:9 slide holds a dozen rows legibly
 NETWORK_TOP = 30
@@ -11,25 +11,25 @@ GRID_BY = "doc_id"  # the grid's columns as the page opens
 @store.per_view
 def headline(f):
     measures = store.filtered(f)["measures"]
-    return charts.headline(measures, store.labels_within(measures, "agencies"))
+    return bodies.headline(measures, store.labels_within(measures, "agencies"))
 
 
 @store.per_view
 def measure_bodies(f):
     """One (measure, body) table for every chart below."""
     measures = store.filtered(f)["measures"]
-    return charts.body_rows(measures, store.labels_within(measures, "agencies"))
+    return bodies.body_rows(measures, store.labels_within(measures, "agencies"))
 
 
 @store.per_view
 def workload(f, include_issuer: bool, top: int):
-    bars = charts.workload(measure_bodies(f), include_issuer, top=top)
-    return bars, charts.merged_notes(store.filtered(f)["agencies"], bars.agency)
+    bars = bodies.workload(measure_bodies(f), include_issuer, top=top)
+    return bars, bodies.merged_notes(store.filtered(f)["agencies"], bars.agency)
 
 
 @store.per_view
 def workload_grid(f, by: str, include_issuer: bool, top: int):
-    return charts.workload_grid(measure_bodies(f), store.filtered(f)["documents"], by=by, include_issuer=include_issuer, top=top)
+    return bodies.workload_grid(measure_bodies(f), store.filtered(f)["documents"], by=by, include_issuer=include_issuer, top=top)
 
 
 @store.per_view
@@ -44,11 +44,11 @@ def co_responsibility(f, top: int):
 def one_body(f, body: str):
     """The measures, targets, partners and profile of one body."""
     view = store.filtered(f)
-    measures, bodies = view["measures"], store.labels_within(view["measures"], "agencies")
-    return (charts.body_measures(measures, view["documents"], body, bodies),
-            charts.body_targets(view["targets"], store.load_tables()["measures"], body, store.label_index("agencies")),
-            charts.body_partners(measures, body, bodies),
-            charts.body_profile(view["agencies"], body, charts.written_forms(measures, view["documents"], body, bodies)))
+    measures, index = view["measures"], store.labels_within(view["measures"], "agencies")
+    return (bodies.body_measures(measures, view["documents"], body, index),
+            bodies.body_targets(view["targets"], store.load_tables()["measures"], body, store.label_index("agencies")),
+            bodies.body_partners(measures, body, index),
+            bodies.body_profile(view["agencies"], body, bodies.written_forms(measures, view["documents"], body, index)))
 
 
 def default_view(f) -> None:
@@ -57,5 +57,5 @@ def default_view(f) -> None:
     workload(f, True, TOP)
     workload_grid(f, GRID_BY, True, TOP)
     co_responsibility(f, NETWORK_TOP)
-    if body := charts.default_body(charts.body_options(measure_bodies(f)), f.agencies):
+    if body := bodies.default_body(bodies.body_options(measure_bodies(f)), f.agencies):
         one_body(f, body)

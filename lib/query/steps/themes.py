@@ -1,6 +1,6 @@
 """主题's steps: counts, the theme matrix, treemap, industries and instruments, keywords, measures."""
 from lib.query import store, textstats, views
-from lib.charts import themes as charts
+from lib.query import themes as theme_tables
 
 MATRIX_BY = "document"  # the matrix's columns as the page opens
 
@@ -18,20 +18,20 @@ def theme_matrix(f, by: str):
     """The cells of the matrix, and how many documents have a measure with a theme."""
     view = store.filtered(f)
     themes = store.labels_within(view["measures"], "themes")
-    return charts.theme_matrix(view["measures"], view["documents"], by, themes=themes), charts.matrix_documents(view["measures"], themes)
+    return theme_tables.theme_matrix(view["measures"], view["documents"], by, themes=themes), theme_tables.matrix_documents(view["measures"], themes)
 
 
 @store.per_view
 def theme_tree(f):
     view = store.filtered(f)
-    return charts.theme_tree(view["measures"], view["documents"], themes=store.labels_within(view["measures"], "themes"))
+    return theme_tables.theme_tree(view["measures"], view["documents"], themes=store.labels_within(view["measures"], "themes"))
 
 
 @store.per_view
 def industries_and_instruments(f):
     measures = store.filtered(f)["measures"]
     return (views.count_labels(measures, "industries", indexes=store.label_indexes()),
-            charts.instrument_counts(measures, store.labels_within(measures, "instruments")))
+            theme_tables.instrument_counts(measures, store.labels_within(measures, "instruments")))
 
 
 @store.per_view
@@ -45,7 +45,7 @@ def keywords(f):
 def measure_rows(f):
     view = store.filtered(f)
     shown = views.first_in_reading_order(view["measures"], views.TABLE_MAX_ROWS)
-    return charts.measure_table(store.with_long_columns(shown, "measures", ("tag_evidence",)), view["documents"])
+    return theme_tables.measure_table(store.with_long_columns(shown, "measures", ("tag_evidence",)), view["documents"])
 
 
 def default_view(f) -> None:
