@@ -13,6 +13,8 @@ so a full build never holds them all in memory.
 """
 from __future__ import annotations
 
+from collections import Counter
+
 import argparse
 import ast
 import hashlib
@@ -97,6 +99,8 @@ def process_document(source_file: str, raw: bytes, overrides: dict | None) -> Do
         "date_evidence": meta.date_evidence, "missing_parts": missing, "text": normalized.text,
         "n_measures": len(measures), "n_targets": len(target_rows), "warnings": warnings,
         "issuer_canonical": meta.issuer_canonical, "truncated": normalized.truncated,
+        "jurisdiction": meta.jurisdiction, "province": meta.province, "effective_from": meta.effective_from,
+        "effective_until": meta.effective_until,
         "encoding": normalized.encoding, "content_sha256": hashlib.sha256(raw).hexdigest(),
         "text_sha256": hashlib.sha256(normalized.text.encode("utf-8")).hexdigest(),
     }
@@ -108,7 +112,7 @@ def process_document(source_file: str, raw: bytes, overrides: dict | None) -> Do
 def _measure_row(doc_id: str, measure_id: str, ordinal: int, leaf, kind: str, meta) -> dict:
     responsibility = agencies.find_responsibility(leaf.text)
     body_text = leaf.text.replace(responsibility.phrase or "\0", "")
-    canonical = list(dict.fromkeys(agencies.canonical(w, meta.district)[0] for w in responsibility.written))
+    canonical = list(dict.fromkeys(agencies.canonical(w, meta.district, meta.jurisdiction)[0] for w in responsibility.written))
     source = "phrase" if canonical else "none"
     if not canonical and kind in ACTIONABLE_WITHOUT_PHRASE and meta.issuer_canonical:
         # No 责任单位 written: the issuing body answers for its own document's actions.
@@ -121,8 +125,8 @@ def _measure_row(doc_id: str, measure_id: str, ordinal: int, leaf, kind: str, me
         "measure_id": measure_id, "doc_id": doc_id, "ordinal": ordinal, "path": list(leaf.path),
         "heading": leaf.heading, "text": leaf.text, "kind": kind,
         "agencies_raw": list(responsibility.written), "agencies": canonical,
-        "lead_agency": agencies.canonical(responsibility.lead, meta.district)[0] if responsibility.lead else None,
-        "responsibility_phrase": responsibility.phrase, "actors": list(agencies.actors_in(body_text, meta.district)),
+        "lead_agency": agencies.canonical(responsibility.lead, meta.district, meta.jurisdiction)[0] if responsibility.lead else None,
+        "responsibility_phrase": responsibility.phrase, "actors": list(agencies.actors_in(body_text, meta.district, meta.jurisdiction)),
         "districts": list(tags.districts), "themes": list(tags.themes), "industries": list(tags.industries),
         "instruments": list(tags.instruments), "target_groups": list(tags.target_groups),
         "tag_evidence": list(tags.evidence), "has_evaluation": tags.has_evaluation, "omitted": leaf.omitted,
@@ -133,6 +137,8 @@ def _measure_row(doc_id: str, measure_id: str, ordinal: int, leaf, kind: str, me
 
 def _target_rows(text: str, doc_id: str, measure_id: str | None, meta) -> list[dict]:
     scope = meta.district or ("天津市" if meta.level == "municipal" else meta.issuer)
+    if meta.jurisdiction and meta.jurisdiction != "全国" and not meta.jurisdiction.startswith("天津市"):
+        scope = meta.jurisdiction  # another place's target is that place's: 武汉市, 广州市天河区
     rows = []
     for t in targets.extract(text, meta.year):
         rows.append({
@@ -172,15 +178,20 @@ def agency_table(measures: pa.Table, documents: pa.Table) -> pa.Table:
     for lead in pc.value_counts(rows["lead_agency"]).to_pylist():
         if lead["values"] in counts:
             counts[lead["values"]]["lead"] = lead["counts"]
-    # canonical() depends on the written name and the document's district only: one call per distinct pair.
+    # canonical() depends on the written name and the document's place only: one call per distinct pair.
     in_documents = pc.index_in(docs.dictionary, value_set=documents["doc_id"])
-    district = pc.dictionary_encode(pc.take(documents["district"].combine_chunks(), in_documents))
-    districts = district.dictionary.to_pylist() + [None]  # the last code: no district
-    district_of_doc = pc.fill_null(district.indices, len(districts) - 1).to_numpy()
+    place_of = documents.select(["district", "jurisdiction"]).to_pylist() if "jurisdiction" in documents.column_names \
+        else [{"district": d, "jurisdiction": None} for d in documents["district"].to_pylist()]
+    place_keys = pa.array([f"{p['district'] or ''}|{p['jurisdiction'] or ''}" for p in place_of], pa.string())
+    place = pc.dictionary_encode(pc.take(place_keys, in_documents))
+    places = [tuple(key.split("|")) for key in place.dictionary.to_pylist()] + [("", "")]  # the last: unknown
+    place_of_doc = pc.fill_null(place.indices, len(places) - 1).to_numpy()
     written, code, row_of_item = named("agencies_raw")
-    for pair in distinct(code * len(districts) + district_of_doc[doc_of_row[row_of_item]]).tolist():
-        raw, where = written[pair // len(districts)], districts[pair % len(districts)]
-        name = agencies.canonical(raw, where)[0]
+    jurisdictions: dict[str, Counter] = {}
+    for pair in distinct(code * len(places) + place_of_doc[doc_of_row[row_of_item]]).tolist():
+        raw, (where, jurisdiction) = written[pair // len(places)], places[pair % len(places)]
+        name = agencies.canonical(raw, where or None, jurisdiction or None)[0]
+        jurisdictions.setdefault(name, Counter())[jurisdiction] += 1
         if name in counts and name != raw:
             counts[name]["written"].add(raw)
     doc_ids = docs.dictionary.to_pylist()
@@ -190,6 +201,7 @@ def agency_table(measures: pa.Table, documents: pa.Table) -> pa.Table:
         "renamed_from": [f"{old}（{year}年更名）" for old, year in agencies.renamed_from(name)],
         "n_measures_lead": row["lead"], "n_measures_total": row["total"], "n_measures_actor": row["actor"],
         "doc_ids": sorted(doc_ids[i] for i in row["docs"]),
+        "jurisdiction": _agency_jurisdiction(name, levels.get(name), jurisdictions.get(name)),
     } for name, row in sorted(counts.items(), key=lambda kv: (-kv[1]["total"], kv[0]))]
     return pa.Table.from_pylist(table_rows, schema=TABLES["agencies"])
 
@@ -206,6 +218,17 @@ def resolve_citations(table: pa.Table, documents: pa.Table) -> pa.Table:
     resolved = [index.resolve(citations.Citation(t, n, ""))
                 for t, n in zip(table["cited_title"].to_pylist(), table["cited_number"].to_pylist())]
     return table.set_column(table.schema.get_field_index("resolved_doc_id"), "resolved_doc_id", pa.array(resolved, pa.string()))
+
+
+def _agency_jurisdiction(name: str, level: str | None, seen: Counter | None) -> str | None:
+    """The bodies of data/agencies.yaml are Tianjin's; another body's place is the one its name begins with
+    (武汉市科技局, 科技部 → 全国), else that of the documents that name it."""
+    if level is not None:
+        return "天津市"
+    place = metadata.jurisdiction_of(name, "", None, None).name
+    if place != "天津市" or not seen:
+        return place
+    return seen.most_common(1)[0][0] or "天津市"
 
 
 def _guess_level(name: str) -> str:
