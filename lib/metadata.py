@@ -101,15 +101,17 @@ def extract(text: str, preamble: str, source_file: str, overrides: dict | None =
         legislature[0] if legislature else None)
     place = jurisdiction_of(issuer or "", title, notice_title, doc_number)
     if report and (issuer is None or issuer.startswith(("市", "省", "区"))):
-        place = place if place != HOME or not report.place else jurisdiction_of(report.place, "", None, None)
-        issuer = f"{place.name}人民政府"
+        # "我代表市人民政府…": the government of the report's place (its title or speaker), else of the jurisdiction
+        issuer = f"{report.place or place.name}人民政府"
+        place = jurisdiction_of(issuer, title, notice_title, doc_number)
     if issuer is None and (named := agencies.most_named(text)):
         issuer = named
         warnings.append(f"原文未载明发文机关，按正文中出现最多的机构推断为{named}")
     if place.name == HOME and (district := _district(issuer or "", title, doc_number)):
         place = Place(f"{HOME}{district}", HOME, district, "district")  # Tianjin's districts: places.yaml, 文号
     district, level = place.district, place.level
-    issuer_canonical = agencies.canonical(issuer, district, place.name)[0] if issuer else None
+    # Co-issuers (联合发文): the first printed is the lead (主办机关), the one that answers for the document.
+    issuer_canonical = agencies.canonical(issuer.split("、")[0], district, place.name)[0] if issuer else None
     period = _period(title, notice_title, warnings)
     issued, source, evidence = _explicit_date(header, text, warnings, fields, signed, legislature, report)
     year = int(issued[:4]) if issued else None
