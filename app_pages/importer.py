@@ -11,7 +11,7 @@ from lib.query.geo import district_names
 from lib.query.textview import escape_markdown
 
 LEVELS = codes.LEVELS
-DOC_TYPES = ["规划", "行动计划", "实施方案", "工作方案", "提案答复", "其他"]
+DOC_TYPES = ["规划", "行动计划", "实施方案", "工作方案", "提案答复", "政府工作报告", "地方性法规", "其他"]
 DONE_KEY = "imported_hashes"
 
 f, view = ui.page_header("导入文档", "上传 .txt（UTF-8、GB18030、Big5、UTF-16 均可）、.docx、带文字层的 .pdf 或从政府网站保存的 .html。"

@@ -23,6 +23,8 @@ DOCUMENTS = pa.schema([
     # additions
     ("issuer_canonical", STR), ("truncated", BOOL), ("encoding", STR), ("content_sha256", STR), ("build_key", STR),
     ("text_sha256", STR),  # of the normalised text: a copy in another encoding has the same (lib.build)
+    ("jurisdiction", STR), ("province", STR),  # the issuing place (天津市北辰区, 武汉市, 全国) and its province
+    ("effective_from", STR), ("effective_until", STR),  # 施行日期 and 有效期至 (ISO dates)
 ])
 
 MEASURES = pa.schema([
@@ -50,6 +52,7 @@ AGENCIES = pa.schema([
     ("n_measures_lead", INT), ("n_measures_total", INT),
     # additions
     ("n_measures_actor", INT), ("doc_ids", LIST),
+    ("jurisdiction", STR),  # the place whose body it is (全国 for central bodies)
 ])
 
 CITATIONS = pa.schema([

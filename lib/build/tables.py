@@ -2,13 +2,15 @@
 resolved against the documents (pure, on Arrow tables)."""
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from lib.intkeys import distinct, groups
 from lib.contract import TABLES, renamed_from_text
-from lib.pipeline import agencies, citations
+from lib.pipeline import agencies, citations, metadata
 from lib.pipeline.document import DocResult
 
 AGENCY_COLUMNS = ["measure_id", "doc_id", "agencies", "actors", "lead_agency", "agencies_raw"]
@@ -41,15 +43,20 @@ def agency_table(measures: pa.Table, documents: pa.Table) -> pa.Table:
     for lead in pc.value_counts(rows["lead_agency"]).to_pylist():
         if lead["values"] in counts:
             counts[lead["values"]]["lead"] = lead["counts"]
-    # canonical() depends on the written name and the document's district only: one call per distinct pair.
+    # canonical() depends on the written name and the document's place only: one call per distinct pair.
     in_documents = pc.index_in(docs.dictionary, value_set=documents["doc_id"])
-    district = pc.dictionary_encode(pc.take(documents["district"].combine_chunks(), in_documents))
-    districts = district.dictionary.to_pylist() + [None]  # the last code: no district
-    district_of_doc = pc.fill_null(district.indices, len(districts) - 1).to_numpy()
+    place_of = documents.select(["district", "jurisdiction"]).to_pylist() if "jurisdiction" in documents.column_names \
+        else [{"district": d, "jurisdiction": None} for d in documents["district"].to_pylist()]
+    place_keys = pa.array([f"{p['district'] or ''}|{p['jurisdiction'] or ''}" for p in place_of], pa.string())
+    place = pc.dictionary_encode(pc.take(place_keys, in_documents))
+    places = [tuple(key.split("|")) for key in place.dictionary.to_pylist()] + [("", "")]  # the last: unknown
+    place_of_doc = pc.fill_null(place.indices, len(places) - 1).to_numpy()
     written, code, row_of_item = named("agencies_raw")
-    for pair in distinct(code * len(districts) + district_of_doc[doc_of_row[row_of_item]]).tolist():
-        raw, where = written[pair // len(districts)], districts[pair % len(districts)]
-        name = agencies.canonical(raw, where)[0]
+    jurisdictions: dict[str, Counter] = {}
+    for pair in distinct(code * len(places) + place_of_doc[doc_of_row[row_of_item]]).tolist():
+        raw, (where, jurisdiction) = written[pair // len(places)], places[pair % len(places)]
+        name = agencies.canonical(raw, where or None, jurisdiction or None)[0]
+        jurisdictions.setdefault(name, Counter())[jurisdiction] += 1
         if name in counts and name != raw:
             counts[name]["written"].add(raw)
     doc_ids = docs.dictionary.to_pylist()
@@ -59,6 +66,7 @@ def agency_table(measures: pa.Table, documents: pa.Table) -> pa.Table:
         "renamed_from": [renamed_from_text(old, year) for old, year in agencies.renamed_from(name)],
         "n_measures_lead": row["lead"], "n_measures_total": row["total"], "n_measures_actor": row["actor"],
         "doc_ids": sorted(doc_ids[i] for i in row["docs"]),
+        "jurisdiction": _agency_jurisdiction(name, levels.get(name), jurisdictions.get(name)),
     } for name, row in sorted(counts.items(), key=lambda kv: (-kv[1]["total"], kv[0]))]
     return pa.Table.from_pylist(table_rows, schema=TABLES["agencies"])
 
@@ -75,6 +83,17 @@ def resolve_citations(table: pa.Table, documents: pa.Table) -> pa.Table:
     resolved = [index.resolve(citations.Citation(t, n, ""))
                 for t, n in zip(table["cited_title"].to_pylist(), table["cited_number"].to_pylist())]
     return table.set_column(table.schema.get_field_index("resolved_doc_id"), "resolved_doc_id", pa.array(resolved, pa.string()))
+
+
+def _agency_jurisdiction(name: str, level: str | None, seen: Counter | None) -> str | None:
+    """The bodies of data/agencies.yaml are Tianjin's; another body's place is the one its name begins with
+    (武汉市科技局, 科技部 → 全国), else that of the documents that name it."""
+    if level is not None:
+        return "天津市"
+    place = metadata.jurisdiction_of(name, "", None, None).name
+    if place != "天津市" or not seen:
+        return place
+    return seen.most_common(1)[0][0] or "天津市"
 
 
 def _guess_level(name: str) -> str:

@@ -9,7 +9,7 @@ from lib.query.bodies import ROLE_LABELS
 from lib.charts.base import LEVEL_COLORS, color_of
 
 DOC_TYPE_SYMBOLS = {"规划": "diamond", "行动计划": "square", "实施方案": "circle", "工作方案": "triangle-up",
-                    "提案答复": "star", "其他": "x"}
+                    "提案答复": "star", "政府工作报告": "hexagon", "地方性法规": "diamond-open", "其他": "x"}
 # Past this many documents the points of a level merge into one solid band (and cost seconds to draw):
 # the timeline counts documents per quarter instead.
 TIMELINE_POINTS_UP_TO = 1500

@@ -14,6 +14,7 @@ from lib.pipeline.patterns import (BODY_LABELS, DEADLINE_LABELS, LEAD_LABELS, PA
                                    ROLE_LABELS)
 from lib.reference import ReferenceDataError, load_yaml, per_snapshot, require
 
+HOME = "天津市"  # data/agencies.yaml describes Tianjin's bodies (and the central ones)
 # "由市科技局牵头，市财政局、市教委配合" written in the sentence itself.
 INLINE_LEAD = re.compile(r"由?(?P<lead>[^，。；、（）]{2,20}?)牵头[，、]?(?P<rest>[^。；（）]{2,120}?)配合")
 SEPARATORS = re.compile(r"[、，,；;]|(?<=[局委办厅府会部行])和|(?<=[局委办厅府会部行])及")
@@ -220,8 +221,12 @@ def _alias_index() -> dict[str, Body]:
     return {form: body for body in bodies() for form in (body.name, *body.aliases)}
 
 
-def canonical(written: str, district: str | None) -> tuple[str, str]:
-    """(canonical name, level) of one body as written; unknown bodies keep their written form, level 其他."""
+def canonical(written: str, district: str | None, jurisdiction: str | None = None) -> tuple[str, str]:
+    """(canonical name, level) of one body as written; unknown bodies keep their written form, level 其他.
+    Bodies are canonical within the document's jurisdiction: data/agencies.yaml is Tianjin's (and the
+    centre's), so in a Wuhan document a bare 市科技局 is 武汉市科技局, never Tianjin's."""
+    if jurisdiction and not jurisdiction.startswith(HOME) and jurisdiction != "全国":
+        return _elsewhere(written, district, jurisdiction)
     if district and written.startswith("天津市" + district):
         written = written.removeprefix("天津市")
     if body := _alias_index().get(written):
@@ -236,6 +241,29 @@ def canonical(written: str, district: str | None) -> tuple[str, str]:
     return written, "其他"
 
 
+def _elsewhere(written: str, district: str | None, jurisdiction: str) -> tuple[str, str]:
+    """A body of a document issued outside Tianjin: central bodies stay themselves; a bare 省/市/区 body is
+    qualified with the document's province, city or district; Tianjin's full names stay Tianjin's."""
+    body = _alias_index().get(written)
+    if body is not None and body.level == "中央在津" or written.startswith(HOME):
+        return body.name if body else written, body.level if body else "其他"
+    if body is not None and body.level not in ("市级", "区级"):
+        return body.name, body.level  # central bodies (科技部, 国家发展改革委 …)
+    province, city, area = _parts(jurisdiction)
+    for prefix, place, level in (("省", province, "省级"), ("市", city, "市级"), ("区", area, "区级"), ("县", area, "区级")):
+        if place and written.startswith(prefix) and not written.startswith(place):
+            return place + written[1:], level
+    return written, "其他"
+
+
+def _parts(jurisdiction: str) -> tuple[str | None, str | None, str | None]:
+    """(province, city, district) named in a jurisdiction: 湖北省 / 武汉市 / 广州市天河区 / 太仓市."""
+    m = re.match(r"^(?P<province>.+?(?:省|自治区))?(?P<city>.+?市)?(?P<area>.+?[区县])?$", jurisdiction)
+    if m is None:
+        return None, None, None
+    return m["province"], m["city"], (m["city"] or "") + m["area"] if m["area"] else None
+
+
 @per_snapshot
 def _actor_pattern(district: str | None) -> re.Pattern[str]:
     forms = set(_alias_index())
@@ -245,11 +273,11 @@ def _actor_pattern(district: str | None) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
 
 
-def actors_in(text: str, district: str | None) -> tuple[str, ...]:
+def actors_in(text: str, district: str | None, jurisdiction: str | None = None) -> tuple[str, ...]:
     """Canonical bodies the text names (in order of first mention), e.g. "市科委提出…" → 市科技局."""
     seen: dict[str, None] = {}
     for m in _actor_pattern(district).finditer(text):
-        seen.setdefault(canonical(m.group(0), district)[0], None)
+        seen.setdefault(canonical(m.group(0), district, jurisdiction)[0], None)
     return tuple(seen)
 
 

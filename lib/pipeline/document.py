@@ -66,6 +66,8 @@ def process_document(source_file: str, raw: bytes, overrides: dict | None) -> Do
         "date_evidence": meta.date_evidence, "missing_parts": missing, "text": normalized.text,
         "n_measures": len(measures), "n_targets": len(target_rows), "warnings": warnings,
         "issuer_canonical": meta.issuer_canonical, "truncated": normalized.truncated,
+        "jurisdiction": meta.jurisdiction, "province": meta.province, "effective_from": meta.effective_from,
+        "effective_until": meta.effective_until,
         "encoding": normalized.encoding, "content_sha256": hashlib.sha256(raw).hexdigest(),
         "text_sha256": hashlib.sha256(normalized.text.encode("utf-8")).hexdigest(),
     }
@@ -81,7 +83,8 @@ def _measure_row(doc_id: str, measure_id: str, ordinal: int, leaf, kind: str, me
     body_text = leaf.text
     for phrase in responsibility.phrases:
         body_text = body_text.replace(phrase, "")
-    canonical = list(dict.fromkeys(agencies.canonical(w, meta.district)[0] for w in responsibility.written))
+    canonical = list(dict.fromkeys(agencies.canonical(w, meta.district, meta.jurisdiction)[0]
+                                   for w in responsibility.written))
     source = "phrase" if canonical else "none"
     if not canonical and kind in ACTIONABLE_WITHOUT_PHRASE and meta.issuer_canonical:
         # No 责任单位 written: the issuing body answers for its own document's actions.
@@ -94,8 +97,8 @@ def _measure_row(doc_id: str, measure_id: str, ordinal: int, leaf, kind: str, me
         "measure_id": measure_id, "doc_id": doc_id, "ordinal": ordinal, "path": list(leaf.path),
         "heading": leaf.heading, "text": leaf.text, "kind": kind,
         "agencies_raw": list(responsibility.written), "agencies": canonical,
-        "lead_agency": agencies.canonical(responsibility.lead, meta.district)[0] if responsibility.lead else None,
-        "responsibility_phrase": responsibility.phrase, "actors": list(agencies.actors_in(body_text, meta.district)),
+        "lead_agency": agencies.canonical(responsibility.lead, meta.district, meta.jurisdiction)[0] if responsibility.lead else None,
+        "responsibility_phrase": responsibility.phrase, "actors": list(agencies.actors_in(body_text, meta.district, meta.jurisdiction)),
         "districts": list(tags.districts), "themes": list(tags.themes), "industries": list(tags.industries),
         "instruments": list(tags.instruments), "target_groups": list(tags.target_groups),
         "tag_evidence": list(tags.evidence), "has_evaluation": tags.has_evaluation, "omitted": leaf.omitted,
@@ -107,6 +110,8 @@ def _measure_row(doc_id: str, measure_id: str, ordinal: int, leaf, kind: str, me
 
 def _target_rows(text: str, doc_id: str, measure_id: str | None, meta) -> list[dict]:
     scope = meta.district or ("天津市" if meta.level == "municipal" else meta.issuer)
+    if meta.jurisdiction and meta.jurisdiction != "全国" and not meta.jurisdiction.startswith("天津市"):
+        scope = meta.jurisdiction  # another place's target is that place's: 武汉市, 广州市天河区
     rows = []
     for t in targets.extract(text, meta.year):
         rows.append({

@@ -36,6 +36,9 @@ GARBLED = re.compile(rf"(?<=[{CJK}])\?[;!]*(?:[{CJK}]?[A-Za-z](?=[{CJK}]))?(?=[{
 GETA = "〓"  # the typesetter's mark for a character that cannot be recovered
 REPLACEMENT = "\ufffd"
 
+ZERO_WIDTH = re.compile("[\u200b-\u200f\u2060\ufeff]")  # invisible: they split words and names
+HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+MARKDOWN_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]*", re.M)  # "#北京市…条例", "##第一章总则"
 CJK_RUN = re.compile(rf"[{CJK}]+")
 TEXT_CHAR = re.compile(rf"[{CJK}\d]")
 # Category Cc (fixed by Unicode's stability policy: U+0000–001F, U+007F–009F) minus \t \n \f \r.
@@ -226,6 +229,7 @@ def normalize(raw: bytes) -> NormalizedText:
 def normalize_text(text: str, encoding: str = "str") -> NormalizedText:
     """The text part of stage 1, for inputs already decoded (e.g. .docx, .html)."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = MARKDOWN_HEADING.sub("", HTML_COMMENT.sub("", ZERO_WIDTH.sub("", text)))
     text = strip_pinyin_debris(text)
     text, truncated = detect_truncation(text)
     warnings: list[str] = []
