@@ -74,13 +74,20 @@ def server():
         yield url
 
 
+# Streamlit's app root says whether a script run is going on (the attribute its own e2e tests wait on).
+RUN_FINISHED = ("() => document.querySelector(\"[data-testid='stApp'][data-test-script-state='notRunning']\")"
+                " && !document.querySelector(\"[data-testid='stSkeleton']\")")
+
+
+def wait_for_run(page) -> None:
+    """The script run has finished and every element it sent is drawn (no skeletons)."""
+    page.wait_for_function(RUN_FINISHED, timeout=WAIT_MS)
+
+
 def wait_for_page(page, title: str) -> None:
-    """The title is there and the script run has finished (no running-man status, no skeletons)."""
+    """The title is there and the script run has finished."""
     page.get_by_role("heading", name=title, exact=True).first.wait_for(timeout=WAIT_MS)
-    page.wait_for_function(
-        "() => !document.querySelector(\"[data-testid='stStatusWidget']\")"
-        " && !document.querySelector(\"[data-testid='stSkeleton']\")", timeout=WAIT_MS)
-    page.wait_for_timeout(1000)
+    wait_for_run(page)
 
 
 def metric_value(page, label: str) -> str:
@@ -120,7 +127,7 @@ def test_a_filter_set_in_the_sidebar_applies_and_lands_in_the_url(browser, serve
     page.get_by_role("option", name="北辰区").click()
     page.keyboard.press("Escape")
     page.wait_for_function("() => decodeURIComponent(location.search).includes('北辰区')", timeout=WAIT_MS)
-    page.wait_for_timeout(1500)
+    wait_for_run(page)
     assert metric_value(page, "文件") == "2"
     page.close()
 
@@ -135,7 +142,7 @@ def test_a_click_on_a_chart_filters_the_page(browser, server):
     bar.click(force=True)
     page.wait_for_function("() => new URLSearchParams(location.search).has('th')", timeout=WAIT_MS)
     theme = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)["th"][0]
-    assert page.get_by_role("button", name=f"✕ 主题：{theme}").count() == 1
+    page.get_by_role("button", name=f"✕ 主题：{theme}").wait_for(timeout=WAIT_MS)  # the chip, drawn in that run
     page.close()
 
 
@@ -234,7 +241,7 @@ def test_a_document_of_a_new_year_is_counted_in_the_same_session(browser, tmp_pa
         wait_for_page(page, "总览")
         assert metric_value(page, "文件") == "6" and metric_value(page, "年份") == "2018–26"
         timeline = page.locator("[data-testid='stPlotlyChart']").first
-        assert "概念验证中心提质增效" in timeline.inner_text()  # the point's label on the timeline
+        timeline.get_by_text("概念验证中心提质增效", exact=False).first.wait_for(timeout=WAIT_MS)  # the point's label
         x_range = timeline.locator(".js-plotly-plot").evaluate("plot => plot.layout.xaxis.range")
         assert x_range[1] >= "2026-12-31"  # the axis was fixed to end in mid-2026
         page.screenshot(path=str(ARTIFACTS / "overview_2026.png"), full_page=True)
