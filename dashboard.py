@@ -1,4 +1,5 @@
 """天津科技政策看板 — router and frame: page config, the app map, the shared filters, then the page."""
+
 import logging
 
 import streamlit as st
@@ -25,8 +26,10 @@ APP_MAP = [
 PAGE_FAILED = "抱歉，本页在当前筛选下出错，已记录。请调整或清除筛选后重试；其他页面不受影响。"
 
 new_session = ui.init_state()
-PAGES = [st.Page(script, title=ui.t(title), icon=icon, url_path=url, default=url == "overview")
-         for script, title, icon, url in APP_MAP]
+PAGES = [
+    st.Page(script, title=ui.t(title), icon=icon, url_path=url, default=url == "overview")
+    for script, title, icon, url in APP_MAP
+]
 navigation = st.navigation(PAGES, position="top")
 # Later runs hold an empty slot in its place, so the page's elements keep their positions.
 loading = ui.loading_placeholder() if new_session else st.empty()
@@ -43,7 +46,9 @@ try:
 except store.TablesUnavailable as exc:  # missing or damaged tables: the command that (re)builds them
     loading.empty()
     st.error(ui.t(str(exc)))
-except Exception:  # a bug must not show a traceback or a server path to an official (st.stop/st.rerun are not Exceptions)
+except (
+    Exception
+):  # a bug must not show a traceback or a server path to an official (st.stop/st.rerun are not Exceptions)
     loading.empty()
     logging.getLogger("dashboard").exception("page %s failed", navigation.url_path)
     st.error(ui.t(PAGE_FAILED))

@@ -9,6 +9,7 @@ The thread then computes every page's opening view (lib/steps), so no official's
 waits for its steps either.
 Figures: bench/README.md.
 """
+
 import logging
 import threading
 from contextlib import asynccontextmanager

@@ -1,16 +1,18 @@
 """部门任务: which bodies carry the measures, with whom, in which documents; one body in detail."""
+
 import streamlit as st
 
 from lib import ui
-from lib.query import views
 from lib.charts import agencies as charts
+from lib.query import bodies, views
 from lib.query.steps import agencies as steps
 from lib.query.textview import escape_markdown
-from lib.query import bodies
 
-
-f, view = ui.page_header("部门任务", "各机构承担的措施：原文写明的责任单位（含牵头），以及未写明时按发文机关计的部分；"
-                                     "机构之间的共同责任；单个机构的措施、目标与合作部门。点击图中的机构即可筛选。")
+f, view = ui.page_header(
+    "部门任务",
+    "各机构承担的措施：原文写明的责任单位（含牵头），以及未写明时按发文机关计的部分；"
+    "机构之间的共同责任；单个机构的措施、目标与合作部门。点击图中的机构即可筛选。",
+)
 measures, agencies = view["measures"], view["agencies"]
 for column, (label, value) in zip(st.columns(5), steps.headline(f).items()):
     column.metric(label, value)
@@ -18,35 +20,58 @@ include_issuer, by = True, steps.GRID_BY
 top = steps.BRIEFING_TOP if ui.briefing() else steps.TOP
 if not ui.briefing():
     left, right = st.columns([3, 2])
-    include_issuer = left.toggle("计入未写明责任单位、按发文机关计的措施", value=True,
-                                 help="原文没有“责任单位”表述时，由发文机关承担；图中以斜纹浅色段或空心圆标出")
+    include_issuer = left.toggle(
+        "计入未写明责任单位、按发文机关计的措施",
+        value=True,
+        help="原文没有“责任单位”表述时，由发文机关承担；图中以斜纹浅色段或空心圆标出",
+    )
     by = right.radio("工作量网格的列", list(bodies.GRID_BY), format_func=bodies.GRID_BY.get, horizontal=True)
 
 # 1. Measures per body, lead / named / issuer-fallback
 rows = steps.measure_bodies(f)
 bars, notes = steps.workload(f, include_issuer, top)
-ui.chart(charts.workload_bars(bars, notes), "agencies_workload", title="承担措施最多的机构" + (f"（前 {top}）" if bars.agency.nunique() >= top else ""),
-         empty="当前筛选下没有可归属到机构的措施。请放宽筛选，或打开“计入按发文机关计的措施”。",
-         filename="部门任务_机构措施数", select="agencies", height=200 + 26 * bars.agency.nunique())
+ui.chart(
+    charts.workload_bars(bars, notes),
+    "agencies_workload",
+    title="承担措施最多的机构" + (f"（前 {top}）" if bars.agency.nunique() >= top else ""),
+    empty="当前筛选下没有可归属到机构的措施。请放宽筛选，或打开“计入按发文机关计的措施”。",
+    filename="部门任务_机构措施数",
+    select="agencies",
+    height=200 + 26 * bars.agency.nunique(),
+)
 
 # 2. Bodies × documents (or years)
 grid = steps.workload_grid(f, by, include_issuer, top)
-ui.chart(charts.workload_grid_figure(grid, by), "agencies_grid",
-         title=f"机构 × {bodies.GRID_BY[by]}：各机构在哪些{bodies.GRID_BY[by]}中承担措施",
-         empty="当前筛选下没有可归属到机构的措施。", filename=f"部门任务_机构与{bodies.GRID_BY[by]}",
-         select="agencies", height=260 + 32 * grid.agency.nunique())
+ui.chart(
+    charts.workload_grid_figure(grid, by),
+    "agencies_grid",
+    title=f"机构 × {bodies.GRID_BY[by]}：各机构在哪些{bodies.GRID_BY[by]}中承担措施",
+    empty="当前筛选下没有可归属到机构的措施。",
+    filename=f"部门任务_机构与{bodies.GRID_BY[by]}",
+    select="agencies",
+    height=260 + 32 * grid.agency.nunique(),
+)
 if by == "doc_id" and (n_docs := measures.doc_id.nunique()) > views.MAX_DOCUMENT_COLUMNS:
-    st.caption(f"当前筛选下共 {n_docs} 份文件，网格只列出这些机构承担措施最多的 {views.MAX_DOCUMENT_COLUMNS} 份；"
-               "按区域、年份或文件筛选可看到其余文件，或将网格的列改为“年份”。")
+    st.caption(
+        f"当前筛选下共 {n_docs} 份文件，网格只列出这些机构承担措施最多的 {views.MAX_DOCUMENT_COLUMNS} 份；"
+        "按区域、年份或文件筛选可看到其余文件，或将网格的列改为“年份”。"
+    )
 
 # 3. Co-responsibility network (written 责任单位 phrases only)
 nodes, edges, layout = steps.co_responsibility(f, steps.NETWORK_TOP)
-ui.chart(charts.network_figure(nodes, edges, layout), "agencies_network",
-         title=f"共同责任网络：同一条措施中共同列为责任单位的机构（前 {steps.NETWORK_TOP}）",
-         empty="当前筛选下没有两个以上机构共同负责的措施（只统计原文写明的责任单位）。",
-         filename="部门任务_共同责任网络", select="agencies", height=640)
+ui.chart(
+    charts.network_figure(nodes, edges, layout),
+    "agencies_network",
+    title=f"共同责任网络：同一条措施中共同列为责任单位的机构（前 {steps.NETWORK_TOP}）",
+    empty="当前筛选下没有两个以上机构共同负责的措施（只统计原文写明的责任单位）。",
+    filename="部门任务_共同责任网络",
+    select="agencies",
+    height=640,
+)
 if not ui.briefing() and not nodes.empty:
-    st.caption("节点大小：原文写明为责任单位的措施数；连线粗细：共同列为责任单位的措施数；颜色：机构层级。布局固定（随机种子 7）。")
+    st.caption(
+        "节点大小：原文写明为责任单位的措施数；连线粗细：共同列为责任单位的措施数；颜色：机构层级。布局固定（随机种子 7）。"
+    )
 
 # 4. One body in detail
 if not ui.briefing():
@@ -55,8 +80,12 @@ if not ui.briefing():
     if not options:
         st.info("当前筛选下没有可归属到机构的措施，无法查看单个机构。")
     else:
-        body = st.selectbox("机构", options, index=options.index(bodies.default_body(options, f.agencies)),
-                            help="默认：筛选中的第一个机构；未筛选机构时为承担措施最多的机构")
+        body = st.selectbox(
+            "机构",
+            options,
+            index=options.index(bodies.default_body(options, f.agencies)),
+            help="默认：筛选中的第一个机构；未筛选机构时为承担措施最多的机构",
+        )
         own, targets, partners, profile = steps.one_body(f, body)
         cells = st.columns(5)
         cells[0].metric("措施", len(own))

@@ -1,21 +1,25 @@
 """导入文档: upload, preview what was extracted, correct the metadata, confirm; or remove an import."""
+
 import hashlib
 import logging
 
 import streamlit as st
 
 from lib import auth, codes, importer, ui
-from lib.ui import signin
 from lib.query.filters import KIND_LABELS
 from lib.query.geo import district_names
 from lib.query.textview import escape_markdown
+from lib.ui import signin
 
 LEVELS = codes.LEVELS
 DOC_TYPES = ["规划", "行动计划", "实施方案", "工作方案", "提案答复", "政府工作报告", "地方性法规", "其他"]
 DONE_KEY = "imported_hashes"
 
-f, view = ui.page_header("导入文档", "上传 .txt（UTF-8、GB18030、Big5、UTF-16 均可）、.docx、带文字层的 .pdf 或从政府网站保存的 .html。"
-                         "保存前先预览抽取结果并可修正元数据；确认后文件存入 seeds/ 并重建数据，各页面随即可见。")
+f, view = ui.page_header(
+    "导入文档",
+    "上传 .txt（UTF-8、GB18030、Big5、UTF-16 均可）、.docx、带文字层的 .pdf 或从政府网站保存的 .html。"
+    "保存前先预览抽取结果并可修正元数据；确认后文件存入 seeds/ 并重建数据，各页面随即可见。",
+)
 editor = signin.editor()  # None: read-only, no upload, correction or delete control is drawn
 uploads = st.file_uploader("选择文件（可多选）", accept_multiple_files=True, key="import_uploads") if editor else []
 done = st.session_state.setdefault(DONE_KEY, {})
@@ -47,20 +51,45 @@ for upload in uploads or []:
         issuer = left.text_input("发文机关", doc["issuer"] or "")
         level = right.selectbox("层级", list(LEVELS), index=list(LEVELS).index(doc["level"]), format_func=LEVELS.get)
         districts = ["（无）", *district_names()]
-        district = left.selectbox("区", districts, index=districts.index(doc["district"]) if doc["district"] in districts else 0)
+        district = left.selectbox(
+            "区", districts, index=districts.index(doc["district"]) if doc["district"] in districts else 0
+        )
         doc_type = right.selectbox("文种", DOC_TYPES, index=DOC_TYPES.index(doc["doc_type"]))
-        issued = left.text_input("成文日期（YYYY、YYYY-MM 或 YYYY-MM-DD）", doc["issued_date"] or "",
-                                 help=escape_markdown(f"自动识别：{doc['date_source'] or '无'}。{doc['date_evidence'] or ''}"))
-        period = right.text_input("规划期（如 2023-2025）",
-                                  f"{doc['period_start']}-{doc['period_end']}" if doc["period_start"] else "")
-        st.dataframe([{"措施": m["heading"], "类型": KIND_LABELS.get(m["kind"], m["kind"]), "责任机构": "、".join(m["agencies"])} for m in result.measures[:15]],
-                     hide_index=True, width="stretch")
+        issued = left.text_input(
+            "成文日期（YYYY、YYYY-MM 或 YYYY-MM-DD）",
+            doc["issued_date"] or "",
+            help=escape_markdown(f"自动识别：{doc['date_source'] or '无'}。{doc['date_evidence'] or ''}"),
+        )
+        period = right.text_input(
+            "规划期（如 2023-2025）", f"{doc['period_start']}-{doc['period_end']}" if doc["period_start"] else ""
+        )
+        st.dataframe(
+            [
+                {
+                    "措施": m["heading"],
+                    "类型": KIND_LABELS.get(m["kind"], m["kind"]),
+                    "责任机构": "、".join(m["agencies"]),
+                }
+                for m in result.measures[:15]
+            ],
+            hide_index=True,
+            width="stretch",
+        )
         submitted = st.form_submit_button("确认导入", type="primary")
     if submitted:
-        corrections = importer.corrections_from_form(doc, {
-            "title": title, "doc_number": number, "issuer": issuer, "level": level,
-            "district": None if district == "（无）" else district, "doc_type": doc_type,
-            "issued_date": issued, "period": period})
+        corrections = importer.corrections_from_form(
+            doc,
+            {
+                "title": title,
+                "doc_number": number,
+                "issuer": issuer,
+                "level": level,
+                "district": None if district == "（无）" else district,
+                "doc_type": doc_type,
+                "issued_date": issued,
+                "period": period,
+            },
+        )
         if isinstance(corrections, str):
             st.error(escape_markdown(corrections))
         elif refusal := signin.refuse_change(editor):

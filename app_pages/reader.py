@@ -1,4 +1,5 @@
 """原文: full-text search across the filtered measures, and a document reader with its outline."""
+
 import streamlit as st
 
 from lib import ui
@@ -6,8 +7,11 @@ from lib.query import search, store, textview
 from lib.query.filters import KIND_LABELS
 from lib.query.views import document_facts
 
-f, view = ui.page_header("原文", "检索措施原文（按词切分，措施须同时包含每个词，如“概念验证中心建设”也能找到“建设概念验证中心”；"
-                                 "与左侧“全文检索”是同一个检索，对所有页面生效），或逐篇阅读文件及其结构。")
+f, view = ui.page_header(
+    "原文",
+    "检索措施原文（按词切分，措施须同时包含每个词，如“概念验证中心建设”也能找到“建设概念验证中心”；"
+    "与左侧“全文检索”是同一个检索，对所有页面生效），或逐篇阅读文件及其结构。",
+)
 tables = store.load_tables()
 documents, measures = tables["documents"], tables["measures"]
 focus = st.query_params.get("m")
@@ -15,29 +19,48 @@ READER_QUERY_KEY = "reader_query"
 
 # The same search as the sidebar's: typing here sets it for every page.
 st.session_state[READER_QUERY_KEY] = f.search
-st.text_input("检索原文", placeholder="输入词语，如：揭榜挂帅、天开高教科创园、研发投入", key=READER_QUERY_KEY,
-              max_chars=search.MAX_QUERY, on_change=ui.search_from, args=(READER_QUERY_KEY,))
+st.text_input(
+    "检索原文",
+    placeholder="输入词语，如：揭榜挂帅、天开高教科创园、研发投入",
+    key=READER_QUERY_KEY,
+    max_chars=search.MAX_QUERY,
+    on_change=ui.search_from,
+    args=(READER_QUERY_KEY,),
+)
 terms = list(search.query_words(f.search))
 if terms:
     found = store.with_long_columns(view["measures"], "measures", ("text",))  # the view holds only matches
     hits = found.assign(hits=search.hit_counts(found, tuple(terms))).sort_values("hits", ascending=False, kind="stable")
-    st.caption(f"检索“{textview.escape_markdown(f.search)}”：找到 {len(hits)} 条措施，"
-               f"须同时包含：{textview.escape_markdown('、'.join(terms))}")
+    st.caption(
+        f"检索“{textview.escape_markdown(f.search)}”：找到 {len(hits)} 条措施，"
+        f"须同时包含：{textview.escape_markdown('、'.join(terms))}"
+    )
     if hits.empty:
         st.info("没有措施同时包含这些词语。可减少或缩短词语，或在左侧“清除筛选”。")
     titles = store.doc_titles()
     for row in hits.head(30).itertuples():
         with st.container(border=True):
-            st.markdown(f"**{textview.escape_markdown(row.heading)}** · "
-                        f"{textview.escape_markdown(titles.get(row.doc_id, ''))} · {textview.escape_markdown(row.outline)}")
+            st.markdown(
+                f"**{textview.escape_markdown(row.heading)}** · "
+                f"{textview.escape_markdown(titles.get(row.doc_id, ''))} · {textview.escape_markdown(row.outline)}"
+            )
             st.markdown(textview.highlight(row.text, terms))
 
 st.divider()
-order = documents[["year", "title", "doc_id"]].sort_values(["year", "title"])  # not the texts: a copy of 200 MB at 10,000
-default_doc = f.doc_ids[0] if f.doc_ids else next(iter(measures.doc_id[measures.measure_id == focus]), None) if focus else None
+order = documents[["year", "title", "doc_id"]].sort_values(
+    ["year", "title"]
+)  # not the texts: a copy of 200 MB at 10,000
+default_doc = (
+    f.doc_ids[0] if f.doc_ids else next(iter(measures.doc_id[measures.measure_id == focus]), None) if focus else None
+)
 options = list(order.doc_id)
-doc_id = st.selectbox("阅读文件", options, index=options.index(default_doc) if default_doc in options else 0,
-                      format_func=store.doc_titles().get, key="reader_doc")
+doc_id = st.selectbox(
+    "阅读文件",
+    options,
+    index=options.index(default_doc) if default_doc in options else 0,
+    format_func=store.doc_titles().get,
+    key="reader_doc",
+)
 doc = documents.loc[documents.doc_id == doc_id].iloc[0]
 
 st.subheader(textview.escape_markdown(doc.title), anchor=False)
@@ -51,7 +74,9 @@ for part in doc.missing_parts:
 for warning in doc.warnings:
     st.caption("提示：" + textview.escape_markdown(warning))
 
-doc_measures = store.with_long_columns(measures[measures.doc_id == doc_id].sort_values("ordinal"), "measures", ("text",))
+doc_measures = store.with_long_columns(
+    measures[measures.doc_id == doc_id].sort_values("ordinal"), "measures", ("text",)
+)
 with st.expander(f"文件结构（{len(doc_measures)} 条措施）", expanded=False):
     for row in doc_measures.itertuples():
         depth = len(row.path)
@@ -65,7 +90,9 @@ for row in doc_measures.itertuples():
     box.markdown(label + ("　（略）" if row.omitted else ""))
     box.markdown(textview.highlight(row.text, terms))
     tags = [*row.themes, *row.industries, *row.instruments]
-    meta = [f"责任：{'、'.join(row.agencies) or '未写明'}" + ("（按发文机关）" if row.agency_source == "issuer" else "")]
+    meta = [
+        f"责任：{'、'.join(row.agencies) or '未写明'}" + ("（按发文机关）" if row.agency_source == "issuer" else "")
+    ]
     if tags:
         meta.append("标签：" + "、".join(tags))
     if len(row.warnings):

@@ -1,4 +1,5 @@
 """数据与导出: the filtered tables as built, the build report, and the exports."""
+
 import streamlit as st
 
 from lib import ui
@@ -12,7 +13,9 @@ REPORT_KEY = "tables_report_open"
 # tables and the report were 9.8 MB sent to the browser on every visit, and the page took ~3.8 s to settle
 # in Chromium instead of ~2 s (bench/README.md).
 
-f, view = ui.page_header("数据与导出", "按当前筛选查看抽取出的数据表；页面底部可下载 Excel、CSV（UTF-8 带 BOM，Excel 可直接打开）和简报。")
+f, view = ui.page_header(
+    "数据与导出", "按当前筛选查看抽取出的数据表；页面底部可下载 Excel、CSV（UTF-8 带 BOM，Excel 可直接打开）和简报。"
+)
 tables = {**view, "agencies": store.load_tables()["agencies"]}
 
 for column, (name, label) in zip(st.columns(len(TABLE_LABELS)), TABLE_LABELS.items()):

@@ -1,13 +1,15 @@
 """目标: quantified targets, support parameters and baselines, each traced to its source sentence."""
+
 import streamlit as st
 
 from lib import ui
-from lib.query import views
 from lib.charts import targets as charts
+from lib.query import views
 from lib.query.steps import targets as steps
 
-
-f, view = ui.page_header("目标", "文件中的量化目标、支持参数（补助比例、上限、期限）和基线数据。遮盖的数字只显示遮盖位数，不做猜测。")
+f, view = ui.page_header(
+    "目标", "文件中的量化目标、支持参数（补助比例、上限、期限）和基线数据。遮盖的数字只显示遮盖位数，不做猜测。"
+)
 targets, documents = view["targets"], view["documents"]
 
 counts = {label: int((targets.kind == kind).sum()) for kind, label in views.TARGET_KIND_LABELS.items()}
@@ -16,11 +18,21 @@ for column, (label, value) in zip(st.columns(5), [*counts.items(), ("其中数�
 
 left, right = st.columns(2)
 with left:
-    ui.chart(charts.by_year(steps.targets_by_year(f)), "targets_by_year", title="量化目标的目标年份",
-             empty="当前筛选下没有量化目标。", filename="目标_按年份")
+    ui.chart(
+        charts.by_year(steps.targets_by_year(f)),
+        "targets_by_year",
+        title="量化目标的目标年份",
+        empty="当前筛选下没有量化目标。",
+        filename="目标_按年份",
+    )
 with right:
-    ui.chart(charts.by_unit(targets), "targets_by_unit", title="量化目标的计量单位",
-             empty="当前筛选下没有量化目标。", filename="目标_按单位")
+    ui.chart(
+        charts.by_unit(targets),
+        "targets_by_unit",
+        title="量化目标的计量单位",
+        empty="当前筛选下没有量化目标。",
+        filename="目标_按单位",
+    )
 
 link = {"原文": st.column_config.LinkColumn("原文", display_text="查看原句")}
 goals, parameters = targets[targets.kind != "parameter"], targets[targets.kind == "parameter"]
@@ -31,15 +43,14 @@ if not ui.briefing():
     else:
         if note := ui.rows_shown_note(len(goals)):
             st.caption(note)
-        st.dataframe(steps.target_rows(f, False), hide_index=True, width="stretch",
-                     column_config=link)
+        st.dataframe(steps.target_rows(f, False), hide_index=True, width="stretch", column_config=link)
     st.subheader(f"支持参数（{len(parameters)}）")
-    st.caption("补助比例、资金上限、支持年限、奖励金额等政策规则，与发展目标分开列出。"
-               + ui.rows_shown_note(len(parameters)))
+    st.caption(
+        "补助比例、资金上限、支持年限、奖励金额等政策规则，与发展目标分开列出。" + ui.rows_shown_note(len(parameters))
+    )
     if parameters.empty:
         st.info("当前筛选下没有支持参数。")
     else:
-        st.dataframe(steps.target_rows(f, True), hide_index=True,
-                     width="stretch", column_config=link)
+        st.dataframe(steps.target_rows(f, True), hide_index=True, width="stretch", column_config=link)
 
 ui.page_footer("目标")

@@ -21,6 +21,7 @@ met or missed; asserts nothing about time.
    the time per citation, counting the index of the documents, built once per build, 8,000 times.)
 6. what the build said about the generated documents (statuses, warnings, 0-measure documents, encodings).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,8 +36,23 @@ from collections import Counter
 from pathlib import Path
 
 import common
-from common import (BUILDS, OUT, PYTHON, ROOT, build_cmd, build_env, checked, corpus_dir, loglog_slope, machine,
-                    run_fresh, spread, use_code, verdict, wait_quiet)
+from common import (
+    BUILDS,
+    OUT,
+    PYTHON,
+    ROOT,
+    build_cmd,
+    build_env,
+    checked,
+    corpus_dir,
+    loglog_slope,
+    machine,
+    run_fresh,
+    spread,
+    use_code,
+    verdict,
+    wait_quiet,
+)
 
 TARGET_DOCS_PER_S = 100  # seed-sized documents per second, 2 cores
 TARGET_PEAK_MB = 1536
@@ -69,15 +85,19 @@ def seeds_figures() -> list[str]:
     builds = [checked(run_fresh(args, env), args) for _ in range(5)]
     base = [run_fresh([PYTHON, "-c", "import pandas, pyarrow.parquet"]) for _ in range(6)][1:]
     med, floor = statistics.median(r.seconds for r in builds), statistics.median(r.seconds for r in base)
-    return [f"seeds build (5 docs, fresh process): {spread([r.seconds for r in builds])}; floor `import pandas, "
-            f"pyarrow.parquet` {floor:.2f} s → {med / floor:.1f}× floor; peak RSS {max(r.max_rss_mb for r in builds):.0f} MB"]
+    return [
+        f"seeds build (5 docs, fresh process): {spread([r.seconds for r in builds])}; floor `import pandas, "
+        f"pyarrow.parquet` {floor:.2f} s → {med / floor:.1f}× floor; peak RSS {max(r.max_rss_mb for r in builds):.0f} MB"
+    ]
 
 
 def full_builds(sizes: list[int], quick: bool) -> tuple[dict, list[str]]:
     """{(n, workers): [Run]} and the printed rows."""
     results: dict[tuple[int, int], list] = {}
-    rows = [f"{'docs':>7} {'MB':>6} {'workers':>7}  {'wall time':<38} {'docs/s':>7} {'seed-eq/s':>9} "
-            f"{'max RSS':>8} {'tree PSS':>9} {'CPU s':>7} {'ms CPU/doc':>10} {'others':>6}"]
+    rows = [
+        f"{'docs':>7} {'MB':>6} {'workers':>7}  {'wall time':<38} {'docs/s':>7} {'seed-eq/s':>9} "
+        f"{'max RSS':>8} {'tree PSS':>9} {'CPU s':>7} {'ms CPU/doc':>10} {'others':>6}"
+    ]
     for n in sizes:
         corpus = corpus_dir(n)
         mb = sum(p.stat().st_size for p in corpus.glob("gen_*.txt")) / 1e6
@@ -87,11 +107,13 @@ def full_builds(sizes: list[int], quick: bool) -> tuple[dict, list[str]]:
             runs = [checked(quiet_run(args, build_env(out_dir)), args) for _ in range(runs_for(n, quick))]
             results[(n, workers)] = runs
             t = statistics.median(r.seconds for r in runs)
-            rows.append(f"{n:>7,} {mb:>6.1f} {workers:>7}  {spread([r.seconds for r in runs]):<38} {n / t:>7.1f} "
-                        f"{mb * 1000 / SEED_MEAN_KB / t:>9.1f} {max(r.max_rss_mb for r in runs):>6.0f}MB "
-                        f"{max(r.tree_pss_mb for r in runs):>7.0f}MB {statistics.median(r.cpu_seconds for r in runs):>7.1f} "
-                        f"{statistics.median(r.cpu_seconds for r in runs) * 1000 / n:>10.1f} "
-                        f"{statistics.median(r.others_cores for r in runs):>6.2f}")
+            rows.append(
+                f"{n:>7,} {mb:>6.1f} {workers:>7}  {spread([r.seconds for r in runs]):<38} {n / t:>7.1f} "
+                f"{mb * 1000 / SEED_MEAN_KB / t:>9.1f} {max(r.max_rss_mb for r in runs):>6.0f}MB "
+                f"{max(r.tree_pss_mb for r in runs):>7.0f}MB {statistics.median(r.cpu_seconds for r in runs):>7.1f} "
+                f"{statistics.median(r.cpu_seconds for r in runs) * 1000 / n:>10.1f} "
+                f"{statistics.median(r.others_cores for r in runs):>6.2f}"
+            )
             print(rows[-1], flush=True)
     return results, rows
 
@@ -117,34 +139,46 @@ def incremental(n: int, runs: int) -> list[str]:
 
     same = [checked(quiet_run(args, env), args) for _ in range(3)]
     r = report()
-    rows.append(f"  nothing changed:        {spread([x.seconds for x in same])}  (reused {r['reused']:,}, processed "
-                f"{r['processed']}; peak RSS {max(x.max_rss_mb for x in same):.0f} MB; "
-                f"others {statistics.median(x.others_cores for x in same):.2f} cores)")
+    rows.append(
+        f"  nothing changed:        {spread([x.seconds for x in same])}  (reused {r['reused']:,}, processed "
+        f"{r['processed']}; peak RSS {max(x.max_rss_mb for x in same):.0f} MB; "
+        f"others {statistics.median(x.others_cores for x in same):.2f} cores)"
+    )
     added = []
     for i, path in enumerate(sorted(extra.glob("gen_*.txt"))[:runs], start=1):
         shutil.copy(path, work / f"gen_added_{i:02d}.txt")
         added.append(checked(quiet_run(args, env), args))
         r = report()
         if (r["processed"], r["reused"]) != (1, n + i - 1):
-            rows.append(f"  NOTE run {i}: processed {r['processed']}, reused {r['reused']} (expected 1 and {n + i - 1:,}): "
-                        "lib/ or data/ changed during the run; stopped")
+            rows.append(
+                f"  NOTE run {i}: processed {r['processed']}, reused {r['reused']} (expected 1 and {n + i - 1:,}): "
+                "lib/ or data/ changed during the run; stopped"
+            )
             break
     med = statistics.median(x.seconds for x in added)
-    rows.append(f"  one document added:     {spread([x.seconds for x in added])}  (each run: reused {n:,}+, processed 1; "
-                f"peak RSS {max(x.max_rss_mb for x in added):.0f} MB; others "
-                f"{statistics.median(x.others_cores for x in added):.2f} cores)  target < {TARGET_INCREMENTAL_S:.0f} s: "
-                f"{verdict(med < TARGET_INCREMENTAL_S)}")
-    in_process = added_in_process(work, out_dir, sorted(extra.glob("gen_*.txt"))[runs:runs + runs], env)
-    rows.append(f"  one document added in the dashboard's process (导入文档 → lib.importer.rebuild, pipeline already "
-                f"imported): {spread(in_process)}  target < {TARGET_INCREMENTAL_S:.0f} s: "
-                f"{verdict(statistics.median(in_process) < TARGET_INCREMENTAL_S)}")
+    rows.append(
+        f"  one document added:     {spread([x.seconds for x in added])}  (each run: reused {n:,}+, processed 1; "
+        f"peak RSS {max(x.max_rss_mb for x in added):.0f} MB; others "
+        f"{statistics.median(x.others_cores for x in added):.2f} cores)  target < {TARGET_INCREMENTAL_S:.0f} s: "
+        f"{verdict(med < TARGET_INCREMENTAL_S)}"
+    )
+    in_process = added_in_process(work, out_dir, sorted(extra.glob("gen_*.txt"))[runs : runs + runs], env)
+    rows.append(
+        f"  one document added in the dashboard's process (导入文档 → lib.importer.rebuild, pipeline already "
+        f"imported): {spread(in_process)}  target < {TARGET_INCREMENTAL_S:.0f} s: "
+        f"{verdict(statistics.median(in_process) < TARGET_INCREMENTAL_S)}"
+    )
     stale = [checked(quiet_run(build_cmd(work, out_dir, "--if-stale"), env), args) for _ in range(3)]
-    rows.append(f"  `--if-stale`, up to date: {spread([x.seconds for x in stale])}  (hashes only inputs whose "
-                f"stat changed; what scripts/run.sh runs before the app starts)")
+    rows.append(
+        f"  `--if-stale`, up to date: {spread([x.seconds for x in stale])}  (hashes only inputs whose "
+        f"stat changed; what scripts/run.sh runs before the app starts)"
+    )
     tables_mb = sum(p.stat().st_size for p in out_dir.glob("*.parquet")) / 1e6
     cache_mb = sum(p.stat().st_size for p in (out_dir / ".cache").iterdir()) / 1e6
-    rows.append(f"  on disk: tables {tables_mb:.1f} MB (Parquet, zstd), cache {cache_mb:.0f} MB (OUT/.cache: "
-                f"uncompressed Arrow read memory-mapped, and the inputs' remembered hashes)")
+    rows.append(
+        f"  on disk: tables {tables_mb:.1f} MB (Parquet, zstd), cache {cache_mb:.0f} MB (OUT/.cache: "
+        f"uncompressed Arrow read memory-mapped, and the inputs' remembered hashes)"
+    )
     shutil.rmtree(work.parent)
     return rows
 
@@ -200,17 +234,29 @@ def citation_figures(sizes: list[int], runs: int = 5) -> list[str]:
         cited = []
         for i in range(max(1, round(seeds_rate * n))):
             doc = rng.choice(docs)
-            cited.append((None, doc["doc_number"]) if i % 3 == 0 and doc["doc_number"] else
-                         (doc["title"], None) if i % 3 == 1 else (f"关于印发不在语料中的文件{i}的通知", None))
-        table = pa.Table.from_pylist([{"from_doc_id": "x", "cited_title": t, "cited_number": num, "resolved_doc_id": None,
-                                       "sentence": ""} for t, num in cited], schema=TABLES["citations"])
+            cited.append(
+                (None, doc["doc_number"])
+                if i % 3 == 0 and doc["doc_number"]
+                else (doc["title"], None)
+                if i % 3 == 1
+                else (f"关于印发不在语料中的文件{i}的通知", None)
+            )
+        table = pa.Table.from_pylist(
+            [
+                {"from_doc_id": "x", "cited_title": t, "cited_number": num, "resolved_doc_id": None, "sentence": ""}
+                for t, num in cited
+            ],
+            schema=TABLES["citations"],
+        )
         seconds = []
         for _ in range(runs):
             started = time.perf_counter()
             resolve_citations(table, documents)
             seconds.append(time.perf_counter() - started)
-        rows.append(f"  {n:>6,} documents, {len(cited):,} citations: {spread(seconds, '{:.3f}')} per build, full or "
-                    f"incremental (every citation is resolved again on each build)")
+        rows.append(
+            f"  {n:>6,} documents, {len(cited):,} citations: {spread(seconds, '{:.3f}')} per build, full or "
+            f"incremental (every citation is resolved again on each build)"
+        )
     return rows
 
 
@@ -241,10 +287,14 @@ def corpus_findings(corpus: Path, out_dir: Path) -> list[str]:
     lines.append(f"  documents with 0 measures: {len(empty)}" + (f" ({', '.join(empty[:10])})" if empty else ""))
     measures = [i["n_measures"] for i in inputs if i["status"] != "rejected"]
     if measures:
-        lines.append(f"  measures per document: min {min(measures)}, median {statistics.median(measures):g}, max {max(measures)}")
+        lines.append(
+            f"  measures per document: min {min(measures)}, median {statistics.median(measures):g}, max {max(measures)}"
+        )
     docs = pq.read_table(out_dir / "documents.parquet", columns=["source_file", "encoding"]).to_pylist()
     cross = Counter((written_encoding((corpus / d["source_file"]).read_bytes()), d["encoding"]) for d in docs)
-    lines.append("  encoding written → detected: " + ", ".join(f"{w} → {d}: {c}" for (w, d), c in sorted(cross.items())))
+    lines.append(
+        "  encoding written → detected: " + ", ".join(f"{w} → {d}: {c}" for (w, d), c in sorted(cross.items()))
+    )
     return lines
 
 
@@ -253,8 +303,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="100 and 1,000 documents only, fewer runs")
     parser.add_argument("--incremental-runs", type=int, default=5)
     parser.add_argument("--add-in-process", nargs="+", metavar="PATH", help=argparse.SUPPRESS)
-    parser.add_argument("--code", default="HEAD", help="the commit to measure (default HEAD, unpacked under "
-                        "bench/out/snapshot/), or 'worktree' for the files as they are")
+    parser.add_argument(
+        "--code",
+        default="HEAD",
+        help="the commit to measure (default HEAD, unpacked under "
+        "bench/out/snapshot/), or 'worktree' for the files as they are",
+    )
     args = parser.parse_args(argv)
     if args.add_in_process:
         use_code(os.environ["BENCH_CODE"])
@@ -267,47 +321,68 @@ def main(argv: list[str] | None = None) -> int:
     seeds_rows = seeds_figures()
     print(seeds_rows[0], flush=True)
 
-    print("\nfull builds (`python -m lib.build --seeds CORPUS --out DIR --full --workers W`, fresh process); seed-eq/s = "
-          "MB/s over the mean seed size; max RSS = the largest process (wait4); tree PSS = peak over the build and its "
-          "workers; CPU s = user+system of the tree; others = cores busy with other processes meanwhile:", flush=True)
+    print(
+        "\nfull builds (`python -m lib.build --seeds CORPUS --out DIR --full --workers W`, fresh process); seed-eq/s = "
+        "MB/s over the mean seed size; max RSS = the largest process (wait4); tree PSS = peak over the build and its "
+        "workers; CPU s = user+system of the tree; others = cores busy with other processes meanwhile:",
+        flush=True,
+    )
     results, rows = full_builds(sizes, args.quick)
-    summary = ["", "growth: exponent of wall time against corpus size (log-log least squares over "
-               + " / ".join(f"{n:,}" for n in sizes) + " docs):"]
+    summary = [
+        "",
+        "growth: exponent of wall time against corpus size (log-log least squares over "
+        + " / ".join(f"{n:,}" for n in sizes)
+        + " docs):",
+    ]
     for workers in (1, 2):
         times = [statistics.median(r.seconds for r in results[(n, workers)]) for n in sizes]
         slope = loglog_slope(sizes, times)
         marginal = loglog_slope(sizes[-2:], times[-2:])
-        summary.append(f"  workers {workers}: exponent {slope:.2f} (between the two largest sizes {marginal:.2f})  "
-                       f"at most linear (≤ 1 + {LINEAR_TOLERANCE}; below 1, fixed start-up costs are spread "
-                       f"over more documents): {verdict(slope <= 1 + LINEAR_TOLERANCE)}")
+        summary.append(
+            f"  workers {workers}: exponent {slope:.2f} (between the two largest sizes {marginal:.2f})  "
+            f"at most linear (≤ 1 + {LINEAR_TOLERANCE}; below 1, fixed start-up costs are spread "
+            f"over more documents): {verdict(slope <= 1 + LINEAR_TOLERANCE)}"
+        )
     largest = sizes[-1]
     best = statistics.median(r.seconds for r in results[(largest, 2)])
     mb = sum(p.stat().st_size for p in corpus_dir(largest).glob("gen_*.txt")) / 1e6
     seed_eq = mb * 1000 / SEED_MEAN_KB / best
     summary.append("")
     summary.append(f"targets at {largest:,} documents, --workers 2:")
-    summary.append(f"  throughput ≥ {TARGET_DOCS_PER_S} seed-sized docs/s: {largest / best:.1f} docs/s "
-                   f"({seed_eq:.1f} seed-equivalent docs/s; mean seed {SEED_MEAN_KB:.1f} KB, generated doc "
-                   f"{mb * 1000 / largest:.1f} KB)  {verdict(min(largest / best, seed_eq) >= TARGET_DOCS_PER_S)}")
+    summary.append(
+        f"  throughput ≥ {TARGET_DOCS_PER_S} seed-sized docs/s: {largest / best:.1f} docs/s "
+        f"({seed_eq:.1f} seed-equivalent docs/s; mean seed {SEED_MEAN_KB:.1f} KB, generated doc "
+        f"{mb * 1000 / largest:.1f} KB)  {verdict(min(largest / best, seed_eq) >= TARGET_DOCS_PER_S)}"
+    )
     for workers in (1, 2):
         runs = results[(largest, workers)]
         peak = max(max(r.tree_pss_mb, r.max_rss_mb) for r in runs)
-        summary.append(f"  peak memory < {TARGET_PEAK_MB / 1024:.1f} GB (workers {workers}): largest process "
-                       f"{max(r.max_rss_mb for r in runs):.0f} MB, whole tree {max(r.tree_pss_mb for r in runs):.0f} MB PSS  "
-                       f"{verdict(peak < TARGET_PEAK_MB)}")
+        summary.append(
+            f"  peak memory < {TARGET_PEAK_MB / 1024:.1f} GB (workers {workers}): largest process "
+            f"{max(r.max_rss_mb for r in runs):.0f} MB, whole tree {max(r.tree_pss_mb for r in runs):.0f} MB PSS  "
+            f"{verdict(peak < TARGET_PEAK_MB)}"
+        )
     print("\n".join(summary), flush=True)
 
-    print(f"\nincremental rebuild after a full build of {largest:,} (`python -m lib.build --seeds DIR --out DIR`, "
-          "fresh process):", flush=True)
+    print(
+        f"\nincremental rebuild after a full build of {largest:,} (`python -m lib.build --seeds DIR --out DIR`, "
+        "fresh process):",
+        flush=True,
+    )
     incr = incremental(largest, args.incremental_runs)
     print("\n".join(incr), flush=True)
 
-    print("\ncitation resolution (lib.build.resolve_citations, in this process, on synthetic citations at the "
-          "seeds' rate per document):", flush=True)
+    print(
+        "\ncitation resolution (lib.build.resolve_citations, in this process, on synthetic citations at the "
+        "seeds' rate per document):",
+        flush=True,
+    )
     print("\n".join(citation_figures(sizes)), flush=True)
 
-    print(f"\nwaited {WAITED[0]:.0f} s in all for other processes to leave the machine quiet (< 0.3 cores busy) "
-          "before timed runs")
+    print(
+        f"\nwaited {WAITED[0]:.0f} s in all for other processes to leave the machine quiet (< 0.3 cores busy) "
+        "before timed runs"
+    )
 
     print(f"\nbuild report on the generated corpus of {largest:,} documents:")
     print("\n".join(corpus_findings(corpus_dir(largest), BUILDS / f"n{largest}")))

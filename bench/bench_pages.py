@@ -11,6 +11,7 @@ The builds are read from bench/out/build/ (made by bench_build.py, or here when 
 Each dataset's AppTest figures come from a fresh subprocess with DASHBOARD_BUILD_DIR and
 DASHBOARD_SEEDS_DIR set, since lib.config reads them at import.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,19 +32,20 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
 import common
 from common import OUT, PYTHON, ensure_build, machine, spread, use_code, verdict
-
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 
 def app_pages() -> list[tuple[str, str, str]]:
     """(page script name, URL path, title) of every page in dashboard.APP_MAP except the importer, read
     without running the app."""
     tree = ast.parse((common.CODE / "dashboard.py").read_text(encoding="utf-8"))
-    app_map = next(node.value for node in tree.body if isinstance(node, ast.Assign)
-                   and any(getattr(t, "id", None) == "APP_MAP" for t in node.targets))
+    app_map = next(
+        node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "APP_MAP" for t in node.targets)
+    )
     pages = []
     for script, title, _, url in ast.literal_eval(app_map):
         if url != "import":  # an upload form, no data
@@ -52,7 +54,18 @@ def app_pages() -> list[tuple[str, str, str]]:
 
 
 PAGES: list[tuple[str, str, str]] = []  # app_pages() of the code measured, set in main()
-FILTER_DISTRICTS = ["北辰区", "滨海新区", "和平区", "西青区", "东丽区", "武清区", "南开区", "河西区", "津南区", "宝坻区"]
+FILTER_DISTRICTS = [
+    "北辰区",
+    "滨海新区",
+    "和平区",
+    "西青区",
+    "东丽区",
+    "武清区",
+    "南开区",
+    "河西区",
+    "津南区",
+    "宝坻区",
+]
 FLOOR_SCRIPT = """
 import plotly.graph_objects as go
 import streamlit as st
@@ -63,8 +76,15 @@ FLOOR_DIR = OUT / "floor_app"
 TARGET_PAGE_RATIO = 2.0
 TARGET_FILTER_MS = 300
 TARGET_START_S = 5.0
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 VIEWPORT = {"width": 1500, "height": 1000}
 WAIT_MS = 180_000
 CHARTS_DRAWN = """n => { const charts = document.querySelectorAll("[data-testid='stPlotlyChart']");
@@ -78,6 +98,7 @@ def timed(run) -> float:
 
 
 # ---- AppTest, inside a worker process whose environment points at one build -------------------------
+
 
 def floor_script() -> Path:
     FLOOR_DIR.mkdir(parents=True, exist_ok=True)
@@ -103,8 +124,11 @@ def profiled(run, top: int = 12) -> str:
     out = io.StringIO()
     stats = pstats.Stats(profile, stream=out)
     stats.sort_stats("cumulative").print_stats(re.escape(str(common.CODE)) + "/(lib|pages|dashboard)", top)
-    keep = [line.replace(str(common.CODE) + "/", "") for line in out.getvalue().splitlines()
-            if (str(common.CODE) in line or "ncalls" in line) and "List reduced" not in line]
+    keep = [
+        line.replace(str(common.CODE) + "/", "")
+        for line in out.getvalue().splitlines()
+        if (str(common.CODE) in line or "ncalls" in line) and "List reduced" not in line
+    ]
     return "\n".join(keep)
 
 
@@ -124,6 +148,7 @@ def apptest_worker(runs: int, profile_over: float) -> dict:
         problems = [str(e.message) for e in app.exception] + [str(e.value) for e in app.error]
         if problems:
             result["errors"].setdefault(what, "；".join(problems)[:300])
+
     floor = floor_script()
     timed(AppTest.from_file(str(floor), default_timeout=60).run)  # warm-up: streamlit, plotly imports
     result["floor"] = [timed(AppTest.from_file(str(floor), default_timeout=60).run) for _ in range(runs)]
@@ -162,7 +187,7 @@ def apptest_worker(runs: int, profile_over: float) -> dict:
     app = session()
     app.run()
     changes = []
-    for district in FILTER_DISTRICTS[:max(runs, 5)]:
+    for district in FILTER_DISTRICTS[: max(runs, 5)]:
         app.session_state["filter_districts"] = [district]
         changes.append(timed(app.run))
         check(app, "filter change")
@@ -195,14 +220,20 @@ def apptest_worker(runs: int, profile_over: float) -> dict:
 
 def apptest_figures(seeds: Path, build: Path, runs: int, profile_over: float) -> dict:
     env = {**os.environ, "DASHBOARD_BUILD_DIR": str(build), "DASHBOARD_SEEDS_DIR": str(seeds)}
-    proc = subprocess.run([PYTHON, __file__, "--apptest-worker", "--runs", str(runs), "--profile-over", str(profile_over)],
-                          cwd=common.CODE, env=env, capture_output=True, text=True)
+    proc = subprocess.run(
+        [PYTHON, __file__, "--apptest-worker", "--runs", str(runs), "--profile-over", str(profile_over)],
+        cwd=common.CODE,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if proc.returncode:
         sys.exit(f"AppTest worker failed:\n{proc.stderr[-4000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 # ---- the browser ---------------------------------------------------------------------------------
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -220,9 +251,13 @@ def server(script: Path, env: dict):
     """A fresh Streamlit server; yields (url, start time, process)."""
     port = free_port()
     started = time.perf_counter()
-    process = subprocess.Popen([PYTHON, "-m", "streamlit", "run", str(script), "--server.headless", "true",
-                                "--server.port", str(port)], cwd=common.CODE, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, env={**os.environ, **env})
+    process = subprocess.Popen(
+        [PYTHON, "-m", "streamlit", "run", str(script), "--server.headless", "true", "--server.port", str(port)],
+        cwd=common.CODE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **env},
+    )
     try:
         yield f"http://127.0.0.1:{port}", started, process
     finally:
@@ -314,6 +349,7 @@ def browser_dataset(browser, seeds: Path, build: Path, charts: dict[str, int], r
 
 # ---- the printout --------------------------------------------------------------------------------
 
+
 def ms(values: list[float]) -> str:
     return spread([v * 1000 for v in values], "{:.0f}", " ms")
 
@@ -323,12 +359,23 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sizes", default="seeds,10000", help="comma-separated: seeds and/or document counts")
     parser.add_argument("--no-browser", action="store_true")
-    parser.add_argument("--no-rebuild", action="store_true",
-                        help="use the builds in bench/out/build/ even when lib/ or data/ changed since")
-    parser.add_argument("--profile-over", type=float, default=TARGET_PAGE_RATIO,
-                        help="profile a page whose median AppTest time passes this multiple of the floor")
-    parser.add_argument("--code", default="HEAD", help="the commit to measure (default HEAD, unpacked under "
-                        "bench/out/snapshot/), or 'worktree' for the files as they are")
+    parser.add_argument(
+        "--no-rebuild",
+        action="store_true",
+        help="use the builds in bench/out/build/ even when lib/ or data/ changed since",
+    )
+    parser.add_argument(
+        "--profile-over",
+        type=float,
+        default=TARGET_PAGE_RATIO,
+        help="profile a page whose median AppTest time passes this multiple of the floor",
+    )
+    parser.add_argument(
+        "--code",
+        default="HEAD",
+        help="the commit to measure (default HEAD, unpacked under "
+        "bench/out/snapshot/), or 'worktree' for the files as they are",
+    )
     parser.add_argument("--apptest-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     global PAGES
@@ -347,8 +394,11 @@ def main() -> None:
         seeds, build, seconds = ensure_build(n, rebuild_stale=not args.no_rebuild)
         label = "seeds" if n is None else f"{n:,} docs"
         docs = json.loads((build / "build_report.json").read_text(encoding="utf-8"))["counts"]
-        print(f"{label}: build {build.relative_to(common.ROOT)} ({docs['documents']:,} documents, {docs['measures']:,} measures"
-              + (f"; built now in {seconds:.0f} s)" if seconds else "; up to date)"), flush=True)
+        print(
+            f"{label}: build {build.relative_to(common.ROOT)} ({docs['documents']:,} documents, {docs['measures']:,} measures"
+            + (f"; built now in {seconds:.0f} s)" if seconds else "; up to date)"),
+            flush=True,
+        )
         datasets[label] = (seeds, build)
 
     apptest = {}
@@ -359,13 +409,20 @@ def main() -> None:
 
     floor = {label: statistics.median(r["floor"]) for label, r in apptest.items()}
     warmed = {r["warmed"] for r in apptest.values()}
-    warm_up = (f"after the warm-up server.py runs as it starts ({warmed.pop()})" if len(warmed) == 1 and "" not in warmed
-               else "its caches cold; the overview also loads the tables")
-    print(f"\nserver-side render (AppTest): first visit of the page in a fresh process ({warm_up}), then {args.runs} "
-          "new sessions on the warm process")
+    warm_up = (
+        f"after the warm-up server.py runs as it starts ({warmed.pop()})"
+        if len(warmed) == 1 and "" not in warmed
+        else "its caches cold; the overview also loads the tables"
+    )
+    print(
+        f"\nserver-side render (AppTest): first visit of the page in a fresh process ({warm_up}), then {args.runs} "
+        "new sessions on the warm process"
+    )
     for label, r in apptest.items():
-        print(f"  floor in the {label} process (one plotly chart): {ms(r['floor'])}; peak RSS of that process "
-              f"after every page {r['peak_rss_mb']:.0f} MB")
+        print(
+            f"  floor in the {label} process (one plotly chart): {ms(r['floor'])}; peak RSS of that process "
+            f"after every page {r['peak_rss_mb']:.0f} MB"
+        )
     header = f"  {'page':<9} {'charts':>6}"
     for label in apptest:
         header += f" | {label + ' first':>14} {'×':>5} {label + ' sessions':<33} {'×':>5}"
@@ -374,14 +431,18 @@ def main() -> None:
         line = f"  {page:<9} {next(iter(apptest.values()))['charts'][page]:>6}"
         for label, r in apptest.items():
             first, times = r["first_visit"][page], r["pages"][page]
-            line += (f" | {first * 1000:>11.0f} ms {first / floor[label]:>4.1f}× {ms(times):<33} "
-                     f"{statistics.median(times) / floor[label]:>4.1f}×")
+            line += (
+                f" | {first * 1000:>11.0f} ms {first / floor[label]:>4.1f}× {ms(times):<33} "
+                f"{statistics.median(times) / floor[label]:>4.1f}×"
+            )
         print(line)
     print("\nfilter change on the overview (set filter_districts, time at.run()):")
     for label, r in apptest.items():
-        print(f"  {label}: a district not chosen before {ms(r['filter_change'])}"
-              f" ({statistics.median(r['filter_change']) / floor[label]:.1f}× floor); the same district again "
-              f"(cached) {ms(r['filter_repeat'])}")
+        print(
+            f"  {label}: a district not chosen before {ms(r['filter_change'])}"
+            f" ({statistics.median(r['filter_change']) / floor[label]:.1f}× floor); the same district again "
+            f"(cached) {ms(r['filter_repeat'])}"
+        )
 
     browser = {}
     if not args.no_browser:
@@ -401,17 +462,22 @@ def main() -> None:
         for label in datasets:
             print(f"  {label} server peak RSS after every page: {browser[label]['server_peak_rss_mb']:.0f} MB")
             for entry, s in browser[label]["start"].items():
-                print(f"  {label} app start (`streamlit run {entry}`, build present): health {ms([x[0] for x in s])}; "
-                      f"title 总览 {ms([x[1] for x in s])}; every overview chart drawn {ms([x[2] for x in s])}"
-                      f"  ({statistics.median([x[2] for x in s]) / statistics.median(bf['start_chart']):.1f}× the floor app's)")
+                print(
+                    f"  {label} app start (`streamlit run {entry}`, build present): health {ms([x[0] for x in s])}; "
+                    f"title 总览 {ms([x[1] for x in s])}; every overview chart drawn {ms([x[2] for x in s])}"
+                    f"  ({statistics.median([x[2] for x in s]) / statistics.median(bf['start_chart']):.1f}× the floor app's)"
+                )
         header = f"  {'page':<9}" + "".join(f" | {label + ' charts drawn':<33} {'×':>5}" for label in datasets)
         print(header)
         for page, _, _ in PAGES:
             line = f"  {page:<9}"
             for label in datasets:
                 times = browser[label]["pages"][page]
-                line += f" | {times:<39}" if isinstance(times, str) else \
-                    f" | {ms(times):<33} {statistics.median(times) / chart_floor:>4.1f}×"
+                line += (
+                    f" | {times:<39}"
+                    if isinstance(times, str)
+                    else f" | {ms(times):<33} {statistics.median(times) / chart_floor:>4.1f}×"
+                )
             print(line)
 
     largest = list(datasets)[-1]
@@ -421,23 +487,31 @@ def main() -> None:
     worst_session = max(PAGES, key=lambda p: statistics.median(r["pages"][p[0]]))[0]
     ratio_first = r["first_visit"][worst] / floor[largest]
     ratio_session = statistics.median(r["pages"][worst_session]) / floor[largest]
-    print(f"  every page's render within {TARGET_PAGE_RATIO:.0f}× the floor (AppTest): worst first visit {worst} "
-          f"{ratio_first:.1f}× {verdict(ratio_first <= TARGET_PAGE_RATIO)}; worst new session {worst_session} "
-          f"{ratio_session:.1f}× {verdict(ratio_session <= TARGET_PAGE_RATIO)}")
+    print(
+        f"  every page's render within {TARGET_PAGE_RATIO:.0f}× the floor (AppTest): worst first visit {worst} "
+        f"{ratio_first:.1f}× {verdict(ratio_first <= TARGET_PAGE_RATIO)}; worst new session {worst_session} "
+        f"{ratio_session:.1f}× {verdict(ratio_session <= TARGET_PAGE_RATIO)}"
+    )
     if browser:
         chart_floor = statistics.median(browser["floor"]["chart"])
         drawn = {p: t for p, t in browser[largest]["pages"].items() if not isinstance(t, str)}
         worst_b = max(drawn, key=lambda p: statistics.median(drawn[p]))
         ratio_b = statistics.median(drawn[worst_b]) / chart_floor
-        print(f"  every page's charts drawn within {TARGET_PAGE_RATIO:.0f}× the floor (browser): worst {worst_b} "
-              f"{ratio_b:.1f}× {verdict(ratio_b <= TARGET_PAGE_RATIO)}")
+        print(
+            f"  every page's charts drawn within {TARGET_PAGE_RATIO:.0f}× the floor (browser): worst {worst_b} "
+            f"{ratio_b:.1f}× {verdict(ratio_b <= TARGET_PAGE_RATIO)}"
+        )
     change = statistics.median(r["filter_change"]) * 1000
-    print(f"  filter change ≤ {TARGET_FILTER_MS} ms server time (median): {change:.0f} ms {verdict(change <= TARGET_FILTER_MS)}")
+    print(
+        f"  filter change ≤ {TARGET_FILTER_MS} ms server time (median): {change:.0f} ms {verdict(change <= TARGET_FILTER_MS)}"
+    )
     if browser:
         for entry, s in browser[largest]["start"].items():
             ready, drawn = statistics.median(x[1] for x in s), statistics.median(x[2] for x in s)
-            print(f"  app start to ready ≤ {TARGET_START_S:.0f} s (`streamlit run {entry}`, build present): title {ready:.1f} s "
-                  f"{verdict(ready <= TARGET_START_S)}; every overview chart drawn {drawn:.1f} s {verdict(drawn <= TARGET_START_S)}")
+            print(
+                f"  app start to ready ≤ {TARGET_START_S:.0f} s (`streamlit run {entry}`, build present): title {ready:.1f} s "
+                f"{verdict(ready <= TARGET_START_S)}; every overview chart drawn {drawn:.1f} s {verdict(drawn <= TARGET_START_S)}"
+            )
     for label, res in apptest.items():
         for what, message in res["errors"].items():
             print(f"  ERROR on {label}, {what}: {message}")

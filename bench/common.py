@@ -1,5 +1,6 @@
 """What the benchmark scripts share: paths, the machine line, a fresh-process runner that measures
 time and memory, the summary statistics, and the cached builds of generated corpora."""
+
 from __future__ import annotations
 
 import math
@@ -25,20 +26,32 @@ if str(BENCH) not in sys.path:
     sys.path.insert(0, str(BENCH))
 
 
-APP_PATHS = ("dashboard.py", "server.py", "lib", "app_pages", "pages", "data", ".streamlit")  # pages/: before app_pages/
+APP_PATHS = (
+    "dashboard.py",
+    "server.py",
+    "lib",
+    "app_pages",
+    "pages",
+    "data",
+    ".streamlit",
+)  # pages/: before app_pages/
 
 
 def snapshot(ref: str = "HEAD") -> Path:
     """The app's files at a commit, unpacked once under bench/out/snapshot/<sha>/ (git archive), so
     edits made in the working tree during a run that takes many minutes cannot change what is measured."""
-    sha = subprocess.run(["git", "rev-parse", "--short", ref], cwd=ROOT, capture_output=True, text=True,
-                         check=True).stdout.strip()
+    sha = subprocess.run(
+        ["git", "rev-parse", "--short", ref], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
     dest = OUT / "snapshot" / sha
     if not (dest / ".complete").exists():
         shutil.rmtree(dest, ignore_errors=True)
         dest.mkdir(parents=True)
-        paths = [path for path in APP_PATHS  # server.py came later than the others
-                 if subprocess.run(["git", "cat-file", "-e", f"{sha}:{path}"], cwd=ROOT).returncode == 0]
+        paths = [
+            path
+            for path in APP_PATHS  # server.py came later than the others
+            if subprocess.run(["git", "cat-file", "-e", f"{sha}:{path}"], cwd=ROOT).returncode == 0
+        ]
         archive = subprocess.run(["git", "archive", sha, *paths], cwd=ROOT, capture_output=True, check=True).stdout
         subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
         (dest / ".complete").touch()
@@ -53,31 +66,46 @@ def use_code(code: str) -> Path:
     os.environ["BENCH_CODE"] = str(CODE)  # for worker processes
     return CODE
 
+
 SAMPLE_SECONDS = 0.25  # memory sampling interval of a child's process tree; costs < 1 % of a core
 
 
 def machine() -> str:
     """nproc, uname -m, CPU, RAM, Python, and the load when the run started (another session may share the machine)."""
-    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
+    mem_kb = next(
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+    )
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     load = " ".join(f"{v:.2f}" for v in os.getloadavg())
-    return (f"machine: nproc {os.cpu_count()}, {platform.machine()} ({cpu}), RAM {mem_kb / 2**20:.1f} GiB, "
-            f"Python {platform.python_version()}, load average at start {load}\n{code_version()}")
+    return (
+        f"machine: nproc {os.cpu_count()}, {platform.machine()} ({cpu}), RAM {mem_kb / 2**20:.1f} GiB, "
+        f"Python {platform.python_version()}, load average at start {load}\n{code_version()}"
+    )
 
 
 def code_version() -> str:
     """The commit measured (the figures belong to a commit), or the working tree and how it differs."""
+
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
 
     if CODE != ROOT:
         sha = CODE.name
-        return f"code: commit {git('log', '-1', '--format=%h %ad %s', '--date=format:%Y-%m-%d %H:%M', sha)[:110]}" \
-               f" (snapshot in {CODE.relative_to(ROOT)})"
+        return (
+            f"code: commit {git('log', '-1', '--format=%h %ad %s', '--date=format:%Y-%m-%d %H:%M', sha)[:110]}"
+            f" (snapshot in {CODE.relative_to(ROOT)})"
+        )
     dirty = git("status", "--porcelain", "--", "lib", "app_pages", "dashboard.py", "data")
-    return f"code: working tree at {git('log', '-1', '--format=%h %ad', '--date=format:%Y-%m-%d %H:%M')}" + \
-        (" + uncommitted changes in lib/, app_pages/ or data/" if dirty else " (lib/, app_pages/, data/ as committed)")
+    return f"code: working tree at {git('log', '-1', '--format=%h %ad', '--date=format:%Y-%m-%d %H:%M')}" + (
+        " + uncommitted changes in lib/, app_pages/ or data/" if dirty else " (lib/, app_pages/, data/ as committed)"
+    )
 
 
 @dataclass
@@ -165,9 +193,16 @@ def run_fresh(args: list[str], env: dict | None = None) -> Run:
         out.seek(0)
         err.seek(0)
         cpu = usage.ru_utime + usage.ru_stime
-        return Run(elapsed, proc.returncode, usage.ru_maxrss / 1024, peak[0] / 1024,
-                   out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-                   cpu, max(busy - cpu, 0.0) / elapsed)
+        return Run(
+            elapsed,
+            proc.returncode,
+            usage.ru_maxrss / 1024,
+            peak[0] / 1024,
+            out.read().decode("utf-8", "replace"),
+            err.read().decode("utf-8", "replace"),
+            cpu,
+            max(busy - cpu, 0.0) / elapsed,
+        )
 
 
 def checked(run: Run, args: list[str], ok_codes=(0, 3)) -> Run:

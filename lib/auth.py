@@ -4,6 +4,7 @@ sign-ins; a per-editor rate limit on imports; an append-only audit trail. Pure e
 
     python -m lib.auth hash       asks for a password twice, prints the line for secrets.toml
 """
+
 from __future__ import annotations
 
 import base64
@@ -17,10 +18,11 @@ import secrets
 import sys
 import threading
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from lib.config import DOCUMENTS_YAML
 
@@ -70,8 +72,9 @@ def is_loopback(address: str | None) -> bool:
         return False
 
 
-def editor_of(address: str | None, config: AuthConfig, signed_in: str | None = None,
-              oidc_email: str | None = None) -> str | None:
+def editor_of(
+    address: str | None, config: AuthConfig, signed_in: str | None = None, oidc_email: str | None = None
+) -> str | None:
     """Who edits in this session, or None (read-only). A sign-in counts only for a configured account;
     with no account configured, the local user of a loopback server edits, as on a laptop."""
     if signed_in and signed_in in config.passwords:
@@ -85,13 +88,15 @@ def editor_of(address: str | None, config: AuthConfig, signed_in: str | None = N
 
 # ---------------------------------------------------------------- passwords
 
+
 def _b64(raw: bytes) -> str:
     return base64.b64encode(raw).decode("ascii")
 
 
 def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=KEY_BYTES,
-                          maxmem=2 * 128 * r * n + 2**20)
+    return hashlib.scrypt(
+        password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=KEY_BYTES, maxmem=2 * 128 * r * n + 2**20
+    )
 
 
 def hash_password(password: str, *, salt: bytes | None = None) -> str:
@@ -128,6 +133,7 @@ def verify_password(password: str, stored: str | None) -> bool:
 
 
 # ---------------------------------------------------------------- backoff and rate limit
+
 
 class Backoff:
     """Failed sign-ins per account: each failure doubles the wait before the next try is heard.
@@ -186,20 +192,27 @@ class RateLimiter:
 
 # ---------------------------------------------------------------- audit trail
 
+
 def audit_line(editor: str, action: str, target: str, when: datetime, **details: Any) -> str:
     """One JSON line: who, when (UTC, ISO), what, on which file, and details."""
-    record = {"when": when.astimezone(timezone.utc).isoformat(timespec="seconds"), "who": editor,
-              "action": action, "target": target, **details}
+    record = {
+        "when": when.astimezone(UTC).isoformat(timespec="seconds"),
+        "who": editor,
+        "action": action,
+        "target": target,
+        **details,
+    }
     return json.dumps(record, ensure_ascii=False, default=str) + "\n"
 
 
-def audit(editor: str, action: str, target: str, *, log: Path | None = None, when: datetime | None = None,
-          **details: Any) -> None:
+def audit(
+    editor: str, action: str, target: str, *, log: Path | None = None, when: datetime | None = None, **details: Any
+) -> None:
     """Append one line to the audit log in a single O_APPEND write (lines from concurrent sessions or
     processes never interleave), flushed to disk before returning."""
     path = log or AUDIT_LOG
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = audit_line(editor, action, target, when or datetime.now(timezone.utc), **details).encode("utf-8")
+    data = audit_line(editor, action, target, when or datetime.now(UTC), **details).encode("utf-8")
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
     try:
         os.write(fd, data)
@@ -223,6 +236,7 @@ def read_audit(log: Path | None = None) -> list[dict]:
 
 
 # ---------------------------------------------------------------- CLI
+
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m lib.auth hash [ACCOUNT]`: the secrets.toml line of a new editor password."""

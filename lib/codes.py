@@ -1,5 +1,6 @@
 """Chinese labels of the codes the tables store (data/codes.yaml): one place per vocabulary, read by the
 exports, the filters, the charts and the pages alike."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -43,4 +44,5 @@ YES, NO = VOCABULARIES["boolean"][True], VOCABULARIES["boolean"][False]
 # table → {column: {code: label}}: the columns an export shows by label instead of code
 CODED_COLUMNS: dict[str, dict[str, dict[str, str]]] = {
     table: {column: VOCABULARIES[vocabulary] for column, vocabulary in mapping.items()}
-    for table, mapping in _COLUMN_VOCABULARIES.items()}
+    for table, mapping in _COLUMN_VOCABULARIES.items()
+}

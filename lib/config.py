@@ -1,4 +1,5 @@
 """Where things live. Every path derives from this file, never from the working directory."""
+
 import os
 from pathlib import Path
 
@@ -22,8 +23,17 @@ STOPWORDS_TXT = DATA_DIR / "stopwords.txt"
 # The reference files the pipeline reads: a build reads them once into a snapshot (lib.reference.Snapshot),
 # every stage reads them from it, and its digest enters the build's fingerprint. documents.yaml is not among
 # them: each document's own entry enters that document's key.
-PIPELINE_REFERENCE = (AGENCIES_YAML, PLACES_YAML, TAXONOMY_YAML, BOILERPLATE_YAML, EVENTS_YAML, JURISDICTIONS_YAML,
-                      KINDS_YAML, JIEBA_USERDICT, STOPWORDS_TXT)
+PIPELINE_REFERENCE = (
+    AGENCIES_YAML,
+    PLACES_YAML,
+    TAXONOMY_YAML,
+    BOILERPLATE_YAML,
+    EVENTS_YAML,
+    JURISDICTIONS_YAML,
+    KINDS_YAML,
+    JIEBA_USERDICT,
+    STOPWORDS_TXT,
+)
 
 # Bump when any stage's output changes, so cached per-document results are not reused.
 PIPELINE_VERSION = "1"

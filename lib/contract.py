@@ -2,12 +2,16 @@
 
 Contract columns come first in the order of DESIGN.md; columns after them are additions.
 """
+
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import pyarrow as pa
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 STR = pa.string()
 INT = pa.int64()
@@ -15,51 +19,126 @@ FLOAT = pa.float64()
 BOOL = pa.bool_()
 LIST = pa.list_(pa.string())
 
-DOCUMENTS = pa.schema([
-    ("doc_id", STR), ("source_file", STR), ("title", STR), ("notice_title", STR), ("doc_number", STR),
-    ("issuer", STR), ("level", STR), ("district", STR), ("doc_type", STR), ("issued_date", STR), ("year", INT),
-    ("period_start", INT), ("period_end", INT), ("date_source", STR), ("date_evidence", STR),
-    ("missing_parts", LIST), ("text", STR), ("n_measures", INT), ("n_targets", INT), ("warnings", LIST),
-    # additions
-    ("issuer_canonical", STR), ("truncated", BOOL), ("encoding", STR), ("content_sha256", STR), ("build_key", STR),
-    ("text_sha256", STR),  # of the normalised text: a copy in another encoding has the same (lib.build)
-    ("jurisdiction", STR), ("province", STR),  # the issuing place (天津市北辰区, 武汉市, 全国) and its province
-    ("effective_from", STR), ("effective_until", STR),  # 施行日期 and 有效期至 (ISO dates)
-])
+DOCUMENTS = pa.schema(
+    [
+        ("doc_id", STR),
+        ("source_file", STR),
+        ("title", STR),
+        ("notice_title", STR),
+        ("doc_number", STR),
+        ("issuer", STR),
+        ("level", STR),
+        ("district", STR),
+        ("doc_type", STR),
+        ("issued_date", STR),
+        ("year", INT),
+        ("period_start", INT),
+        ("period_end", INT),
+        ("date_source", STR),
+        ("date_evidence", STR),
+        ("missing_parts", LIST),
+        ("text", STR),
+        ("n_measures", INT),
+        ("n_targets", INT),
+        ("warnings", LIST),
+        # additions
+        ("issuer_canonical", STR),
+        ("truncated", BOOL),
+        ("encoding", STR),
+        ("content_sha256", STR),
+        ("build_key", STR),
+        ("text_sha256", STR),  # of the normalised text: a copy in another encoding has the same (lib.build)
+        ("jurisdiction", STR),
+        ("province", STR),  # the issuing place (天津市北辰区, 武汉市, 全国) and its province
+        ("effective_from", STR),
+        ("effective_until", STR),  # 施行日期 and 有效期至 (ISO dates)
+    ]
+)
 
-MEASURES = pa.schema([
-    ("measure_id", STR), ("doc_id", STR), ("ordinal", INT), ("path", LIST), ("heading", STR), ("text", STR),
-    ("kind", STR), ("agencies_raw", LIST), ("agencies", LIST), ("lead_agency", STR),
-    ("responsibility_phrase", STR), ("actors", LIST), ("districts", LIST), ("themes", LIST),
-    ("industries", LIST), ("instruments", LIST), ("target_groups", LIST), ("tag_evidence", LIST),
-    ("has_evaluation", BOOL), ("omitted", BOOL), ("warnings", LIST), ("year", INT),
-    # additions
-    ("marker", STR), ("outline", STR), ("agency_source", STR), ("keywords", LIST),
-    ("deadline", STR),  # as written in the responsibility phrase: "6月底完成", "持续推进"
-])
+MEASURES = pa.schema(
+    [
+        ("measure_id", STR),
+        ("doc_id", STR),
+        ("ordinal", INT),
+        ("path", LIST),
+        ("heading", STR),
+        ("text", STR),
+        ("kind", STR),
+        ("agencies_raw", LIST),
+        ("agencies", LIST),
+        ("lead_agency", STR),
+        ("responsibility_phrase", STR),
+        ("actors", LIST),
+        ("districts", LIST),
+        ("themes", LIST),
+        ("industries", LIST),
+        ("instruments", LIST),
+        ("target_groups", LIST),
+        ("tag_evidence", LIST),
+        ("has_evaluation", BOOL),
+        ("omitted", BOOL),
+        ("warnings", LIST),
+        ("year", INT),
+        # additions
+        ("marker", STR),
+        ("outline", STR),
+        ("agency_source", STR),
+        ("keywords", LIST),
+        ("deadline", STR),  # as written in the responsibility phrase: "6月底完成", "持续推进"
+    ]
+)
 
-TARGETS = pa.schema([
-    ("target_id", STR), ("doc_id", STR), ("measure_id", STR), ("kind", STR), ("indicator", STR),
-    ("comparator", STR), ("value_low", FLOAT), ("value_high", FLOAT), ("unit", STR), ("target_year", INT),
-    ("scope", STR), ("masked", BOOL), ("mask", STR), ("raw", STR),
-    # additions
-    ("mask_magnitude", STR), ("year_masked", BOOL), ("periodicity", STR), ("sentence", STR), ("year", INT),
-    ("increment", BOOL),  # 新增/新建: the value counts what is added, not a total
-])
+TARGETS = pa.schema(
+    [
+        ("target_id", STR),
+        ("doc_id", STR),
+        ("measure_id", STR),
+        ("kind", STR),
+        ("indicator", STR),
+        ("comparator", STR),
+        ("value_low", FLOAT),
+        ("value_high", FLOAT),
+        ("unit", STR),
+        ("target_year", INT),
+        ("scope", STR),
+        ("masked", BOOL),
+        ("mask", STR),
+        ("raw", STR),
+        # additions
+        ("mask_magnitude", STR),
+        ("year_masked", BOOL),
+        ("periodicity", STR),
+        ("sentence", STR),
+        ("year", INT),
+        ("increment", BOOL),  # 新增/新建: the value counts what is added, not a total
+    ]
+)
 
-AGENCIES = pa.schema([
-    ("agency", STR), ("level", STR), ("aliases", LIST), ("renamed_from", LIST),
-    ("n_measures_lead", INT), ("n_measures_total", INT),
-    # additions
-    ("n_measures_actor", INT), ("doc_ids", LIST),
-    ("jurisdiction", STR),  # the place whose body it is (全国 for central bodies)
-])
+AGENCIES = pa.schema(
+    [
+        ("agency", STR),
+        ("level", STR),
+        ("aliases", LIST),
+        ("renamed_from", LIST),
+        ("n_measures_lead", INT),
+        ("n_measures_total", INT),
+        # additions
+        ("n_measures_actor", INT),
+        ("doc_ids", LIST),
+        ("jurisdiction", STR),  # the place whose body it is (全国 for central bodies)
+    ]
+)
 
-CITATIONS = pa.schema([
-    ("from_doc_id", STR), ("cited_title", STR), ("cited_number", STR), ("resolved_doc_id", STR),
-    # additions
-    ("sentence", STR),
-])
+CITATIONS = pa.schema(
+    [
+        ("from_doc_id", STR),
+        ("cited_title", STR),
+        ("cited_number", STR),
+        ("resolved_doc_id", STR),
+        # additions
+        ("sentence", STR),
+    ]
+)
 
 # agencies.renamed_from holds each earlier name with the year of the change, written "市科委（2018年更名）";
 # these two functions are the one place that writes and reads that form.
@@ -78,21 +157,26 @@ def renamed_from_text(old: str, year: int) -> str:
 
 
 def parse_renamed_from(text: str) -> Renaming:
-    """"市科委（2018年更名）" → Renaming("市科委", 2018); a value in another form is the name, year unknown."""
+    """ "市科委（2018年更名）" → Renaming("市科委", 2018); a value in another form is the name, year unknown."""
     match = RENAMED_FROM.match(text)
     return Renaming(match["old"], int(match["year"])) if match else Renaming(text, None)
 
 
 def renaming_label(renaming: Renaming) -> str:
-    """"市科委（2018）", the short form charts and notes show."""
+    """ "市科委（2018）", the short form charts and notes show."""
     return f"{renaming.old}（{renaming.year}）" if renaming.year else renaming.old
 
 
-TABLES = {"documents": DOCUMENTS, "measures": MEASURES, "targets": TARGETS, "agencies": AGENCIES,
-          "citations": CITATIONS}
+TABLES = {
+    "documents": DOCUMENTS,
+    "measures": MEASURES,
+    "targets": TARGETS,
+    "agencies": AGENCIES,
+    "citations": CITATIONS,
+}
 
 
-def to_frame(table: pa.Table) -> "pd.DataFrame":
+def to_frame(table: pa.Table) -> pd.DataFrame:
     """A table of the contract as the dashboard holds it: list columns stay Arrow lists (pd.ArrowDtype)
     instead of becoming a NumPy array per row. At 10,000 documents that reads measures in ~0.7 s
     instead of ~2.4 s and holds them in ~575 MB instead of ~795 MB; a row's value is still a list."""
@@ -101,4 +185,5 @@ def to_frame(table: pa.Table) -> "pd.DataFrame":
     # One chunk per column rather than one per Parquet row group: every filter takes rows, and a take
     # across chunks cost several times more.
     return table.combine_chunks().to_pandas(
-        types_mapper=lambda arrow_type: pd.ArrowDtype(arrow_type) if pa.types.is_list(arrow_type) else None)
+        types_mapper=lambda arrow_type: pd.ArrowDtype(arrow_type) if pa.types.is_list(arrow_type) else None
+    )

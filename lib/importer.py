@@ -6,6 +6,7 @@ CLI import at the same time cannot interleave their writes). An import or a remo
 if storing or the rebuild fails (disk full, file too large, permission), the document, its manifest entry
 and the tables are left as they were, and ImportFailed names the cause.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -17,7 +18,7 @@ import shutil
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import pyarrow as pa
@@ -25,15 +26,23 @@ import pyarrow.parquet as pq
 import yaml
 
 from lib import reference
-from lib.build.output import write_atomically
+from lib.build.output import failure_cause, write_atomically
 from lib.build.run import build
-from lib.pipeline.document import DocResult, process_document
-from lib.build.output import failure_cause
 from lib.config import BUILD_DIR, DOCUMENTS_YAML, SEEDS_DIR
+from lib.pipeline.document import DocResult, process_document
 from lib.pipeline.readers import MAX_BYTES, SUPPORTED
 
-EDITABLE_FIELDS = ("title", "doc_number", "issuer", "level", "district", "doc_type", "issued_date",
-                   "period_start", "period_end")
+EDITABLE_FIELDS = (
+    "title",
+    "doc_number",
+    "issuer",
+    "level",
+    "district",
+    "doc_type",
+    "issued_date",
+    "period_start",
+    "period_end",
+)
 SAFE_CHARS = re.compile(r"[^\w\u4e00-\u9fff.\-（）()]+")
 
 
@@ -67,8 +76,11 @@ def sanitize_name(name: str) -> str:
 
 def existing_hashes(seeds_dir: Path) -> dict[str, str]:
     """sha256 → file name of every stored document."""
-    return {hashlib.sha256(p.read_bytes()).hexdigest(): p.name
-            for p in seeds_dir.iterdir() if p.is_file() and not p.name.startswith(".")}
+    return {
+        hashlib.sha256(p.read_bytes()).hexdigest(): p.name
+        for p in seeds_dir.iterdir()
+        if p.is_file() and not p.name.startswith(".")
+    }
 
 
 def existing_texts(seeds_dir: Path, out_dir: Path) -> dict[str, str]:
@@ -78,8 +90,11 @@ def existing_texts(seeds_dir: Path, out_dir: Path) -> dict[str, str]:
         table = pq.read_table(out_dir / "documents.parquet", columns=["source_file", "text_sha256"])
     except (OSError, pa.ArrowException):
         return {}
-    return {text: name for name, text in zip(table["source_file"].to_pylist(), table["text_sha256"].to_pylist())
-            if text and (seeds_dir / name).is_file()}
+    return {
+        text: name
+        for name, text in zip(table["source_file"].to_pylist(), table["text_sha256"].to_pylist())
+        if text and (seeds_dir / name).is_file()
+    }
 
 
 def preview(name: str, raw: bytes, seeds_dir: Path = SEEDS_DIR, out_dir: Path = BUILD_DIR) -> Preview:
@@ -138,16 +153,25 @@ def _free_name(seeds_dir: Path, name: str) -> str:
     return candidate
 
 
-def confirm(item: Preview, corrections: dict, seeds_dir: Path = SEEDS_DIR, manifest: Path = DOCUMENTS_YAML,
-            out_dir: Path = BUILD_DIR) -> str:
+def confirm(
+    item: Preview,
+    corrections: dict,
+    seeds_dir: Path = SEEDS_DIR,
+    manifest: Path = DOCUMENTS_YAML,
+    out_dir: Path = BUILD_DIR,
+) -> str:
     """Store the file, record the curator's corrections, rebuild, all or nothing. Returns the stored file name."""
     with build_lock(out_dir):
         names, _report = add([(item, corrections)], seeds_dir, out_dir, manifest)
     return names[0]
 
 
-def add(items: list[tuple[Preview, dict]], seeds_dir: Path = SEEDS_DIR, out_dir: Path = BUILD_DIR,
-        manifest: Path = DOCUMENTS_YAML) -> tuple[list[str], dict]:
+def add(
+    items: list[tuple[Preview, dict]],
+    seeds_dir: Path = SEEDS_DIR,
+    out_dir: Path = BUILD_DIR,
+    manifest: Path = DOCUMENTS_YAML,
+) -> tuple[list[str], dict]:
     """Store each file with its corrections, then rebuild once (call under build_lock): all of it, or on any
     failure none of it (ImportFailed). Returns the stored names and the build report."""
     names: list[str] = []
@@ -163,14 +187,19 @@ def add(items: list[tuple[Preview, dict]], seeds_dir: Path = SEEDS_DIR, out_dir:
     return names, report
 
 
-def store(item: Preview, corrections: dict, seeds_dir: Path = SEEDS_DIR, manifest: Path = DOCUMENTS_YAML,
-          created: list[Path] | None = None) -> str:
+def store(
+    item: Preview,
+    corrections: dict,
+    seeds_dir: Path = SEEDS_DIR,
+    manifest: Path = DOCUMENTS_YAML,
+    created: list[Path] | None = None,
+) -> str:
     """Write the file into seeds/ and its manifest entry (call under build_lock); the new file is added to
     `created` before it is written, so a failure can remove it."""
     name = _free_name(seeds_dir, item.source_file)
     target = _inside(seeds_dir, name)
     entry = {k: v for k, v in corrections.items() if k in EDITABLE_FIELDS and v not in (None, "")}
-    entry["imported_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    entry["imported_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     if created is not None:
         created.append(target)
     write_atomically(target, lambda tmp: Path(tmp).write_bytes(item.raw))
@@ -178,8 +207,9 @@ def store(item: Preview, corrections: dict, seeds_dir: Path = SEEDS_DIR, manifes
     return name
 
 
-def remove(source_file: str, seeds_dir: Path = SEEDS_DIR, manifest: Path = DOCUMENTS_YAML,
-           out_dir: Path = BUILD_DIR) -> None:
+def remove(
+    source_file: str, seeds_dir: Path = SEEDS_DIR, manifest: Path = DOCUMENTS_YAML, out_dir: Path = BUILD_DIR
+) -> None:
     """Delete an imported document (only files recorded as imported) and rebuild, all or nothing."""
     with build_lock(out_dir):
         if source_file not in imported_files(manifest):

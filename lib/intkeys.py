@@ -1,5 +1,6 @@
 """Integer keys: several integer codes packed into one int64 per row, so that counting distinct
 combinations is one sort instead of hashing strings or tuples."""
+
 from __future__ import annotations
 
 import numpy as np

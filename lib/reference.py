@@ -6,14 +6,16 @@ the stages derive from the files (keyword automata, alias indexes, compiled patt
 derived again when a file changed, also inside a long-running dashboard, and the digest that enters the
 build's fingerprint is that of the very bytes the stages read.
 """
+
 from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, TypeVar
 
 import yaml
 
@@ -38,7 +40,7 @@ class Snapshot:
     digest: str
 
     @classmethod
-    def read(cls, paths: Iterable[Path] = PIPELINE_REFERENCE) -> "Snapshot":
+    def read(cls, paths: Iterable[Path] = PIPELINE_REFERENCE) -> Snapshot:
         files, digest = {}, hashlib.sha256()
         for path in paths:
             try:

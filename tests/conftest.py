@@ -3,6 +3,7 @@
 Tests build into a folder of their own, never the working tree's data/build/: a dashboard running from the
 working tree reads that one, and two test runs must not share it. lib.config reads the variable when imported,
 so it is set here, before any test imports lib; servers and subprocesses the tests start inherit it."""
+
 from __future__ import annotations
 
 import os

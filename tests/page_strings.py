@@ -4,12 +4,14 @@ Run in a fresh process with DASHBOARD_BUILD_DIR (and the other DASHBOARD_* paths
 reads them at import: `python tests/page_strings.py '{"q": "..."}'` (the URL query of every page).
 Each line: [page, element type, field, text]; a plotly chart's spec is walked to its strings (field "plotly").
 """
+
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 

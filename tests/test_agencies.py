@@ -1,4 +1,5 @@
 """Stage 4: responsibility phrases in every common form → bodies as written, lead, deadline, lead rules."""
+
 from __future__ import annotations
 
 import re
@@ -7,41 +8,51 @@ from pathlib import Path
 
 import pytest
 
-from lib.pipeline import agencies
 from lib.build import build_tables
+from lib.pipeline import agencies
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
-@pytest.mark.parametrize("text, written, lead", [
-    ("推进建设。（责任单位：区科技局、区工信局）", ("区科技局", "区工信局"), None),
-    ("推进建设。［责任单位：市科技局、市财政局］", ("市科技局", "市财政局"), None),
-    ("推进建设。[责任单位:市科技局]", ("市科技局",), None),
-    ("推进建设。〔责任单位：市科技局〕", ("市科技局",), None),
-    ("推进建设。【责任单位：市科技局】", ("市科技局",), None),
-    ("推进建设。（牵头单位：市科技局，责任单位：市教委、市财政局）", ("市科技局", "市教委", "市财政局"), "市科技局"),
-    ("推进建设。（牵头单位：市科技局；配合单位：市教委）", ("市科技局", "市教委"), "市科技局"),
-    ("推进建设。（市科技局牵头，市教委、市财政局配合）", ("市科技局", "市教委", "市财政局"), "市科技局"),
-    ("推进建设。（市科技局负责）", ("市科技局",), "市科技局"),
-    ("推进建设。（市科技局牵头负责）", ("市科技局",), "市科技局"),
-    ("推进建设。（市科技局、市教委按职责分工负责）", ("市科技局", "市教委"), None),
-    ("推进建设。（负责部门：市科技局；适用范围：全市高新技术企业）", ("市科技局",), None),
-    ("推进建设。（6月底完成，牵头考核单位：市政府办公室、市公安局）", ("市政府办公室", "市公安局"), "市政府办公室"),
-    ("推进建设。（责任单位：市科技局,市财政局,市教委）", ("市科技局", "市财政局", "市教委"), None),
-    ("推进建设。（责任单位：省商务厅按职责分工）", ("省商务厅",), None),
-    ("推进建设。（责任单位：市税务局等相关单位）", ("市税务局",), None),
-])
+@pytest.mark.parametrize(
+    "text, written, lead",
+    [
+        ("推进建设。（责任单位：区科技局、区工信局）", ("区科技局", "区工信局"), None),
+        ("推进建设。［责任单位：市科技局、市财政局］", ("市科技局", "市财政局"), None),
+        ("推进建设。[责任单位:市科技局]", ("市科技局",), None),
+        ("推进建设。〔责任单位：市科技局〕", ("市科技局",), None),
+        ("推进建设。【责任单位：市科技局】", ("市科技局",), None),
+        (
+            "推进建设。（牵头单位：市科技局，责任单位：市教委、市财政局）",
+            ("市科技局", "市教委", "市财政局"),
+            "市科技局",
+        ),
+        ("推进建设。（牵头单位：市科技局；配合单位：市教委）", ("市科技局", "市教委"), "市科技局"),
+        ("推进建设。（市科技局牵头，市教委、市财政局配合）", ("市科技局", "市教委", "市财政局"), "市科技局"),
+        ("推进建设。（市科技局负责）", ("市科技局",), "市科技局"),
+        ("推进建设。（市科技局牵头负责）", ("市科技局",), "市科技局"),
+        ("推进建设。（市科技局、市教委按职责分工负责）", ("市科技局", "市教委"), None),
+        ("推进建设。（负责部门：市科技局；适用范围：全市高新技术企业）", ("市科技局",), None),
+        ("推进建设。（6月底完成，牵头考核单位：市政府办公室、市公安局）", ("市政府办公室", "市公安局"), "市政府办公室"),
+        ("推进建设。（责任单位：市科技局,市财政局,市教委）", ("市科技局", "市财政局", "市教委"), None),
+        ("推进建设。（责任单位：省商务厅按职责分工）", ("省商务厅",), None),
+        ("推进建设。（责任单位：市税务局等相关单位）", ("市税务局",), None),
+    ],
+)
 def test_each_common_form_gives_its_bodies_and_lead(text, written, lead):
     found = agencies.find_responsibility(text)
     assert (found.written, found.lead) == (written, lead)
 
 
-@pytest.mark.parametrize("text, written", [
-    ("做好。（牵头单位：市委组织部（人才办），责任单位：市教委）", ("市委组织部（人才办）", "市教委")),
-    ("做好。（责任单位：市科技局、各区〔县、市〕政府）", ("市科技局", "各区〔县、市〕政府")),
-    ("做好。（责任单位：各区人民政府〈含开发区、新区管委会，下同〉）", ("各区人民政府",)),
-    ("做好。（责任单位：各区人民政府（含开发区），市科技局）", ("各区人民政府", "市科技局")),
-])
+@pytest.mark.parametrize(
+    "text, written",
+    [
+        ("做好。（牵头单位：市委组织部（人才办），责任单位：市教委）", ("市委组织部（人才办）", "市教委")),
+        ("做好。（责任单位：市科技局、各区〔县、市〕政府）", ("市科技局", "各区〔县、市〕政府")),
+        ("做好。（责任单位：各区人民政府〈含开发区、新区管委会，下同〉）", ("各区人民政府",)),
+        ("做好。（责任单位：各区人民政府（含开发区），市科技局）", ("各区人民政府", "市科技局")),
+    ],
+)
 def test_brackets_inside_names_stay_whole_and_scope_notes_go(text, written):
     assert agencies.find_responsibility(text).written == written
 
@@ -53,25 +64,44 @@ def test_several_phrases_in_one_item_are_all_read():
     assert found.phrases == ("（责任单位：市数据局）", "（责任单位：市人社局，团市委）")
 
 
-@pytest.mark.parametrize("text, deadline", [
-    ("推进。（6月底完成，牵头考核单位：市科技局）", "6月底完成"),
-    ("推进。（持续推进，牵头考核单位：市科技局）", "持续推进"),
-    ("推进。（5月底取得阶段性成效并持续推进，牵头考核单位：市科技局）", "5月底取得阶段性成效并持续推进"),
-    ("推进。（责任单位：市科技局；完成时限：2024年底前）", "2024年底前"),
-    ("推进。（责任单位：市科技局）", None),
-])
+@pytest.mark.parametrize(
+    "text, deadline",
+    [
+        ("推进。（6月底完成，牵头考核单位：市科技局）", "6月底完成"),
+        ("推进。（持续推进，牵头考核单位：市科技局）", "持续推进"),
+        ("推进。（5月底取得阶段性成效并持续推进，牵头考核单位：市科技局）", "5月底取得阶段性成效并持续推进"),
+        ("推进。（责任单位：市科技局；完成时限：2024年底前）", "2024年底前"),
+        ("推进。（责任单位：市科技局）", None),
+    ],
+)
 def test_deadlines_go_to_their_own_field(text, deadline):
     found = agencies.find_responsibility(text)
     assert found.deadline == deadline and found.written == ("市科技局",)
 
 
-@pytest.mark.parametrize("first, later, rule, leads", [
-    ("（责任单位：市科技局、市财政局、开发园区管委会。列第一位的为牵头单位，下同）", "（责任单位：市教委、市科技局）",
-     "first_listed", ("市科技局", "市教委")),
-    ("（责任单位：市科技局，市财政局、市教委。第一个逗号前为牵头单位）", "（责任单位：市工信局、市商务局，市财政局）",
-     "first_clause", ("市科技局", "市工信局")),
-    ("（责任单位：各区人民政府、市科技局，以下均需各区落实，不再列出）", "（责任单位：市教委）", None, (None, None)),
-])
+@pytest.mark.parametrize(
+    "first, later, rule, leads",
+    [
+        (
+            "（责任单位：市科技局、市财政局、开发园区管委会。列第一位的为牵头单位，下同）",
+            "（责任单位：市教委、市科技局）",
+            "first_listed",
+            ("市科技局", "市教委"),
+        ),
+        (
+            "（责任单位：市科技局，市财政局、市教委。第一个逗号前为牵头单位）",
+            "（责任单位：市工信局、市商务局，市财政局）",
+            "first_clause",
+            ("市科技局", "市工信局"),
+        ),
+        (
+            "（责任单位：各区人民政府、市科技局，以下均需各区落实，不再列出）",
+            "（责任单位：市教委）",
+            None,
+            (None, None),
+        ),
+    ],
+)
 def test_a_note_in_a_phrase_is_a_rule_for_this_item_and_the_next_never_a_body(first, later, rule, leads):
     one = agencies.find_responsibility("推进。" + first)
     two = agencies.find_responsibility("完善。" + later, one.rule)
@@ -79,18 +109,27 @@ def test_a_note_in_a_phrase_is_a_rule_for_this_item_and_the_next_never_a_body(fi
     assert all(not re.search(r"下同|不再列出|牵头单位|。", name) for name in one.written)
 
 
-@pytest.mark.parametrize("text", [
-    "成员单位（包括牵头单位自身）要加强协调。",  # 牵头单位 without a colon is no label
-    "对符合条件的企业（不含分支机构）给予支持。",
-    "由企业自主决策。",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "成员单位（包括牵头单位自身）要加强协调。",  # 牵头单位 without a colon is no label
+        "对符合条件的企业（不含分支机构）给予支持。",
+        "由企业自主决策。",
+    ],
+)
 def test_brackets_that_name_no_body_are_not_responsibility(text):
     assert agencies.find_responsibility(text).written == ()
 
 
-@pytest.mark.parametrize("name, ok", [
-    ("市委组织部（人才办）", True), ("各区〔县、市〕政府", True), ("各区〔县", False), ("下同〉", False),
-])
+@pytest.mark.parametrize(
+    "name, ok",
+    [
+        ("市委组织部（人才办）", True),
+        ("各区〔县、市〕政府", True),
+        ("各区〔县", False),
+        ("下同〉", False),
+    ],
+)
 def test_balanced_brackets(name, ok):
     assert agencies.balanced(name) is ok
 

@@ -1,23 +1,23 @@
 """Who may change data: the role from the server's address and secrets, password hashes, backoff after
 failed sign-ins, the per-editor import limit, the audit trail, and the 导入文档 page gated by all of them."""
+
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
-import streamlit as st
 from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
 
 from lib import auth, importer
-from lib.ui import signin
 from lib.build.cli import main as build_main
 from lib.config import ROOT
 from lib.query.textview import escape_markdown
+from lib.ui import signin
 
 PASSWORDS = {"wang": auth.hash_password("正确的密码-wang"), "li": auth.hash_password("正确的密码-li")}
 NOTHING = auth.AuthConfig({}, frozenset(), False)
@@ -27,38 +27,64 @@ WITH_OIDC = auth.AuthConfig({}, frozenset({"wang@kjj.example"}), True)
 
 # ---------------------------------------------------------------- who edits
 
-@pytest.mark.parametrize("address, loopback", [
-    ("127.0.0.1", True), ("127.0.0.2", True), ("localhost", True), ("::1", True), ("[::1]", True),
-    ("0.0.0.0", False), ("::", False), ("", False), (None, False),  # unset: Streamlit listens everywhere
-    ("192.168.1.20", False), ("dashboard.kjj.example", False),
-])
+
+@pytest.mark.parametrize(
+    "address, loopback",
+    [
+        ("127.0.0.1", True),
+        ("127.0.0.2", True),
+        ("localhost", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("", False),
+        (None, False),  # unset: Streamlit listens everywhere
+        ("192.168.1.20", False),
+        ("dashboard.kjj.example", False),
+    ],
+)
 def test_only_a_loopback_address_counts_as_local(address, loopback):
     assert auth.is_loopback(address) is loopback
 
 
-@pytest.mark.parametrize("address, config, signed_in, email, editor", [
-    ("127.0.0.1", NOTHING, None, None, auth.LOCAL_EDITOR),  # a laptop: the local user edits, as before
-    ("0.0.0.0", NOTHING, None, None, None),  # open to the network, nothing configured: read-only
-    (None, NOTHING, None, None, None),
-    ("0.0.0.0", WITH_PASSWORDS, None, None, None),
-    ("0.0.0.0", WITH_PASSWORDS, "wang", None, "wang"),
-    ("0.0.0.0", WITH_PASSWORDS, "zhao", None, None),  # not (or no longer) an account
-    ("127.0.0.1", WITH_PASSWORDS, None, None, None),  # accounts configured: sign-in even behind a local proxy
-    ("0.0.0.0", WITH_OIDC, None, "Wang@KJJ.example", "wang@kjj.example"),
-    ("0.0.0.0", WITH_OIDC, None, "other@kjj.example", None),  # signed in, but not an editor
-])
-def test_the_editor_comes_from_the_server_address_the_secrets_and_the_sign_in(address, config, signed_in, email, editor):
+@pytest.mark.parametrize(
+    "address, config, signed_in, email, editor",
+    [
+        ("127.0.0.1", NOTHING, None, None, auth.LOCAL_EDITOR),  # a laptop: the local user edits, as before
+        ("0.0.0.0", NOTHING, None, None, None),  # open to the network, nothing configured: read-only
+        (None, NOTHING, None, None, None),
+        ("0.0.0.0", WITH_PASSWORDS, None, None, None),
+        ("0.0.0.0", WITH_PASSWORDS, "wang", None, "wang"),
+        ("0.0.0.0", WITH_PASSWORDS, "zhao", None, None),  # not (or no longer) an account
+        ("127.0.0.1", WITH_PASSWORDS, None, None, None),  # accounts configured: sign-in even behind a local proxy
+        ("0.0.0.0", WITH_OIDC, None, "Wang@KJJ.example", "wang@kjj.example"),
+        ("0.0.0.0", WITH_OIDC, None, "other@kjj.example", None),  # signed in, but not an editor
+    ],
+)
+def test_the_editor_comes_from_the_server_address_the_secrets_and_the_sign_in(
+    address, config, signed_in, email, editor
+):
     assert auth.editor_of(address, config, signed_in, email) == editor
 
 
 def test_secrets_toml_sections_become_the_config():
-    config = auth.config_from_secrets({"auth": {"client_id": "x"}, "editors": {
-        "passwords": {"wang": PASSWORDS["wang"]}, "emails": [" Wang@KJJ.example ", ""], "provider": "kjj"}})
+    config = auth.config_from_secrets(
+        {
+            "auth": {"client_id": "x"},
+            "editors": {
+                "passwords": {"wang": PASSWORDS["wang"]},
+                "emails": [" Wang@KJJ.example ", ""],
+                "provider": "kjj",
+            },
+        }
+    )
     assert config == auth.AuthConfig({"wang": PASSWORDS["wang"]}, frozenset({"wang@kjj.example"}), True, "kjj")
     assert not auth.config_from_secrets({}).configured
 
 
 # ---------------------------------------------------------------- passwords
+
 
 def test_a_password_is_kept_only_as_a_salted_scrypt_hash():
     first, second = auth.hash_password("同一个密码123"), auth.hash_password("同一个密码123")
@@ -67,22 +93,31 @@ def test_a_password_is_kept_only_as_a_salted_scrypt_hash():
     assert auth.verify_password("同一个密码123", first) and auth.verify_password("同一个密码123", second)
 
 
-@pytest.mark.parametrize("password, stored", [
-    ("错误的密码", PASSWORDS["wang"]),
-    ("正确的密码-wang", PASSWORDS["li"]),
-    ("", PASSWORDS["wang"]),
-    ("正确的密码-wang", None),  # unknown account
-    ("正确的密码-wang", "plain-text-password"),
-    ("正确的密码-wang", "scrypt$99999999999$8$1$AAAA$AAAA"),  # absurd cost: refused, not computed
-    ("正确的密码-wang", "md5$1$1$1$AAAA$AAAA"),
-])
+@pytest.mark.parametrize(
+    "password, stored",
+    [
+        ("错误的密码", PASSWORDS["wang"]),
+        ("正确的密码-wang", PASSWORDS["li"]),
+        ("", PASSWORDS["wang"]),
+        ("正确的密码-wang", None),  # unknown account
+        ("正确的密码-wang", "plain-text-password"),
+        ("正确的密码-wang", "scrypt$99999999999$8$1$AAAA$AAAA"),  # absurd cost: refused, not computed
+        ("正确的密码-wang", "md5$1$1$1$AAAA$AAAA"),
+    ],
+)
 def test_a_wrong_password_or_a_malformed_hash_line_is_refused_without_raising(password, stored):
     assert auth.verify_password(password, stored) is False
 
 
 def test_the_cli_prints_a_hash_line_for_secrets_toml():
-    done = subprocess.run([sys.executable, "-m", "lib.auth", "hash", "王编辑"], input="一个足够长的编辑密码2025\n",
-                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "lib.auth", "hash", "王编辑"],
+        input="一个足够长的编辑密码2025\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     line = done.stdout.strip().splitlines()[-1]
     account, _, value = line.partition(" = ")
@@ -90,12 +125,19 @@ def test_the_cli_prints_a_hash_line_for_secrets_toml():
 
 
 def test_the_cli_refuses_a_short_password():
-    done = subprocess.run([sys.executable, "-m", "lib.auth", "hash", "wang"], input="short\n",
-                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "lib.auth", "hash", "wang"],
+        input="short\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert done.returncode == 1 and "10" in done.stderr and "scrypt" not in done.stdout
 
 
 # ---------------------------------------------------------------- backoff and rate limit
+
 
 def test_each_failed_sign_in_doubles_the_wait_of_that_account_only():
     backoff = auth.Backoff(first=5, longest=60)
@@ -129,21 +171,30 @@ def test_imports_are_limited_per_editor_per_minute():
 
 # ---------------------------------------------------------------- audit trail
 
+
 def test_every_change_is_appended_to_the_audit_trail_with_who_and_when(tmp_path):
     log = tmp_path / "audit.jsonl"
-    when = datetime(2025, 5, 16, 6, 3, tzinfo=timezone.utc)
+    when = datetime(2025, 5, 16, 6, 3, tzinfo=UTC)
     auth.audit("wang", "import", "方案.txt", log=log, when=when, corrections={"title": "新标题\n第二行"})
     auth.audit("li", "delete", "方案.txt", log=log, when=when)
     assert auth.read_audit(log) == [
-        {"when": "2025-05-16T06:03:00+00:00", "who": "wang", "action": "import", "target": "方案.txt",
-         "corrections": {"title": "新标题\n第二行"}},
-        {"when": "2025-05-16T06:03:00+00:00", "who": "li", "action": "delete", "target": "方案.txt"}]
+        {
+            "when": "2025-05-16T06:03:00+00:00",
+            "who": "wang",
+            "action": "import",
+            "target": "方案.txt",
+            "corrections": {"title": "新标题\n第二行"},
+        },
+        {"when": "2025-05-16T06:03:00+00:00", "who": "li", "action": "delete", "target": "方案.txt"},
+    ]
 
 
 def test_audit_lines_from_concurrent_writers_never_interleave(tmp_path):
     log = tmp_path / "audit.jsonl"
-    threads = [threading.Thread(target=lambda n=n: [auth.audit(f"编辑{n}", "import", "长" * 2000, log=log)
-                                                    for _ in range(20)]) for n in range(4)]
+    threads = [
+        threading.Thread(target=lambda n=n: [auth.audit(f"编辑{n}", "import", "长" * 2000, log=log) for _ in range(20)])
+        for n in range(4)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -235,7 +286,9 @@ def test_after_a_correct_password_the_controls_appear_and_changes_are_audited(pa
     next(b for b in app.button if b.label == "删除").click().run()
     assert page.removed == [IMPORTED]
     assert [(r["who"], r["action"], r["target"]) for r in auth.read_audit()] == [
-        ("wang", "sign_in", ""), ("wang", "delete", IMPORTED)]
+        ("wang", "sign_in", ""),
+        ("wang", "delete", IMPORTED),
+    ]
     next(b for b in app.button if b.label == "删除").click().run()  # the limiter of this test allows 1 a minute
     assert page.removed == [IMPORTED] and "秒后再试" in texts(app.error)
 
@@ -257,8 +310,18 @@ def test_a_signed_in_editor_can_sign_out(page):
 
 
 def test_with_an_oidc_provider_the_page_offers_the_agency_sign_in(page):
-    app = page("0.0.0.0", {"auth": {"client_id": "x", "client_secret": "y", "redirect_uri": "http://localhost:8501/oauth2callback",
-                                    "cookie_secret": "z", "server_metadata_url": "https://id.kjj.example/.well-known/openid-configuration"},
-                           "editors": {"emails": ["wang@kjj.example"]}})
+    app = page(
+        "0.0.0.0",
+        {
+            "auth": {
+                "client_id": "x",
+                "client_secret": "y",
+                "redirect_uri": "http://localhost:8501/oauth2callback",
+                "cookie_secret": "z",
+                "server_metadata_url": "https://id.kjj.example/.well-known/openid-configuration",
+            },
+            "editors": {"emails": ["wang@kjj.example"]},
+        },
+    )
     assert not app.exception
     assert [b.label for b in app.button if b.label == "使用单位账号登录"] and editing_controls(app)["uploader"] == 0

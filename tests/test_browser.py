@@ -1,6 +1,7 @@
 """What only a browser shows: deep links on a fresh server, filters from the UI and from the URL,
 a click on a chart, downloads — in Debian's headless Chromium driven by Playwright.
 Screenshots of every page land in test-artifacts/."""
+
 from __future__ import annotations
 
 import io
@@ -22,10 +23,26 @@ from lib.config import ROOT
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
-PAGES = {"": "总览", "themes": "主题", "agencies": "部门任务", "districts": "区域", "targets": "目标", "evolution": "政策演进", "reader": "原文",
-         "tables": "数据与导出", "import": "导入文档"}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PAGES = {
+    "": "总览",
+    "themes": "主题",
+    "agencies": "部门任务",
+    "districts": "区域",
+    "targets": "目标",
+    "evolution": "政策演进",
+    "reader": "原文",
+    "tables": "数据与导出",
+    "import": "导入文档",
+}
 WAIT_MS = 60_000
 
 
@@ -40,10 +57,25 @@ def streamlit_server(env: dict | None = None):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"),
-                                "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port)],
-                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               env={**os.environ, **(env or {})})
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "server.py"),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
@@ -75,8 +107,10 @@ def server():
 
 
 # Streamlit's app root says whether a script run is going on (the attribute its own e2e tests wait on).
-RUN_FINISHED = ("() => document.querySelector(\"[data-testid='stApp'][data-test-script-state='notRunning']\")"
-                " && !document.querySelector(\"[data-testid='stSkeleton']\")")
+RUN_FINISHED = (
+    "() => document.querySelector(\"[data-testid='stApp'][data-test-script-state='notRunning']\")"
+    " && !document.querySelector(\"[data-testid='stSkeleton']\")"
+)
 
 
 def wait_for_run(page) -> None:
@@ -146,11 +180,14 @@ def test_a_click_on_a_chart_filters_the_page(browser, server):
     page.close()
 
 
-@pytest.mark.parametrize("label, reader", [
-    ("CSV：措施", lambda raw: pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig")),
-    ("Excel：措施与目标", lambda raw: pd.read_excel(io.BytesIO(raw), sheet_name="措施")),
-    ("Excel：措施与目标", lambda raw: pd.read_excel(io.BytesIO(raw), sheet_name="文件")),
-])
+@pytest.mark.parametrize(
+    "label, reader",
+    [
+        ("CSV：措施", lambda raw: pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig")),
+        ("Excel：措施与目标", lambda raw: pd.read_excel(io.BytesIO(raw), sheet_name="措施")),
+        ("Excel：措施与目标", lambda raw: pd.read_excel(io.BytesIO(raw), sheet_name="文件")),
+    ],
+)
 def test_an_export_downloads_and_opens_with_pandas(label, reader, browser, server):
     page = browser.new_page(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
     page.goto(f"{server}/tables", timeout=WAIT_MS)
@@ -177,6 +214,8 @@ def test_the_data_page_draws_a_table_when_its_tab_is_clicked_and_the_report_when
     assert page.get_by_role("tab", name="机构").get_attribute("aria-selected") == "true"
     page.get_by_text("构建报告（每个输入文件的状态与提示）").click()
     page.get_by_text("流水线版本").first.wait_for(timeout=WAIT_MS)
+    tables.nth(1).wait_for(timeout=WAIT_MS)  # the report's table, drawn a moment after its caption
+    wait_for_run(page)
     assert tables.count() == 2
     page.close()
 
@@ -191,7 +230,9 @@ def test_an_uploaded_document_is_confirmed_and_counted_on_the_overview(browser, 
         page = browser.new_page(viewport={"width": 1500, "height": 1000})
         page.goto(f"{url}/import", timeout=WAIT_MS)
         wait_for_page(page, "导入文档")
-        page.locator("input[type=file]").set_input_files(str(ROOT / "tests" / "fixtures" / "docs" / "docx_action_plan.docx"))
+        page.locator("input[type=file]").set_input_files(
+            str(ROOT / "tests" / "fixtures" / "docs" / "docx_action_plan.docx")
+        )
         page.get_by_role("button", name="确认导入").wait_for(timeout=WAIT_MS)
         page.screenshot(path=str(ARTIFACTS / "import_preview.png"), full_page=True)
         page.get_by_role("button", name="确认导入").click()
@@ -200,7 +241,9 @@ def test_an_uploaded_document_is_confirmed_and_counted_on_the_overview(browser, 
         wait_for_page(page, "总览")
         assert metric_value(page, "文件") == "6"
         page.close()
-    assert (seeds / "docx_action_plan.docx").exists() and "docx_action_plan.docx" in manifest.read_text(encoding="utf-8")
+    assert (seeds / "docx_action_plan.docx").exists() and "docx_action_plan.docx" in manifest.read_text(
+        encoding="utf-8"
+    )
 
 
 PLAN_2026 = """天津市科技局关于印发天津市概念验证中心提质增效行动方案的通知

@@ -1,5 +1,6 @@
 """Stage 7, incremental builds: the private cache in OUT/.cache/ (remembered input hashes, the last build's
 rows as memory-mapped Arrow segments) may make a build faster, never different from a full build."""
+
 from __future__ import annotations
 
 import json
@@ -13,7 +14,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from lib import build
-from lib.build import cache as build_cache, output as build_output, plan as build_plan, run as build_run
+from lib.build import cache as build_cache
+from lib.build import output as build_output
+from lib.build import plan as build_plan
+from lib.build import run as build_run
 from lib.config import ROOT, SEEDS_DIR
 from lib.contract import TABLES
 
@@ -50,15 +54,18 @@ def cache_files(out: pathlib.Path) -> set[str]:
 
 def referenced_files(out: pathlib.Path) -> set[str]:
     state = json.loads((out / build.CACHE_DIR / "state.json").read_text(encoding="utf-8"))
-    return {"state.json"} | {f"{segment}.{name}.arrow" for name, pieces in state["tables"].items()
-                             for segment, _, _ in pieces}
+    return {"state.json"} | {
+        f"{segment}.{name}.arrow" for name, pieces in state["tables"].items() for segment, _, _ in pieces
+    }
 
 
 @pytest.fixture
 def no_parquet_reads(monkeypatch):
     """Fail the test if a build falls back to decoding the last build's Parquet files."""
+
     def refuse(out_dir):
         assert not (out_dir / "documents.parquet").exists(), "the cache was not used"
+
     monkeypatch.setattr(build_plan, "parquet_tables", refuse)
 
 
@@ -140,8 +147,17 @@ def remove_the_cache(cache):
     shutil.rmtree(cache)
 
 
-@pytest.mark.parametrize("damage", [corrupt_a_segment, garble_the_state, point_past_the_rows, delete_a_segment,
-                                    written_by_other_code, remove_the_cache])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        corrupt_a_segment,
+        garble_the_state,
+        point_past_the_rows,
+        delete_a_segment,
+        written_by_other_code,
+        remove_the_cache,
+    ],
+)
 def test_a_damaged_stale_or_missing_cache_counts_as_no_cache(tmp_path, damage):
     seeds, out = make_seeds(tmp_path / "seeds", copies=1), tmp_path / "out"
     build.build(seeds, out)
@@ -213,16 +229,23 @@ def test_a_killed_build_leaves_the_previous_build_and_a_usable_cache(tmp_path, d
     before = written(out)
     (seeds / "new.txt").write_text(NEW_DOCUMENT, encoding="utf-8")
     # Dies renaming the second table into place, or writing the cache state (before anything is renamed).
-    kill = ("real = os.replace\n"
+    kill = (
+        (
+            "real = os.replace\n"
             "def dying(src, dst):\n"
             "    if str(dst).endswith('measures.parquet'): os._exit(9)\n"
             "    real(src, dst)\n"
-            "os.replace = dying\n") if dies_at == "os.replace" else (
+            "os.replace = dying\n"
+        )
+        if dies_at == "os.replace"
+        else (
             "real = build_output._staged\n"
             "def dying(path, write):\n"
             "    if path.name == 'state.json': os._exit(9)\n"
             "    return real(path, write)\n"
-            "build_output._staged = dying\n")
+            "build_output._staged = dying\n"
+        )
+    )
     script = f"import os\nfrom pathlib import Path\nfrom lib import build\nfrom lib.build import output as build_output\n{kill}build.build(Path({str(seeds)!r}), Path({str(out)!r}))\n"
     assert subprocess.run([sys.executable, "-c", script], cwd=ROOT).returncode == 9
     assert written(out)["measures"].equals(before["measures"])

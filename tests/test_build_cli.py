@@ -1,4 +1,5 @@
 """Stage 7: `python -m lib.build` per the data contract — exit codes, atomic output, report, schema."""
+
 from __future__ import annotations
 
 import json
@@ -44,7 +45,9 @@ def test_if_stale_skips_an_unchanged_build_and_rebuilds_after_a_change(tmp_path,
     args = ["--seeds", str(seeds), "--out", str(out), "--if-stale"]
     assert main(args) == 0 and "built 5" in capsys.readouterr().out
     assert main(args) == 0 and "up to date" in capsys.readouterr().out
-    (seeds / "005_new.txt").write_text("天津市某工作方案\n一、任务\n（一）推进建设。到2025年达到10家。", encoding="utf-8")
+    (seeds / "005_new.txt").write_text(
+        "天津市某工作方案\n一、任务\n（一）推进建设。到2025年达到10家。", encoding="utf-8"
+    )
     assert main(args) == 0 and "built 6" in capsys.readouterr().out
 
 
@@ -104,7 +107,9 @@ def test_a_rebuild_reuses_unchanged_documents_and_gives_the_same_tables(tmp_path
     again, report = build_tables(seeds, previous_dir=out)
     assert (report["reused"], report["processed"]) == (5, 0)
     assert all(again[name].equals(full[name]) for name in TABLES)
-    (seeds / "005_new.txt").write_text("天津市某工作方案\n一、任务\n（一）推进建设。到2025年达到10家。", encoding="utf-8")
+    (seeds / "005_new.txt").write_text(
+        "天津市某工作方案\n一、任务\n（一）推进建设。到2025年达到10家。", encoding="utf-8"
+    )
     grown, report = build_tables(seeds, previous_dir=out)
     assert (report["reused"], report["processed"]) == (5, 1) and grown["documents"].num_rows == 6
     full_again, _ = build_tables(seeds)

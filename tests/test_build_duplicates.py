@@ -1,6 +1,7 @@
 """Stage 7, duplicates: a document and its copy in another encoding (same text, other bytes, so another
 doc_id) are built once, the copy reported as a warning that names the kept file; in a full build, in an
 incremental build and in the importer's preview alike."""
+
 from __future__ import annotations
 
 import hashlib
@@ -10,16 +11,17 @@ import pathlib
 import pyarrow.parquet as pq
 import pytest
 
-from lib import importer
-from lib import build
+from lib import build, importer
 from lib.contract import TABLES
 
-POLICY = ("天津市某区促进科技成果转化工作方案\n"
-          "一、主要任务\n"
-          "（一）建设概念验证平台。到2025年建成5家概念验证中心。责任单位：区科技局\n"
-          "（二）完善成果转化机制，区发展改革委牵头，区财政局配合。\n"
-          "二、保障措施\n"
-          "（一）加强组织领导，定期开展评估。\n")
+POLICY = (
+    "天津市某区促进科技成果转化工作方案\n"
+    "一、主要任务\n"
+    "（一）建设概念验证平台。到2025年建成5家概念验证中心。责任单位：区科技局\n"
+    "（二）完善成果转化机制，区发展改革委牵头，区财政局配合。\n"
+    "二、保障措施\n"
+    "（一）加强组织领导，定期开展评估。\n"
+)
 ORIGINAL = POLICY.encode("utf-8")
 COPIES = {  # the copy's encoding → its bytes and what the warning says differs
     "gb18030": (POLICY.encode("gb18030"), "编码不同"),
@@ -112,8 +114,9 @@ def test_a_copy_added_to_an_existing_build_is_not_counted_twice(tmp_path, added_
     for name in TABLES:
         assert tables[name].equals(full[name]), name
     assert json.loads((out / "build_report.json").read_text(encoding="utf-8"))["inputs"] == report["inputs"]
-    assert [{k: v for k, v in e.items() if k != "cached"} for e in report["inputs"]] == \
-           [{k: v for k, v in e.items() if k != "cached"} for e in full_report["inputs"]]
+    assert [{k: v for k, v in e.items() if k != "cached"} for e in report["inputs"]] == [
+        {k: v for k, v in e.items() if k != "cached"} for e in full_report["inputs"]
+    ]
 
 
 def test_the_text_hash_is_of_the_normalised_text(tmp_path):
@@ -123,6 +126,7 @@ def test_the_text_hash_is_of_the_normalised_text(tmp_path):
 
 
 # ---------------------------------------------------------------- the importer's preview
+
 
 @pytest.fixture()
 def built(tmp_path):
@@ -134,8 +138,9 @@ def built(tmp_path):
 @pytest.mark.parametrize("encoding", list(COPIES))
 def test_the_preview_refuses_a_copy_of_a_stored_text(built, encoding):
     seeds, out = built
-    with pytest.raises(importer.ImportRejected,
-                       match="^“副本.txt”：与已有文件“原件.txt”正文相同（仅编码或格式不同），未重复导入$"):
+    with pytest.raises(
+        importer.ImportRejected, match="^“副本.txt”：与已有文件“原件.txt”正文相同（仅编码或格式不同），未重复导入$"
+    ):
         importer.preview("副本.txt", COPIES[encoding][0], seeds, out)
     assert sorted(p.name for p in seeds.iterdir()) == ["原件.txt"]
 
@@ -156,7 +161,8 @@ def test_the_cli_add_refuses_a_copy_of_a_stored_text_with_exit_3(built, tmp_path
     seeds, out = built
     copy = tmp_path / "副本.txt"
     copy.write_bytes(COPIES["utf-16"][0])
-    code = build.main(["--seeds", str(seeds), "--out", str(out), "--manifest", str(tmp_path / "documents.yaml"),
-                       "--add", str(copy)])
+    code = build.main(
+        ["--seeds", str(seeds), "--out", str(out), "--manifest", str(tmp_path / "documents.yaml"), "--add", str(copy)]
+    )
     assert code == build.EXIT_REJECTED and "与已有文件“原件.txt”正文相同" in capsys.readouterr().err
     assert sorted(p.name for p in seeds.iterdir()) == ["原件.txt"]

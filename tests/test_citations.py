@@ -1,4 +1,5 @@
 """Policy lineage: cited titles and 文号, repaired and resolved against the corpus."""
+
 import re
 
 import pytest
@@ -10,7 +11,9 @@ from tests.conftest import doc_by_prefix
 
 def test_a_title_takes_the_number_written_after_it():
     cited = extract("依据《国家技术创新中心建设工作指引》（国科发创〔2017〕353号）等文件精神。", "某方案")
-    assert [(c.cited_title, c.cited_number) for c in cited] == [("国家技术创新中心建设工作指引", "国科发创〔2017〕353号")]
+    assert [(c.cited_title, c.cited_number) for c in cited] == [
+        ("国家技术创新中心建设工作指引", "国科发创〔2017〕353号")
+    ]
 
 
 def test_a_lost_bracket_is_repaired():
@@ -29,17 +32,24 @@ def test_titles_match_across_damaged_punctuation():
 
 
 def test_the_beichen_scheme_cites_the_municipal_three_year_plan(seed_tables):
-    beichen = doc_by_prefix(seed_tables, "001").doc_id
+    beichen = doc_by_prefix(seed_tables, "001").doc_id  # noqa: F841 (read by the query below)
     cited = seed_tables["citations"].query("from_doc_id == @beichen")
     assert "津政发〔2020〕23号" in set(cited.cited_number)
     assert cited.resolved_doc_id.isna().all(), "the municipal plan is not in the corpus: an outside node"
 
 
-@pytest.mark.parametrize("text", [
-    "依据天津市人民政府办公厅关于转发津政办发〔2020〕3号文件的通知",  # a prefix run longer than 10 characters
-    "津政发〔2020〕23号津政发〔2021〕5号", "北辰政发（2021）5号和北辰政发〔202145号", "国科发创〔2017〕353 号",
-    "津政发〔****〕*号", "〔2020〕3号", "科技创新（2020—2022年）行动计划",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "依据天津市人民政府办公厅关于转发津政办发〔2020〕3号文件的通知",  # a prefix run longer than 10 characters
+        "津政发〔2020〕23号津政发〔2021〕5号",
+        "北辰政发（2021）5号和北辰政发〔202145号",
+        "国科发创〔2017〕353 号",
+        "津政发〔****〕*号",
+        "〔2020〕3号",
+        "科技创新（2020—2022年）行动计划",
+    ],
+)
 def test_possessive_doc_number_prefix_finds_what_backtracking_would(text):
     for pattern in (DOC_NUMBER, DAMAGED_DOC_NUMBER):
         backtracking = re.compile(pattern.pattern.replace("{1,10}+", "{1,10}"))

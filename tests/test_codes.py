@@ -1,13 +1,13 @@
 """data/codes.yaml: every code the build writes has one Chinese label, kept in one place for every reader."""
+
 from __future__ import annotations
 
 import pytest
 
 from lib import codes
-from lib.query import filters, views
-from lib.reference import ReferenceDataError
 from lib.pipeline.targets import COMPARATOR_WORDS
-from lib.query import bodies
+from lib.query import bodies, filters, views
+from lib.reference import ReferenceDataError
 
 # The codes of the data contract (DESIGN.md §3 and the README's added columns).
 CONTRACT_CODES = {
@@ -28,9 +28,17 @@ def test_every_code_of_the_contract_has_a_chinese_label(vocabulary):
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in label) for label in labels.values())
 
 
-@pytest.mark.parametrize("table, column", [("measures", "kind"), ("measures", "agency_source"),
-                                           ("targets", "kind"), ("targets", "comparator"),
-                                           ("documents", "level"), ("documents", "date_source")])
+@pytest.mark.parametrize(
+    "table, column",
+    [
+        ("measures", "kind"),
+        ("measures", "agency_source"),
+        ("targets", "kind"),
+        ("targets", "comparator"),
+        ("documents", "level"),
+        ("documents", "date_source"),
+    ],
+)
 def test_every_code_in_the_seed_tables_has_a_label(seed_tables, table, column):
     written = set(seed_tables[table][column].dropna())
     assert written and written <= set(codes.CODED_COLUMNS[table][column])
@@ -45,14 +53,20 @@ def test_each_vocabulary_has_one_place_that_every_reader_imports():
     assert codes.BODY_ROLES["issuer"] == codes.AGENCY_SOURCES["issuer"]
 
 
-@pytest.mark.parametrize("text, message", [
-    ("level: {municipal: 市级, district: 市级}\ncolumns: {}\n", "two codes the label 市级"),
-    ("level: {municipal: ''}\ncolumns: {}\n", "'level' must map each code"),
-    ("level: [市级]\ncolumns: {}\n", "'level' must map each code"),
-    ("level: {municipal: 市级}\ncolumns: {documents: {level: levels}}\n", "columns.documents.level names no vocabulary"),
-    ("level: {municipal: 市级}\n", "'columns' must map"),
-    ("level: {municipal: 市级\n", "codes.yaml:"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("level: {municipal: 市级, district: 市级}\ncolumns: {}\n", "two codes the label 市级"),
+        ("level: {municipal: ''}\ncolumns: {}\n", "'level' must map each code"),
+        ("level: [市级]\ncolumns: {}\n", "'level' must map each code"),
+        (
+            "level: {municipal: 市级}\ncolumns: {documents: {level: levels}}\n",
+            "columns.documents.level names no vocabulary",
+        ),
+        ("level: {municipal: 市级}\n", "'columns' must map"),
+        ("level: {municipal: 市级\n", "codes.yaml:"),
+    ],
+)
 def test_a_malformed_codes_file_is_refused_naming_file_and_fault(tmp_path, monkeypatch, text, message):
     path = tmp_path / "codes.yaml"
     path.write_text(text, encoding="utf-8")

@@ -1,9 +1,10 @@
 """The README documents every table of the contract, and its layout tree names every page and every module."""
+
 from lib.config import ROOT
 from lib.contract import TABLES
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-LAYOUT = README[README.index("## Layout"):README.index("## The build")]
+LAYOUT = README[README.index("## Layout") : README.index("## The build")]
 
 
 def test_readme_names_every_table():

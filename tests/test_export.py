@@ -1,4 +1,5 @@
 """Exports: the Excel workbook, the CSV for Excel, and the briefing deck (charts rendered by kaleido)."""
+
 from __future__ import annotations
 
 import io
@@ -55,6 +56,7 @@ def sheets(workbook) -> dict[str, pd.DataFrame]:
 
 # ---------------------------------------------------------------- headers
 
+
 @pytest.mark.parametrize("table, schema", [("measures", MEASURES), ("targets", TARGETS)])
 def test_every_contract_column_has_a_unique_chinese_header(table, schema):
     labels = COLUMN_LABELS[table]
@@ -66,31 +68,49 @@ def test_every_contract_column_has_a_unique_chinese_header(table, schema):
 
 # ---------------------------------------------------------------- display values
 
+
 def _target_rows(**overrides) -> pd.DataFrame:
-    row = {"target_id": "t1", "indicator": "科技型中小企业", "value_low": None, "value_high": None,
-           "unit": "家", "target_year": None, "masked": False, "mask": None, "mask_magnitude": None,
-           "year_masked": False}
+    row = {
+        "target_id": "t1",
+        "indicator": "科技型中小企业",
+        "value_low": None,
+        "value_high": None,
+        "unit": "家",
+        "target_year": None,
+        "masked": False,
+        "mask": None,
+        "mask_magnitude": None,
+        "year_masked": False,
+    }
     row.update(overrides)
     return pd.DataFrame([row]).astype({"value_low": float, "value_high": float, "target_year": float})
 
 
-@pytest.mark.parametrize("overrides, low, high, year", [
-    ({"value_low": 3.2, "value_high": 3.2, "target_year": 2022.0}, 3.2, 3.2, 2022),
-    ({"value_low": 1.0, "value_high": 2.0}, 1, 2, None),
-    ({"masked": True, "mask": "****", "mask_magnitude": "4位数（1000–9999）"}, "****", "****", None),
-    ({"masked": True, "mask": "*.*"}, "*.*", "*.*", None),
-    ({"masked": True, "mask": "***至****"}, "***", "****", None),
-    ({"masked": True, "mask": "**", "year_masked": True}, "**", "**", "****"),
-    ({"year_masked": True, "value_low": 30.0, "value_high": 30.0}, 30, 30, "****"),
-])
+@pytest.mark.parametrize(
+    "overrides, low, high, year",
+    [
+        ({"value_low": 3.2, "value_high": 3.2, "target_year": 2022.0}, 3.2, 3.2, 2022),
+        ({"value_low": 1.0, "value_high": 2.0}, 1, 2, None),
+        ({"masked": True, "mask": "****", "mask_magnitude": "4位数（1000–9999）"}, "****", "****", None),
+        ({"masked": True, "mask": "*.*"}, "*.*", "*.*", None),
+        ({"masked": True, "mask": "***至****"}, "***", "****", None),
+        ({"masked": True, "mask": "**", "year_masked": True}, "**", "**", "****"),
+        ({"year_masked": True, "value_low": 30.0, "value_high": 30.0}, 30, 30, "****"),
+    ],
+)
 def test_masked_values_are_shown_as_their_mask_never_a_number(overrides, low, high, year):
     shown = display_frame(_target_rows(**overrides), "targets").iloc[0]
     assert (shown["数值下限"], shown["数值上限"], shown["目标年份"]) == (low, high, year)
 
 
 def test_lists_are_joined_and_booleans_read_yes_no():
-    frame = pd.DataFrame({"themes": [np.array(["人才", "成果转化"]), np.array([], dtype=object)],
-                          "has_evaluation": [True, False], "ordinal": [1, 2]})
+    frame = pd.DataFrame(
+        {
+            "themes": [np.array(["人才", "成果转化"]), np.array([], dtype=object)],
+            "has_evaluation": [True, False],
+            "ordinal": [1, 2],
+        }
+    )
     shown = display_frame(frame, "measures")
     assert list(shown.columns) == ["政策主题", "含评估要求", "文中顺序"]
     assert shown["政策主题"].tolist() == ["人才、成果转化", ""]
@@ -105,6 +125,7 @@ def test_display_frame_does_not_modify_its_argument(targets):
 
 
 # ---------------------------------------------------------------- xlsx
+
 
 def _headers(table: str, columns) -> list[str]:
     """The exported headers: the table's columns, the document's title right after doc_id."""
@@ -158,14 +179,16 @@ def test_xlsx_shows_masked_values_as_masks(sheets, targets):
 
 
 def test_xlsx_of_an_empty_selection_keeps_headers(measures, targets, documents):
-    sheets = pd.read_excel(io.BytesIO(to_xlsx(measures.iloc[:0], targets.iloc[:0], "", documents.iloc[:0])),
-                           sheet_name=None)
+    sheets = pd.read_excel(
+        io.BytesIO(to_xlsx(measures.iloc[:0], targets.iloc[:0], "", documents.iloc[:0])), sheet_name=None
+    )
     assert len(sheets["措施"]) == 0 and "措施标题" in sheets["措施"].columns and "所属文件" in sheets["措施"].columns
     assert len(sheets["文件"]) == 0 and "层级/区域" in sheets["文件"].columns
     assert dict(zip(sheets["说明"]["项目"], sheets["说明"]["内容"]))["筛选条件"] == "未筛选（全部数据）"
 
 
 # ---------------------------------------------------------------- csv
+
 
 @pytest.mark.parametrize("table", ["measures", "targets"])
 def test_csv_has_a_bom_and_round_trips(seed_tables, table):
@@ -184,12 +207,14 @@ def test_csv_shows_masks_and_joined_lists(measures, targets):
     masked = targets.masked & targets["mask"].notna() & ~targets["mask"].str.contains("至", na=False)
     assert (back.loc[masked, "数值下限"] == targets.loc[masked, "mask"]).all()
     assert back.loc[masked, "数值下限"].str.fullmatch(r"[*.]+").all()
-    themes = pd.read_csv(io.BytesIO(to_csv_bom(measures, "measures")), encoding="utf-8-sig",
-                         keep_default_na=False)["政策主题"]
+    themes = pd.read_csv(io.BytesIO(to_csv_bom(measures, "measures")), encoding="utf-8-sig", keep_default_na=False)[
+        "政策主题"
+    ]
     assert themes.tolist() == ["、".join(t) for t in measures.themes]
 
 
 # ---------------------------------------------------------------- readable alone: documents and codes
+
 
 def _openpyxl_rows(workbook: bytes, sheet: str) -> list[dict]:
     """A sheet's rows as {header: value}, read back with openpyxl (what Excel stores, not what pandas guesses)."""
@@ -202,9 +227,13 @@ def test_xlsx_documents_sheet_lists_each_document_with_title_number_issuer_date_
     assert set(rows) == set(documents.doc_id)
     for doc in documents.itertuples():
         row = rows[doc.doc_id]
-        assert (row["文件标题"], row["文号"], row["发文机关"], row["成文日期"], row["源文件名"]) == \
-               (doc.title, doc.doc_number if isinstance(doc.doc_number, str) else None, doc.issuer,
-                doc.issued_date, doc.source_file)
+        assert (row["文件标题"], row["文号"], row["发文机关"], row["成文日期"], row["源文件名"]) == (
+            doc.title,
+            doc.doc_number if isinstance(doc.doc_number, str) else None,
+            doc.issuer,
+            doc.issued_date,
+            doc.source_file,
+        )
         assert row["日期来源"] == codes.DATE_SOURCES[doc.date_source]
         assert row["层级/区域"].startswith(codes.LEVELS[doc.level])
     beichen = next(row for row in rows.values() if row["文号"] == "北辰政发〔2021〕5号")
@@ -220,8 +249,11 @@ def test_xlsx_rows_name_their_document_by_title(workbook, documents, sheet, tabl
 
 def _coded_headers(table: str) -> dict[str, dict[str, str]]:
     """中文表头 → {code: label} of the columns that hold codes, and of every boolean column."""
-    coded = {COLUMN_LABELS[table][column]: labels for column, labels in codes.CODED_COLUMNS[table].items()
-             if column in COLUMN_LABELS[table]}
+    coded = {
+        COLUMN_LABELS[table][column]: labels
+        for column, labels in codes.CODED_COLUMNS[table].items()
+        if column in COLUMN_LABELS[table]
+    }
     schema = {"measures": MEASURES, "targets": TARGETS}.get(table)
     booleans = [f.name for f in schema if str(f.type) == "bool"] if schema is not None else []
     return coded | {COLUMN_LABELS[table][name]: {"True": codes.YES, "False": codes.NO} for name in booleans}
@@ -240,8 +272,12 @@ def test_xlsx_shows_every_code_by_its_chinese_label(workbook, sheet, table):
 @pytest.mark.parametrize("table", ["documents", "measures", "targets"])
 def test_csv_shows_every_code_by_its_chinese_label_and_rows_their_document(seed_tables, table):
     documents = seed_tables["documents"]
-    back = pd.read_csv(io.BytesIO(to_csv_bom(seed_tables[table], table, documents)), encoding="utf-8-sig",
-                       dtype=str, keep_default_na=False)
+    back = pd.read_csv(
+        io.BytesIO(to_csv_bom(seed_tables[table], table, documents)),
+        encoding="utf-8-sig",
+        dtype=str,
+        keep_default_na=False,
+    )
     for header, labels in _coded_headers(table).items():
         assert set(back[header]) - {""} <= set(labels.values()), header
     if table != "documents":
@@ -249,10 +285,14 @@ def test_csv_shows_every_code_by_its_chinese_label_and_rows_their_document(seed_
         assert back["所属文件"].tolist() == [titles[d] for d in back["文件编号"]]
 
 
-@pytest.mark.parametrize("column, code, label", [
-    ("kind", "rd_direction", "研发方向"), ("agency_source", "issuer", "未写明责任单位，按发文机关计"),
-    ("kind", "mystery", "mystery"),  # a code without a label is shown as written, never dropped
-])
+@pytest.mark.parametrize(
+    "column, code, label",
+    [
+        ("kind", "rd_direction", "研发方向"),
+        ("agency_source", "issuer", "未写明责任单位，按发文机关计"),
+        ("kind", "mystery", "mystery"),  # a code without a label is shown as written, never dropped
+    ],
+)
 def test_measure_codes_are_shown_by_label(column, code, label):
     assert display_frame(pd.DataFrame({column: [code]}), "measures").iloc[0, 0] == label
 
@@ -268,15 +308,18 @@ def test_a_row_whose_document_is_not_given_has_an_empty_title():
     assert shown["所属文件"].tolist() == ["天津市某方案", None]
 
 
-@pytest.mark.parametrize("level, district, issuer, title, expected", [
-    ("district", "北辰区", "天津市北辰区人民政府", "北辰区科技创新三年行动计划", "区级 · 北辰区"),
-    ("municipal", None, "天津市人民政府", "天津市科技创新“十四五”规划", "市级 · 天津市"),
-    ("municipal", None, "市科委", "关于市政协提案的答复", "市级"),  # nothing names the city: the level alone
-    ("provincial", None, "河北省人民政府", "河北省科技创新“十四五”规划", "省级 · 河北省"),
-    ("provincial", None, "省科技厅", "科技创新规划", "省级"),
-    ("national", None, "科技部", "关于推进新型研发机构发展的指导意见", "国家级"),
-    (None, None, None, None, None),
-])
+@pytest.mark.parametrize(
+    "level, district, issuer, title, expected",
+    [
+        ("district", "北辰区", "天津市北辰区人民政府", "北辰区科技创新三年行动计划", "区级 · 北辰区"),
+        ("municipal", None, "天津市人民政府", "天津市科技创新“十四五”规划", "市级 · 天津市"),
+        ("municipal", None, "市科委", "关于市政协提案的答复", "市级"),  # nothing names the city: the level alone
+        ("provincial", None, "河北省人民政府", "河北省科技创新“十四五”规划", "省级 · 河北省"),
+        ("provincial", None, "省科技厅", "科技创新规划", "省级"),
+        ("national", None, "科技部", "关于推进新型研发机构发展的指导意见", "国家级"),
+        (None, None, None, None, None),
+    ],
+)
 def test_level_area_says_only_what_the_documents_table_names(level, district, issuer, title, expected):
     assert level_area(level, district, issuer, title) == expected
 
@@ -287,6 +330,7 @@ def test_xlsx_without_documents_has_no_documents_sheet(measures, targets):
 
 
 # ---------------------------------------------------------------- deck
+
 
 def test_with_cjk_font_sets_a_font_only_when_none_is_set():
     plain = go.Figure(go.Bar(x=["人才"], y=[1]))

@@ -1,5 +1,6 @@
 """Extraction quality against hand annotations (tests/annotations/*.yaml): precision and recall of
 measures, agencies as written and targets must each stay at or above 0.95 per document."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -40,10 +41,16 @@ def scores(annotation: dict, tables: dict) -> dict[str, tuple[float, float]]:
     found_measures = Counter(_norm(h) for h in measures.heading)
     gold_agencies = Counter((_norm(m["heading"]), a) for m in annotation["measures"] for a in m["agencies_raw"])
     found_agencies = Counter((_norm(h), a) for h, raw in zip(measures.heading, measures.agencies_raw) for a in raw)
-    gold_targets = Counter(_target_key(t["unit"], t["value_low"], t["value_high"], t["mask"])
-                           for t in annotation["targets"] if t["kind"] != "qualitative_goal")
+    gold_targets = Counter(
+        _target_key(t["unit"], t["value_low"], t["value_high"], t["mask"])
+        for t in annotation["targets"]
+        if t["kind"] != "qualitative_goal"
+    )
     quantities = targets[targets.kind != "qualitative_goal"]
-    found_targets = Counter(_target_key(*row) for row in zip(quantities.unit, quantities.value_low, quantities.value_high, quantities["mask"]))
+    found_targets = Counter(
+        _target_key(*row)
+        for row in zip(quantities.unit, quantities.value_low, quantities.value_high, quantities["mask"])
+    )
     return {
         "measures": _precision_recall(found_measures, gold_measures),
         "agencies": _precision_recall(found_agencies, gold_agencies),
@@ -64,8 +71,11 @@ def test_measure_kinds_agree_with_the_annotation(path: Path, seed_tables):
     annotation = yaml.safe_load(path.read_text(encoding="utf-8"))
     measures = rows_of(seed_tables, "measures", annotation["source_file"][:3])
     found = dict(zip(map(_norm, measures.heading), measures.kind))
-    wrong = [(m["heading"], m["kind"], found.get(_norm(m["heading"]))) for m in annotation["measures"]
-             if found.get(_norm(m["heading"])) != m["kind"]]
+    wrong = [
+        (m["heading"], m["kind"], found.get(_norm(m["heading"])))
+        for m in annotation["measures"]
+        if found.get(_norm(m["heading"])) != m["kind"]
+    ]
     assert not wrong, f"kinds that differ (heading, gold, found): {wrong}"
 
 
@@ -76,4 +86,6 @@ def test_target_kinds_and_years_agree_with_the_annotation(path: Path, seed_table
     found = Counter((k, None if y != y else int(y)) for k, y in zip(targets.kind, targets.target_year))
     gold = Counter((t["kind"], t["target_year"]) for t in annotation["targets"])
     precision, recall = _precision_recall(found, gold)
-    assert min(precision, recall) >= FLOOR, f"kind/year P={precision:.2f} R={recall:.2f}: missing {gold - found}, extra {found - gold}"
+    assert min(precision, recall) >= FLOOR, (
+        f"kind/year P={precision:.2f} R={recall:.2f}: missing {gold - found}, extra {found - gold}"
+    )

@@ -1,14 +1,17 @@
 """A body the text never names (no 责任单位: the measure is counted for the issuing body) is marked apart in
 every count that shows it: the overview's bars and their slide, the headline, tables."""
+
 import pandas as pd
 
-from lib.query import views
 from lib.charts import overview as charts
+from lib.query import views
 
-MEASURES = pd.DataFrame({
-    "agencies": [["市科技局"], ["市科技局", "市教委"], ["市政府办公厅"], ["市政府办公厅"], []],
-    "agency_source": ["phrase", "phrase", "issuer", "issuer", "none"],
-})
+MEASURES = pd.DataFrame(
+    {
+        "agencies": [["市科技局"], ["市科技局", "市教委"], ["市政府办公厅"], ["市政府办公厅"], []],
+        "agency_source": ["phrase", "phrase", "issuer", "issuer", "none"],
+    }
+)
 
 
 def test_bodies_are_counted_written_apart_from_the_fallback():
@@ -29,15 +32,22 @@ def test_the_overview_bars_hatch_the_fallback_and_name_it_in_the_legend():
 
 
 def test_the_headline_counts_only_bodies_the_text_names():
-    view = {"measures": MEASURES.assign(districts=[[]] * 5), "documents": pd.DataFrame({"year": [2021]}),
-            "targets": pd.DataFrame()}
+    view = {
+        "measures": MEASURES.assign(districts=[[]] * 5),
+        "documents": pd.DataFrame({"year": [2021]}),
+        "targets": pd.DataFrame(),
+    }
     assert views.headline(view)["写明的责任机构"] == "2"
 
 
 def test_a_table_marks_a_fallback_body():
     assert list(views.bodies_shown(MEASURES)) == [
-        "市科技局", "市科技局、市教委", "市政府办公厅（未写明责任单位，按发文机关计）",
-        "市政府办公厅（未写明责任单位，按发文机关计）", "未写明"]
+        "市科技局",
+        "市科技局、市教委",
+        "市政府办公厅（未写明责任单位，按发文机关计）",
+        "市政府办公厅（未写明责任单位，按发文机关计）",
+        "未写明",
+    ]
 
 
 def test_the_seed_overview_no_longer_counts_the_fallback_as_written(seed_tables):

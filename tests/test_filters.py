@@ -1,4 +1,5 @@
 """The shared filters: years come from the data, and a URL is checked against it before it becomes a view."""
+
 import pandas as pd
 import pytest
 
@@ -8,17 +9,20 @@ SPAN = (2018, 2026)
 KNOWN = {"districts": {"北辰区", "滨海新区"}, "themes": {"人才"}, "doc_ids": {"abc123"}}
 
 
-@pytest.mark.parametrize("y, years, noted", [
-    ("2020-2022", (2020, 2022), False),
-    ("2022-2020", (2020, 2022), True),            # reversed ends swapped
-    ("0-999999999", None, True),                  # clamped to the data: every year
-    ("2030-1800", None, True),                    # both at once
-    ("2015-2021", (2018, 2021), True),
-    ("2026", (2026, 2026), False),                # one year
-    ("2018-2026", None, False),                   # the whole span is no filter
-    ("abc", None, True),
-    ("2020-x", None, True),
-])
+@pytest.mark.parametrize(
+    "y, years, noted",
+    [
+        ("2020-2022", (2020, 2022), False),
+        ("2022-2020", (2020, 2022), True),  # reversed ends swapped
+        ("0-999999999", None, True),  # clamped to the data: every year
+        ("2030-1800", None, True),  # both at once
+        ("2015-2021", (2018, 2021), True),
+        ("2026", (2026, 2026), False),  # one year
+        ("2018-2026", None, False),  # the whole span is no filter
+        ("abc", None, True),
+        ("2020-x", None, True),
+    ],
+)
 def test_url_years_are_clamped_to_the_data_and_never_raise(y, years, noted):
     filters, notes = flt.parse_query({"y": y}, SPAN)
     assert filters.years == years
@@ -42,13 +46,16 @@ def test_odd_url_shapes_give_filters(params):
     assert isinstance(flt.parse_query(params, SPAN, KNOWN)[0], flt.Filters)
 
 
-@pytest.mark.parametrize("chosen, old_span, expected", [
-    (None, None, (2018, 2026)),                   # first draw: every year
-    ((2018, 2025), (2018, 2025), (2018, 2026)),   # "every year" follows a document of a new year
-    ((2020, 2022), (2018, 2025), (2020, 2022)),   # a narrower choice is kept
-    ((2010, 2030), (2010, 2030), (2018, 2026)),
-    ((2016, 2017), (2010, 2030), (2018, 2018)),   # clamped inside the new ends
-])
+@pytest.mark.parametrize(
+    "chosen, old_span, expected",
+    [
+        (None, None, (2018, 2026)),  # first draw: every year
+        ((2018, 2025), (2018, 2025), (2018, 2026)),  # "every year" follows a document of a new year
+        ((2020, 2022), (2018, 2025), (2020, 2022)),  # a narrower choice is kept
+        ((2010, 2030), (2010, 2030), (2018, 2026)),
+        ((2016, 2017), (2010, 2030), (2018, 2018)),  # clamped inside the new ends
+    ],
+)
 def test_the_year_slider_follows_the_data(chosen, old_span, expected):
     assert flt.follow_span(chosen, old_span, SPAN) == expected
 

@@ -1,5 +1,6 @@
 """A build is stale exactly when something it uses changed: the code it imports, found from the code itself, and
 the reference bytes its stages read, taken once per build as a snapshot that every stage (and worker) reads."""
+
 from __future__ import annotations
 
 import json
@@ -10,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from lib import reference
-from lib import build
-from lib.pipeline import tagging
+from lib import build, reference
 from lib.config import ROOT, SEEDS_DIR, TAXONOMY_YAML
+from lib.pipeline import tagging
 
 
 @pytest.fixture(autouse=True)
@@ -31,27 +31,40 @@ def code_copy(tmp_path) -> Path:
 
 def test_every_module_the_build_imports_is_fingerprinted():
     files = {p.relative_to(ROOT).as_posix() for p in build.pipeline_modules()}
-    assert {"lib/intkeys.py", "lib/build/run.py", "lib/pipeline/tagging.py", "lib/reference.py"} <= files  # intkeys was missed
+    assert {
+        "lib/intkeys.py",
+        "lib/build/run.py",
+        "lib/pipeline/tagging.py",
+        "lib/reference.py",
+    } <= files  # intkeys was missed
     assert not {f for f in files if f.startswith(("lib/charts", "lib/query", "lib/ui", "lib/exports", "app_pages"))}
 
 
 def test_what_a_real_build_loads_is_what_is_fingerprinted(tmp_path):
     """Run a build in a fresh interpreter and list the lib modules it really loaded."""
-    script = (f"import sys, json; from pathlib import Path; from lib.build import build_tables; "
-              f"build_tables(Path({str(SEEDS_DIR)!r})); "
-              f"print(json.dumps(sorted(m.__file__ for n, m in list(sys.modules.items()) "
-              f"if n.split('.')[0] == 'lib' and getattr(m, '__file__', None))))")
-    loaded = json.loads(subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
-                                       check=True).stdout.splitlines()[-1])
+    script = (
+        f"import sys, json; from pathlib import Path; from lib.build import build_tables; "
+        f"build_tables(Path({str(SEEDS_DIR)!r})); "
+        f"print(json.dumps(sorted(m.__file__ for n, m in list(sys.modules.items()) "
+        f"if n.split('.')[0] == 'lib' and getattr(m, '__file__', None))))"
+    )
+    loaded = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.splitlines()[-1]
+    )
     assert {Path(f).resolve() for f in loaded} <= set(build.pipeline_modules())
 
 
-@pytest.mark.parametrize("edited, changes", [
-    ("lib/intkeys.py", True),           # a helper module of the build
-    ("lib/pipeline/tagging.py", True),
-    ("lib/charts/overview.py", False),  # a chart: the tables do not depend on it
-    ("lib/ui/__init__.py", False),
-])
+@pytest.mark.parametrize(
+    "edited, changes",
+    [
+        ("lib/intkeys.py", True),  # a helper module of the build
+        ("lib/pipeline/tagging.py", True),
+        ("lib/charts/overview.py", False),  # a chart: the tables do not depend on it
+        ("lib/ui/__init__.py", False),
+    ],
+)
 def test_the_fingerprint_follows_the_build_code_only(code_copy, edited, changes):
     snapshot = reference.Snapshot.read()
     before = build.code_fingerprint(snapshot, code_copy)
@@ -86,5 +99,6 @@ def test_an_edited_taxonomy_reaches_every_document_of_the_next_build(tmp_path, m
     report = build.build(seeds, out, use_manifest=False)  # in the same process, as the dashboard's import does
     assert report["processed"] == 5
     import pyarrow.parquet as pq
+
     themes = pq.read_table(out / "measures.parquet", columns=["themes"]).column("themes").to_pylist()
     assert sum("测试新主题" in t for t in themes) > 0  # 0 before: the stages kept the vocabulary they loaded first

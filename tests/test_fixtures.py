@@ -1,5 +1,6 @@
 """Documents the pipeline has never seen (tests/fixtures/docs/): other districts, a province,
 第X条 articles, GB18030 / Big5 / BOM encodings, a .docx and a saved HTML page."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """The bundled district boundaries (data/geo/tianjin_districts.geojson) and lib.geo's helpers."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,8 +7,22 @@ import pytest
 from lib.query import geo
 
 EXPECTED = [
-    "和平区", "河东区", "河西区", "南开区", "河北区", "红桥区", "东丽区", "西青区",
-    "津南区", "北辰区", "武清区", "宝坻区", "宁河区", "静海区", "蓟州区", "滨海新区",
+    "和平区",
+    "河东区",
+    "河西区",
+    "南开区",
+    "河北区",
+    "红桥区",
+    "东丽区",
+    "西青区",
+    "津南区",
+    "北辰区",
+    "武清区",
+    "宝坻区",
+    "宁河区",
+    "静海区",
+    "蓟州区",
+    "滨海新区",
 ]
 # Tianjin's bounding box, with a little margin.
 LON = (116.7, 118.1)

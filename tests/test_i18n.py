@@ -1,4 +1,5 @@
 """The English switch translates interface labels and leaves everything else as written."""
+
 from streamlit.testing.v1 import AppTest
 
 from lib.config import ROOT

@@ -1,5 +1,6 @@
 """Adding documents: every bad input gets a clear Chinese message and changes nothing; good ones are
 stored under seeds/ with their corrections and show up in the tables; imports never interleave."""
+
 from __future__ import annotations
 
 import io
@@ -27,7 +28,9 @@ def store(tmp_path):
     """A private copy of seeds/, manifest and build folder."""
     seeds, out, manifest = tmp_path / "seeds", tmp_path / "build", tmp_path / "documents.yaml"
     shutil.copytree(SEEDS_DIR, seeds)
-    manifest.write_text("# curated overrides\n003_e4c543bcaf73ff4c.txt:\n  doc_number: 津政发〔2025〕9号\n", encoding="utf-8")
+    manifest.write_text(
+        "# curated overrides\n003_e4c543bcaf73ff4c.txt:\n  doc_number: 津政发〔2025〕9号\n", encoding="utf-8"
+    )
     assert build_main(["--seeds", str(seeds), "--out", str(out), "--manifest", str(manifest)]) == 0
     return seeds, out, manifest
 
@@ -73,10 +76,17 @@ def test_bad_input_gets_a_clear_message_and_nothing_changes(case, store):
     assert (sorted(p.name for p in seeds.iterdir()), manifest.read_text(encoding="utf-8")) == before
 
 
-@pytest.mark.parametrize("name, stored", [
-    ("../../x.txt", "x.txt"), ("..\\..\\evil.txt", "evil.txt"), ("/etc/passwd.txt", "passwd.txt"),
-    ("方案 (2023) <final>.TXT", "方案_(2023)_final.txt"), (".hidden.txt", "hidden.txt"), ("", "document"),
-])
+@pytest.mark.parametrize(
+    "name, stored",
+    [
+        ("../../x.txt", "x.txt"),
+        ("..\\..\\evil.txt", "evil.txt"),
+        ("/etc/passwd.txt", "passwd.txt"),
+        ("方案 (2023) <final>.TXT", "方案_(2023)_final.txt"),
+        (".hidden.txt", "hidden.txt"),
+        ("", "document"),
+    ],
+)
 def test_file_names_are_sanitised(name, stored):
     assert importer.sanitize_name(name) == stored
 
@@ -92,9 +102,13 @@ def test_confirm_stores_corrections_and_rebuilds_then_remove_undoes_it(store):
     seeds, out, manifest = store
     item = importer.preview("西青方案.txt", GOOD, seeds)
     assert item.result.document["district"] == "西青区" and len(item.result.measures) >= 10
-    name = importer.confirm(item, {"issued_date": "2023-03-09", "title": "西青区促进科技成果转化三年行动方案"}, seeds, manifest, out)
+    name = importer.confirm(
+        item, {"issued_date": "2023-03-09", "title": "西青区促进科技成果转化三年行动方案"}, seeds, manifest, out
+    )
     docs = pq.read_table(out / "documents.parquet").to_pandas().set_index("source_file")
-    assert len(docs) == 6 and docs.loc[name, "date_source"] == "manifest" and docs.loc[name, "issued_date"] == "2023-03-09"
+    assert (
+        len(docs) == 6 and docs.loc[name, "date_source"] == "manifest" and docs.loc[name, "issued_date"] == "2023-03-09"
+    )
     assert "# curated overrides" in manifest.read_text(encoding="utf-8"), "other manifest lines are kept as written"
     assert importer.imported_files(manifest) == [name]
     importer.remove(name, seeds, manifest, out)
@@ -110,13 +124,17 @@ def test_only_imported_documents_can_be_removed(store):
 
 def test_two_imports_at_once_both_land_and_the_store_stays_consistent(store):
     seeds, out, manifest = store
-    script = ("import sys; from pathlib import Path; from lib import importer\n"
-              "seeds, out, manifest, doc = map(Path, sys.argv[1:5])\n"
-              "item = importer.preview(doc.name, doc.read_bytes(), seeds)\n"
-              "importer.confirm(item, {}, seeds, manifest, out)\n")
+    script = (
+        "import sys; from pathlib import Path; from lib import importer\n"
+        "seeds, out, manifest, doc = map(Path, sys.argv[1:5])\n"
+        "item = importer.preview(doc.name, doc.read_bytes(), seeds)\n"
+        "importer.confirm(item, {}, seeds, manifest, out)\n"
+    )
     docs = [FIXTURES / "district_plan_xiqing.txt", FIXTURES / "provincial_plan_hebei.txt"]
-    runs = [subprocess.Popen([sys.executable, "-c", script, str(seeds), str(out), str(manifest), str(d)], cwd=ROOT)
-            for d in docs]
+    runs = [
+        subprocess.Popen([sys.executable, "-c", script, str(seeds), str(out), str(manifest), str(d)], cwd=ROOT)
+        for d in docs
+    ]
     assert [r.wait(timeout=120) for r in runs] == [0, 0]
     assert len(importer.imported_files(manifest)) == 2
     assert pq.read_table(out / "documents.parquet").num_rows == 7
@@ -127,8 +145,19 @@ def test_cli_add_reports_rejections_on_stderr_with_exit_3(store, capsys):
     seeds, out, manifest = store
     empty = seeds.parent / "empty.txt"
     empty.write_bytes(b"")
-    code = build_main(["--seeds", str(seeds), "--out", str(out), "--manifest", str(manifest),
-                       "--add", str(FIXTURES / "gb18030_notice.txt"), str(empty)])
+    code = build_main(
+        [
+            "--seeds",
+            str(seeds),
+            "--out",
+            str(out),
+            "--manifest",
+            str(manifest),
+            "--add",
+            str(FIXTURES / "gb18030_notice.txt"),
+            str(empty),
+        ]
+    )
     captured = capsys.readouterr()
     assert code == 3 and "文件为空" in captured.err and "added gb18030_notice.txt" in captured.out
     assert (seeds / "gb18030_notice.txt").exists() and importer.imported_files(manifest) == ["gb18030_notice.txt"]

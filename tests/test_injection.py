@@ -1,6 +1,7 @@
 """A document, a file name or a URL is data, never markup: Markdown and HTML payloads go through every
 page (a) under AppTest, checking every string a page hands to a Markdown element or a chart, and (b) in
 Debian's Chromium, checking the DOM for links and images to the payloads' host and every request made."""
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,20 @@ FILE_NAME = "[点我](evil.example) <img src=x onerror=alert(1)> $x$ :red[红].t
 SEARCH = f"[点我](https://{EVIL})"  # matches the first measure, so the pages draw it with the query
 # Markup that must never reach a Markdown element as written (once the backslash escapes are removed,
 # none of these may be left: an escaped "\[" no longer opens a link, "https\:⁠//" is no longer a URL).
-RAW = ["[点我](", "![x](", "[x](", "<img", "<script", "<a href", "**粗**", "$x$", ":red[", ":material/home:",
-       f"https://{EVIL}", f"www.{EVIL}"]
+RAW = [
+    "[点我](",
+    "![x](",
+    "[x](",
+    "<img",
+    "<script",
+    "<a href",
+    "**粗**",
+    "$x$",
+    ":red[",
+    ":material/home:",
+    f"https://{EVIL}",
+    f"www.{EVIL}",
+]
 MARKDOWN_FIELDS = {"body", "label", "help"}  # what Streamlit renders as Markdown (options and values are plain)
 ESCAPE = re.compile(r"\\.")
 CHART_TAG = re.compile(r"<(?!/?(?:br|b|i|em|sup|sub|extra)\s*/?>)", re.IGNORECASE)
@@ -49,8 +62,12 @@ def payload_build(tmp_path_factory) -> dict[str, str]:
     (seeds / FILE_NAME).write_text(DOCUMENT, encoding="utf-8")
     manifest.write_text("", encoding="utf-8")
     assert build_main(["--seeds", str(seeds), "--out", str(out), "--manifest", str(manifest)]) in (0, 3)
-    return {"DASHBOARD_SEEDS_DIR": str(seeds), "DASHBOARD_BUILD_DIR": str(out), "DASHBOARD_MANIFEST": str(manifest),
-            "DASHBOARD_AUDIT_LOG": str(root / "audit.jsonl")}
+    return {
+        "DASHBOARD_SEEDS_DIR": str(seeds),
+        "DASHBOARD_BUILD_DIR": str(out),
+        "DASHBOARD_MANIFEST": str(manifest),
+        "DASHBOARD_AUDIT_LOG": str(root / "audit.jsonl"),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +83,14 @@ def doc_id(document) -> str:
 
 def page_strings(env: dict[str, str], query: dict[str, str]) -> list[list[str]]:
     """[page, element type, field, text] of every page, in a fresh process (lib.config reads the env)."""
-    done = subprocess.run([sys.executable, str(ROOT / "tests" / "page_strings.py"), json.dumps(query)],
-                          env={**os.environ, **env}, capture_output=True, text=True, cwd=ROOT, timeout=600)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "page_strings.py"), json.dumps(query)],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return [json.loads(line) for line in done.stdout.splitlines()]
 
@@ -75,8 +98,9 @@ def page_strings(env: dict[str, str], query: dict[str, str]) -> list[list[str]]:
 @pytest.fixture(scope="module")
 def rendered(payload_build, doc_id) -> list[list[str]]:
     """Every page with the defaults, then with the document, its district and a payload search in the URL."""
-    return (page_strings(payload_build, {})
-            + page_strings(payload_build, {"doc": doc_id, "d": f"北辰区,<a href=\"https://{EVIL}/d\">区</a>", "q": SEARCH}))
+    return page_strings(payload_build, {}) + page_strings(
+        payload_build, {"doc": doc_id, "d": f'北辰区,<a href="https://{EVIL}/d">区</a>', "q": SEARCH}
+    )
 
 
 def test_the_payloads_reach_the_pages(rendered, document):
@@ -98,8 +122,11 @@ def test_no_page_raises_on_the_payloads(rendered):
 
 
 def test_no_markdown_element_receives_a_payload_unescaped(rendered):
-    leaks = [(page, typ, field, text[:120], [r for r in RAW if r in ESCAPE.sub("", text)])
-             for page, typ, field, text in rendered if field in MARKDOWN_FIELDS]
+    leaks = [
+        (page, typ, field, text[:120], [r for r in RAW if r in ESCAPE.sub("", text)])
+        for page, typ, field, text in rendered
+        if field in MARKDOWN_FIELDS
+    ]
     assert not [leak for leak in leaks if leak[-1]]
 
 
@@ -114,8 +141,17 @@ def test_no_chart_receives_a_tag_of_a_payload(rendered):
 pytest.importorskip("playwright")
 from test_browser import CHROMIUM_ARGS, WAIT_MS, streamlit_server, wait_for_page  # noqa: E402
 
-PAGE_TITLES = {"": "总览", "themes": "主题", "agencies": "部门任务", "districts": "区域", "targets": "目标",
-               "evolution": "政策演进", "reader": "原文", "tables": "数据与导出", "import": "导入文档"}
+PAGE_TITLES = {
+    "": "总览",
+    "themes": "主题",
+    "agencies": "部门任务",
+    "districts": "区域",
+    "targets": "目标",
+    "evolution": "政策演进",
+    "reader": "原文",
+    "tables": "数据与导出",
+    "import": "导入文档",
+}
 # Every attribute through which a page could link to, or load from, another host.
 FOREIGN_REFERENCES = """() => Array.from(document.querySelectorAll('*')).flatMap(el =>
     ['href', 'xlink:href', 'src', 'srcset', 'action', 'formaction', 'poster', 'data']
@@ -127,7 +163,9 @@ def test_no_page_links_to_or_loads_from_the_payloads_host(payload_build, doc_id)
     from playwright.sync_api import sync_playwright
 
     query = urllib.parse.urlencode({"doc": doc_id, "d": "北辰区", "q": SEARCH})
-    visits = [(path, query) for path in PAGE_TITLES] + [("reader", urllib.parse.urlencode({"q": f"[x](https://{EVIL})"}))]
+    visits = [(path, query) for path in PAGE_TITLES] + [
+        ("reader", urllib.parse.urlencode({"q": f"[x](https://{EVIL})"}))
+    ]
     requests: list[str] = []
     with streamlit_server(payload_build) as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)

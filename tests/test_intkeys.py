@@ -1,4 +1,5 @@
 """Integer keys: distinct values and runs of equal keys, as the agencies table and the label indexes use them."""
+
 import numpy as np
 
 from lib.intkeys import distinct, groups

@@ -2,6 +2,7 @@
 (GB/T 9704 版头 and 落款, a government page's metadata table, a legislature's adoption lines, a work
 report's date line), and bodies canonical within the document's jurisdiction. Every snippet is written
 here; the real documents of ../shared/corpus only measure (and the test skips without them)."""
+
 from __future__ import annotations
 
 import json
@@ -22,64 +23,96 @@ def meta_of(text: str) -> metadata.DocMeta:
 
 
 # ---- the place whose government or legislature issued it ---------------------------------------------
-@pytest.mark.parametrize("issuer, title, number, jurisdiction, province, district, level", [
-    ("武汉市人民政府", "", None, "武汉市", "湖北省", None, "municipal"),
-    ("广州市天河区科技工业和信息化局", "", None, "广州市天河区", "广东省", "天河区", "district"),
-    ("中共广州市天河区委统战部", "", None, "广州市天河区", "广东省", "天河区", "district"),
-    ("太仓市人民政府办公室", "", None, "太仓市", "江苏省", "太仓市", "district"),  # a county-level city
-    ("安徽省人民政府办公厅", "", None, "安徽省", "安徽省", None, "provincial"),
-    ("北京市人民代表大会常务委员会", "", None, "北京市", "北京市", None, "municipal"),  # a 直辖市's legislature
-    ("国务院办公厅", "", None, "全国", None, None, "national"),
-    ("", "", "国办发〔2018〕1号", "全国", None, None, "national"),
-    ("北辰区科技局", "", None, "天津市北辰区", "天津市", "北辰区", "district"),
-    ("市政府办公室", "武汉市促进创新若干措施", None, "武汉市", "湖北省", None, "municipal"),  # bare issuer: the title
-    ("", "2025年广东省政府工作报告", None, "广东省", "广东省", None, "provincial"),  # a year before the place
-    ("", "某专项工作方案", "皖政办〔2021〕2号", "安徽省", "安徽省", None, "provincial"),  # 文号 abbreviation
-    ("市科技局", "某专项工作方案", None, "天津市", "天津市", None, "municipal"),  # no place named: Tianjin's
-])
+@pytest.mark.parametrize(
+    "issuer, title, number, jurisdiction, province, district, level",
+    [
+        ("武汉市人民政府", "", None, "武汉市", "湖北省", None, "municipal"),
+        ("广州市天河区科技工业和信息化局", "", None, "广州市天河区", "广东省", "天河区", "district"),
+        ("中共广州市天河区委统战部", "", None, "广州市天河区", "广东省", "天河区", "district"),
+        ("太仓市人民政府办公室", "", None, "太仓市", "江苏省", "太仓市", "district"),  # a county-level city
+        ("安徽省人民政府办公厅", "", None, "安徽省", "安徽省", None, "provincial"),
+        ("北京市人民代表大会常务委员会", "", None, "北京市", "北京市", None, "municipal"),  # a 直辖市's legislature
+        ("国务院办公厅", "", None, "全国", None, None, "national"),
+        ("", "", "国办发〔2018〕1号", "全国", None, None, "national"),
+        ("北辰区科技局", "", None, "天津市北辰区", "天津市", "北辰区", "district"),
+        (
+            "市政府办公室",
+            "武汉市促进创新若干措施",
+            None,
+            "武汉市",
+            "湖北省",
+            None,
+            "municipal",
+        ),  # bare issuer: the title
+        ("", "2025年广东省政府工作报告", None, "广东省", "广东省", None, "provincial"),  # a year before the place
+        ("", "某专项工作方案", "皖政办〔2021〕2号", "安徽省", "安徽省", None, "provincial"),  # 文号 abbreviation
+        ("市科技局", "某专项工作方案", None, "天津市", "天津市", None, "municipal"),  # no place named: Tianjin's
+    ],
+)
 def test_jurisdiction_of(issuer, title, number, jurisdiction, province, district, level):
     place = metadata.jurisdiction_of(issuer, title, None, number)
     assert (place.name, place.province, place.district, place.level) == (jurisdiction, province, district, level)
 
 
-@pytest.mark.parametrize("issuer, district, level", [
-    ("天津经济技术开发区管理委员会", "滨海新区", "district"),  # a development zone's 管委会 inside 滨海新区
-    ("天津市人民代表大会常务委员会", None, "municipal"),  # a city's legislature
-    ("国务院办公厅", None, "national"),
-])
+@pytest.mark.parametrize(
+    "issuer, district, level",
+    [
+        ("天津经济技术开发区管理委员会", "滨海新区", "district"),  # a development zone's 管委会 inside 滨海新区
+        ("天津市人民代表大会常务委员会", None, "municipal"),  # a city's legislature
+        ("国务院办公厅", None, "national"),
+    ],
+)
 def test_level_from_the_issuer(issuer, district, level):
     meta = meta_of(f"关于加快发展的若干措施\n{issuer}\n2024年3月1日\n一、加强统筹。\n")
     assert (meta.issuer, meta.district, meta.level) == (issuer, district, level)
 
 
 # ---- metadata from what the document prints, in the order of trust ----------------------------------
-@pytest.mark.parametrize("lines, expected", [
-    (["发文机关：国务院办公厅", "成文日期：2018年12月23日"], {"发文机关": "国务院办公厅", "成文日期": "2018年12月23日"}),
-    (["发文机关：", "某市人民政府", "发文字号：", "某政发〔2020〕3号"], {"发文机关": "某市人民政府", "发文字号": "某政发〔2020〕3号"}),
-    (["施行日期：2021-09-02", "时效性：现行有效"], {"施行日期": "2021-09-02", "时效性": "现行有效"}),
-    (["发文机关：", "成文日期：2018年12月23日"], {"成文日期": "2018年12月23日"}),  # an empty cell is no value
-])
+@pytest.mark.parametrize(
+    "lines, expected",
+    [
+        (
+            ["发文机关：国务院办公厅", "成文日期：2018年12月23日"],
+            {"发文机关": "国务院办公厅", "成文日期": "2018年12月23日"},
+        ),
+        (
+            ["发文机关：", "某市人民政府", "发文字号：", "某政发〔2020〕3号"],
+            {"发文机关": "某市人民政府", "发文字号": "某政发〔2020〕3号"},
+        ),
+        (["施行日期：2021-09-02", "时效性：现行有效"], {"施行日期": "2021-09-02", "时效性": "现行有效"}),
+        (["发文机关：", "成文日期：2018年12月23日"], {"成文日期": "2018年12月23日"}),  # an empty cell is no value
+    ],
+)
 def test_page_metadata_table(lines, expected):
     assert metadata.page_fields(lines) == expected
 
 
-@pytest.mark.parametrize("lines, signers, date", [
-    (["现印发给你们。", "某市人民政府办公室", "2026年3月19日"], "某市人民政府办公室", "2026年3月19日"),
-    (["现印发实施。", "某区科技局", "某区人力资源和社会保障局", "中共某区委统战部", "2023年8月9日"],
-     "某区科技局、某区人力资源和社会保障局、中共某区委统战部", "2023年8月9日"),  # co-issuers in printed order
-    (["现印发给你们。", "2026年3月19日"], None, None),  # a date without a body is no signature
-])
+@pytest.mark.parametrize(
+    "lines, signers, date",
+    [
+        (["现印发给你们。", "某市人民政府办公室", "2026年3月19日"], "某市人民政府办公室", "2026年3月19日"),
+        (
+            ["现印发实施。", "某区科技局", "某区人力资源和社会保障局", "中共某区委统战部", "2023年8月9日"],
+            "某区科技局、某区人力资源和社会保障局、中共某区委统战部",
+            "2023年8月9日",
+        ),  # co-issuers in printed order
+        (["现印发给你们。", "2026年3月19日"], None, None),  # a date without a body is no signature
+    ],
+)
 def test_signature_block(lines, signers, date):
     found, when = metadata.signature(lines)
     assert found == signers and (when.group(0) if when else None) == date
 
 
-@pytest.mark.parametrize("line, expected", [
-    ("二〇〇五年七月十四日", "2005年7月14日"),
-    ("二〇二三年十二月三十一日", "2023年12月31日"),
-    ("二〇一九年十月二十日", "2019年10月20日"),
-    ("加快发展二〇三五年远景", "加快发展二〇三五年远景"),  # not a date: left alone
-])
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("二〇〇五年七月十四日", "2005年7月14日"),
+        ("二〇二三年十二月三十一日", "2023年12月31日"),
+        ("二〇一九年十月二十日", "2019年10月20日"),
+        ("加快发展二〇三五年远景", "加快发展二〇三五年远景"),  # not a date: left alone
+    ],
+)
 def test_dates_in_chinese_numerals(line, expected):
     assert metadata._arabic_date(line) == expected
 
@@ -89,19 +122,33 @@ def test_a_signature_in_chinese_numerals_dates_the_document():
     assert (meta.issued_date, meta.date_source) == ("2005-07-14", "explicit")
 
 
-@pytest.mark.parametrize("text, issuer, issued", [
-    ("某市促进条例\n2019年11月27日某市第十五届人民代表大会常务委员会第十六次会议通过\n第一章 总则\n",
-     "某市人民代表大会常务委员会", "2019-11-27"),
-    # an amendment adopted by the city, then approved by the province: the version in force is dated by the approval
-    ("某市进步条例\n2014年8月22日某市第十四届人民代表大会常务委员会第五次会议通过\n"
-     "2014年9月26日某省第十二届人民代表大会常务委员会第十次会议批准\n"
-     "2019年5月9日某市第十五届人民代表大会常务委员会第七次会议通过\n"
-     "2019年7月26日某省第十三届人民代表大会常务委员会第十一次会议批准\n第一章 总则\n",
-     "某市人民代表大会常务委员会", "2019-07-26"),
-])
+@pytest.mark.parametrize(
+    "text, issuer, issued",
+    [
+        (
+            "某市促进条例\n2019年11月27日某市第十五届人民代表大会常务委员会第十六次会议通过\n第一章 总则\n",
+            "某市人民代表大会常务委员会",
+            "2019-11-27",
+        ),
+        # an amendment adopted by the city, then approved by the province: the version in force is dated by the approval
+        (
+            "某市进步条例\n2014年8月22日某市第十四届人民代表大会常务委员会第五次会议通过\n"
+            "2014年9月26日某省第十二届人民代表大会常务委员会第十次会议批准\n"
+            "2019年5月9日某市第十五届人民代表大会常务委员会第七次会议通过\n"
+            "2019年7月26日某省第十三届人民代表大会常务委员会第十一次会议批准\n第一章 总则\n",
+            "某市人民代表大会常务委员会",
+            "2019-07-26",
+        ),
+    ],
+)
 def test_a_legislature_adoption_and_approval_lines(text, issuer, issued):
     meta = metadata.extract(text, text.split("第一章")[0], "regulation.txt")
-    assert (meta.issuer, meta.issued_date, meta.date_source, meta.doc_type) == (issuer, issued, "explicit", "地方性法规")
+    assert (meta.issuer, meta.issued_date, meta.date_source, meta.doc_type) == (
+        issuer,
+        issued,
+        "explicit",
+        "地方性法规",
+    )
 
 
 def test_a_page_table_wins_over_an_inferred_name():
@@ -128,49 +175,75 @@ def test_a_signature_outside_the_plan_period_is_a_warning():
 
 
 # ---- government work reports -------------------------------------------------------------------------
-REPORT_DATED = ("2025年河北省政府工作报告\n——2025年1月15日在河北省第十四届人民代表大会第三次会议上\n河北省省长张三\n各位代表：\n"
-                "现在，我代表省人民政府，向大会报告工作，请予审议。\n一、2024年工作回顾\n经济运行稳中有进。\n")
-REPORT_UNDATED = ("各位代表：\n现在，我代表市人民政府向大会报告工作，请予审议。\n一、2023年工作回顾\n经济运行稳中有进。\n"
-                  "二、2024年主要任务\n加快发展新质生产力。\n")
+REPORT_DATED = (
+    "2025年河北省政府工作报告\n——2025年1月15日在河北省第十四届人民代表大会第三次会议上\n河北省省长张三\n各位代表：\n"
+    "现在，我代表省人民政府，向大会报告工作，请予审议。\n一、2024年工作回顾\n经济运行稳中有进。\n"
+)
+REPORT_UNDATED = (
+    "各位代表：\n现在，我代表市人民政府向大会报告工作，请予审议。\n一、2023年工作回顾\n经济运行稳中有进。\n"
+    "二、2024年主要任务\n加快发展新质生产力。\n"
+)
 
 
-@pytest.mark.parametrize("text, issuer, level, issued, source, period", [
-    (REPORT_DATED, "河北省人民政府", "provincial", "2025-01-15", "explicit", (2025, 2025)),
-    (REPORT_UNDATED, "天津市人民政府", "municipal", "2024", "inferred", (2024, 2024)),  # the year after the one reviewed
-])
+@pytest.mark.parametrize(
+    "text, issuer, level, issued, source, period",
+    [
+        (REPORT_DATED, "河北省人民政府", "provincial", "2025-01-15", "explicit", (2025, 2025)),
+        (
+            REPORT_UNDATED,
+            "天津市人民政府",
+            "municipal",
+            "2024",
+            "inferred",
+            (2024, 2024),
+        ),  # the year after the one reviewed
+    ],
+)
 def test_a_government_work_report(text, issuer, level, issued, source, period):
     meta = metadata.extract(text, text.split("\n一、")[0], "report.txt")
     assert (meta.issuer, meta.level, meta.issued_date, meta.date_source) == (issuer, level, issued, source)
     assert (meta.period_start, meta.period_end, meta.doc_type) == (*period, "政府工作报告")
 
 
-@pytest.mark.parametrize("title, text, doc_type", [
-    ("某市政府工作报告", "", "政府工作报告"),
-    ("某市科学技术进步条例", "", "地方性法规"),
-    ("关于某提案的答复", "", "提案答复"),
-    ("某委员：", "您提出的建议收悉，现答复如下：", "提案答复"),  # a reply known by its opening
-])
+@pytest.mark.parametrize(
+    "title, text, doc_type",
+    [
+        ("某市政府工作报告", "", "政府工作报告"),
+        ("某市科学技术进步条例", "", "地方性法规"),
+        ("关于某提案的答复", "", "提案答复"),
+        ("某委员：", "您提出的建议收悉，现答复如下：", "提案答复"),  # a reply known by its opening
+    ],
+)
 def test_genres(title, text, doc_type):
     assert metadata._doc_type(title, text) == doc_type
 
 
 # ---- validity --------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("tail, fields, issued, expected", [
-    ("本措施自2026年3月18日起施行，有效期至2028年12月31日。", {}, None, ("2026-03-18", "2028-12-31")),
-    ("本办法自2023年9月8日起施行，有效期3年。", {}, None, ("2023-09-08", "2026-09-07")),
-    ("本办法自印发之日起施行，有效期五年。", {}, "2021-04-07", ("2021-04-07", "2026-04-06")),
-    ("本条例自2020年1月1日起施行。", {}, None, ("2020-01-01", None)),
-    ("", {"施行日期": "2021-09-02", "有效期至": "2023-12-31"}, None, ("2021-09-02", "2023-12-31")),  # 北大法宝
-    ("请认真贯彻执行。", {}, "2021-04-07", (None, None)),
-])
+@pytest.mark.parametrize(
+    "tail, fields, issued, expected",
+    [
+        ("本措施自2026年3月18日起施行，有效期至2028年12月31日。", {}, None, ("2026-03-18", "2028-12-31")),
+        ("本办法自2023年9月8日起施行，有效期3年。", {}, None, ("2023-09-08", "2026-09-07")),
+        ("本办法自印发之日起施行，有效期五年。", {}, "2021-04-07", ("2021-04-07", "2026-04-06")),
+        ("本条例自2020年1月1日起施行。", {}, None, ("2020-01-01", None)),
+        ("", {"施行日期": "2021-09-02", "有效期至": "2023-12-31"}, None, ("2021-09-02", "2023-12-31")),  # 北大法宝
+        ("请认真贯彻执行。", {}, "2021-04-07", (None, None)),
+    ],
+)
 def test_validity(tail, fields, issued, expected):
     assert metadata.validity("正文。\n" + tail, fields, issued) == expected
 
 
 def test_without_a_plan_period_the_validity_span_is_the_period():
-    meta = meta_of("某市支持创新若干措施\n某市人民政府\n2026年2月13日\n一、加强统筹。\n本措施自2026年3月18日起施行，有效期至2028年12月31日。\n")
+    meta = meta_of(
+        "某市支持创新若干措施\n某市人民政府\n2026年2月13日\n一、加强统筹。\n本措施自2026年3月18日起施行，有效期至2028年12月31日。\n"
+    )
     assert (meta.effective_from, meta.effective_until, meta.period_start, meta.period_end) == (
-        "2026-03-18", "2028-12-31", 2026, 2028)
+        "2026-03-18",
+        "2028-12-31",
+        2026,
+        2028,
+    )
 
 
 def test_a_title_naming_one_year_is_that_years_document():
@@ -179,34 +252,59 @@ def test_a_title_naming_one_year_is_that_years_document():
 
 
 # ---- no site chrome in any field --------------------------------------------------------------------------
-@pytest.mark.parametrize("line", [
-    "【法宝引证码】 CLI.12.1234567", "原文链接：https://www.example.com/lar/abc.html", "政策原文", "来源：公众号某某",
-    "返回政策原文列表", "←上一篇", "下一篇→", "分享到：", "打印本页", "您当前所在的位置：", "浏览量：", "中",
-    "abc123def.html", "点击查看政策解读：",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "【法宝引证码】 CLI.12.1234567",
+        "原文链接：https://www.example.com/lar/abc.html",
+        "政策原文",
+        "来源：公众号某某",
+        "返回政策原文列表",
+        "←上一篇",
+        "下一篇→",
+        "分享到：",
+        "打印本页",
+        "您当前所在的位置：",
+        "浏览量：",
+        "中",
+        "abc123def.html",
+        "点击查看政策解读：",
+    ],
+)
 def test_site_chrome_lines_are_dropped(line):
     assert normalize.is_boilerplate(line)
 
 
-@pytest.mark.parametrize("line", [
-    "一、返回式卫星技术研发。", "（三）来源可追溯的数据共享机制。", "中小企业", "返回创业人员享受同等政策。",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "一、返回式卫星技术研发。",
+        "（三）来源可追溯的数据共享机制。",
+        "中小企业",
+        "返回创业人员享受同等政策。",
+    ],
+)
 def test_policy_lines_are_kept(line):
     assert not normalize.is_boilerplate(line)
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("#某市促进条例\n##第一章总则", "某市促进条例\n第一章总则"),  # Markdown headings
-    ("<!-- 页眉 -->某市\u200b科技局", "某市科技局"),  # HTML comment, zero-width space
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("#某市促进条例\n##第一章总则", "某市促进条例\n第一章总则"),  # Markdown headings
+        ("<!-- 页眉 -->某市\u200b科技局", "某市科技局"),  # HTML comment, zero-width space
+    ],
+)
 def test_markup_and_invisible_characters_are_removed(raw, expected):
     assert normalize.normalize_text(raw).text == expected
 
 
 def test_chrome_above_the_notice_is_not_the_issuer():
-    text = ("政策原文\n某地\n某市人民政府关于印发某市支持创新若干措施的通知\n2026-02-13\n来源：公众号某某\n"
-            "各区人民政府：\n现将《某市支持创新若干措施》印发给你们。\n某市人民政府\n2026年2月13日\n"
-            "一、加强统筹。\n返回政策原文列表\n←上一篇\n下一篇→\n")
+    text = (
+        "政策原文\n某地\n某市人民政府关于印发某市支持创新若干措施的通知\n2026-02-13\n来源：公众号某某\n"
+        "各区人民政府：\n现将《某市支持创新若干措施》印发给你们。\n某市人民政府\n2026年2月13日\n"
+        "一、加强统筹。\n返回政策原文列表\n←上一篇\n下一篇→\n"
+    )
     normalized = normalize.normalize_text(text).text
     meta = meta_of(normalized)
     assert meta.issuer == "某市人民政府" and meta.title == "某市支持创新若干措施"
@@ -214,30 +312,37 @@ def test_chrome_above_the_notice_is_not_the_issuer():
 
 
 # ---- bodies canonical within their jurisdiction ------------------------------------------------------------
-@pytest.mark.parametrize("written, district, jurisdiction, expected", [
-    ("市科技局", None, "武汉市", "武汉市科技局"),  # a bare 市 body is the document's city's, never Tianjin's
-    ("市科委", None, "武汉市", "武汉市科委"),  # Tianjin's renamings stay Tianjin's
-    ("市科技局", None, "天津市", "市科技局"),
-    ("市科委", None, "天津市", "市科技局"),
-    ("区科技局", "西青区", "天津市西青区", "西青区科技局"),
-    ("区科技局", "天河区", "广州市天河区", "广州市天河区科技局"),
-    ("市财政局", "天河区", "广州市天河区", "广州市财政局"),
-    ("省经济和信息化厅", None, "安徽省", "安徽省经济和信息化厅"),
-    ("市科技局", "太仓市", "太仓市", "太仓市科技局"),
-    ("科技部", None, "武汉市", "科技部"),  # central bodies are nobody's locally
-    ("天津市科学技术局", None, "武汉市", "市科技局"),  # Tianjin's written in full stays Tianjin's
-])
+@pytest.mark.parametrize(
+    "written, district, jurisdiction, expected",
+    [
+        ("市科技局", None, "武汉市", "武汉市科技局"),  # a bare 市 body is the document's city's, never Tianjin's
+        ("市科委", None, "武汉市", "武汉市科委"),  # Tianjin's renamings stay Tianjin's
+        ("市科技局", None, "天津市", "市科技局"),
+        ("市科委", None, "天津市", "市科技局"),
+        ("区科技局", "西青区", "天津市西青区", "西青区科技局"),
+        ("区科技局", "天河区", "广州市天河区", "广州市天河区科技局"),
+        ("市财政局", "天河区", "广州市天河区", "广州市财政局"),
+        ("省经济和信息化厅", None, "安徽省", "安徽省经济和信息化厅"),
+        ("市科技局", "太仓市", "太仓市", "太仓市科技局"),
+        ("科技部", None, "武汉市", "科技部"),  # central bodies are nobody's locally
+        ("天津市科学技术局", None, "武汉市", "市科技局"),  # Tianjin's written in full stays Tianjin's
+    ],
+)
 def test_canonical_within_the_jurisdiction(written, district, jurisdiction, expected):
     assert agencies.canonical(written, district, jurisdiction)[0] == expected
 
 
-WUHAN = ("武汉市人民政府关于印发武汉市支持创新发展若干措施的通知\n武政规〔2026〕4号\n各区人民政府：\n现印发给你们。\n"
-         "武汉市人民政府\n2026年2月13日\n武汉市支持创新发展若干措施\n"
-         "一、强化算力服务。到2027年建成10个算力中心。（责任单位：市科技局、市财政局）\n"
-         "二、加强人才支撑。（责任单位：市人社局）\n")
-TIANJIN = ("天津市科学技术局关于印发天津市支持创新发展工作方案的通知\n天津市科学技术局\n2025年3月1日\n天津市支持创新发展工作方案\n"
-           "一、建设概念验证中心。到2027年建成5家概念验证中心。（责任单位：市科技局、市财政局）\n"
-           "二、完善成果转化机制。（责任单位：市科技局）\n")
+WUHAN = (
+    "武汉市人民政府关于印发武汉市支持创新发展若干措施的通知\n武政规〔2026〕4号\n各区人民政府：\n现印发给你们。\n"
+    "武汉市人民政府\n2026年2月13日\n武汉市支持创新发展若干措施\n"
+    "一、强化算力服务。到2027年建成10个算力中心。（责任单位：市科技局、市财政局）\n"
+    "二、加强人才支撑。（责任单位：市人社局）\n"
+)
+TIANJIN = (
+    "天津市科学技术局关于印发天津市支持创新发展工作方案的通知\n天津市科学技术局\n2025年3月1日\n天津市支持创新发展工作方案\n"
+    "一、建设概念验证中心。到2027年建成5家概念验证中心。（责任单位：市科技局、市财政局）\n"
+    "二、完善成果转化机制。（责任单位：市科技局）\n"
+)
 
 
 def test_a_wuhan_document_and_a_tianjin_one_built_together(tmp_path):
@@ -273,8 +378,11 @@ def test_corpus_metadata(tmp_path):
         got = documents.get(facts["file"])
         if got is None:
             continue  # a duplicate built once
-        checks = {"year": got["year"] == int(str(facts["issued_date"])[:4]), "level": got["level"] == facts["level"],
-                  "doc_number": (got["doc_number"] or None) == facts.get("doc_number")}
+        checks = {
+            "year": got["year"] == int(str(facts["issued_date"])[:4]),
+            "level": got["level"] == facts["level"],
+            "doc_number": (got["doc_number"] or None) == facts.get("doc_number"),
+        }
         if facts.get("period"):
             checks["period"] = [got["period_start"], got["period_end"]] == list(facts["period"])
         for field, ok in checks.items():

@@ -1,7 +1,8 @@
 """List columns as flat (row, label) arrays: the same answers as looping over the lists, without the loop."""
+
 import numpy as np
-import pyarrow as pa
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from lib.query import filters as flt
@@ -51,12 +52,15 @@ def test_the_index_counts_what_a_loop_over_the_lists_counts(seed_tables, column)
     assert index.counts(positions(selection)).sort_index().to_dict() == by_loop.sort_index().to_dict()
 
 
-@pytest.mark.parametrize("filters", [
-    flt.Filters(themes=("人才",)),
-    flt.Filters(instruments=("供给型",), districts=("滨海新区",)),
-    flt.Filters(agencies=("市科技局",), years=(2021, 2025), kinds=flt.ALL_KINDS),
-    flt.Filters(industries=("生物医药", "新能源")),
-])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        flt.Filters(themes=("人才",)),
+        flt.Filters(instruments=("供给型",), districts=("滨海新区",)),
+        flt.Filters(agencies=("市科技局",), years=(2021, 2025), kinds=flt.ALL_KINDS),
+        flt.Filters(industries=("生物医药", "新能源")),
+    ],
+)
 def test_filtering_with_the_stores_indexes_equals_filtering_without(seed_tables, filters):
     measures = seed_tables["measures"]
     indexes = {column: index_labels(measures[column]) for column in LIST_COLUMNS}
@@ -77,25 +81,33 @@ def test_views_and_keyword_counts_agree_with_and_without_an_index(seed_tables):
     measures = seed_tables["measures"]
     indexes = {column: index_labels(measures[column]) for column in LIST_COLUMNS}
     selection = measures[measures.doc_id == measures.doc_id.iloc[0]]
-    pd.testing.assert_frame_equal(views.count_labels(selection, "themes", indexes=indexes),
-                                  views.count_labels(selection, "themes"))
-    assert textstats.keyword_frequencies(selection, index=indexes["keywords"]) == textstats.keyword_frequencies(selection)
+    pd.testing.assert_frame_equal(
+        views.count_labels(selection, "themes", indexes=indexes), views.count_labels(selection, "themes")
+    )
+    assert textstats.keyword_frequencies(selection, index=indexes["keywords"]) == textstats.keyword_frequencies(
+        selection
+    )
 
 
-@pytest.mark.parametrize("filters", [
-    flt.Filters(),
-    flt.Filters(themes=("人才",)),
-    flt.Filters(districts=("滨海新区",), years=(2021, 2025)),
-    flt.Filters(doc_ids=("nonexistent",)),
-    flt.Filters(search="概念验证", kinds=flt.ALL_KINDS),
-])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        flt.Filters(),
+        flt.Filters(themes=("人才",)),
+        flt.Filters(districts=("滨海新区",), years=(2021, 2025)),
+        flt.Filters(doc_ids=("nonexistent",)),
+        flt.Filters(search="概念验证", kinds=flt.ALL_KINDS),
+    ],
+)
 def test_targets_and_documents_follow_the_measures_that_pass(seed_tables, filters):
     """The rule apply() implements with integer links, written out with ids."""
     view = flt.apply(seed_tables, filters)
     measures, targets, documents = seed_tables["measures"], seed_tables["targets"], seed_tables["documents"]
     years = filters.years or (documents.year.min(), documents.year.max())
-    dated = documents[(documents.year.between(*years) | documents.year.isna())
-                      & (documents.doc_id.isin(filters.doc_ids) if filters.doc_ids else True)]
+    dated = documents[
+        (documents.year.between(*years) | documents.year.isna())
+        & (documents.doc_id.isin(filters.doc_ids) if filters.doc_ids else True)
+    ]
     passing = set(measures[flt.measure_mask(measures, filters, with_kinds=False)].measure_id)
     kept = measures[measures.measure_id.isin(passing) & measures.kind.isin(filters.kinds)]
     expected_targets = targets[targets.doc_id.isin(dated.doc_id)]

@@ -1,6 +1,7 @@
 """The layout's rules, as the README states them: data flows one way through the packages (import-linter's
 contracts in pyproject.toml), pages reach the pipeline and the build only through the importer, and no module
 imports itself through others."""
+
 from __future__ import annotations
 
 import ast
@@ -32,8 +33,10 @@ def imported_modules(path: Path) -> set[str]:
 
 
 def test_pages_reach_the_pipeline_and_the_build_only_through_the_importer():
-    reached = {page.name: sorted(m for m in imported_modules(page) if m.startswith(("lib.pipeline", "lib.build")))
-               for page in PAGE_SCRIPTS}
+    reached = {
+        page.name: sorted(m for m in imported_modules(page) if m.startswith(("lib.pipeline", "lib.build")))
+        for page in PAGE_SCRIPTS
+    }
     assert not {page: modules for page, modules in reached.items() if modules}
 
 
@@ -45,7 +48,7 @@ def cycles(graph: grimp.ImportGraph) -> list[list[str]]:
         state[module] = "open"
         for imported in sorted(graph.find_modules_directly_imported_by(module)):
             if state.get(imported) == "open":
-                found.append([*path[path.index(imported):], imported])
+                found.append([*path[path.index(imported) :], imported])
             elif imported not in state:
                 visit(imported, [*path, imported])
         state[module] = "done"

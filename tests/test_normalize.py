@@ -1,4 +1,5 @@
 """Stage 1: bytes → clean simplified text."""
+
 from __future__ import annotations
 
 import sys
@@ -6,43 +7,61 @@ import unicodedata
 
 import pytest
 
-from lib.pipeline.normalize import (CONTROL_CHAR, WIDTH_AND_SPACE, UndecodableError, decode, is_boilerplate, normalize,
-                           normalize_text, strip_pinyin_debris, unify_punctuation)
+from lib.pipeline.normalize import (
+    CONTROL_CHAR,
+    WIDTH_AND_SPACE,
+    UndecodableError,
+    decode,
+    is_boilerplate,
+    normalize,
+    normalize_text,
+    strip_pinyin_debris,
+    unify_punctuation,
+)
 
 EVERY_CHARACTER = "".join(map(chr, range(sys.maxunicode + 1)))
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("關(guān)於", "關於"),
-    ("發(fā)展", "發展"),
-    ("人工智能(AI)", "人工智能(AI)"),
-    ("生产总值(GDP)", "生产总值(GDP)"),
-    ("方案(2020-2022年)", "方案(2020-2022年)"),
-    ("規(guī)劃 (plan)", "規(guī)劃 (plan)".replace("(guī)", "")),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("關(guān)於", "關於"),
+        ("發(fā)展", "發展"),
+        ("人工智能(AI)", "人工智能(AI)"),
+        ("生产总值(GDP)", "生产总值(GDP)"),
+        ("方案(2020-2022年)", "方案(2020-2022年)"),
+        ("規(guī)劃 (plan)", "規(guī)劃 (plan)".replace("(guī)", "")),
+    ],
+)
 def test_pinyin_debris_goes_and_real_parentheses_stay(raw, expected):
     assert strip_pinyin_debris(raw) == expected
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("隨著經濟發展，著力推進", "随着经济发展，着力推进"),  # tw2s: 著 → 着 in traditional text
-    ("创新成效显著，随着发展", "创新成效显著，随着发展"),  # simplified text stays as it is (no 显着)
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("隨著經濟發展，著力推進", "随着经济发展，着力推进"),  # tw2s: 著 → 着 in traditional text
+        ("创新成效显著，随着发展", "创新成效显著，随着发展"),  # simplified text stays as it is (no 显着)
+    ],
+)
 def test_traditional_becomes_simplified_without_spoiling_simplified(raw, expected):
     assert normalize_text(raw).text == expected
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("(一)加强协同,推进建设:", "（一）加强协同，推进建设："),
-    ("达到3.2%以上,1,000家", "达到3.2%以上，1,000家"),
-    ("名    称 :天津", "名称：天津"),
-    ("１２３ＡＢＣ", "123ABC"),
-    ("人工智能(AI)发展", "人工智能（AI）发展"),
-    ("名\u3000称\u00a0：天津", "名称：天津"),  # ideographic and no-break spaces
-    ("１２\t３", "12 3"),
-    ("＊＊％，３．５＋", "**%，3.5+"),
-    ("  •加强协同 ", "加强协同"),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("(一)加强协同,推进建设:", "（一）加强协同，推进建设："),
+        ("达到3.2%以上,1,000家", "达到3.2%以上，1,000家"),
+        ("名    称 :天津", "名称：天津"),
+        ("１２３ＡＢＣ", "123ABC"),
+        ("人工智能(AI)发展", "人工智能（AI）发展"),
+        ("名\u3000称\u00a0：天津", "名称：天津"),  # ideographic and no-break spaces
+        ("１２\t３", "12 3"),
+        ("＊＊％，３．５＋", "**%，3.5+"),
+        ("  •加强协同 ", "加强协同"),
+    ],
+)
 def test_punctuation_and_width_are_unified(raw, expected):
     assert unify_punctuation(raw) == expected
 
@@ -57,14 +76,17 @@ def test_control_characters_are_category_cc_except_layout_ones():
     assert set(CONTROL_CHAR.findall(EVERY_CHARACTER)) == controls
 
 
-@pytest.mark.parametrize("line, dropped", [
-    ("首页>政务信息>通知公告", True),  # anchored pattern at the line start
-    ("  [关闭窗口]  ", True),
-    ("网站标识码:1201130001 津ICP备12007310号-1", True),  # floating patterns anywhere in the line
-    ("Copyright Tianjin", True),  # no CJK character or digit
-    ("各区要加强宣传，首页展示政策解读。", False),  # an anchored pattern's words in prose
-    ("", False),
-])
+@pytest.mark.parametrize(
+    "line, dropped",
+    [
+        ("首页>政务信息>通知公告", True),  # anchored pattern at the line start
+        ("  [关闭窗口]  ", True),
+        ("网站标识码:1201130001 津ICP备12007310号-1", True),  # floating patterns anywhere in the line
+        ("Copyright Tianjin", True),  # no CJK character or digit
+        ("各区要加强宣传，首页展示政策解读。", False),  # an anchored pattern's words in prose
+        ("", False),
+    ],
+)
 def test_boilerplate_lines(line, dropped):
     assert is_boilerplate(line) is dropped
 

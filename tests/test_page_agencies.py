@@ -2,6 +2,7 @@
 
 The pure steps on a tiny hand-made table first, then the page in process (AppTest).
 """
+
 from __future__ import annotations
 
 import json
@@ -10,34 +11,92 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.query import network
 from lib.build.cli import main as build_main
 from lib.charts import agencies as charts
 from lib.config import ROOT
-from lib.query import bodies
+from lib.query import bodies, network
 
 # Seven measures in two documents: a lead with partners, pairs, a single body, issuer fallbacks, none.
-MEASURES = pd.DataFrame([
-    # measure_id, doc_id, year, agencies, agencies_raw, lead_agency, agency_source, heading, kind, ordinal, outline
-    ("m1", "d1", 2021, ["甲局", "乙委", "丙办"], ["甲局", "乙委", "丙办"], "甲局", "phrase", "建设平台", "task", 1, "1.1"),
-    ("m2", "d1", 2021, ["甲局", "乙委"], ["市甲局", "乙委"], None, "phrase", "培育企业", "task", 2, "1.2"),
-    ("m3", "d1", 2021, ["乙委"], ["乙委"], None, "phrase", "引进人才", "task", 3, "1.3"),
-    ("m4", "d2", 2025, ["甲局"], [], None, "issuer", "加强统筹", "safeguard", 1, "1"),
-    ("m5", "d2", 2025, [], [], None, "none", "总体目标", "task", 2, "2"),
-    ("m6", "d2", 2025, ["甲局", "甲局", "乙委"], ["甲局", "甲局", "乙委"], None, "phrase", "金融支持", "task", 3, "3"),
-    ("m7", "d2", 2025, ["甲局"], [], None, "issuer", "监督评估", "safeguard", 4, "4"),
-], columns=["measure_id", "doc_id", "year", "agencies", "agencies_raw", "lead_agency", "agency_source", "heading",
-            "kind", "ordinal", "outline"])
-DOCUMENTS = pd.DataFrame({"doc_id": ["d1", "d2"], "title": ["天津市甲方案（2021年）", "乙工作方案"],
-                          "year": [2021, 2025], "issuer": ["天津市人民政府", "甲委"]})
-AGENCIES = pd.DataFrame({"agency": ["甲局", "乙委", "丙办"], "level": ["市级", "区级", "中央在津"],
-                         "aliases": [["市甲局"], [], []], "renamed_from": [["甲委（2018年更名）"], [], []]})
-TARGETS = pd.DataFrame({"measure_id": ["m1", "m3", "m4"], "indicator": ["平台", "人才", "投入"],
-                        "value_low": [30.0, None, 5.0], "unit": ["个", "名", "亿元"], "masked": [False, True, False],
-                        "mask": [None, "**", None], "target_year": [2023.0, None, None]})
+MEASURES = pd.DataFrame(
+    [
+        # measure_id, doc_id, year, agencies, agencies_raw, lead_agency, agency_source, heading, kind, ordinal, outline
+        (
+            "m1",
+            "d1",
+            2021,
+            ["甲局", "乙委", "丙办"],
+            ["甲局", "乙委", "丙办"],
+            "甲局",
+            "phrase",
+            "建设平台",
+            "task",
+            1,
+            "1.1",
+        ),
+        ("m2", "d1", 2021, ["甲局", "乙委"], ["市甲局", "乙委"], None, "phrase", "培育企业", "task", 2, "1.2"),
+        ("m3", "d1", 2021, ["乙委"], ["乙委"], None, "phrase", "引进人才", "task", 3, "1.3"),
+        ("m4", "d2", 2025, ["甲局"], [], None, "issuer", "加强统筹", "safeguard", 1, "1"),
+        ("m5", "d2", 2025, [], [], None, "none", "总体目标", "task", 2, "2"),
+        (
+            "m6",
+            "d2",
+            2025,
+            ["甲局", "甲局", "乙委"],
+            ["甲局", "甲局", "乙委"],
+            None,
+            "phrase",
+            "金融支持",
+            "task",
+            3,
+            "3",
+        ),
+        ("m7", "d2", 2025, ["甲局"], [], None, "issuer", "监督评估", "safeguard", 4, "4"),
+    ],
+    columns=[
+        "measure_id",
+        "doc_id",
+        "year",
+        "agencies",
+        "agencies_raw",
+        "lead_agency",
+        "agency_source",
+        "heading",
+        "kind",
+        "ordinal",
+        "outline",
+    ],
+)
+DOCUMENTS = pd.DataFrame(
+    {
+        "doc_id": ["d1", "d2"],
+        "title": ["天津市甲方案（2021年）", "乙工作方案"],
+        "year": [2021, 2025],
+        "issuer": ["天津市人民政府", "甲委"],
+    }
+)
+AGENCIES = pd.DataFrame(
+    {
+        "agency": ["甲局", "乙委", "丙办"],
+        "level": ["市级", "区级", "中央在津"],
+        "aliases": [["市甲局"], [], []],
+        "renamed_from": [["甲委（2018年更名）"], [], []],
+    }
+)
+TARGETS = pd.DataFrame(
+    {
+        "measure_id": ["m1", "m3", "m4"],
+        "indicator": ["平台", "人才", "投入"],
+        "value_low": [30.0, None, 5.0],
+        "unit": ["个", "名", "亿元"],
+        "masked": [False, True, False],
+        "mask": [None, "**", None],
+        "target_year": [2023.0, None, None],
+    }
+)
 
 
 # --- workload ----------------------------------------------------------------------------------------
+
 
 def counts(frame: pd.DataFrame) -> dict[tuple[str, str], int]:
     return {(r.agency, r.role): r.n for r in frame.itertuples()}
@@ -45,8 +104,13 @@ def counts(frame: pd.DataFrame) -> dict[tuple[str, str], int]:
 
 def test_workload_splits_lead_named_and_issuer_per_body():
     frame = bodies.workload(bodies.body_rows(MEASURES))
-    assert counts(frame) == {("甲局", "lead"): 1, ("甲局", "named"): 2, ("甲局", "issuer"): 2,
-                             ("乙委", "named"): 4, ("丙办", "named"): 1}
+    assert counts(frame) == {
+        ("甲局", "lead"): 1,
+        ("甲局", "named"): 2,
+        ("甲局", "issuer"): 2,
+        ("乙委", "named"): 4,
+        ("丙办", "named"): 1,
+    }
     assert list(dict.fromkeys(frame.agency)) == ["甲局", "乙委", "丙办"]
     assert frame.groupby("agency").total.first().to_dict() == {"甲局": 5, "乙委": 4, "丙办": 1}
 
@@ -69,15 +133,23 @@ def test_workload_keeps_the_top_bodies_and_is_empty_without_bodies():
 
 
 def test_the_headline_counts_bodies_and_sources():
-    assert bodies.headline(MEASURES) == {"涉及机构": 3, "写明责任单位的措施": 4, "其中多部门共同负责": 3,
-                                         "按发文机关计的措施": 2, "未归属机构的措施": 1}
+    assert bodies.headline(MEASURES) == {
+        "涉及机构": 3,
+        "写明责任单位的措施": 4,
+        "其中多部门共同负责": 3,
+        "按发文机关计的措施": 2,
+        "未归属机构的措施": 1,
+    }
 
 
-@pytest.mark.parametrize("former, note", [
-    (["甲委（2018年更名）"], "甲委（2018）与甲局合并计数"),
-    (["甲委（2018年更名）", "甲办（2024年更名）"], "甲委（2018）、甲办（2024）与甲局合并计数"),
-    (["甲委"], "甲委与甲局合并计数"),  # no year written: the former name as it stands
-])
+@pytest.mark.parametrize(
+    "former, note",
+    [
+        (["甲委（2018年更名）"], "甲委（2018）与甲局合并计数"),
+        (["甲委（2018年更名）", "甲办（2024年更名）"], "甲委（2018）、甲办（2024）与甲局合并计数"),
+        (["甲委"], "甲委与甲局合并计数"),  # no year written: the former name as it stands
+    ],
+)
 def test_a_renamed_body_carries_the_merge_note(former, note):
     table = AGENCIES.assign(renamed_from=[former, [], []])
     assert bodies.merged_notes(table, ["乙委", "甲局"]) == {"甲局": note}
@@ -96,12 +168,18 @@ def test_the_bars_mark_merged_bodies_hatch_the_issuer_part_and_carry_the_body():
 
 # --- bodies × documents --------------------------------------------------------------------------------
 
+
 def test_the_grid_counts_measures_per_body_and_document():
     grid = bodies.workload_grid(bodies.body_rows(MEASURES), DOCUMENTS)
     cells = {(r.agency, r.column): (r.n, r.n_lead, r.n_issuer) for r in grid.itertuples()}
     d1, d2 = "2021·甲方案（2021年）", "2025·乙工作方案"  # 天津市 dropped from the label
-    assert cells == {("甲局", d1): (2, 1, 0), ("甲局", d2): (3, 0, 2), ("乙委", d1): (3, 0, 0),
-                     ("乙委", d2): (1, 0, 0), ("丙办", d1): (1, 0, 0)}
+    assert cells == {
+        ("甲局", d1): (2, 1, 0),
+        ("甲局", d2): (3, 0, 2),
+        ("乙委", d1): (3, 0, 0),
+        ("乙委", d2): (1, 0, 0),
+        ("丙办", d1): (1, 0, 0),
+    }
 
 
 def test_by_document_the_grid_keeps_the_documents_where_the_bodies_carry_most():
@@ -117,7 +195,12 @@ def test_documents_with_one_short_label_stay_two_grid_columns():
 def test_the_grid_by_year_and_without_issuer():
     grid = bodies.workload_grid(bodies.body_rows(MEASURES), DOCUMENTS, by="year", include_issuer=False)
     assert {(r.agency, r.column): r.n for r in grid.itertuples()} == {
-        ("甲局", "2021"): 2, ("甲局", "2025"): 1, ("乙委", "2021"): 3, ("乙委", "2025"): 1, ("丙办", "2021"): 1}
+        ("甲局", "2021"): 2,
+        ("甲局", "2025"): 1,
+        ("乙委", "2021"): 3,
+        ("乙委", "2025"): 1,
+        ("丙办", "2021"): 1,
+    }
 
 
 def test_the_grid_is_a_clickable_scatter_with_issuer_only_cells_apart():
@@ -128,28 +211,37 @@ def test_the_grid_is_a_clickable_scatter_with_issuer_only_cells_apart():
     assert charts.workload_grid_figure(bodies.workload_grid(bodies.body_rows(MEASURES.iloc[0:0]), DOCUMENTS)) is None
 
 
-@pytest.mark.parametrize("column, label", [
-    ("2021·北辰区科技创新三年行动计划实…", "2021<br>北辰区科技创新三<br>年行动计划实…"),
-    ("2021·科技创新“十四五”规划", "2021<br>科技创新“十四五”<br>规划"),  # ” never starts a line
-])
+@pytest.mark.parametrize(
+    "column, label",
+    [
+        ("2021·北辰区科技创新三年行动计划实…", "2021<br>北辰区科技创新三<br>年行动计划实…"),
+        ("2021·科技创新“十四五”规划", "2021<br>科技创新“十四五”<br>规划"),  # ” never starts a line
+    ],
+)
 def test_document_tick_labels_wrap(column, label):
     assert charts.tick_label(column) == label
 
 
 # --- the network ---------------------------------------------------------------------------------------
 
+
 def test_edges_count_shared_measures_of_written_phrases_only():
     edges = network.co_responsibility_edges(MEASURES)
     # m3 names one body (no pair), m4 is an issuer fallback; m6 names 甲局 twice but shares one measure
-    assert {(r.source, r.target): r.n for r in edges.itertuples()} == {("丙办", "乙委"): 1, ("丙办", "甲局"): 1,
-                                                                        ("乙委", "甲局"): 3}
+    assert {(r.source, r.target): r.n for r in edges.itertuples()} == {
+        ("丙办", "乙委"): 1,
+        ("丙办", "甲局"): 1,
+        ("乙委", "甲局"): 3,
+    }
     assert list(edges.n) == sorted(edges.n, reverse=True)
 
 
 def test_nodes_are_sized_by_written_measures_and_limited_to_the_top():
     nodes, edges = network.network(MEASURES, AGENCIES, top=2)
     assert nodes.set_index("agency")[["n", "n_shared"]].to_dict("index") == {
-        "乙委": {"n": 4, "n_shared": 3}, "甲局": {"n": 3, "n_shared": 3}}
+        "乙委": {"n": 4, "n_shared": 3},
+        "甲局": {"n": 3, "n_shared": 3},
+    }
     assert list(nodes.level) == ["区级", "市级"]
     assert {(r.source, r.target) for r in edges.itertuples()} == {("乙委", "甲局")}
 
@@ -187,6 +279,7 @@ def test_the_network_nodes_carry_the_body_for_clicks():
 
 # --- one body ------------------------------------------------------------------------------------------
 
+
 def test_one_body_measures_targets_partners_and_names():
     own = bodies.body_measures(MEASURES, DOCUMENTS, "甲局")
     assert list(own["措施"]) == ["建设平台", "培育企业", "加强统筹", "金融支持", "监督评估"]
@@ -196,17 +289,23 @@ def test_one_body_measures_targets_partners_and_names():
     assert bodies.body_partners(MEASURES, "甲局").values.tolist() == [["乙委", 3], ["丙办", 1]]
     written = bodies.written_forms(MEASURES, DOCUMENTS, "甲局")
     assert written == ["市甲局", "甲委"]  # as written in a 责任单位 phrase, and as the issuer of d2
-    assert bodies.body_profile(AGENCIES, "甲局", written) == {"层级": "市级", "原文写法": "市甲局、甲委",
-                                                            "曾用名": "甲委（2018年更名）"}
+    assert bodies.body_profile(AGENCIES, "甲局", written) == {
+        "层级": "市级",
+        "原文写法": "市甲局、甲委",
+        "曾用名": "甲委（2018年更名）",
+    }
     assert bodies.body_profile(AGENCIES, "未知机构")["层级"] == "—"
 
 
 def test_written_forms_pair_items_only_where_the_raw_and_canonical_lists_run_parallel():
-    measures = pd.DataFrame({
-        "doc_id": ["d1", "d1", "d1"], "agency_source": ["phrase"] * 3,
-        "agencies": [["甲局", "乙委"], ["甲局", "乙委"], ["甲局"]],
-        "agencies_raw": [["市甲局", "乙委"], ["甲乙两局"], None],  # parallel; two bodies in one entry; none
-    })
+    measures = pd.DataFrame(
+        {
+            "doc_id": ["d1", "d1", "d1"],
+            "agency_source": ["phrase"] * 3,
+            "agencies": [["甲局", "乙委"], ["甲局", "乙委"], ["甲局"]],
+            "agencies_raw": [["市甲局", "乙委"], ["甲乙两局"], None],  # parallel; two bodies in one entry; none
+        }
+    )
     assert bodies.written_forms(measures, DOCUMENTS.iloc[:0], "甲局") == ["市甲局"]
 
 
@@ -216,6 +315,7 @@ def test_the_default_body_follows_the_filter(chosen, expected):
 
 
 # --- the page under AppTest ------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module", autouse=True)
 def built_tables():
@@ -296,8 +396,9 @@ def test_an_impossible_filter_explains_every_empty_chart():
 @pytest.mark.parametrize("key", ["agencies_workload", "agencies_grid", "agencies_network"])
 def test_a_chart_click_adds_the_body_to_the_agencies_filter(key):
     app = open_agencies()
-    app.session_state[key] = {"selection": {"points": [{"customdata": ["市教委"]}], "point_indices": [0],
-                                            "box": [], "lasso": []}}
+    app.session_state[key] = {
+        "selection": {"points": [{"customdata": ["市教委"]}], "point_indices": [0], "box": [], "lasso": []}
+    }
     app.run()
     assert not app.exception
     assert "市教委" in app.session_state["filter_agencies"]
@@ -312,8 +413,10 @@ def test_briefing_mode_hides_controls_and_tables():
 
 def test_edge_widths_come_in_a_few_steps_the_busiest_pairs_widest():
     names = [f"局{i:02d}" for i in range(12)]
-    edges = pd.DataFrame([(a, b, 1 + (i * 7 + j) % 40) for i, a in enumerate(names) for j, b in enumerate(names) if a < b],
-                         columns=["source", "target", "n"])
+    edges = pd.DataFrame(
+        [(a, b, 1 + (i * 7 + j) % 40) for i, a in enumerate(names) for j, b in enumerate(names) if a < b],
+        columns=["source", "target", "n"],
+    )
     nodes = pd.DataFrame({"agency": names, "n": 50, "n_shared": 20, "level": "市级"})
     fig = charts.network_figure(nodes, edges, {name: (i / 12, (i * 5 % 12) / 12) for i, name in enumerate(names)})
     lines = [t for t in fig.data if t.mode == "lines"]

@@ -1,5 +1,6 @@
 """主题 page: the reshaping steps on tiny tables, the keyword statistics and word cloud, and the page
 under AppTest (renders, filters change the numbers, empty states explain themselves, clicks filter)."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -8,34 +9,65 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.query import textstats
 from lib.build.cli import main as build_main
 from lib.charts import themes as charts
 from lib.config import ROOT
+from lib.query import textstats
 from lib.query import themes as theme_tables
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def measure(measure_id: str, doc_id: str, year: int | None, themes=(), industries=(), instruments=(), keywords=(),
-            evidence=(), heading: str = "措施") -> dict:
-    return {"measure_id": measure_id, "doc_id": doc_id, "year": year, "ordinal": int(measure_id[1:]), "heading": heading,
-            "outline": "1.", "themes": list(themes), "industries": list(industries), "instruments": list(instruments),
-            "keywords": list(keywords), "tag_evidence": list(evidence)}
+def measure(
+    measure_id: str,
+    doc_id: str,
+    year: int | None,
+    themes=(),
+    industries=(),
+    instruments=(),
+    keywords=(),
+    evidence=(),
+    heading: str = "措施",
+) -> dict:
+    return {
+        "measure_id": measure_id,
+        "doc_id": doc_id,
+        "year": year,
+        "ordinal": int(measure_id[1:]),
+        "heading": heading,
+        "outline": "1.",
+        "themes": list(themes),
+        "industries": list(industries),
+        "instruments": list(instruments),
+        "keywords": list(keywords),
+        "tag_evidence": list(evidence),
+    }
 
 
-MEASURES = pd.DataFrame([
-    measure("m1", "a", 2018, ["人才", "成果转化"], ["人工智能"], ["供给型·人才支持"], ["人才", "引进", "高校"],
-            ["主题·人才←人才", "对象·人才←人才", "区域·北辰区←文中地名"], heading="加强人才引进"),
-    measure("m2", "a", 2018, ["人才"], [], ["供给型·人才支持", "环境型·金融支持"], ["人才", "评价"]),
-    measure("m3", "b", 2021, ["成果转化"], ["人工智能", "生物医药"], ["需求型·示范应用"], ["转化", "高校"]),
-    measure("m4", "b", 2021, [], [], [], []),
-])
+MEASURES = pd.DataFrame(
+    [
+        measure(
+            "m1",
+            "a",
+            2018,
+            ["人才", "成果转化"],
+            ["人工智能"],
+            ["供给型·人才支持"],
+            ["人才", "引进", "高校"],
+            ["主题·人才←人才", "对象·人才←人才", "区域·北辰区←文中地名"],
+            heading="加强人才引进",
+        ),
+        measure("m2", "a", 2018, ["人才"], [], ["供给型·人才支持", "环境型·金融支持"], ["人才", "评价"]),
+        measure("m3", "b", 2021, ["成果转化"], ["人工智能", "生物医药"], ["需求型·示范应用"], ["转化", "高校"]),
+        measure("m4", "b", 2021, [], [], [], []),
+    ]
+)
 DOCUMENTS = pd.DataFrame({"doc_id": ["a", "b"], "title": ["甲方案", "乙规划"], "year": [2018, 2021]})
 EMPTY = MEASURES.iloc[0:0]
 
 
 # --- reshaping ----------------------------------------------------------------------------------------
+
 
 def test_theme_by_document_counts_measures_per_cell_largest_theme_first():
     cells = theme_tables.theme_matrix(MEASURES, DOCUMENTS, "document")
@@ -52,8 +84,13 @@ def test_theme_by_year_uses_years_as_columns():
 
 
 def test_documents_with_the_same_short_label_stay_two_columns():
-    docs = pd.DataFrame({"doc_id": ["a", "b"], "title": ["天津市科技创新三年行动计划实施方案甲", "天津市科技创新三年行动计划实施方案乙"],
-                         "year": [2018, 2018]})
+    docs = pd.DataFrame(
+        {
+            "doc_id": ["a", "b"],
+            "title": ["天津市科技创新三年行动计划实施方案甲", "天津市科技创新三年行动计划实施方案乙"],
+            "year": [2018, 2018],
+        }
+    )
     assert theme_tables.theme_matrix(MEASURES, docs).column.nunique() == 2
 
 
@@ -99,20 +136,26 @@ def test_measure_table_keeps_only_the_evidence_of_this_page():
     assert first.标注依据 == "主题·人才←人才"  # target groups and districts are other pages' business
 
 
-@pytest.mark.parametrize("build", [
-    lambda: charts.matrix(theme_tables.theme_matrix(EMPTY, DOCUMENTS), "文件"),
-    lambda: charts.treemap(theme_tables.theme_tree(EMPTY, DOCUMENTS)),
-    lambda: charts.instrument_bars(theme_tables.instrument_counts(EMPTY)),
-    lambda: charts.keyword_bars(textstats.top_keywords(Counter())),
-])
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: charts.matrix(theme_tables.theme_matrix(EMPTY, DOCUMENTS), "文件"),
+        lambda: charts.treemap(theme_tables.theme_tree(EMPTY, DOCUMENTS)),
+        lambda: charts.instrument_bars(theme_tables.instrument_counts(EMPTY)),
+        lambda: charts.keyword_bars(textstats.top_keywords(Counter())),
+    ],
+)
 def test_figures_are_none_when_there_is_nothing_to_draw(build):
     assert build() is None
 
 
-@pytest.mark.parametrize("fig, first", [
-    (lambda: charts.matrix(theme_tables.theme_matrix(MEASURES, DOCUMENTS), "文件"), "人才"),
-    (lambda: charts.instrument_bars(theme_tables.instrument_counts(MEASURES)), "需求型·示范应用"),
-])
+@pytest.mark.parametrize(
+    "fig, first",
+    [
+        (lambda: charts.matrix(theme_tables.theme_matrix(MEASURES, DOCUMENTS), "文件"), "人才"),
+        (lambda: charts.instrument_bars(theme_tables.instrument_counts(MEASURES)), "需求型·示范应用"),
+    ],
+)
 def test_clickable_marks_carry_the_filter_value_first(fig, first):
     trace = fig().data[0]
     assert trace.customdata[0][0] == first
@@ -120,6 +163,7 @@ def test_clickable_marks_carry_the_filter_value_first(fig, first):
 
 
 # --- keywords and word cloud --------------------------------------------------------------------------
+
 
 def test_keyword_frequencies_count_measures_not_occurrences():
     twice = pd.DataFrame({"keywords": [["高校", "高校", "人才"], ["高校"]]})
@@ -154,6 +198,7 @@ def test_font_falls_back_to_any_font_in_the_folder(tmp_path):
 
 # --- the page under AppTest ---------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module", autouse=True)
 def built_tables():
     assert build_main(["--if-stale"]) in (0, 3)
@@ -172,8 +217,13 @@ def numbers(app: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in app.metric}
 
 
-SECTION_CHARTS = {"主题矩阵": ["themes_matrix_document"], "主题与措施": ["themes_treemap"],
-                  "产业与政策工具": ["themes_industries", "themes_instruments"], "关键词": ["themes_keywords"], "措施明细": []}
+SECTION_CHARTS = {
+    "主题矩阵": ["themes_matrix_document"],
+    "主题与措施": ["themes_treemap"],
+    "产业与政策工具": ["themes_industries", "themes_instruments"],
+    "关键词": ["themes_keywords"],
+    "措施明细": [],
+}
 
 
 def test_the_page_opens_on_the_grid_and_draws_one_section_at_a_time():
@@ -211,15 +261,19 @@ def test_the_year_grid_renders():
     assert [c.key for c in app.get("plotly_chart")][0] == "themes_matrix_year"
 
 
-@pytest.mark.parametrize("key, dimension, value", [
-    ("themes_matrix_document", "filter_themes", "人才"),
-    ("themes_industries", "filter_industries", "人工智能"),
-    ("themes_instruments", "filter_instruments", "供给型·人才支持"),
-])
+@pytest.mark.parametrize(
+    "key, dimension, value",
+    [
+        ("themes_matrix_document", "filter_themes", "人才"),
+        ("themes_industries", "filter_industries", "人工智能"),
+        ("themes_instruments", "filter_instruments", "供给型·人才支持"),
+    ],
+)
 def test_a_chart_click_adds_its_value_to_the_filter(key, dimension, value):
     app = open_themes(themes_section=next(s for s, keys in SECTION_CHARTS.items() if key in keys))
-    app.session_state[key] = {"selection": {"points": [{"customdata": [value]}], "point_indices": [0], "box": [],
-                                            "lasso": []}}
+    app.session_state[key] = {
+        "selection": {"points": [{"customdata": [value]}], "point_indices": [0], "box": [], "lasso": []}
+    }
     app.run()
     assert not app.exception
     assert value in app.session_state[dimension]
@@ -239,7 +293,13 @@ def test_the_views_index_cut_from_the_builds_gives_the_same_reshaping(seed_table
     view = measures[measures.year == 2021]
     themes = index_labels(measures.themes).within(positions(view))
     instruments = index_labels(measures.instruments).within(positions(view))
-    pd.testing.assert_frame_equal(theme_tables.theme_matrix(view, documents, themes=themes), theme_tables.theme_matrix(view, documents))
-    pd.testing.assert_frame_equal(theme_tables.theme_tree(view, documents, themes=themes), theme_tables.theme_tree(view, documents))
-    pd.testing.assert_frame_equal(theme_tables.instrument_counts(view, instruments), theme_tables.instrument_counts(view))
+    pd.testing.assert_frame_equal(
+        theme_tables.theme_matrix(view, documents, themes=themes), theme_tables.theme_matrix(view, documents)
+    )
+    pd.testing.assert_frame_equal(
+        theme_tables.theme_tree(view, documents, themes=themes), theme_tables.theme_tree(view, documents)
+    )
+    pd.testing.assert_frame_equal(
+        theme_tables.instrument_counts(view, instruments), theme_tables.instrument_counts(view)
+    )
     assert theme_tables.matrix_documents(view, themes) == theme_tables.matrix_documents(view) == 2

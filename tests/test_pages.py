@@ -1,5 +1,6 @@
 """Every page under AppTest: renders without exception, filters change the numbers, an empty selection
 explains itself, a chart click filters, and a sweep of filter combinations raises nothing."""
+
 from __future__ import annotations
 
 import itertools
@@ -43,7 +44,9 @@ def test_page_renders_without_exception(page):
 @pytest.mark.parametrize("page", [p for p in PAGES if p != "importer"])
 def test_every_data_page_ends_with_its_exports(page):
     labels = [b.label for b in open_page(page).get("download_button")]
-    assert len(labels) == 4 and any("Excel" in label for label in labels) and any("PPTX" in label for label in labels), labels
+    assert (
+        len(labels) == 4 and any("Excel" in label for label in labels) and any("PPTX" in label for label in labels)
+    ), labels
 
 
 @pytest.mark.parametrize("page", ["overview", "targets", "tables"])
@@ -62,8 +65,9 @@ def test_an_empty_selection_explains_itself(page):
 
 def test_a_chart_click_adds_its_value_to_the_filter():
     app = open_page("overview")
-    app.session_state["overview_themes"] = {"selection": {"points": [{"customdata": ["人才"]}], "point_indices": [0],
-                                                          "box": [], "lasso": []}}
+    app.session_state["overview_themes"] = {
+        "selection": {"points": [{"customdata": ["人才"]}], "point_indices": [0], "box": [], "lasso": []}
+    }
     app.run()
     assert "人才" in app.session_state["filter_themes"]
     assert "人才" in " ".join(b.label for b in app.button)  # the selection shows as a removable chip
@@ -74,7 +78,10 @@ def test_the_url_sets_the_filters():
     app.query_params["d"] = "北辰区"
     app.query_params["y"] = "2020-2022"
     app.run()
-    assert app.session_state["filter_districts"] == ["北辰区"] and tuple(app.session_state["filter_years"]) == (2020, 2022)
+    assert app.session_state["filter_districts"] == ["北辰区"] and tuple(app.session_state["filter_years"]) == (
+        2020,
+        2022,
+    )
     assert metrics(app)["文件"] == "2"  # Beichen's own scheme and the 14th plan, which names 北辰 among districts
 
 
@@ -116,12 +123,14 @@ def test_the_data_page_sends_only_the_open_table_and_the_report_once_opened():
     assert "流水线版本" in " ".join(c.value for c in opened.caption)
 
 
-SWEEP = list(itertools.product(
-    [[], ["北辰区"], ["南开区", "滨海新区"]],
-    [[], ["人才"]],
-    [(2018, 2025), (2021, 2021)],
-    [["task"], ["context", "principle"]],
-))
+SWEEP = list(
+    itertools.product(
+        [[], ["北辰区"], ["南开区", "滨海新区"]],
+        [[], ["人才"]],
+        [(2018, 2025), (2021, 2021)],
+        [["task"], ["context", "principle"]],
+    )
+)
 
 
 @pytest.mark.parametrize("districts, themes, years, kinds", SWEEP[::3])
@@ -137,8 +146,16 @@ def test_the_loading_placeholder_is_gone_once_the_page_is_drawn():
 
 
 @pytest.mark.parametrize("page", PAGES)
-@pytest.mark.parametrize("query", [{"y": "0-999999999"}, {"y": "2030-1800"}, {"y": "abc"},
-                                   {"d": "火星区", "th": "x" * 5000}, {"k": "bogus", "q": "词" * 500}])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"y": "0-999999999"},
+        {"y": "2030-1800"},
+        {"y": "abc"},
+        {"d": "火星区", "th": "x" * 5000},
+        {"k": "bogus", "q": "词" * 500},
+    ],
+)
 def test_crafted_url_parameters_never_raise(page, query):
     app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
     for key, value in query.items():
@@ -161,8 +178,13 @@ def test_an_adjusted_url_says_what_was_adjusted():
 
 
 def test_every_active_filter_is_a_chip_and_a_second_value_reads_as_or():
-    app = open_page("overview", filter_themes=["人才", "创新平台与载体"], filter_years=(2021, 2025),
-                    filter_search="概念验证中心建设", filter_kinds=["task"])
+    app = open_page(
+        "overview",
+        filter_themes=["人才", "创新平台与载体"],
+        filter_years=(2021, 2025),
+        filter_search="概念验证中心建设",
+        filter_kinds=["task"],
+    )
     labels = [b.label for b in app.button]
     assert any("主题：人才" in label for label in labels) and any("或 创新平台与载体" in label for label in labels)
     assert any("年份：2021–2025" in label for label in labels)

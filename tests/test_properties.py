@@ -1,4 +1,5 @@
 """Property tests: normalisation, parsing and target extraction never raise on arbitrary input."""
+
 from __future__ import annotations
 
 from hypothesis import given, settings
@@ -8,7 +9,12 @@ from lib.pipeline import structure, targets
 from lib.pipeline.document import process_document
 from lib.pipeline.normalize import normalize_text
 
-POLICY_ALPHABET = st.sampled_from(list("一二三四五六七八九十、（）()。，；：*.——是第章条年月日%家件个项亿万元到至达突破不低于超过以上责任单位区科技局市關(guān)于印發的通知\n 0123456789") + ["\ufffd", "〔", "〕", "号"])
+POLICY_ALPHABET = st.sampled_from(
+    list(
+        "一二三四五六七八九十、（）()。，；：*.——是第章条年月日%家件个项亿万元到至达突破不低于超过以上责任单位区科技局市關(guān)于印發的通知\n 0123456789"
+    )
+    + ["\ufffd", "〔", "〕", "号"]
+)
 policy_like = st.lists(POLICY_ALPHABET, max_size=400).map("".join)
 
 

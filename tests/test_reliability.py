@@ -2,6 +2,7 @@
 changes nothing, damaged tables are rebuilt or explained, and no visitor ever sees a traceback.
 
 Every bomb and payload is generated here; every build, seed folder and manifest lives in tmp_path."""
+
 from __future__ import annotations
 
 import errno
@@ -28,12 +29,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lib import importer
-from lib.pipeline import readers
 from lib.build.cli import main as build_main
 from lib.build.fingerprint import is_stale
-from lib.pipeline.document import process_document
 from lib.build.output import damaged_tables, failure_cause
 from lib.config import ROOT, SEEDS_DIR
+from lib.pipeline import readers
+from lib.pipeline.document import process_document
 from lib.pipeline.readers import RejectedInput, read_document
 
 FIXTURES = ROOT / "tests" / "fixtures" / "docs"
@@ -43,18 +44,24 @@ HANG_LIMIT = 120  # seconds: a run that takes longer is hanging (the failures be
 
 # ---- generated payloads -----------------------------------------------------------------------------------
 
+
 def pdf(content: bytes, filters: bytes = b"/FlateDecode") -> bytes:
     """A one-page PDF whose content stream is `content` (deflated unless filters says otherwise)."""
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 << /Type /Font"
-               b" /Subtype /Type1 /BaseFont /Helvetica >> >> >> /Contents 4 0 R >>",
-               b"<< /Length %d /Filter %s >>\nstream\n" % (len(content), filters) + content + b"\nendstream"]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 << /Type /Font"
+        b" /Subtype /Type1 /BaseFont /Helvetica >> >> >> /Contents 4 0 R >>",
+        b"<< /Length %d /Filter %s >>\nstream\n" % (len(content), filters) + content + b"\nendstream",
+    ]
     out, offsets = bytearray(b"%PDF-1.4\n"), []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))
         out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
     xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(
+        b"%010d 00000 n \n" % o for o in offsets
+    )
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
 
@@ -117,6 +124,7 @@ def lock_is_free(out: Path) -> bool:
 
 # ---- 1. a reader library's exception is that document's refusal ---------------------------------------
 
+
 def test_a_pdf_decompression_bomb_is_refused_with_a_message():
     with pytest.raises(RejectedInput, match="压缩炸弹"):
         read_document("炸弹.pdf", pdf_bomb(100))
@@ -136,9 +144,25 @@ def test_cli_add_of_a_pdf_bomb_refuses_it_without_a_traceback(store):
     bomb = seeds.parent / "bomb.pdf"
     bomb.write_bytes(pdf_bomb(100))
     before = tree_digest(seeds, manifest)
-    run = subprocess.run([sys.executable, "-m", "lib.build", "--seeds", str(seeds), "--out", str(out),
-                          "--manifest", str(manifest), "--add", str(bomb)],
-                         cwd=ROOT, capture_output=True, text=True, timeout=HANG_LIMIT)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "lib.build",
+            "--seeds",
+            str(seeds),
+            "--out",
+            str(out),
+            "--manifest",
+            str(manifest),
+            "--add",
+            str(bomb),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=HANG_LIMIT,
+    )
     assert run.returncode == 3 and "压缩炸弹" in run.stderr and "Traceback" not in run.stderr
     assert tree_digest(seeds, manifest) == before
 
@@ -149,11 +173,20 @@ def test_the_import_preview_refuses_a_pdf_bomb(store):
         importer.preview("报告.pdf", pdf_bomb(100), seeds)
 
 
-@pytest.mark.parametrize("reader, suffix", [("_pdf_text", ".pdf"), ("_docx_text", ".docx"), ("_html_text", ".html"),
-                                            ("normalize", ".txt")])
-@pytest.mark.parametrize("error", [MemoryError(), RecursionError("maximum recursion depth exceeded"),
-                                   KeyError("/Root"), RuntimeError("解析器内部错误"), AssertionError(),
-                                   OSError(errno.EIO, "I/O error")])
+@pytest.mark.parametrize(
+    "reader, suffix", [("_pdf_text", ".pdf"), ("_docx_text", ".docx"), ("_html_text", ".html"), ("normalize", ".txt")]
+)
+@pytest.mark.parametrize(
+    "error",
+    [
+        MemoryError(),
+        RecursionError("maximum recursion depth exceeded"),
+        KeyError("/Root"),
+        RuntimeError("解析器内部错误"),
+        AssertionError(),
+        OSError(errno.EIO, "I/O error"),
+    ],
+)
 def test_any_exception_of_a_reader_is_that_documents_refusal(monkeypatch, reader, suffix, error):
     def failing(*_args, **_kwargs):
         raise error
@@ -168,14 +201,65 @@ def test_any_exception_of_a_reader_is_that_documents_refusal(monkeypatch, reader
 # magic-number checks: zips with random document.xml, PDFs with random streams and filters or random bytes
 # spliced into a valid PDF, HTML with random declared charsets. Each gives text or a message, never another
 # exception, and never hangs (the deadline is a limit, not a speed claim).
-XML_ISH = st.lists(st.sampled_from(["<w:p>", "</w:p>", "<w:t>", "</w:t>", "<w:tbl>", "<w:tr>", "<w:tc>", "一、任务",
-                                    "（一）", "&amp;", "&#0;", "<!DOCTYPE x [<!ENTITY a 'aa'>]>", "&a;", "<?xml version='1.0'?>",
-                                    '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">',
-                                    "</w:document>", "<w:body>", "\x00", "\ufffd"]), max_size=40).map("".join)
-CHARSETS = st.sampled_from(["utf-8", "gb18030", "big5", "utf-16", "utf-7", "punycode", "idna", "rot13", "hex",
-                            "unicode_escape", "bogus", "", "utf_32", "cp1252", "zlib_codec"])
-FILTERS = st.sampled_from([b"/FlateDecode", b"/LZWDecode", b"/ASCII85Decode", b"/ASCIIHexDecode", b"/RunLengthDecode",
-                           b"/DCTDecode", b"/JBIG2Decode", b"/CCITTFaxDecode", b"[/FlateDecode /FlateDecode]", b"/Nope"])
+XML_ISH = st.lists(
+    st.sampled_from(
+        [
+            "<w:p>",
+            "</w:p>",
+            "<w:t>",
+            "</w:t>",
+            "<w:tbl>",
+            "<w:tr>",
+            "<w:tc>",
+            "一、任务",
+            "（一）",
+            "&amp;",
+            "&#0;",
+            "<!DOCTYPE x [<!ENTITY a 'aa'>]>",
+            "&a;",
+            "<?xml version='1.0'?>",
+            '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">',
+            "</w:document>",
+            "<w:body>",
+            "\x00",
+            "\ufffd",
+        ]
+    ),
+    max_size=40,
+).map("".join)
+CHARSETS = st.sampled_from(
+    [
+        "utf-8",
+        "gb18030",
+        "big5",
+        "utf-16",
+        "utf-7",
+        "punycode",
+        "idna",
+        "rot13",
+        "hex",
+        "unicode_escape",
+        "bogus",
+        "",
+        "utf_32",
+        "cp1252",
+        "zlib_codec",
+    ]
+)
+FILTERS = st.sampled_from(
+    [
+        b"/FlateDecode",
+        b"/LZWDecode",
+        b"/ASCII85Decode",
+        b"/ASCIIHexDecode",
+        b"/RunLengthDecode",
+        b"/DCTDecode",
+        b"/JBIG2Decode",
+        b"/CCITTFaxDecode",
+        b"[/FlateDecode /FlateDecode]",
+        b"/Nope",
+    ]
+)
 VALID_PDF = pdf(zlib.compress(b"BT /F1 12 Tf 72 720 Td (Hello) Tj ET"))
 
 
@@ -185,16 +269,20 @@ def any_upload(draw) -> tuple[str, bytes]:
     suffix = draw(st.sampled_from(readers.SUPPORTED))
     raw = draw(st.binary(max_size=2000))
     if suffix == ".docx" and draw(st.booleans()):
-        raw = docx(draw(XML_ISH).encode("utf-8", "surrogatepass"), {"[Content_Types].xml": draw(st.binary(max_size=200))})
+        raw = docx(
+            draw(XML_ISH).encode("utf-8", "surrogatepass"), {"[Content_Types].xml": draw(st.binary(max_size=200))}
+        )
     elif suffix == ".pdf" and draw(st.booleans()):
         if draw(st.booleans()):
             raw = pdf(draw(st.binary(max_size=500)), draw(FILTERS))
         else:
             at = draw(st.integers(0, len(VALID_PDF)))
-            raw = VALID_PDF[:at] + draw(st.binary(max_size=50)) + VALID_PDF[at + draw(st.integers(0, 50)):]
+            raw = VALID_PDF[:at] + draw(st.binary(max_size=50)) + VALID_PDF[at + draw(st.integers(0, 50)) :]
     elif suffix in (".html", ".htm") and draw(st.booleans()):
-        raw = f'<html><head><meta charset="{draw(CHARSETS)}"><title>{draw(st.text(max_size=20))}</title></head>' \
-              f'<body><nav>x</nav><p>{draw(st.text(max_size=200))}</p></body></html>'.encode("utf-8", "surrogatepass")
+        raw = (
+            f'<html><head><meta charset="{draw(CHARSETS)}"><title>{draw(st.text(max_size=20))}</title></head>'
+            f"<body><nav>x</nav><p>{draw(st.text(max_size=200))}</p></body></html>".encode("utf-8", "surrogatepass")
+        )
     return f"upload{suffix}", raw
 
 
@@ -214,9 +302,11 @@ def test_any_bytes_under_any_supported_extension_give_text_or_a_refusal(upload):
 
 # ---- 2. a write error fails fast, names its cause, changes nothing and frees the lock -----------------
 
+
 def run_limited(args: list[str], max_file_bytes: int, code: str | None = None) -> subprocess.CompletedProcess:
     """`python -m lib.build ARGS` (or `python -c CODE ARGS`) unable to write files over max_file_bytes, as
     under `ulimit -f`; SIGXFSZ is ignored so that writes fail with EFBIG instead of killing the process."""
+
     def limit() -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (max_file_bytes, resource.RLIM_INFINITY))
@@ -228,8 +318,9 @@ def run_limited(args: list[str], max_file_bytes: int, code: str | None = None) -
 def test_cli_add_under_a_file_size_limit_exits_1_naming_the_cause_and_changes_nothing(store):
     seeds, out, manifest = store
     before = tree_digest(seeds, manifest, out)
-    run = run_limited(["--seeds", str(seeds), "--out", str(out), "--manifest", str(manifest), "--add", str(NEW_DOC)],
-                      40 * 1024)
+    run = run_limited(
+        ["--seeds", str(seeds), "--out", str(out), "--manifest", str(manifest), "--add", str(NEW_DOC)], 40 * 1024
+    )
     assert run.returncode == 1, run.stderr
     assert "导入失败，已恢复原状" in run.stderr and "文件大小超过系统限制（EFBIG）" in run.stderr
     assert tree_digest(seeds, manifest, out) == before, "seeds/, the manifest and the tables are as they were"
@@ -253,34 +344,45 @@ def test_a_write_error_while_worker_processes_run_ends_the_build(tmp_path):
     assert not (out / "build_report.json").exists() and not [p for p in out.iterdir() if p.name != ".cache"]
 
 
-@pytest.mark.parametrize("failure, message", [
-    ("raise OSError(errno.ENOSPC, 'No space left on device')", "构建失败：磁盘空间已满（ENOSPC）"),
-    ("os.kill(os.getpid(), signal.SIGKILL)", "构建失败：构建的工作进程意外退出（可能是内存不足）"),
-])
+@pytest.mark.parametrize(
+    "failure, message",
+    [
+        ("raise OSError(errno.ENOSPC, 'No space left on device')", "构建失败：磁盘空间已满（ENOSPC）"),
+        ("os.kill(os.getpid(), signal.SIGKILL)", "构建失败：构建的工作进程意外退出（可能是内存不足）"),
+    ],
+)
 def test_a_failure_inside_a_worker_process_reaches_the_parent(tmp_path, failure, message):
     seeds, out = twenty_seeds(tmp_path / "seeds"), tmp_path / "out"
     # The workers are forked after the patch, so one document's job fails inside a worker process.
-    code = ("import errno, os, signal, sys\nfrom lib import build\nfrom lib.build import run\nreal = run._process_job\n"
-            "def failing(job):\n"
-            f"    if job.name.startswith('2_'): {failure}\n"
-            "    return real(job)\n"
-            "run._process_job = failing\nsys.exit(build.main(sys.argv[1:]))\n")
+    code = (
+        "import errno, os, signal, sys\nfrom lib import build\nfrom lib.build import run\nreal = run._process_job\n"
+        "def failing(job):\n"
+        f"    if job.name.startswith('2_'): {failure}\n"
+        "    return real(job)\n"
+        "run._process_job = failing\nsys.exit(build.main(sys.argv[1:]))\n"
+    )
     run = run_limited(["--seeds", str(seeds), "--out", str(out), "--workers", "2"], resource.RLIM_INFINITY, code)
     assert run.returncode == 1 and message in run.stderr
     assert not (out / "build_report.json").exists()
 
 
-@pytest.mark.parametrize("error, cause", [
-    (OSError(errno.ENOSPC, "No space left on device"), "磁盘空间已满（ENOSPC）"),
-    (OSError(errno.EFBIG, "File too large"), "文件大小超过系统限制（EFBIG）"),
-    (PermissionError(errno.EACCES, "Permission denied"), "没有写入权限（EACCES）"),
-    (OSError(errno.EROFS, "Read-only file system"), "文件系统为只读（EROFS）"),
-    (OSError(errno.EDQUOT, "Disk quota exceeded"), "磁盘配额已用完（EDQUOT）"),
-    (OSError(errno.EIO, "Input/output error"), "读写文件出错（Input/output error）"),
-    (BrokenProcessPool("A process in the process pool was terminated abruptly"), "构建的工作进程意外退出（可能是内存不足）"),
-    (MemoryError(), "内存不足"),
-    (KeyError("/home/server/secret"), "内部错误（KeyError）"),
-])
+@pytest.mark.parametrize(
+    "error, cause",
+    [
+        (OSError(errno.ENOSPC, "No space left on device"), "磁盘空间已满（ENOSPC）"),
+        (OSError(errno.EFBIG, "File too large"), "文件大小超过系统限制（EFBIG）"),
+        (PermissionError(errno.EACCES, "Permission denied"), "没有写入权限（EACCES）"),
+        (OSError(errno.EROFS, "Read-only file system"), "文件系统为只读（EROFS）"),
+        (OSError(errno.EDQUOT, "Disk quota exceeded"), "磁盘配额已用完（EDQUOT）"),
+        (OSError(errno.EIO, "Input/output error"), "读写文件出错（Input/output error）"),
+        (
+            BrokenProcessPool("A process in the process pool was terminated abruptly"),
+            "构建的工作进程意外退出（可能是内存不足）",
+        ),
+        (MemoryError(), "内存不足"),
+        (KeyError("/home/server/secret"), "内部错误（KeyError）"),
+    ],
+)
 def test_a_failure_is_named_by_its_cause_without_server_paths(error, cause):
     assert failure_cause(error) == cause
 
@@ -310,7 +412,9 @@ def test_the_import_page_calls_fail_whole_with_the_cause_and_the_next_import_wor
     run = run_limited([str(seeds), str(out), str(manifest), str(NEW_DOC), action], 40 * 1024, IMPORT_SCRIPT)
     assert run.returncode == 1, run.stderr
     verb = "导入" if action == "confirm" else "删除"
-    assert run.stdout.strip() == f"{verb}失败，已恢复原状（文件、元数据与数据表均未改变）：文件大小超过系统限制（EFBIG）"
+    assert (
+        run.stdout.strip() == f"{verb}失败，已恢复原状（文件、元数据与数据表均未改变）：文件大小超过系统限制（EFBIG）"
+    )
     assert tree_digest(seeds, manifest, out) == before and lock_is_free(out)
     if action == "confirm":
         importer.confirm(importer.preview(NEW_DOC.name, NEW_DOC.read_bytes(), seeds), {}, seeds, manifest, out)
@@ -321,8 +425,9 @@ def test_the_import_page_calls_fail_whole_with_the_cause_and_the_next_import_wor
 
 def test_a_failed_rebuild_puts_back_a_removed_document_and_its_entry(store, monkeypatch):
     seeds, out, manifest = store
-    name = importer.confirm(importer.preview(NEW_DOC.name, NEW_DOC.read_bytes(), seeds), {"title": "某通知"},
-                            seeds, manifest, out)
+    name = importer.confirm(
+        importer.preview(NEW_DOC.name, NEW_DOC.read_bytes(), seeds), {"title": "某通知"}, seeds, manifest, out
+    )
     before = tree_digest(seeds, manifest, out)
 
     def disk_full(*_args, **_kwargs):
@@ -336,6 +441,7 @@ def test_a_failed_rebuild_puts_back_a_removed_document_and_its_entry(store, monk
 
 
 # ---- 3. damaged tables are rebuilt by --if-stale and explained by the app -----------------------------
+
 
 def _truncate(path: Path) -> None:
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
@@ -397,10 +503,20 @@ print(json.dumps(shown, ensure_ascii=False))
 
 def run_dashboard(out: Path, seeds: Path, manifest: Path, failure: str = "", language: str = "") -> tuple[dict, str]:
     """The dashboard under AppTest in a fresh process whose store reads `out`: what it shows, and its log."""
-    env = {**os.environ, "DASHBOARD_BUILD_DIR": str(out), "DASHBOARD_SEEDS_DIR": str(seeds),
-           "DASHBOARD_MANIFEST": str(manifest)}
-    run = subprocess.run([sys.executable, "-c", APP_SCRIPT, failure, language], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=HANG_LIMIT)
+    env = {
+        **os.environ,
+        "DASHBOARD_BUILD_DIR": str(out),
+        "DASHBOARD_SEEDS_DIR": str(seeds),
+        "DASHBOARD_MANIFEST": str(manifest),
+    }
+    run = subprocess.run(
+        [sys.executable, "-c", APP_SCRIPT, failure, language],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=HANG_LIMIT,
+    )
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout.strip().splitlines()[-1]), run.stderr
 
@@ -410,7 +526,9 @@ def test_the_dashboard_on_damaged_tables_says_so_and_names_the_command(store, da
     seeds, out, manifest = store
     DAMAGE[damage](out)
     shown, log = run_dashboard(out, seeds, manifest)
-    assert shown["error"] == ["数据表已损坏，无法显示：请在服务器上运行 `python -m lib.build` 重建数据表，然后刷新本页。"]
+    assert shown["error"] == [
+        "数据表已损坏，无法显示：请在服务器上运行 `python -m lib.build` 重建数据表，然后刷新本页。"
+    ]
     assert not shown["exception"] and str(out) not in json.dumps(shown, ensure_ascii=False)
     assert "damaged build output" in log, "the server log says which file"
 
@@ -419,11 +537,14 @@ def test_the_damage_message_follows_the_interface_language(store):
     seeds, out, manifest = store
     _truncate(out / "measures.parquet")
     shown, _log = run_dashboard(out, seeds, manifest, language="en")
-    assert shown["error"] == ["The tables are damaged and cannot be shown: run `python -m lib.build` on the "
-                              "server to rebuild them, then reload this page."]
+    assert shown["error"] == [
+        "The tables are damaged and cannot be shown: run `python -m lib.build` on the "
+        "server to rebuild them, then reload this page."
+    ]
 
 
 # ---- 7. no traceback, exception text or server path for visitors ---------------------------------------
+
 
 def test_the_config_hides_error_details_with_a_value_streamlit_accepts():
     from streamlit.config import ShowErrorDetailsConfigOptions
@@ -437,7 +558,9 @@ def test_an_uncaught_error_under_that_setting_shows_no_message_type_or_stack(tmp
     from streamlit.testing.v1 import AppTest
 
     secret = f"{tmp_path}/secret.py"
-    setting = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["client"]["showErrorDetails"]
+    setting = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["client"][
+        "showErrorDetails"
+    ]
     previous = config.get_option("client.showErrorDetails")
     config.set_option("client.showErrorDetails", setting)
     try:
@@ -448,16 +571,24 @@ def test_an_uncaught_error_under_that_setting_shows_no_message_type_or_stack(tmp
     assert secret not in app.exception[0].message and "ValueError" not in app.exception[0].message
 
 
-@pytest.mark.parametrize("language, message", [
-    ("", "抱歉，本页在当前筛选下出错，已记录。请调整或清除筛选后重试；其他页面不受影响。"),
-    ("en", "Sorry, this page failed with the current filters; the error was logged. Change or clear the "
-                "filters and try again; other pages are not affected."),
-])
+@pytest.mark.parametrize(
+    "language, message",
+    [
+        ("", "抱歉，本页在当前筛选下出错，已记录。请调整或清除筛选后重试；其他页面不受影响。"),
+        (
+            "en",
+            "Sorry, this page failed with the current filters; the error was logged. Change or clear the "
+            "filters and try again; other pages are not affected.",
+        ),
+    ],
+)
 def test_a_failing_page_shows_a_message_in_the_interface_language_and_logs_the_traceback(store, language, message):
     seeds, out, manifest = store
     secret = f"{out}/lib/secret_module.py line 7"
     shown, log = run_dashboard(out, seeds, manifest, failure=secret, language=language)
     assert shown["error"] == [message]
     assert not shown["exception"] and not shown["stack"]
-    assert secret not in json.dumps(shown, ensure_ascii=False) and str(ROOT) not in json.dumps(shown, ensure_ascii=False)
+    assert secret not in json.dumps(shown, ensure_ascii=False) and str(ROOT) not in json.dumps(
+        shown, ensure_ascii=False
+    )
     assert "Traceback (most recent call last)" in log and secret in log, "the server log keeps the full traceback"

@@ -1,4 +1,5 @@
 """Golden facts on the five real seed documents (DESIGN.md §5 and the pipeline issue)."""
+
 from __future__ import annotations
 
 import re
@@ -16,7 +17,7 @@ def test_five_documents_with_their_years(seed_tables):
 def test_every_text_column_is_simplified_without_pinyin_debris(seed_tables):
     for name in ("documents", "measures", "targets"):
         frame = seed_tables[name]
-        for column in frame.columns[frame.dtypes == object]:
+        for column in frame.select_dtypes(include=[object, "string"]).columns:
             text = " ".join(str(v) for v in frame[column].dropna())
             assert not TRADITIONAL_OR_DEBRIS.search(text), f"{name}.{column}: {TRADITIONAL_OR_DEBRIS.search(text)}"
 
@@ -69,7 +70,12 @@ def test_document_003_date_is_inferred_as_2025_without_the_manifest(seed_tables_
 def test_the_manifest_supplies_what_003_masks(seed_tables):
     doc = doc_by_prefix(seed_tables, "003")
     assert (doc.doc_number, doc.issued_date, doc.period_start, doc.period_end, doc.date_source) == (
-        "津政发〔2025〕9号", "2025-05-16", 2025, 2027, "manifest")
+        "津政发〔2025〕9号",
+        "2025-05-16",
+        2025,
+        2027,
+        "manifest",
+    )
 
 
 def test_innovation_centre_plan_year_is_inferred_with_evidence(seed_tables):

@@ -1,13 +1,14 @@
 """The shared, cached tables are read-only: rendering every page leaves them exactly as loaded."""
+
 import pandas as pd
 import pyarrow.parquet as pq
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from lib.query import filters as flt
-from lib.query import steps, store, views
 from lib.build.cli import main as build_main
 from lib.config import ROOT
+from lib.query import filters as flt
+from lib.query import steps, store, views
 from lib.query.filters import ALL_KINDS, Filters
 
 
@@ -56,8 +57,9 @@ def test_long_columns_join_a_view_row_by_row_in_the_contracts_order():
     assert list(joined.columns) == [c for c in on_disk.reset_index().columns]
     for column in store.LONG_COLUMNS["measures"]:
         expected = on_disk.loc[joined.measure_id, column]
-        assert [list(v) if column != "text" else v for v in joined[column]] == \
-               [list(v) if column != "text" else v for v in expected]
+        assert [list(v) if column != "text" else v for v in joined[column]] == [
+            list(v) if column != "text" else v for v in expected
+        ]
     pd.testing.assert_frame_equal(joined.drop(columns=list(store.LONG_COLUMNS["measures"])), view)
 
 

@@ -1,4 +1,5 @@
 """Stage 2: the numbered hierarchy as a tree, leaves as measures."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,18 +7,21 @@ import pytest
 from lib.pipeline.structure import match_marker, parse
 
 
-@pytest.mark.parametrize("line, style", [
-    ("第三章 着力提升创新策源能力", "chapter"),
-    ("一、总体要求", "cn_item"),
-    ("（一）指导思想", "paren_cn"),
-    ("1.提高科技创新能力。", "numbered"),
-    ("*.完善科技创新考核评价机制。", "numbered"),
-    ("**.高水平打造天开高教科创园。", "numbered"),
-    ("（1）支持企业。", "paren_num"),
-    ("——聚焦产业。围绕…", "dash"),
-    ("一是坚持科技自立自强。", "ordinal_shi"),
-    ("第五条 对首次认定的企业给予奖励。", "article"),
-])
+@pytest.mark.parametrize(
+    "line, style",
+    [
+        ("第三章 着力提升创新策源能力", "chapter"),
+        ("一、总体要求", "cn_item"),
+        ("（一）指导思想", "paren_cn"),
+        ("1.提高科技创新能力。", "numbered"),
+        ("*.完善科技创新考核评价机制。", "numbered"),
+        ("**.高水平打造天开高教科创园。", "numbered"),
+        ("（1）支持企业。", "paren_num"),
+        ("——聚焦产业。围绕…", "dash"),
+        ("一是坚持科技自立自强。", "ordinal_shi"),
+        ("第五条 对首次认定的企业给予奖励。", "article"),
+    ],
+)
 def test_markers_are_recognised(line, style):
     assert match_marker(line)[0] == style
 
@@ -35,7 +39,9 @@ def test_heading_only_items_take_their_paragraphs():
 
 
 def test_paragraphs_with_their_own_responsibility_become_items():
-    tree = parse("（二）工作目标\n能力增强。到2022年达到3.2%。（责任单位：区科技局）\n成效提升。达到60亿元。（责任单位：区科技局、各镇街）")
+    tree = parse(
+        "（二）工作目标\n能力增强。到2022年达到3.2%。（责任单位：区科技局）\n成效提升。达到60亿元。（责任单位：区科技局、各镇街）"
+    )
     assert [leaf.heading for leaf in tree.leaves] == ["能力增强", "成效提升"]
 
 
@@ -56,21 +62,31 @@ def test_signature_and_thanks_end_the_body():
     assert tree.leaves[-1].text == "推进科普。"
 
 
-@pytest.mark.parametrize("line, style", [
-    ("1﹒推进工业互联网外网建设。", "numbered"),  # U+FE52 small full stop
-    ("12．完成平台迁移。", "numbered"),  # U+FF0E full-width full stop
-    ("3、强化金融支持。", "numbered"),
-    ("①建设算力平台。", "circled"),
-    ("--平台建设长足进步。", "dash"),
-])
+@pytest.mark.parametrize(
+    "line, style",
+    [
+        ("1﹒推进工业互联网外网建设。", "numbered"),  # U+FE52 small full stop
+        ("12．完成平台迁移。", "numbered"),  # U+FF0E full-width full stop
+        ("3、强化金融支持。", "numbered"),
+        ("①建设算力平台。", "circled"),
+        ("--平台建设长足进步。", "dash"),
+    ],
+)
 def test_every_common_item_number_opens_an_item(line, style):
     assert match_marker(line)[0] == style
 
 
 def test_labelled_paragraphs_are_measures_of_their_own():
-    tree = parse("一、主要任务\n（一）打造社区。立足定位，形成布局。\n“一核”：以新城为核心。\n“双园”：建设两个园区。\n"
-                 "支持园区扩容。\n金融支持：设立基金。\n（二）加强保障。")
-    assert [leaf.heading for leaf in tree.leaves] == ["“一核”：以新城为核心", "“双园”：建设两个园区", "金融支持：设立基金", "加强保障"]
+    tree = parse(
+        "一、主要任务\n（一）打造社区。立足定位，形成布局。\n“一核”：以新城为核心。\n“双园”：建设两个园区。\n"
+        "支持园区扩容。\n金融支持：设立基金。\n（二）加强保障。"
+    )
+    assert [leaf.heading for leaf in tree.leaves] == [
+        "“一核”：以新城为核心",
+        "“双园”：建设两个园区",
+        "金融支持：设立基金",
+        "加强保障",
+    ]
     assert tree.leaves[1].text == "“双园”：建设两个园区。\n支持园区扩容。"
     assert tree.leaves[0].path == ("主要任务", "打造社区")
 
@@ -81,9 +97,11 @@ def test_one_label_or_roster_lines_do_not_split_an_item():
 
 
 def test_attachments_restart_the_numbering_and_glossaries_and_rosters_are_skipped():
-    text = ("一、总体要求\n（一）目标。\n二、重点任务\n（一）建设平台。\n特此通知。\n附件：1.实事清单\n2.名词解释\n"
-            "2024年1月5日\n附件1\n年度民生实事\n一、提升养老服务。\n二、扩大就业。\n附件2 名词解释\n1.新质生产力：指…\n"
-            "2.数字经济：指…\n附件3\n工作专班成员名单\n组长：张三\n1.联络员：李四\n")
+    text = (
+        "一、总体要求\n（一）目标。\n二、重点任务\n（一）建设平台。\n特此通知。\n附件：1.实事清单\n2.名词解释\n"
+        "2024年1月5日\n附件1\n年度民生实事\n一、提升养老服务。\n二、扩大就业。\n附件2 名词解释\n1.新质生产力：指…\n"
+        "2.数字经济：指…\n附件3\n工作专班成员名单\n组长：张三\n1.联络员：李四\n"
+    )
     tree = parse(text)
     assert [leaf.heading for leaf in tree.leaves] == ["目标", "建设平台", "提升养老服务", "扩大就业"]
     assert tree.leaves[2].path == ()

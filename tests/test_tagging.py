@@ -1,19 +1,32 @@
 """Stage 6: tags with their evidence, districts, kinds and keywords."""
+
 from __future__ import annotations
 
 import pytest
 
 from lib.pipeline.structure import parse
-from lib.pipeline.tagging import DIMENSIONS, classify_kinds, districts_in, evaluation_keywords, keywords, keywords_present, tag, vocabularies
+from lib.pipeline.tagging import (
+    DIMENSIONS,
+    classify_kinds,
+    districts_in,
+    evaluation_keywords,
+    keywords,
+    keywords_present,
+    tag,
+    vocabularies,
+)
 
 
-@pytest.mark.parametrize("text, districts", [
-    ("依托天开高教科创园建设创新平台", ("南开区",)),
-    ("推进滨海—中关村科技园建设", ("滨海新区",)),
-    ("支持东丽、津南、北辰、静海等区建设", ("东丽区", "津南区", "北辰区", "静海区")),
-    ("河北工业大学、南开大学和和平发展", ()),
-    ("加强与河北、山西等省合作", ()),
-])
+@pytest.mark.parametrize(
+    "text, districts",
+    [
+        ("依托天开高教科创园建设创新平台", ("南开区",)),
+        ("推进滨海—中关村科技园建设", ("滨海新区",)),
+        ("支持东丽、津南、北辰、静海等区建设", ("东丽区", "津南区", "北辰区", "静海区")),
+        ("河北工业大学、南开大学和和平发展", ()),
+        ("加强与河北、山西等省合作", ()),
+    ],
+)
 def test_districts_through_names_places_and_lists(text, districts):
     assert set(districts_in(text)) == set(districts)
 
@@ -30,21 +43,29 @@ def _seed_measure_texts(seed_tables) -> list[str]:
 
 
 def test_keywords_present_finds_exactly_the_keywords_in_the_text(seed_tables):
-    every = {w for labels in vocabularies().values() for words in labels.values() for w in words} | set(evaluation_keywords())
+    every = {w for labels in vocabularies().values() for words in labels.values() for w in words} | set(
+        evaluation_keywords()
+    )
     for text in [*_seed_measure_texts(seed_tables), "", "科", "科技"]:
         assert keywords_present(text) == {w for w in every if w in text}
 
 
 def test_each_label_fires_with_its_first_listed_keyword_in_taxonomy_order(seed_tables):
     for text in _seed_measure_texts(seed_tables):
-        expected = [f"{DIMENSIONS[dim]}·{label}←{hit}" for dim, labels in vocabularies().items()
-                    for label, words in labels.items() if (hit := next((w for w in words if w in text), None))]
+        expected = [
+            f"{DIMENSIONS[dim]}·{label}←{hit}"
+            for dim, labels in vocabularies().items()
+            for label, words in labels.items()
+            if (hit := next((w for w in words if w in text), None))
+        ]
         assert [e for e in tag(text, None).evidence if e.split("·")[0] in DIMENSIONS.values()] == expected
 
 
 def test_kinds_follow_the_section_headings():
-    tree = parse("一、总体要求\n（一）指导思想\n坚持。\n二、重点任务\n（一）推进建设。做事。\n"
-                 "三、组织实施\n（一）提出意向。申报。\n（二）方案论证。评审。\n四、保障措施\n（一）加强领导。统筹。")
+    tree = parse(
+        "一、总体要求\n（一）指导思想\n坚持。\n二、重点任务\n（一）推进建设。做事。\n"
+        "三、组织实施\n（一）提出意向。申报。\n（二）方案论证。评审。\n四、保障措施\n（一）加强领导。统筹。"
+    )
     assert classify_kinds(tree.leaves) == ["context", "task", "procedure", "procedure", "safeguard"]
 
 

@@ -1,4 +1,5 @@
 """Stage 5: quantities → targets, parameters, baselines and dated goals."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,27 +14,43 @@ def one(text: str, year: int = 2018):
     return rows[0]
 
 
-@pytest.mark.parametrize("text, kind, comparator, low, high, unit, year", [
-    ("到2022年，全社会研发投入强度力争达到3.2%以上。", "target", ">=", 3.2, 3.2, "%", 2022),
-    ("到2022年，全区有效发明专利达到3500件。", "target", "=", 3500, 3500, "件", 2022),
-    ("2018年启动建设1—2家综合性技术创新中心。", "target", "range", 1, 2, "家", 2018),
-    ("至2020年，全市布局建设3-5家综合性技术创新中心。", "target", "range", 3, 5, "家", 2020),
-    ("安排不高于项目总投资30%的财政补助资金。", "parameter", "<=", 30, 30, "%", None),
-    ("给予一次性30万元市财政资金奖励。", "parameter", "=", 30, 30, "万元", None),
-    ("连续支持3年。", "parameter", "=", 3, 3, "年", None),
-    ("以三年为一个周期，给予支持。", "parameter", "=", 3, 3, "年", None),  # a duration without any digit
-    ("选拔培养千名优秀青年科技人才。", "target", "=", 1000, 1000, "名", None),
-    ("科技型中小企业达到1.5万家。", "target", "=", 1.5, 1.5, "万家", None),
-    ("战略性新兴产业规模突破2万亿元。", "target", ">=", 2, 2, "万亿元", None),
-])
+@pytest.mark.parametrize(
+    "text, kind, comparator, low, high, unit, year",
+    [
+        ("到2022年，全社会研发投入强度力争达到3.2%以上。", "target", ">=", 3.2, 3.2, "%", 2022),
+        ("到2022年，全区有效发明专利达到3500件。", "target", "=", 3500, 3500, "件", 2022),
+        ("2018年启动建设1—2家综合性技术创新中心。", "target", "range", 1, 2, "家", 2018),
+        ("至2020年，全市布局建设3-5家综合性技术创新中心。", "target", "range", 3, 5, "家", 2020),
+        ("安排不高于项目总投资30%的财政补助资金。", "parameter", "<=", 30, 30, "%", None),
+        ("给予一次性30万元市财政资金奖励。", "parameter", "=", 30, 30, "万元", None),
+        ("连续支持3年。", "parameter", "=", 3, 3, "年", None),
+        ("以三年为一个周期，给予支持。", "parameter", "=", 3, 3, "年", None),  # a duration without any digit
+        ("选拔培养千名优秀青年科技人才。", "target", "=", 1000, 1000, "名", None),
+        ("科技型中小企业达到1.5万家。", "target", "=", 1.5, 1.5, "万家", None),
+        ("战略性新兴产业规模突破2万亿元。", "target", ">=", 2, 2, "万亿元", None),
+    ],
+)
 def test_quantities(text, kind, comparator, low, high, unit, year):
     t = one(text)
-    assert (t.kind, t.comparator, t.value_low, t.value_high, t.unit, t.target_year) == (kind, comparator, low, high, unit, year)
+    assert (t.kind, t.comparator, t.value_low, t.value_high, t.unit, t.target_year) == (
+        kind,
+        comparator,
+        low,
+        high,
+        unit,
+        year,
+    )
 
 
 def test_past_facts_are_baselines():
     t = one("2020年本市位列“世界区域创新集群百强榜”第56位。", year=2021)
-    assert (t.kind, t.value_low, t.unit, t.target_year, t.indicator) == ("baseline", 56, "位", 2020, "世界区域创新集群百强榜")
+    assert (t.kind, t.value_low, t.unit, t.target_year, t.indicator) == (
+        "baseline",
+        56,
+        "位",
+        2020,
+        "世界区域创新集群百强榜",
+    )
 
 
 def test_compound_phrases_split_into_rows_with_their_names():
@@ -52,7 +69,10 @@ def test_dated_goal_without_a_number_is_a_qualitative_goal():
     assert t.kind == "qualitative_goal" and t.target_year == 2025 and t.value_low is None
 
 
-@pytest.mark.parametrize("text", ["坚持“四个面向”，落实“三个着力”要求。", "依据国科发创〔2017〕353号。", "第十一次党代会。", "形成一批成果。"])
+@pytest.mark.parametrize(
+    "text",
+    ["坚持“四个面向”，落实“三个着力”要求。", "依据国科发创〔2017〕353号。", "第十一次党代会。", "形成一批成果。"],
+)
 def test_slogans_ordinals_and_document_numbers_are_not_quantities(text):
     assert extract(text, 2021) == []
 
@@ -66,9 +86,18 @@ def test_mask_magnitude_says_what_the_width_allows():
     assert mask_magnitude("***") == "3位数（100–999）" and mask_magnitude("*.*") == "1位整数、1位小数"
 
 
-@pytest.mark.parametrize("text, value", [
-    ("十万", 100000), ("三千万", 30000000), ("千", 1000), ("二〇三五", 2035), ("七十", 70), ("十二", 12), ("****", None),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("十万", 100000),
+        ("三千万", 30000000),
+        ("千", 1000),
+        ("二〇三五", 2035),
+        ("七十", 70),
+        ("十二", 12),
+        ("****", None),
+    ],
+)
 def test_one_chinese_number_is_read_whole(text, value):
     assert targets.chinese_number(text) == value
 
@@ -78,37 +107,54 @@ def test_numbers_inside_words_are_not_read_as_quantities(text):
     assert targets.extract(text, 2024) == []
 
 
-@pytest.mark.parametrize("text, low, high, comparator", [
-    ("提取不低于百分之七十的比例", 70, 70, ">="),
-    ("达到百分之三至百分之六的", 3, 6, "range"),
-])
+@pytest.mark.parametrize(
+    "text, low, high, comparator",
+    [
+        ("提取不低于百分之七十的比例", 70, 70, ">="),
+        ("达到百分之三至百分之六的", 3, 6, "range"),
+    ],
+)
 def test_percentages_written_in_words(text, low, high, comparator):
     (row,) = targets.extract(text, 2024)
     assert (row.value_low, row.value_high, row.unit, row.comparator) == (low, high, "%", comparator)
 
 
-@pytest.mark.parametrize("text, value, unit", [
-    ("实现标识注册总量突破5亿", 5, "亿"),
-    ("建成50万平方米孵化载体", 50, "万平方米"),
-    ("服务150户企业", 150, "户"),
-    ("提供不少于2000卡时的算力", 2000, "卡时"),
-    ("粮食产量1285万吨", 1285, "万吨"),
-    ("开展培训超5万人次", 5, "万人次"),
-])
+@pytest.mark.parametrize(
+    "text, value, unit",
+    [
+        ("实现标识注册总量突破5亿", 5, "亿"),
+        ("建成50万平方米孵化载体", 50, "万平方米"),
+        ("服务150户企业", 150, "户"),
+        ("提供不少于2000卡时的算力", 2000, "卡时"),
+        ("粮食产量1285万吨", 1285, "万吨"),
+        ("开展培训超5万人次", 5, "万人次"),
+    ],
+)
 def test_any_measure_noun_is_a_unit(text, value, unit):
     assert [(r.value_low, r.unit) for r in targets.extract(text, 2024)] == [(value, unit)]
 
 
-@pytest.mark.parametrize("text, comparator", [
-    ("培育企业超100家", ">="), ("总量突破100家", ">="), ("超过100家", ">="), ("不超过100家", "<="),
-])
+@pytest.mark.parametrize(
+    "text, comparator",
+    [
+        ("培育企业超100家", ">="),
+        ("总量突破100家", ">="),
+        ("超过100家", ">="),
+        ("不超过100家", "<="),
+    ],
+)
 def test_chao_and_tupo_are_at_least(text, comparator):
     assert targets.extract(text, 2024)[0].comparator == comparator
 
 
-@pytest.mark.parametrize("text, increment", [
-    ("新增高新技术企业1000家", True), ("新建800个智能工厂", True), ("高新技术企业达到1000家", False),
-])
+@pytest.mark.parametrize(
+    "text, increment",
+    [
+        ("新增高新技术企业1000家", True),
+        ("新建800个智能工厂", True),
+        ("高新技术企业达到1000家", False),
+    ],
+)
 def test_increment_marks_what_is_added(text, increment):
     assert targets.extract(text, 2024)[0].increment is increment
 

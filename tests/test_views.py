@@ -1,4 +1,5 @@
 """Reshaping steps behind the pages."""
+
 import pandas as pd
 import pytest
 
@@ -15,13 +16,27 @@ def test_headline_year_span_reads_naturally():
 
 
 def test_masked_values_read_as_masks_never_numbers():
-    row = pd.DataFrame([{"kind": "target", "unit": "亿元", "masked": True, "mask": "****", "comparator": ">=",
-                         "mask_magnitude": "4位数（1000–9999）", "value_low": None, "value_high": None}]).iloc[0]
+    row = pd.DataFrame(
+        [
+            {
+                "kind": "target",
+                "unit": "亿元",
+                "masked": True,
+                "mask": "****",
+                "comparator": ">=",
+                "mask_magnitude": "4位数（1000–9999）",
+                "value_low": None,
+                "value_high": None,
+            }
+        ]
+    ).iloc[0]
     assert views.value_text(row) == "≥****亿元（遮盖：4位数（1000–9999））"
 
 
 def test_district_counts_split_own_documents_from_municipal_mentions():
-    measures = pd.DataFrame({"measure_id": ["a", "b"], "doc_id": ["d1", "d2"], "districts": [["北辰区"], ["北辰区", "南开区"]]})
+    measures = pd.DataFrame(
+        {"measure_id": ["a", "b"], "doc_id": ["d1", "d2"], "districts": [["北辰区"], ["北辰区", "南开区"]]}
+    )
     documents = pd.DataFrame({"doc_id": ["d1", "d2"], "district": ["北辰区", None]})
     counts = views.district_counts(measures, documents, ["北辰区", "南开区", "和平区"]).set_index("district")
     assert counts.loc["北辰区", "区级文件"] == 1 and counts.loc["北辰区", "市级等文件提及"] == 1
@@ -29,20 +44,33 @@ def test_district_counts_split_own_documents_from_municipal_mentions():
 
 
 def test_documents_without_any_date_stay_off_the_time_axis():
-    documents = pd.DataFrame({"doc_id": ["a"], "title": ["某方案"], "year": [None], "issued_date": [None],
-                              "level": ["municipal"], "doc_type": ["其他"], "n_measures": [3], "date_source": [None],
-                              "date_evidence": [""]})
+    documents = pd.DataFrame(
+        {
+            "doc_id": ["a"],
+            "title": ["某方案"],
+            "year": [None],
+            "issued_date": [None],
+            "level": ["municipal"],
+            "doc_type": ["其他"],
+            "n_measures": [3],
+            "date_source": [None],
+            "date_evidence": [""],
+        }
+    )
     assert views.timeline(documents).when.isna().all()
     assert pd.isna(views.decimal_year(None, float("nan")))
 
 
-@pytest.mark.parametrize("title, label", [
-    ("天津市科技创新“十四五”规划（2021—2025年）", "天津市科技创新“十四五”规划"),  # the period is on the axis
-    ("天津市推动科技创新和产业创新深度融合", "天津市推动科技创新和产业创新深度融合"),  # 18 characters: whole
-    ("天津市推动科技创新和产业创新深度融合实施方案", "天津市推动科技创新和产业创新深度融…"),
-    ("市科委关于对市政协十四届一次会议第0123号提案的答复", "市科委关于对市政协十四届一次会议第…"),
-    ("关于市政协十四届一次会议第2018**号提案的答复", "关于市政协十四届一次会议第…"),  # digits and masks
-])
+@pytest.mark.parametrize(
+    "title, label",
+    [
+        ("天津市科技创新“十四五”规划（2021—2025年）", "天津市科技创新“十四五”规划"),  # the period is on the axis
+        ("天津市推动科技创新和产业创新深度融合", "天津市推动科技创新和产业创新深度融合"),  # 18 characters: whole
+        ("天津市推动科技创新和产业创新深度融合实施方案", "天津市推动科技创新和产业创新深度融…"),
+        ("市科委关于对市政协十四届一次会议第0123号提案的答复", "市科委关于对市政协十四届一次会议第…"),
+        ("关于市政协十四届一次会议第2018**号提案的答复", "关于市政协十四届一次会议第…"),  # digits and masks
+    ],
+)
 def test_a_point_label_is_short_says_it_was_cut_and_never_cuts_a_number(title, label):
     assert views.point_label(title) == label
 
@@ -59,13 +87,21 @@ def test_a_cut_table_says_how_many_rows_it_shows_and_where_the_rest_is():
     assert ui.rows_shown_note(views.TABLE_MAX_ROWS) == ""
     note = ui.rows_shown_note(views.TABLE_MAX_ROWS + 1)
     assert f"前 {views.TABLE_MAX_ROWS} 条（共 {views.TABLE_MAX_ROWS + 1} 条）" in note and "导出" in note
-    assert "导出" not in ui.rows_shown_note(10 ** 6, exported=False)
+    assert "导出" not in ui.rows_shown_note(10**6, exported=False)
 
 
 def test_short_titles_say_when_a_document_is_undated():
-    documents = pd.DataFrame({"doc_id": ["a", "b"], "year": [2021.0, float("nan")],
-                              "title": ["天津市科技创新“十四五”规划（2021—2025年）的很长的标题部分", "某区实施方案"]})
-    assert views.short_titles(documents) == {"a": "2021·天津市科技创新“十四五”规划（2021—2025", "b": "年份不详·某区实施方案"}
+    documents = pd.DataFrame(
+        {
+            "doc_id": ["a", "b"],
+            "year": [2021.0, float("nan")],
+            "title": ["天津市科技创新“十四五”规划（2021—2025年）的很长的标题部分", "某区实施方案"],
+        }
+    )
+    assert views.short_titles(documents) == {
+        "a": "2021·天津市科技创新“十四五”规划（2021—2025",
+        "b": "年份不详·某区实施方案",
+    }
 
 
 def test_document_facts_say_what_is_missing_in_words_and_years_as_integers(seed_tables):

@@ -13,6 +13,7 @@ it no longer names are deleted last (lib/build_output.py). So a killed build lea
 its segments intact. Rows are reused only through their documents' build_key (content + code fingerprint +
 overrides); a missing, unreadable or other-pipeline cache counts as none.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -44,6 +45,7 @@ Run = tuple[pa.Table, "str | None", int, int]
 
 
 # ---- Remembered input hashes ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Input:
@@ -79,6 +81,7 @@ def scan_inputs(seed_dir: Path, remembered: dict | None = None) -> list[Input]:
 
 # ---- state.json and the segments ------------------------------------------------------------------------
 
+
 def segment_file(segment: str, name: str) -> str:
     """The file name of one table's rows in one segment."""
     return f"{segment}.{name}.arrow"
@@ -98,9 +101,12 @@ def cache_state(out_dir: Path | None) -> dict:
 def new_state(fingerprint: str, pieces: dict[str, list[list]], inputs: list[Input]) -> dict:
     """The state.json of a finished build: its tables' pieces ([segment, start, length]) and the hashes of
     its settled inputs."""
-    return {"format": CACHE_FORMAT, "fingerprint": fingerprint,
-            "tables": {name: pieces[name] for name in CACHED_TABLES},
-            "inputs": {i.name: [*i.stat, i.sha256] for i in inputs if i.settled}}
+    return {
+        "format": CACHE_FORMAT,
+        "fingerprint": fingerprint,
+        "tables": {name: pieces[name] for name in CACHED_TABLES},
+        "inputs": {i.name: [*i.stat, i.sha256] for i in inputs if i.settled},
+    }
 
 
 def _open_segment(path: Path, schema: pa.Schema) -> pa.Table:
@@ -123,7 +129,9 @@ def cached_tables(out_dir: Path, state: dict, fingerprint: str) -> dict[str, lis
             runs = []
             for segment, start, length in state["tables"][name]:
                 if (segment, name) not in opened:
-                    opened[segment, name] = _open_segment(out_dir / CACHE_DIR / segment_file(segment, name), TABLES[name])
+                    opened[segment, name] = _open_segment(
+                        out_dir / CACHE_DIR / segment_file(segment, name), TABLES[name]
+                    )
                 table = opened[segment, name]
                 if not (0 <= start and 0 < length and start + length <= table.num_rows):
                     raise ValueError(f"{segment}.{name}: rows {start}+{length} out of range")
@@ -152,13 +160,15 @@ def reusable_segments(previous: dict[str, list[Run]] | None, reused_rows: int, n
         return frozenset()
     runs = [run for name in CACHED_TABLES for run in previous[name]]
     stored = {(id(table), segment): table.num_rows for table, segment, _, _ in runs}
-    if max(len(previous[name]) for name in CACHED_TABLES) + 2 * new_documents > MAX_PIECES \
-            or 2 * reused_rows < sum(stored.values()):
+    if max(len(previous[name]) for name in CACHED_TABLES) + 2 * new_documents > MAX_PIECES or 2 * reused_rows < sum(
+        stored.values()
+    ):
         return frozenset()
     return frozenset(segment for _, segment in stored if segment is not None)
 
 
 # ---- Runs: zero-copy slices of the cached and new tables --------------------------------------------------
+
 
 def runs_by_key(runs: list[Run], column: str) -> dict[str, Run]:
     """Each key's rows as one run (a table in key order holds each key's rows together)."""

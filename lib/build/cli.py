@@ -2,6 +2,7 @@
 
 Exit status: 0 all built, 3 some inputs rejected (the rest built), 1 internal failure (the message names it).
 `--add` checks, stores and builds through lib/importer.py, the one module above the build."""
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,10 @@ def add_files(paths: list[Path], seed_dir: Path, out_dir: Path, manifest: Path =
             previews.append(importer.preview(path.name, path.read_bytes(), seed_dir, out_dir))
         except (importer.ImportRejected, OSError) as exc:
             rejected += 1
-            print(f"[rejected] {exc if isinstance(exc, importer.ImportRejected) else f'{path}：无法读取（{exc.strerror}）'}",
-                  file=sys.stderr)
+            print(
+                f"[rejected] {exc if isinstance(exc, importer.ImportRejected) else f'{path}：无法读取（{exc.strerror}）'}",
+                file=sys.stderr,
+            )
     if previews:
         try:
             with importer.build_lock(out_dir):
@@ -47,10 +50,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lib.build", description="Build the policy tables from seeds/.")
     parser.add_argument("--seeds", type=Path, default=SEEDS_DIR, help="folder of input documents (default seeds/)")
     parser.add_argument("--out", type=Path, default=BUILD_DIR, help="output folder (default data/build/)")
-    parser.add_argument("--manifest", type=Path, default=DOCUMENTS_YAML, help="curator overrides (default data/documents.yaml)")
+    parser.add_argument(
+        "--manifest", type=Path, default=DOCUMENTS_YAML, help="curator overrides (default data/documents.yaml)"
+    )
     parser.add_argument("--no-manifest", action="store_true", help="ignore the curator overrides")
     parser.add_argument("--if-stale", action="store_true", help="build only when inputs, data or code changed")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes (default: one per core)")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="worker processes (default: one per core)"
+    )
     parser.add_argument("--full", action="store_true", help="reprocess every document (ignore the previous build)")
     parser.add_argument("--add", nargs="+", type=Path, metavar="FILE", help="check, store under seeds/ and build")
     args = parser.parse_args(argv)
@@ -65,11 +72,20 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         with build_lock(args.out):
-            report = build(args.seeds, args.out, use_manifest=use_manifest, progress=sys.stderr.isatty(),
-                           manifest_path=args.manifest, workers=args.workers, full=args.full)
+            report = build(
+                args.seeds,
+                args.out,
+                use_manifest=use_manifest,
+                progress=sys.stderr.isatty(),
+                manifest_path=args.manifest,
+                workers=args.workers,
+                full=args.full,
+            )
     except Exception as exc:  # the one place an unexpected failure becomes exit status 1
-        print(f"构建失败：{failure_cause(exc)}；数据表保持上一次构建的状态。详情：{type(exc).__name__}: {exc}",
-              file=sys.stderr)
+        print(
+            f"构建失败：{failure_cause(exc)}；数据表保持上一次构建的状态。详情：{type(exc).__name__}: {exc}",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
     rejected = [i for i in report["inputs"] if i["status"] == "rejected"]
     # What this build found; warnings of unchanged documents were printed when they were processed.
@@ -80,7 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     if earlier:
         print(f"{earlier} unchanged documents keep their earlier warnings (build_report.json)", file=sys.stderr)
     counts = report["counts"]
-    print(f"built {counts['documents']} documents, {counts['measures']} measures, {counts['targets']} targets, "
-          f"{counts['agencies']} agencies into {args.out} in {time.perf_counter() - started:.2f} s"
-          + (f"; {len(rejected)} rejected" if rejected else ""))
+    print(
+        f"built {counts['documents']} documents, {counts['measures']} measures, {counts['targets']} targets, "
+        f"{counts['agencies']} agencies into {args.out} in {time.perf_counter() - started:.2f} s"
+        + (f"; {len(rejected)} rejected" if rejected else "")
+    )
     return EXIT_REJECTED if rejected else EXIT_OK

@@ -1,5 +1,6 @@
 """What a build depends on, as hashes: the code it imports (read off the code), the reference files its stages
 read (the snapshot), each document's content and curated entry; and whether the tables on disk are stale."""
+
 from __future__ import annotations
 
 import ast
@@ -12,8 +13,8 @@ from lib.build.cache import Input, cache_state, scan_inputs
 from lib.build.output import damaged_tables
 from lib.config import DOCUMENTS_YAML, PIPELINE_VERSION, ROOT
 
-
 # ---- Fingerprints and keys -------------------------------------------------------------------------------
+
 
 def pipeline_modules(root: Path = ROOT, start: str = "lib.build.run") -> list[Path]:
     """The source files of every lib module the build imports, directly or through others, with the packages that
@@ -33,8 +34,11 @@ def pipeline_modules(root: Path = ROOT, start: str = "lib.build.run") -> list[Pa
                 todo.extend(alias.name for alias in node.names if alias.name.split(".")[0] == "lib")
             elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "lib":
                 # `from lib.pipeline import tagging` names a module; `from lib.build.cache import Run` a name in one
-                todo.extend(f"{node.module}.{alias.name}" for alias in node.names
-                            if _module_file(root, f"{node.module}.{alias.name}"))
+                todo.extend(
+                    f"{node.module}.{alias.name}"
+                    for alias in node.names
+                    if _module_file(root, f"{node.module}.{alias.name}")
+                )
                 todo.append(node.module)
     return sorted(found.values())
 
@@ -72,7 +76,9 @@ def input_digest(inputs: list[Input], fingerprint: str, use_manifest: bool, mani
     return digest.hexdigest()[:16]
 
 
-def input_hash(seed_dir: Path, use_manifest: bool = True, manifest: Path = DOCUMENTS_YAML, out_dir: Path | None = None) -> str:
+def input_hash(
+    seed_dir: Path, use_manifest: bool = True, manifest: Path = DOCUMENTS_YAML, out_dir: Path | None = None
+) -> str:
     """Fingerprint of everything a build depends on: inputs, curated overrides, reference data, code (with
     the content hashes remembered in out_dir's cache, when given)."""
     inputs = scan_inputs(seed_dir, cache_state(out_dir).get("inputs"))

@@ -10,6 +10,7 @@ A writer's error (disk full, file too large, permission) stops the build at its 
 the build's thread; the report and the cache state are staged before any table is renamed, so a failed
 build replaces nothing. The report records each table's size and row count (damaged_tables checks them).
 """
+
 from __future__ import annotations
 
 import errno
@@ -37,8 +38,14 @@ ROW_GROUP_ROWS = 65_536
 PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 3}
 
 
-IO_CAUSES = {errno.ENOSPC: "磁盘空间已满", errno.EDQUOT: "磁盘配额已用完", errno.EFBIG: "文件大小超过系统限制",
-             errno.EACCES: "没有写入权限", errno.EPERM: "没有操作权限", errno.EROFS: "文件系统为只读"}
+IO_CAUSES = {
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EDQUOT: "磁盘配额已用完",
+    errno.EFBIG: "文件大小超过系统限制",
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有操作权限",
+    errno.EROFS: "文件系统为只读",
+}
 
 
 def failure_cause(exc: BaseException) -> str:
@@ -89,7 +96,9 @@ class MemorySink:
         self.parts[name].append(table.slice(start, length))
 
     def tables(self) -> dict[str, pa.Table]:
-        return {name: pa.concat_tables(parts) if parts else TABLES[name].empty_table() for name, parts in self.parts.items()}
+        return {
+            name: pa.concat_tables(parts) if parts else TABLES[name].empty_table() for name, parts in self.parts.items()
+        }
 
 
 def _parquet_options(schema: pa.Schema) -> dict:
@@ -211,7 +220,9 @@ class FileSink:
         pieces = {name: writer.finish() for name, writer in self.writers.items()}
         report["table_bytes"] = {name: writer.tmp.stat().st_size for name, writer in self.writers.items()}
         text = _report_json(report)
-        report_tmp = _staged(self.out_dir / "build_report.json", lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+        report_tmp = _staged(
+            self.out_dir / "build_report.json", lambda tmp: Path(tmp).write_text(text, encoding="utf-8")
+        )
         self.staged.append(report_tmp)
         text = json.dumps(new_state(fingerprint, pieces, inputs), ensure_ascii=False)
         state_tmp = _staged(self.cache_dir / "state.json", lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
@@ -246,7 +257,9 @@ def damaged_tables(out_dir: Path, report: dict) -> list[str]:
             if name in sizes and path.stat().st_size != sizes[name]:
                 raise ValueError("size differs from the build's record")
             footer = pq.read_metadata(path)
-            if footer.num_rows != counts.get(name) or not footer.schema.to_arrow_schema().equals(schema, check_metadata=False):
+            if footer.num_rows != counts.get(name) or not footer.schema.to_arrow_schema().equals(
+                schema, check_metadata=False
+            ):
                 raise ValueError("rows or schema differ from the build's record")
         except (OSError, ValueError, pa.ArrowException):
             damaged.append(f"{name}.parquet")

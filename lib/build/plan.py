@@ -1,5 +1,6 @@
 """What a build does: hash the inputs, read the last build's rows, and sort every input into reused, to process
 or rejected."""
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,8 @@ from lib.pipeline import metadata
 from lib.pipeline.document import DocResult
 from lib.pipeline.readers import SUPPORTED
 
-
 # ---- Orchestration --------------------------------------------------------------------------------------
+
 
 class Job(NamedTuple):
     """A document to process: its file, its curated overrides, and the hash and key it was planned with."""
@@ -47,8 +48,9 @@ class Plan:
         return reusable_segments(self.previous, reused, len(self.jobs))
 
 
-def plan_build(seed_dir: Path, use_manifest: bool = True, manifest_path: Path = DOCUMENTS_YAML,
-               previous_dir: Path | None = None) -> Plan:
+def plan_build(
+    seed_dir: Path, use_manifest: bool = True, manifest_path: Path = DOCUMENTS_YAML, previous_dir: Path | None = None
+) -> Plan:
     """Hash the inputs (by the cache when unchanged), read the last build's rows (from the cache, else its
     Parquet files), and sort every input into reused, to process, or rejected."""
     manifest = metadata.load_manifest(manifest_path) if use_manifest else {}
@@ -62,8 +64,17 @@ def plan_build(seed_dir: Path, use_manifest: bool = True, manifest_path: Path = 
         previous = cached_tables(previous_dir, state, fingerprint) or parquet_tables(previous_dir)
     known: dict[str, dict] = {}
     if previous:
-        columns = ["build_key", "source_file", "doc_id", "warnings", "missing_parts", "n_measures", "n_targets",
-                   "text_sha256", "encoding"]
+        columns = [
+            "build_key",
+            "source_file",
+            "doc_id",
+            "warnings",
+            "missing_parts",
+            "n_measures",
+            "n_targets",
+            "text_sha256",
+            "encoding",
+        ]
         for table, _segment, start, length in previous["documents"]:
             known.update((row["build_key"], row) for row in table.slice(start, length).select(columns).to_pylist())
     reused, jobs, rejected, seen = {}, [], {}, {}
@@ -82,5 +93,13 @@ def plan_build(seed_dir: Path, use_manifest: bool = True, manifest_path: Path = 
             else:
                 jobs.append(Job(Path(item.path), item.name, manifest.get(item.name), item.sha256, key))
     jobs.sort(key=lambda job: job.sha256)
-    return Plan(inputs, fingerprint, input_digest(inputs, fingerprint, use_manifest, manifest_path), previous,
-                reused, jobs, rejected, snapshot)
+    return Plan(
+        inputs,
+        fingerprint,
+        input_digest(inputs, fingerprint, use_manifest, manifest_path),
+        previous,
+        reused,
+        jobs,
+        rejected,
+        snapshot,
+    )

@@ -8,6 +8,7 @@ also remembers every input's content hash, so adding one document to 10,000 neit
 re-decodes the rest. Measures and targets are written while documents are processed (output.py),
 so a full build never holds them all in memory.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -27,6 +28,7 @@ from lib.config import DOCUMENTS_YAML, PIPELINE_VERSION
 from lib.contract import TABLES
 from lib.pipeline.document import DocResult, process_document
 
+
 def _process_job(job: Job) -> DocResult:
     raw = job.path.read_bytes()
     if hashlib.sha256(raw).hexdigest() != job.sha256:  # its place in the tables was planned by the old content
@@ -37,8 +39,7 @@ def _process_job(job: Job) -> DocResult:
     return result
 
 
-def _results(jobs: list[Job], workers: int, progress: bool,
-             snapshot: reference.Snapshot | None = None) -> _Counted:
+def _results(jobs: list[Job], workers: int, progress: bool, snapshot: reference.Snapshot | None = None) -> _Counted:
     """Process documents in order, in worker processes when there are enough to pay for them. The workers
     start now, before any writer thread: forking a process whose threads hold locks can deadlock."""
     bar = None
@@ -49,8 +50,9 @@ def _results(jobs: list[Job], workers: int, progress: bool,
     if workers > 1 and len(jobs) >= 16:
         from concurrent.futures import ProcessPoolExecutor
 
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=reference.activate,
-                                   initargs=(snapshot or reference.current(),))
+        pool = ProcessPoolExecutor(
+            max_workers=workers, initializer=reference.activate, initargs=(snapshot or reference.current(),)
+        )
         return _Counted(pool.map(_process_job, jobs, chunksize=8), bar, pool)
     return _Counted(map(_process_job, jobs), bar)
 
@@ -87,10 +89,12 @@ class _Counted:
 # holds its measures as Python dicts (4.9 GB measured before this; Arrow holds the same in a fraction).
 CHUNK = 200
 STREAMED = ("measures", "targets")  # in doc_id order: handed to the sink while documents are processed
-ROW_ORDER = {"documents": [("source_file", "ascending")],
-             "measures": [("doc_id", "ascending"), ("ordinal", "ascending")],
-             "targets": [("doc_id", "ascending"), ("target_id", "ascending")],
-             "citations": [("from_doc_id", "ascending"), ("cited_number", "ascending")]}
+ROW_ORDER = {
+    "documents": [("source_file", "ascending")],
+    "measures": [("doc_id", "ascending"), ("ordinal", "ascending")],
+    "targets": [("doc_id", "ascending"), ("target_id", "ascending")],
+    "citations": [("from_doc_id", "ascending"), ("cited_number", "ascending")],
+}
 
 
 class _Emitter:
@@ -149,8 +153,12 @@ def run_build(plan: Plan, sink, results: Iterator[DocResult]) -> dict:
 
     def convert() -> None:  # pending rows → Arrow; then every held document's rows to the emitters, in order
         built = [r for r in pending if r.document]
-        rows = {"documents": [r.document for r in built], "measures": [m for r in built for m in r.measures],
-                "targets": [t for r in built for t in r.targets], "citations": citation_rows(built)}
+        rows = {
+            "documents": [r.document for r in built],
+            "measures": [m for r in built for m in r.measures],
+            "targets": [t for r in built for t in r.targets],
+            "citations": citation_rows(built),
+        }
         chunk = {name: pa.Table.from_pylist(table_rows, schema=TABLES[name]) for name, table_rows in rows.items()}
         for name in fresh:
             fresh[name].append(chunk[name])
@@ -169,8 +177,9 @@ def run_build(plan: Plan, sink, results: Iterator[DocResult]) -> dict:
         held.clear()
 
     # 1. measures and targets in doc_id order: reused runs at once, new documents as they are processed
-    order = sorted([(doc_id, None) for doc_id in kept] + [(job.sha256[:12], job) for job in plan.jobs],
-                   key=lambda item: item[0])
+    order = sorted(
+        [(doc_id, None) for doc_id in kept] + [(job.sha256[:12], job) for job in plan.jobs], key=lambda item: item[0]
+    )
     for doc_id, job in order:
         if job is None and (copy := _copy_of(texts, cached[doc_id][1], cached[doc_id][0])):
             reports[cached[doc_id][0]] = _report_entry(cached[doc_id][0], None, copy)
@@ -204,20 +213,31 @@ def run_build(plan: Plan, sink, results: Iterator[DocResult]) -> dict:
     for run in doc_runs:
         sink.put("documents", run)
     new_citations = pa.concat_tables(fresh["citations"]).sort_by(ROW_ORDER["citations"])
-    cited = resolve_citations(_concat(_merged(previous.get("citations"), kept, new_citations, "from_doc_id"),
-                                      "citations"), documents)
+    cited = resolve_citations(
+        _concat(_merged(previous.get("citations"), kept, new_citations, "from_doc_id"), "citations"), documents
+    )
     sink.put("citations", (cited, None, 0, cited.num_rows))
     # 3. agencies, from every measure
     measures = pa.concat_tables(taps) if taps else TABLES["measures"].empty_table().select(AGENCY_COLUMNS)
     agency_rows = agency_table(measures, documents)
     sink.put("agencies", (agency_rows, None, 0, agency_rows.num_rows))
-    counts = {"documents": documents.num_rows, "measures": emitters["measures"].rows,
-              "targets": emitters["targets"].rows, "agencies": agency_rows.num_rows, "citations": cited.num_rows}
+    counts = {
+        "documents": documents.num_rows,
+        "measures": emitters["measures"].rows,
+        "targets": emitters["targets"].rows,
+        "agencies": agency_rows.num_rows,
+        "citations": cited.num_rows,
+    }
     return {
-        "pipeline_version": PIPELINE_VERSION, "counts": counts, "input_hash": plan.input_hash,
-        "reused": len(kept), "processed": len(plan.jobs),
-        "inputs": [reports.get(i.name) or _report_entry(i.name, plan.reused.get(i.name), plan.rejected.get(i.name))
-                   for i in plan.inputs],
+        "pipeline_version": PIPELINE_VERSION,
+        "counts": counts,
+        "input_hash": plan.input_hash,
+        "reused": len(kept),
+        "processed": len(plan.jobs),
+        "inputs": [
+            reports.get(i.name) or _report_entry(i.name, plan.reused.get(i.name), plan.rejected.get(i.name))
+            for i in plan.inputs
+        ],
     }
 
 
@@ -233,9 +253,14 @@ def _copy_of(texts: dict[str, tuple[str, str]], document: dict, source_file: str
     return DocResult(source_file, "warning", [f"与“{first}”正文相同（{why}），未重复计入"])
 
 
-def build_tables(seed_dir: Path, use_manifest: bool = True, progress: bool = False,
-                 manifest_path: Path = DOCUMENTS_YAML, previous_dir: Path | None = None,
-                 workers: int = 1) -> tuple[dict[str, pa.Table], dict]:
+def build_tables(
+    seed_dir: Path,
+    use_manifest: bool = True,
+    progress: bool = False,
+    manifest_path: Path = DOCUMENTS_YAML,
+    previous_dir: Path | None = None,
+    workers: int = 1,
+) -> tuple[dict[str, pa.Table], dict]:
     """Run every stage over every input (reusing the previous build's rows of unchanged documents);
     return the tables of the contract and the build report, in memory."""
     plan = plan_build(seed_dir, use_manifest, manifest_path, previous_dir)
@@ -244,8 +269,15 @@ def build_tables(seed_dir: Path, use_manifest: bool = True, progress: bool = Fal
     return sink.tables(), report
 
 
-def build(seed_dir: Path, out_dir: Path, use_manifest: bool = True, progress: bool = False,
-          manifest_path: Path = DOCUMENTS_YAML, workers: int = 1, full: bool = False) -> dict:
+def build(
+    seed_dir: Path,
+    out_dir: Path,
+    use_manifest: bool = True,
+    progress: bool = False,
+    manifest_path: Path = DOCUMENTS_YAML,
+    workers: int = 1,
+    full: bool = False,
+) -> dict:
     """Build into out_dir, reusing its last build's rows of unchanged documents (unless full), streaming the
     tables to disk as they are made; returns the build report."""
     plan = plan_build(seed_dir, use_manifest, manifest_path, None if full else out_dir)
@@ -269,12 +301,24 @@ def build(seed_dir: Path, out_dir: Path, use_manifest: bool = True, progress: bo
 def _report_entry(source_file: str, reused: dict | None, result: DocResult | None) -> dict:
     if reused is not None:
         messages = [*reused["warnings"], *reused["missing_parts"]]
-        return {"source_file": source_file, "status": "warning" if messages else "ok", "messages": messages,
-                "doc_id": reused["doc_id"], "n_measures": reused["n_measures"], "n_targets": reused["n_targets"],
-                "cached": True}
-    return {"source_file": source_file, "status": result.status, "messages": result.messages,
-            "doc_id": result.document["doc_id"] if result.document else None,
-            "n_measures": len(result.measures), "n_targets": len(result.targets), "cached": False}
+        return {
+            "source_file": source_file,
+            "status": "warning" if messages else "ok",
+            "messages": messages,
+            "doc_id": reused["doc_id"],
+            "n_measures": reused["n_measures"],
+            "n_targets": reused["n_targets"],
+            "cached": True,
+        }
+    return {
+        "source_file": source_file,
+        "status": result.status,
+        "messages": result.messages,
+        "doc_id": result.document["doc_id"] if result.document else None,
+        "n_measures": len(result.measures),
+        "n_targets": len(result.targets),
+        "cached": False,
+    }
 
 
 def write_outputs(tables: dict[str, pa.Table], report: dict, out_dir: Path) -> None:

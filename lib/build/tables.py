@@ -1,5 +1,6 @@
 """The corpus-wide tables made from every document's rows: agencies (from the measures) and the citations
 resolved against the documents (pure, on Arrow tables)."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -8,8 +9,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lib.intkeys import distinct, groups
 from lib.contract import TABLES, renamed_from_text
+from lib.intkeys import distinct, groups
 from lib.pipeline import agencies, citations, metadata
 from lib.pipeline.document import DocResult
 
@@ -28,8 +29,11 @@ def agency_table(measures: pa.Table, documents: pa.Table) -> pa.Table:
     def named(column: str) -> tuple[list[str], np.ndarray, np.ndarray]:  # names, and (name code, row) per item
         items = rows[column].chunk(0)
         names = pc.dictionary_encode(pc.list_flatten(items))
-        return (names.dictionary.to_pylist(), names.indices.to_numpy().astype(np.int64),
-                pc.list_parent_indices(items).to_numpy())
+        return (
+            names.dictionary.to_pylist(),
+            names.indices.to_numpy().astype(np.int64),
+            pc.list_parent_indices(items).to_numpy(),
+        )
 
     counts: dict[str, dict] = {}
     for column, field_name in (("agencies", "total"), ("actors", "actor")):
@@ -37,7 +41,9 @@ def agency_table(measures: pa.Table, documents: pa.Table) -> pa.Table:
         measures_named = np.bincount(distinct(code * n_rows + row_of_item) // n_rows, minlength=len(names))
         name_doc = distinct(code * n_docs + doc_of_row[row_of_item])
         for name_code, doc_numbers in groups(name_doc // n_docs, name_doc % n_docs):
-            row = counts.setdefault(names[name_code], {"total": 0, "actor": 0, "lead": 0, "docs": set(), "written": set()})
+            row = counts.setdefault(
+                names[name_code], {"total": 0, "actor": 0, "lead": 0, "docs": set(), "written": set()}
+            )
             row[field_name] = int(measures_named[name_code])
             row["docs"].update(doc_numbers.tolist())
     for lead in pc.value_counts(rows["lead_agency"]).to_pylist():
@@ -45,8 +51,11 @@ def agency_table(measures: pa.Table, documents: pa.Table) -> pa.Table:
             counts[lead["values"]]["lead"] = lead["counts"]
     # canonical() depends on the written name and the document's place only: one call per distinct pair.
     in_documents = pc.index_in(docs.dictionary, value_set=documents["doc_id"])
-    place_of = documents.select(["district", "jurisdiction"]).to_pylist() if "jurisdiction" in documents.column_names \
+    place_of = (
+        documents.select(["district", "jurisdiction"]).to_pylist()
+        if "jurisdiction" in documents.column_names
         else [{"district": d, "jurisdiction": None} for d in documents["district"].to_pylist()]
+    )
     place_keys = pa.array([f"{p['district'] or ''}|{p['jurisdiction'] or ''}" for p in place_of], pa.string())
     place = pc.dictionary_encode(pc.take(place_keys, in_documents))
     places = [tuple(key.split("|")) for key in place.dictionary.to_pylist()] + [("", "")]  # the last: unknown
@@ -61,28 +70,48 @@ def agency_table(measures: pa.Table, documents: pa.Table) -> pa.Table:
             counts[name]["written"].add(raw)
     doc_ids = docs.dictionary.to_pylist()
     levels = {b.name: b.level for b in agencies.bodies()}
-    table_rows = [{
-        "agency": name, "level": levels.get(name) or _guess_level(name), "aliases": sorted(row["written"]),
-        "renamed_from": [renamed_from_text(old, year) for old, year in agencies.renamed_from(name)],
-        "n_measures_lead": row["lead"], "n_measures_total": row["total"], "n_measures_actor": row["actor"],
-        "doc_ids": sorted(doc_ids[i] for i in row["docs"]),
-        "jurisdiction": _agency_jurisdiction(name, levels.get(name), jurisdictions.get(name)),
-    } for name, row in sorted(counts.items(), key=lambda kv: (-kv[1]["total"], kv[0]))]
+    table_rows = [
+        {
+            "agency": name,
+            "level": levels.get(name) or _guess_level(name),
+            "aliases": sorted(row["written"]),
+            "renamed_from": [renamed_from_text(old, year) for old, year in agencies.renamed_from(name)],
+            "n_measures_lead": row["lead"],
+            "n_measures_total": row["total"],
+            "n_measures_actor": row["actor"],
+            "doc_ids": sorted(doc_ids[i] for i in row["docs"]),
+            "jurisdiction": _agency_jurisdiction(name, levels.get(name), jurisdictions.get(name)),
+        }
+        for name, row in sorted(counts.items(), key=lambda kv: (-kv[1]["total"], kv[0]))
+    ]
     return pa.Table.from_pylist(table_rows, schema=TABLES["agencies"])
 
 
 def citation_rows(results: list[DocResult]) -> list[dict]:
     """Citation rows of freshly processed documents (resolved later, against the whole corpus)."""
-    return [{"from_doc_id": r.document["doc_id"], "cited_title": c.cited_title, "cited_number": c.cited_number,
-             "resolved_doc_id": None, "sentence": c.sentence} for r in results for c in r.citations]
+    return [
+        {
+            "from_doc_id": r.document["doc_id"],
+            "cited_title": c.cited_title,
+            "cited_number": c.cited_number,
+            "resolved_doc_id": None,
+            "sentence": c.sentence,
+        }
+        for r in results
+        for c in r.citations
+    ]
 
 
 def resolve_citations(table: pa.Table, documents: pa.Table) -> pa.Table:
     """Point every citation at the corpus document it names, by 文号 first, else by title."""
     index = citations.CorpusIndex(documents.select(["doc_id", "doc_number", "title"]).to_pylist())
-    resolved = [index.resolve(citations.Citation(t, n, ""))
-                for t, n in zip(table["cited_title"].to_pylist(), table["cited_number"].to_pylist())]
-    return table.set_column(table.schema.get_field_index("resolved_doc_id"), "resolved_doc_id", pa.array(resolved, pa.string()))
+    resolved = [
+        index.resolve(citations.Citation(t, n, ""))
+        for t, n in zip(table["cited_title"].to_pylist(), table["cited_number"].to_pylist())
+    ]
+    return table.set_column(
+        table.schema.get_field_index("resolved_doc_id"), "resolved_doc_id", pa.array(resolved, pa.string())
+    )
 
 
 def _agency_jurisdiction(name: str, level: str | None, seen: Counter | None) -> str | None:

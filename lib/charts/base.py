@@ -1,5 +1,6 @@
 """One look for every chart: CJK font, one palette (a label has the same colour on every page),
 subtitles with the active filters, briefing sizes and the 2× PNG download."""
+
 from __future__ import annotations
 
 import hashlib
@@ -15,11 +16,37 @@ from lib.reference import load_yaml
 FONT_FAMILY = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
 SOURCE_LINE = "数据来源：天津科技政策看板，据政策原文自动抽取"
 # 20 distinguishable colours (Tableau 20 without the greys), assigned in vocabulary order.
-PALETTE = ("#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#EDC948", "#B07AA1", "#FF9DA7",
-           "#9C755F", "#A0CBE8", "#FFBE7D", "#FF9D9A", "#86BCB6", "#8CD17D", "#F1CE63", "#D4A6C8",
-           "#D37295", "#FABFD2", "#B6992D", "#499894")
-KIND_COLORS = {"task": "#4E79A7", "rd_direction": "#59A14F", "mechanism": "#B07AA1", "procedure": "#76B7B2",
-               "safeguard": "#F28E2B", "principle": "#9C755F", "context": "#BAB0AC"}
+PALETTE = (
+    "#4E79A7",
+    "#F28E2B",
+    "#E15759",
+    "#76B7B2",
+    "#59A14F",
+    "#EDC948",
+    "#B07AA1",
+    "#FF9DA7",
+    "#9C755F",
+    "#A0CBE8",
+    "#FFBE7D",
+    "#FF9D9A",
+    "#86BCB6",
+    "#8CD17D",
+    "#F1CE63",
+    "#D4A6C8",
+    "#D37295",
+    "#FABFD2",
+    "#B6992D",
+    "#499894",
+)
+KIND_COLORS = {
+    "task": "#4E79A7",
+    "rd_direction": "#59A14F",
+    "mechanism": "#B07AA1",
+    "procedure": "#76B7B2",
+    "safeguard": "#F28E2B",
+    "principle": "#9C755F",
+    "context": "#BAB0AC",
+}
 LEVEL_COLORS = {"municipal": "#4E79A7", "district": "#F28E2B", "provincial": "#59A14F", "national": "#E15759"}
 MASKED_COLOR = "#BAB0AC"
 SLANTED = -50  # degrees: document labels at an angle past views.WRAPPED_COLUMNS columns
@@ -72,8 +99,9 @@ def style(fig: go.Figure, title: str, subtitle: str, briefing: bool = False, hei
         fig.update_layout(legend={"yref": "container", "y": 0.01, "yanchor": "bottom"})
     if briefing:
         # The source line rides in the title block, which no axis label can push out of the image.
-        fig.update_layout(height=675, width=None,
-                          title_text=f"{title}<br><sup>{_wrap(subtitle)}　｜　{SOURCE_LINE}</sup>")
+        fig.update_layout(
+            height=675, width=None, title_text=f"{title}<br><sup>{_wrap(subtitle)}　｜　{SOURCE_LINE}</sup>"
+        )
     elif height:
         fig.update_layout(height=height)
     return fig
@@ -81,14 +109,26 @@ def style(fig: go.Figure, title: str, subtitle: str, briefing: bool = False, hei
 
 def loading_figure(message: str) -> go.Figure:
     """A short blank figure with a message, shown while a page's data is read."""
-    fig = go.Figure(layout={"height": 60, "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
-                            "xaxis": {"visible": False}, "yaxis": {"visible": False}})
-    return fig.add_annotation(text=message, showarrow=False, x=0, xref="paper", xanchor="left",
-                              font={"family": FONT_FAMILY, "size": 14, "color": "#777"})
+    fig = go.Figure(
+        layout={
+            "height": 60,
+            "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+            "xaxis": {"visible": False},
+            "yaxis": {"visible": False},
+        }
+    )
+    return fig.add_annotation(
+        text=message,
+        showarrow=False,
+        x=0,
+        xref="paper",
+        xanchor="left",
+        font={"family": FONT_FAMILY, "size": 14, "color": "#777"},
+    )
 
 
 def _wrap(text: str, width: int = 70) -> str:
-    return "<br>".join(text[i: i + width] for i in range(0, len(text), width)) if len(text) > width else text
+    return "<br>".join(text[i : i + width] for i in range(0, len(text), width)) if len(text) > width else text
 
 
 def download_config(filename: str) -> dict:

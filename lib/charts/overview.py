@@ -1,15 +1,24 @@
 """Overview charts: the documents on a timeline, top labels as clickable bars."""
+
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from lib.charts.agencies import ISSUER_LINE, ROLE_COLORS
-from lib.query.bodies import ROLE_LABELS
 from lib.charts.base import LEVEL_COLORS, color_of
+from lib.query.bodies import ROLE_LABELS
 
-DOC_TYPE_SYMBOLS = {"规划": "diamond", "行动计划": "square", "实施方案": "circle", "工作方案": "triangle-up",
-                    "提案答复": "star", "政府工作报告": "hexagon", "地方性法规": "diamond-open", "其他": "x"}
+DOC_TYPE_SYMBOLS = {
+    "规划": "diamond",
+    "行动计划": "square",
+    "实施方案": "circle",
+    "工作方案": "triangle-up",
+    "提案答复": "star",
+    "政府工作报告": "hexagon",
+    "地方性法规": "diamond-open",
+    "其他": "x",
+}
 # Past this many documents the points of a level merge into one solid band (and cost seconds to draw):
 # the timeline counts documents per quarter instead.
 TIMELINE_POINTS_UP_TO = 1500
@@ -25,8 +34,10 @@ def timeline_note(frame: pd.DataFrame) -> str:
     """What a reader of the quarterly counts should know ('' when every document is a point)."""
     if len(frame) <= TIMELINE_POINTS_UP_TO:
         return ""
-    return (f"当前筛选下有 {len(frame)} 份文件，逐份画点会重叠成一条带，故按季度计数；"
-            f"筛选到 {TIMELINE_POINTS_UP_TO} 份以内即逐份显示，悬停可见文件名，点击可筛选。")
+    return (
+        f"当前筛选下有 {len(frame)} 份文件，逐份画点会重叠成一条带，故按季度计数；"
+        f"筛选到 {TIMELINE_POINTS_UP_TO} 份以内即逐份显示，悬停可见文件名，点击可筛选。"
+    )
 
 
 def timeline(frame: pd.DataFrame) -> go.Figure | None:
@@ -46,22 +57,40 @@ def timeline(frame: pd.DataFrame) -> go.Figure | None:
             # One trace per document type, so each has one symbol: plotly checks a per-point symbol list
             # item by item (~0.1 s for 10,000 documents).
             for doc_type, part in dated.groupby(dated.doc_type.fillna("其他"), sort=True):
-                fig.add_trace(go.Scatter(
-                    x=part.when, y=part.level_label, mode="markers+text" if labelled else "markers",
-                    text=part.short_title if labelled else None, textposition=part.label_position if labelled else None,
-                    cliponaxis=False,  # a label of a point near either end of the axis runs into the margin
-                    marker={"size": 12 + part.n_measures.clip(upper=120) ** 0.5 * 3,
-                            "color": "white" if inferred else color, "line": {"width": 2, "color": color},
-                            "symbol": DOC_TYPE_SYMBOLS.get(doc_type, "circle")},
-                    # The hover as one ready-made text (views.timeline), not six customdata columns: plotly
-                    # deep-copies object arrays item by item on every draw.
-                    customdata=part[["doc_id"]].to_numpy(str), hovertext=part.hover.to_numpy(str),
-                    hovertemplate="%{hovertext}<extra></extra>",
-                    name=name, legendgroup=name, showlegend=False))
+                fig.add_trace(
+                    go.Scatter(
+                        x=part.when,
+                        y=part.level_label,
+                        mode="markers+text" if labelled else "markers",
+                        text=part.short_title if labelled else None,
+                        textposition=part.label_position if labelled else None,
+                        cliponaxis=False,  # a label of a point near either end of the axis runs into the margin
+                        marker={
+                            "size": 12 + part.n_measures.clip(upper=120) ** 0.5 * 3,
+                            "color": "white" if inferred else color,
+                            "line": {"width": 2, "color": color},
+                            "symbol": DOC_TYPE_SYMBOLS.get(doc_type, "circle"),
+                        },
+                        # The hover as one ready-made text (views.timeline), not six customdata columns: plotly
+                        # deep-copies object arrays item by item on every draw.
+                        customdata=part[["doc_id"]].to_numpy(str),
+                        hovertext=part.hover.to_numpy(str),
+                        hovertemplate="%{hovertext}<extra></extra>",
+                        name=name,
+                        legendgroup=name,
+                        showlegend=False,
+                    )
+                )
     for doc_type in [t for t in DOC_TYPE_SYMBOLS if t in set(frame.doc_type.fillna("其他"))]:
         _legend_entry(fig, doc_type, DOC_TYPE_SYMBOLS[doc_type], DOC_TYPE_GREY, DOC_TYPE_GREY)
     # The axis types are set, not inferred: the legend entries come first and hold no values.
-    fig.update_xaxes(title="发文时间（空心：日期为推断）", type="date", range=timeline_range(frame.when), dtick="M12", tickformat="%Y")
+    fig.update_xaxes(
+        title="发文时间（空心：日期为推断）",
+        type="date",
+        range=timeline_range(frame.when),
+        dtick="M12",
+        tickformat="%Y",
+    )
     rows = frame.level_label.nunique()
     fig.update_yaxes(title="层级", type="category", range=[-0.7, rows - 0.3])  # room above the top row for its labels
     return fig
@@ -81,8 +110,17 @@ def timeline_range(when: pd.Series) -> list[str] | None:
 def _legend_entry(fig: go.Figure, name: str, symbol: str, fill: str, line: str, group: str | None = None) -> None:
     """A legend item without points: the levels as plain circles (a level's own traces carry each document
     type's symbol, and the first of them would stand for the level), the types as grey symbols."""
-    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name, legendgroup=group or name, hoverinfo="skip",
-                             marker={"size": 11, "symbol": symbol, "color": fill, "line": {"width": 2, "color": line}}))
+    fig.add_trace(
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=name,
+            legendgroup=group or name,
+            hoverinfo="skip",
+            marker={"size": 11, "symbol": symbol, "color": fill, "line": {"width": 2, "color": line}},
+        )
+    )
 
 
 def quarter_counts(frame: pd.DataFrame) -> go.Figure | None:
@@ -91,17 +129,31 @@ def quarter_counts(frame: pd.DataFrame) -> go.Figure | None:
     dated = frame[frame.when.notna()]
     if dated.empty:
         return None
-    counts = (dated.assign(quarter=dated.when.dt.to_period("Q").dt.start_time, inferred=dated.date_source == "inferred")
-              .groupby(["level", "level_label", "inferred", "quarter"]).size().rename("n").reset_index())
+    counts = (
+        dated.assign(quarter=dated.when.dt.to_period("Q").dt.start_time, inferred=dated.date_source == "inferred")
+        .groupby(["level", "level_label", "inferred", "quarter"])
+        .size()
+        .rename("n")
+        .reset_index()
+    )
     fig = go.Figure()
     for (level, label, inferred), part in counts.groupby(["level", "level_label", "inferred"], sort=False):
-        fig.add_trace(go.Bar(
-            x=part.quarter + pd.Timedelta(days=45), y=part.n, width=80 * 24 * 3600 * 1000,  # ms: most of a quarter
-            name=f"{label}{'（日期推断）' if inferred else ''}", marker_color=LEVEL_COLORS.get(level, "#888"),
-            marker_pattern_shape="/" if inferred else "", marker_line_width=0,
-            hovertemplate=f"%{{x|%Y 年第 %q 季度}}：%{{y}} 份{label}文件{'（日期推断）' if inferred else ''}<extra></extra>"))
+        fig.add_trace(
+            go.Bar(
+                x=part.quarter + pd.Timedelta(days=45),
+                y=part.n,
+                width=80 * 24 * 3600 * 1000,  # ms: most of a quarter
+                name=f"{label}{'（日期推断）' if inferred else ''}",
+                marker_color=LEVEL_COLORS.get(level, "#888"),
+                marker_pattern_shape="/" if inferred else "",
+                marker_line_width=0,
+                hovertemplate=f"%{{x|%Y 年第 %q 季度}}：%{{y}} 份{label}文件{'（日期推断）' if inferred else ''}<extra></extra>",
+            )
+        )
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(title="发文时间（斜纹：日期为推断）", range=timeline_range(dated.when), dtick="M12", tickformat="%Y")
+    fig.update_xaxes(
+        title="发文时间（斜纹：日期为推断）", range=timeline_range(dated.when), dtick="M12", tickformat="%Y"
+    )
     fig.update_yaxes(title="文件数")
     return fig
 
@@ -111,10 +163,19 @@ def label_bars(counts: pd.DataFrame, axis_title: str) -> go.Figure | None:
     if counts.empty:
         return None
     counts = counts.iloc[::-1]
-    fig = go.Figure(go.Bar(
-        x=counts.n, y=counts.label, orientation="h", marker_color=[color_of(l) for l in counts.label],
-        customdata=counts[["label"]].values, text=counts.n, textposition="outside", cliponaxis=False,
-        hovertemplate="%{y}：%{x} 条措施<extra>点击筛选</extra>"))
+    fig = go.Figure(
+        go.Bar(
+            x=counts.n,
+            y=counts.label,
+            orientation="h",
+            marker_color=[color_of(ln) for ln in counts.label],
+            customdata=counts[["label"]].values,
+            text=counts.n,
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}：%{x} 条措施<extra>点击筛选</extra>",
+        )
+    )
     fig.update_xaxes(title=axis_title, range=[0, counts.n.max() * 1.15])
     fig.update_yaxes(title=None, automargin=True)
     fig.update_layout(showlegend=False)
@@ -136,13 +197,34 @@ def body_bars(counts: pd.DataFrame, axis_title: str) -> go.Figure | None:
         if not counts[column].any():
             continue
         color = ROLE_COLORS["issuer"] if issuer else ROLE_COLORS["lead"]
-        fig.add_trace(go.Bar(
-            x=counts[column], y=counts.label, orientation="h", name=name, customdata=counts[["label", "n"]].values,
-            marker={"color": color, "line": {"color": ISSUER_LINE if issuer else color, "width": 1},
-                    "pattern": {"shape": "/" if issuer else "", "fgcolor": ISSUER_LINE, "size": 6}},
-            hovertemplate=f"%{{y}}：%{{x}} 条措施（{name}），共 %{{customdata[1]}} 条<extra>点击筛选</extra>"))
-    fig.add_trace(go.Scatter(x=counts.n, y=counts.label, mode="text", text=counts.n, textposition="middle right",
-                             customdata=counts[["label"]].values, showlegend=False, hoverinfo="skip", cliponaxis=False))
+        fig.add_trace(
+            go.Bar(
+                x=counts[column],
+                y=counts.label,
+                orientation="h",
+                name=name,
+                customdata=counts[["label", "n"]].values,
+                marker={
+                    "color": color,
+                    "line": {"color": ISSUER_LINE if issuer else color, "width": 1},
+                    "pattern": {"shape": "/" if issuer else "", "fgcolor": ISSUER_LINE, "size": 6},
+                },
+                hovertemplate=f"%{{y}}：%{{x}} 条措施（{name}），共 %{{customdata[1]}} 条<extra>点击筛选</extra>",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=counts.n,
+            y=counts.label,
+            mode="text",
+            text=counts.n,
+            textposition="middle right",
+            customdata=counts[["label"]].values,
+            showlegend=False,
+            hoverinfo="skip",
+            cliponaxis=False,
+        )
+    )
     fig.update_layout(barmode="stack", showlegend=True, legend={"orientation": "h", "y": -0.18, "traceorder": "normal"})
     fig.update_xaxes(title=axis_title, range=[0, counts.n.max() * 1.15])
     fig.update_yaxes(title=None, automargin=True)

@@ -3,13 +3,14 @@
 Images come from kaleido, which drives Debian's Chromium; one render server is started lazily on the
 first image and reused for every later one (~3 s for the first PNG, ~0.3 s after).
 """
+
 from __future__ import annotations
 
 import io
 import threading
 import time
 import warnings
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import plotly.graph_objects as go
@@ -33,8 +34,7 @@ RENDER_TIMEOUT_S = 120.0
 # ---------------------------------------------------------------- chart images (kaleido)
 
 # plotly always passes kopts (its default headers) and kaleido's server warns it ignores them, per image.
-warnings.filterwarnings("ignore", message="The kopts argument is ignored if using a server",
-                        category=UserWarning)
+warnings.filterwarnings("ignore", message="The kopts argument is ignored if using a server", category=UserWarning)
 
 _RENDER_LOCK = threading.Lock()  # the server has one request and one reply queue: one caller at a time
 _server_started = False
@@ -44,6 +44,7 @@ def _server_thread_alive() -> bool | None:
     """Whether kaleido's server thread (which owns the browser) still runs; None when unknowable."""
     try:
         from kaleido._sync_server import GlobalKaleidoServer
+
         thread = getattr(GlobalKaleidoServer(), "_thread", None)
     except Exception:  # noqa: BLE001 - private API of kaleido 1.x; absent elsewhere
         return None
@@ -57,6 +58,7 @@ def _ensure_render_server() -> None:
         return
     try:
         import kaleido
+
         start = kaleido.start_sync_server
     except (ImportError, AttributeError):
         _server_started = True  # fall back to fig.to_image's own browser per call
@@ -71,6 +73,7 @@ def _stop_render_server() -> None:
     _server_started = False
     try:
         import kaleido
+
         kaleido.stop_sync_server(silence_warnings=True)
     except Exception:  # noqa: BLE001 - best effort; the next call starts a fresh server
         pass
@@ -85,8 +88,7 @@ def with_cjk_font(fig: go.Figure) -> go.Figure:
     return copy
 
 
-def figure_png(fig: go.Figure, *, width: int = PNG_WIDTH, height: int = PNG_HEIGHT,
-               scale: float = PNG_SCALE) -> bytes:
+def figure_png(fig: go.Figure, *, width: int = PNG_WIDTH, height: int = PNG_HEIGHT, scale: float = PNG_SCALE) -> bytes:
     """PNG bytes of a figure through one long-lived headless Chromium (kaleido's sync server).
 
     kaleido's server never reports a browser that failed to start or died: a request would wait forever.
@@ -110,8 +112,10 @@ def figure_png(fig: go.Figure, *, width: int = PNG_WIDTH, height: int = PNG_HEIG
             worker.join(0.1)
             if worker.is_alive() and (_server_thread_alive() is False or time.monotonic() > deadline):
                 _stop_render_server()
-                raise RuntimeError("chart image export failed: kaleido's headless Chromium is not running "
-                                   "(not installed, or it exited); see the log for the browser error")
+                raise RuntimeError(
+                    "chart image export failed: kaleido's headless Chromium is not running "
+                    "(not installed, or it exited); see the log for the browser error"
+                )
     if "error" in result:
         raise result["error"]
     return result["png"]
@@ -144,8 +148,15 @@ def _style_run(run: Any, size: int, *, bold: bool = False, color: RGBColor = INK
         node.set("typeface", CJK_FONT)
 
 
-def _fill(text_frame: Any, lines: list[str], size: int, *, bold: bool = False, color: RGBColor = INK,
-          align: PP_ALIGN = PP_ALIGN.LEFT) -> None:
+def _fill(
+    text_frame: Any,
+    lines: list[str],
+    size: int,
+    *,
+    bold: bool = False,
+    color: RGBColor = INK,
+    align: PP_ALIGN = PP_ALIGN.LEFT,
+) -> None:
     text_frame.clear()
     text_frame.word_wrap = True
     for i, line in enumerate(lines):
@@ -160,8 +171,18 @@ def _place(shape: Any, left: int, top: int, width: int, height: int) -> None:
     shape.left, shape.top, shape.width, shape.height = Emu(left), Emu(top), Emu(width), Emu(height)
 
 
-def _textbox(slide: Any, top: int, height: int, lines: list[str], size: int, *, color: RGBColor = GREY,
-             align: PP_ALIGN = PP_ALIGN.LEFT, left: int = MARGIN, width: int | None = None) -> Any:
+def _textbox(
+    slide: Any,
+    top: int,
+    height: int,
+    lines: list[str],
+    size: int,
+    *,
+    color: RGBColor = GREY,
+    align: PP_ALIGN = PP_ALIGN.LEFT,
+    left: int = MARGIN,
+    width: int | None = None,
+) -> Any:
     box = slide.shapes.add_textbox(left, top, width or SLIDE_W - 2 * MARGIN, height)
     _fill(box.text_frame, lines, size, color=color, align=align)
     return box
@@ -170,8 +191,16 @@ def _textbox(slide: Any, top: int, height: int, lines: list[str], size: int, *, 
 def _footer(slide: Any, source_line: str, page: int, pages: int) -> None:
     number_w = Inches(1.2)
     _textbox(slide, FOOTER_TOP, FOOTER_H, [source_line], 10, width=SLIDE_W - 2 * MARGIN - number_w)
-    _textbox(slide, FOOTER_TOP, FOOTER_H, [f"{page} / {pages}"], 10, align=PP_ALIGN.RIGHT,
-             left=SLIDE_W - MARGIN - number_w, width=number_w)
+    _textbox(
+        slide,
+        FOOTER_TOP,
+        FOOTER_H,
+        [f"{page} / {pages}"],
+        10,
+        align=PP_ALIGN.RIGHT,
+        left=SLIDE_W - MARGIN - number_w,
+        width=number_w,
+    )
 
 
 def briefing_date_text(now: datetime) -> str:
@@ -179,10 +208,15 @@ def briefing_date_text(now: datetime) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def deck_pptx(slides: list[tuple[str, go.Figure]], filters_text: str, source_line: str = SOURCE_LINE, *,
-              now: datetime | None = None) -> bytes:
+def deck_pptx(
+    slides: list[tuple[str, go.Figure]],
+    filters_text: str,
+    source_line: str = SOURCE_LINE,
+    *,
+    now: datetime | None = None,
+) -> bytes:
     """16:9 briefing deck: a title slide, then one slide per (title, figure) with the chart as a 2× PNG."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     filters_line = f"筛选条件：{filters_text.strip() or '未筛选（全部数据）'}"
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H

@@ -2,12 +2,13 @@
 
 Pure functions: DataFrames in, bytes out (no streamlit, no files written).
 """
+
 from __future__ import annotations
 
 import io
 import re
 import unicodedata
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import numpy as np
@@ -58,6 +59,7 @@ COLUMN_LABELS: dict[str, dict[str, str]] = _load_column_labels()
 
 
 # ---------------------------------------------------------------- tables → display values
+
 
 def _cell(value: Any, integer: bool) -> Any:
     """One stored value → what a spreadsheet shows: lists joined, booleans 是/否, nulls None."""
@@ -114,13 +116,20 @@ def document_rows(documents: pd.DataFrame) -> pd.DataFrame:
     """The documents as the 文件 sheet lists them: the columns of data/columns.yaml's documents section, in
     its order, with the level and area in one column and the plan period as 2021—2025."""
     made = {
-        LEVEL_AREA: [level_area(*row) for row in zip(documents["level"], documents["district"],
-                                                      documents["issuer"], documents["title"])],
-        PERIOD: [f"{int(a)}—{int(b)}" if pd.notna(a) and pd.notna(b) else None
-                 for a, b in zip(documents["period_start"], documents["period_end"])],
+        LEVEL_AREA: [
+            level_area(*row)
+            for row in zip(documents["level"], documents["district"], documents["issuer"], documents["title"])
+        ],
+        PERIOD: [
+            f"{int(a)}—{int(b)}" if pd.notna(a) and pd.notna(b) else None
+            for a, b in zip(documents["period_start"], documents["period_end"])
+        ],
     }
-    columns = {name: made[name] if name in made else documents[name].tolist()
-               for name in COLUMN_LABELS["documents"] if name in made or name in documents.columns}
+    columns = {
+        name: made[name] if name in made else documents[name].tolist()
+        for name in COLUMN_LABELS["documents"]
+        if name in made or name in documents.columns
+    }
     return pd.DataFrame(columns, index=range(len(documents)))
 
 
@@ -179,14 +188,16 @@ def to_csv_bom(frame: pd.DataFrame, table: str, documents: pd.DataFrame | None =
 
 # ---------------------------------------------------------------- xlsx
 
+
 def _display_width(text: str) -> int:
     """Width in Excel character units: East Asian wide/full-width characters count 2."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _column_width(header: str, values: list[Any]) -> float:
-    widest = max([_display_width(header)] + [_display_width(str(v)) for v in values[:WIDTH_SAMPLE_ROWS]
-                                             if v is not None])
+    widest = max(
+        [_display_width(header)] + [_display_width(str(v)) for v in values[:WIDTH_SAMPLE_ROWS] if v is not None]
+    )
     return float(min(max(widest + 2, WIDTH_MIN), WIDTH_MAX))
 
 
@@ -221,15 +232,22 @@ def export_time_text(now: datetime) -> str:
     return now.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M") + "（北京时间）"
 
 
-def to_xlsx(measures: pd.DataFrame, targets: pd.DataFrame, filters_text: str,
-            documents: pd.DataFrame | None = None, *, now: datetime | None = None) -> bytes:
+def to_xlsx(
+    measures: pd.DataFrame,
+    targets: pd.DataFrame,
+    filters_text: str,
+    documents: pd.DataFrame | None = None,
+    *,
+    now: datetime | None = None,
+) -> bytes:
     """Workbook with sheets 说明 (filters, export time, row counts, source), 文件 (the view's documents; only
     when `documents` is given, which also names each measure's and target's document by title), 措施 and
     目标与参数."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                        "strings_to_urls": False, "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    )
     book.set_properties({"title": "天津科技政策看板 · 数据导出", "comments": SOURCE_LINE})
     header_fmt = book.add_format({"bold": True, "bg_color": "#DDEBF7", "bottom": 1, "valign": "top"})
     wrap_fmt = book.add_format({"text_wrap": True, "valign": "top"})
@@ -243,8 +261,11 @@ def to_xlsx(measures: pd.DataFrame, targets: pd.DataFrame, filters_text: str,
         (f"{SHEET_MEASURES}（条）", len(measures)),
         (f"{SHEET_TARGETS}（条）", len(targets)),
         ("代码", "类型、来源、层级等列显示中文名称（对照表见 data/codes.yaml），是否类列显示“是/否”。"),
-        ("遮蔽数字", "原文以 * 遮蔽的数字照录遮蔽符号（如 ****），不作推测；"
-                     f"“{COLUMN_LABELS['targets'].get('mask_magnitude', 'mask_magnitude')}”列给出其数量级。"),
+        (
+            "遮蔽数字",
+            "原文以 * 遮蔽的数字照录遮蔽符号（如 ****），不作推测；"
+            f"“{COLUMN_LABELS['targets'].get('mask_magnitude', 'mask_magnitude')}”列给出其数量级。",
+        ),
         ("来源", SOURCE_LINE),
     ]
     readme.write_string(0, 0, "项目", header_fmt)

@@ -4,14 +4,21 @@ Canonical names, levels and renamings come from data/agencies.yaml, so 市科委
 (2025) count as one body. District bodies written without their district ("区科技局") are qualified
 with the document's district ("北辰区科技局"), because every district has one.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
 from lib.config import AGENCIES_YAML
-from lib.pipeline.patterns import (BODY_LABELS, DEADLINE_LABELS, LEAD_LABELS, PARTNER_LABELS, RESPONSIBILITY_PHRASE,
-                                   ROLE_LABELS)
+from lib.pipeline.patterns import (
+    BODY_LABELS,
+    DEADLINE_LABELS,
+    LEAD_LABELS,
+    PARTNER_LABELS,
+    RESPONSIBILITY_PHRASE,
+    ROLE_LABELS,
+)
 from lib.reference import ReferenceDataError, load_yaml, per_snapshot, require
 
 HOME = "天津市"  # data/agencies.yaml describes Tianjin's bodies (and the central ones)
@@ -34,7 +41,9 @@ FIRST_LISTED_RULE = re.compile(r"(?:第一位|第一个|首位|第一)(?:的|单
 FIRST_CLAUSE_RULE = re.compile(r"(?:逗号|分号)前(?:的|单位)*为牵头")
 NOTE = re.compile(r"下同|不再列出|不再一一列出|为牵头|为责任|以下均|均需|均由|按此|详见|同上")
 SCOPE_NOTE = re.compile(r"^(?:含|包括|不含|包含|以下|其中)|下同")
-DUTY_SUFFIX = re.compile(r"(?:(?:按职责分工|按职责|分工)?(?P<duty>牵头负责|牵头|负责|配合|参与|协同|协助)|按职责分工|等(?:相关|有关)?(?:单位|部门)?)$")
+DUTY_SUFFIX = re.compile(
+    r"(?:(?:按职责分工|按职责|分工)?(?P<duty>牵头负责|牵头|负责|配合|参与|协同|协助)|按职责分工|等(?:相关|有关)?(?:单位|部门)?)$"
+)
 NOT_A_BODY = re.compile(r"[。；;：:！？!?，,]|责任单位|牵头单位|下同|不再列出|按职责|^(?:由|对|在|将|要|请|各自)")
 
 
@@ -100,7 +109,9 @@ def lead_rule(text: str) -> str | None:
     """The lead rule a heading or preamble states (（列第一位的为牵头单位）), for the items under it."""
     if "牵头" not in text:
         return None
-    return "first_listed" if FIRST_LISTED_RULE.search(text) else "first_clause" if FIRST_CLAUSE_RULE.search(text) else None
+    return (
+        "first_listed" if FIRST_LISTED_RULE.search(text) else "first_clause" if FIRST_CLAUSE_RULE.search(text) else None
+    )
 
 
 def _top_level_parts(inner: str) -> list[tuple[str, str]]:
@@ -131,9 +142,18 @@ def _parse_phrase(inner: str, rule: str | None):
     for part, separator in _top_level_parts(inner):
         clause_closed = clause_closed or (separator in "，,；;。" and bool(names))
         if m := _PART_LABEL.match(part):
-            label, part = m.group("label"), part[m.end():].strip()
-            role = ("lead" if label in LEAD_LABELS else "partner" if label in PARTNER_LABELS
-                    else "body" if label in BODY_LABELS else "deadline" if label in DEADLINE_LABELS else "other")
+            label, part = m.group("label"), part[m.end() :].strip()
+            role = (
+                "lead"
+                if label in LEAD_LABELS
+                else "partner"
+                if label in PARTNER_LABELS
+                else "body"
+                if label in BODY_LABELS
+                else "deadline"
+                if label in DEADLINE_LABELS
+                else "other"
+            )
         part = _drop_scope_notes(part)
         if FIRST_LISTED_RULE.search(part):
             rule = "first_listed"
@@ -180,7 +200,7 @@ def _drop_scope_notes(name: str) -> str:
     while i < len(name):
         close = _PAIRS.get(name[i])
         end = name.find(close, i + 1) if close else -1
-        if end != -1 and SCOPE_NOTE.search(name[i + 1: end]):
+        if end != -1 and SCOPE_NOTE.search(name[i + 1 : end]):
             i = end + 1
             continue
         out.append(name[i])
@@ -233,7 +253,7 @@ def canonical(written: str, district: str | None, jurisdiction: str | None = Non
         return body.name, body.level
     base = _district_bodies().get(written)
     if base is None and district and written.startswith(district):
-        base = _district_bodies().get("区" + written[len(district):])
+        base = _district_bodies().get("区" + written[len(district) :])
     if base is not None and district:
         return district + base.removeprefix("区"), "区级"
     if re.match(r"^(公安)?\S{1,4}(区|分局)", written) and district:
@@ -250,7 +270,12 @@ def _elsewhere(written: str, district: str | None, jurisdiction: str) -> tuple[s
     if body is not None and body.level not in ("市级", "区级"):
         return body.name, body.level  # central bodies (科技部, 国家发展改革委 …)
     province, city, area = _parts(jurisdiction)
-    for prefix, place, level in (("省", province, "省级"), ("市", city, "市级"), ("区", area, "区级"), ("县", area, "区级")):
+    for prefix, place, level in (
+        ("省", province, "省级"),
+        ("市", city, "市级"),
+        ("区", area, "区级"),
+        ("县", area, "区级"),
+    ):
         if place and written.startswith(prefix) and not written.startswith(place):
             return place + written[1:], level
     return written, "其他"

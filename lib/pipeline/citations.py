@@ -3,6 +3,7 @@
 "依据《国家技术创新中心建设工作指引》（国科发创〔2017〕353号）" → one citation with title and number.
 A number whose bracket was lost ("津政发〔202023号") is repaired by lib.metadata.cited_doc_numbers.
 """
+
 from __future__ import annotations
 
 import re
@@ -46,18 +47,23 @@ def extract(text: str, own_title: str, own_number: str | None = None) -> list[Ci
         title = m.group("title").strip()
         if title_key(title) == own or own.startswith(title_key(title)) and len(title_key(title)) > 0.8 * len(own):
             continue
-        after = NUMBER_AFTER_TITLE.match(text[m.end(): m.end() + 40])
+        after = NUMBER_AFTER_TITLE.match(text[m.end() : m.end() + 40])
         number = normalise_number(after.group("number")) if after else None
         start = max(text.rfind("。", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
         end = text.find("。", m.end())
-        sentence = text[start: end + 1 if end != -1 else len(text)].strip()[:200]
+        sentence = text[start : end + 1 if end != -1 else len(text)].strip()[:200]
         found.setdefault((title_key(title), number), Citation(title, number, sentence))
     titled_numbers = {c.cited_number for c in found.values() if c.cited_number}
     for pattern in (DOC_NUMBER, DAMAGED_DOC_NUMBER):
         for m in pattern.finditer(text):
             number = f"{m['prefix']}〔{m['year']}〕{m['serial']}号"
-            if number not in titled_numbers and number != own_number and "*" not in number and (None, number) not in found:
-                found[(None, number)] = Citation(None, number, text[max(0, m.start() - 40): m.end() + 5].strip())
+            if (
+                number not in titled_numbers
+                and number != own_number
+                and "*" not in number
+                and (None, number) not in found
+            ):
+                found[(None, number)] = Citation(None, number, text[max(0, m.start() - 40) : m.end() + 5].strip())
     return list(found.values())
 
 

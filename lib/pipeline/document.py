@@ -1,5 +1,6 @@
 """One document through every stage: bytes in, rows out (pure). The build runs it for each input, in worker
 processes; the importer runs it for a preview."""
+
 from __future__ import annotations
 
 import hashlib
@@ -59,16 +60,34 @@ def process_document(source_file: str, raw: bytes, overrides: dict | None) -> Do
     if not tree.leaves:
         warnings.append("未识别到编号条目（一、/（一）/1. 等），该文件没有生成措施")
     document = {
-        "doc_id": doc_id, "source_file": source_file, "title": meta.title, "notice_title": meta.notice_title,
-        "doc_number": meta.doc_number, "issuer": meta.issuer, "level": meta.level, "district": meta.district,
-        "doc_type": meta.doc_type, "issued_date": meta.issued_date, "year": meta.year,
-        "period_start": meta.period_start, "period_end": meta.period_end, "date_source": meta.date_source,
-        "date_evidence": meta.date_evidence, "missing_parts": missing, "text": normalized.text,
-        "n_measures": len(measures), "n_targets": len(target_rows), "warnings": warnings,
-        "issuer_canonical": meta.issuer_canonical, "truncated": normalized.truncated,
-        "jurisdiction": meta.jurisdiction, "province": meta.province, "effective_from": meta.effective_from,
+        "doc_id": doc_id,
+        "source_file": source_file,
+        "title": meta.title,
+        "notice_title": meta.notice_title,
+        "doc_number": meta.doc_number,
+        "issuer": meta.issuer,
+        "level": meta.level,
+        "district": meta.district,
+        "doc_type": meta.doc_type,
+        "issued_date": meta.issued_date,
+        "year": meta.year,
+        "period_start": meta.period_start,
+        "period_end": meta.period_end,
+        "date_source": meta.date_source,
+        "date_evidence": meta.date_evidence,
+        "missing_parts": missing,
+        "text": normalized.text,
+        "n_measures": len(measures),
+        "n_targets": len(target_rows),
+        "warnings": warnings,
+        "issuer_canonical": meta.issuer_canonical,
+        "truncated": normalized.truncated,
+        "jurisdiction": meta.jurisdiction,
+        "province": meta.province,
+        "effective_from": meta.effective_from,
         "effective_until": meta.effective_until,
-        "encoding": normalized.encoding, "content_sha256": hashlib.sha256(raw).hexdigest(),
+        "encoding": normalized.encoding,
+        "content_sha256": hashlib.sha256(raw).hexdigest(),
         "text_sha256": hashlib.sha256(normalized.text.encode("utf-8")).hexdigest(),
     }
     status = "warning" if warnings or missing else "ok"
@@ -76,15 +95,17 @@ def process_document(source_file: str, raw: bytes, overrides: dict | None) -> Do
     return DocResult(source_file, status, warnings + missing, document, measures, target_rows, cited)
 
 
-def _measure_row(doc_id: str, measure_id: str, ordinal: int, leaf, kind: str, meta,
-                 rule: str | None = None) -> tuple[dict, str | None]:
+def _measure_row(
+    doc_id: str, measure_id: str, ordinal: int, leaf, kind: str, meta, rule: str | None = None
+) -> tuple[dict, str | None]:
     """One measure's row, and the lead rule in force after it (a phrase's note holds for later items)."""
     responsibility = agencies.find_responsibility(leaf.text, agencies.lead_rule("".join(leaf.path)) or rule)
     body_text = leaf.text
     for phrase in responsibility.phrases:
         body_text = body_text.replace(phrase, "")
-    canonical = list(dict.fromkeys(agencies.canonical(w, meta.district, meta.jurisdiction)[0]
-                                   for w in responsibility.written))
+    canonical = list(
+        dict.fromkeys(agencies.canonical(w, meta.district, meta.jurisdiction)[0] for w in responsibility.written)
+    )
     source = "phrase" if canonical else "none"
     if not canonical and kind in ACTIONABLE_WITHOUT_PHRASE and meta.issuer_canonical:
         # No 责任单位 written: the issuing body answers for its own document's actions.
@@ -92,18 +113,38 @@ def _measure_row(doc_id: str, measure_id: str, ordinal: int, leaf, kind: str, me
     tags = tagging.tag(leaf.heading + "\n" + body_text, meta.district)
     garbled = []
     if "〓" in leaf.text:  # rare: one C-speed test spares every other measure the per-character scan
-        garbled = [f"含无法还原的乱码：“{leaf.text[max(0, i - 4): i + 5]}”" for i, ch in enumerate(leaf.text) if ch == "〓"]
+        garbled = [
+            f"含无法还原的乱码：“{leaf.text[max(0, i - 4) : i + 5]}”" for i, ch in enumerate(leaf.text) if ch == "〓"
+        ]
     return {
-        "measure_id": measure_id, "doc_id": doc_id, "ordinal": ordinal, "path": list(leaf.path),
-        "heading": leaf.heading, "text": leaf.text, "kind": kind,
-        "agencies_raw": list(responsibility.written), "agencies": canonical,
-        "lead_agency": agencies.canonical(responsibility.lead, meta.district, meta.jurisdiction)[0] if responsibility.lead else None,
-        "responsibility_phrase": responsibility.phrase, "actors": list(agencies.actors_in(body_text, meta.district, meta.jurisdiction)),
-        "districts": list(tags.districts), "themes": list(tags.themes), "industries": list(tags.industries),
-        "instruments": list(tags.instruments), "target_groups": list(tags.target_groups),
-        "tag_evidence": list(tags.evidence), "has_evaluation": tags.has_evaluation, "omitted": leaf.omitted,
-        "warnings": garbled, "year": meta.year, "marker": leaf.marker, "outline": leaf.outline,
-        "agency_source": source, "keywords": tagging.keywords(leaf.heading + "\n" + body_text),
+        "measure_id": measure_id,
+        "doc_id": doc_id,
+        "ordinal": ordinal,
+        "path": list(leaf.path),
+        "heading": leaf.heading,
+        "text": leaf.text,
+        "kind": kind,
+        "agencies_raw": list(responsibility.written),
+        "agencies": canonical,
+        "lead_agency": agencies.canonical(responsibility.lead, meta.district, meta.jurisdiction)[0]
+        if responsibility.lead
+        else None,
+        "responsibility_phrase": responsibility.phrase,
+        "actors": list(agencies.actors_in(body_text, meta.district, meta.jurisdiction)),
+        "districts": list(tags.districts),
+        "themes": list(tags.themes),
+        "industries": list(tags.industries),
+        "instruments": list(tags.instruments),
+        "target_groups": list(tags.target_groups),
+        "tag_evidence": list(tags.evidence),
+        "has_evaluation": tags.has_evaluation,
+        "omitted": leaf.omitted,
+        "warnings": garbled,
+        "year": meta.year,
+        "marker": leaf.marker,
+        "outline": leaf.outline,
+        "agency_source": source,
+        "keywords": tagging.keywords(leaf.heading + "\n" + body_text),
         "deadline": responsibility.deadline,
     }, responsibility.rule
 
@@ -114,12 +155,28 @@ def _target_rows(text: str, doc_id: str, measure_id: str | None, meta) -> list[d
         scope = meta.jurisdiction  # another place's target is that place's: 武汉市, 广州市天河区
     rows = []
     for t in targets.extract(text, meta.year):
-        rows.append({
-            "target_id": None, "doc_id": doc_id, "measure_id": measure_id, "kind": t.kind, "indicator": t.indicator,
-            "comparator": t.comparator, "value_low": t.value_low, "value_high": t.value_high, "unit": t.unit,
-            "target_year": t.target_year, "scope": scope, "masked": t.masked, "mask": t.mask, "raw": t.raw,
-            "mask_magnitude": targets.mask_magnitude(t.mask.split("至")[0]) if t.mask else None,
-            "year_masked": t.year_masked, "periodicity": t.periodicity, "sentence": t.raw, "year": meta.year,
-            "increment": t.increment,
-        })
+        rows.append(
+            {
+                "target_id": None,
+                "doc_id": doc_id,
+                "measure_id": measure_id,
+                "kind": t.kind,
+                "indicator": t.indicator,
+                "comparator": t.comparator,
+                "value_low": t.value_low,
+                "value_high": t.value_high,
+                "unit": t.unit,
+                "target_year": t.target_year,
+                "scope": scope,
+                "masked": t.masked,
+                "mask": t.mask,
+                "raw": t.raw,
+                "mask_magnitude": targets.mask_magnitude(t.mask.split("至")[0]) if t.mask else None,
+                "year_masked": t.year_masked,
+                "periodicity": t.periodicity,
+                "sentence": t.raw,
+                "year": meta.year,
+                "increment": t.increment,
+            }
+        )
     return rows

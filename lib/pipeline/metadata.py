@@ -4,6 +4,7 @@ Where no date is printed, the year is inferred from what the text cites (data/ev
 renamed bodies in data/agencies.yaml) and recorded as date_source=inferred with the evidence.
 data/documents.yaml overrides any field (date_source=manifest).
 """
+
 from __future__ import annotations
 
 import re
@@ -11,8 +12,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from lib.pipeline import agencies
 from lib.config import DOCUMENTS_YAML, EVENTS_YAML, JURISDICTIONS_YAML, PLACES_YAML
+from lib.pipeline import agencies
 from lib.pipeline.normalize import strip_title_spam
 from lib.pipeline.patterns import DAMAGED_DOC_NUMBER, DOC_NUMBER
 from lib.reference import load_yaml, per_snapshot, require
@@ -24,21 +25,47 @@ DAMAGED_DATE = re.compile(r"^(?P<y>20\d{2})(?P<md>\d{2,4})$")  # "202147": 2021�
 MASKED_DATE = re.compile(r"^\*{4}年\*{1,2}月\*{1,2}日$")
 PERIOD = re.compile(r"[（(](?P<a>(?:19|20)\d{2}|\*{4})\s*[—\-－~～至到]?\s*(?P<b>(?:19|20)\d{2}|\*{4})\s*年?[）)]")
 FIVE_YEAR_PLANS = {"十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": (2026, 2030)}
-TITLE_END = re.compile(r"(规划|纲要|计划|方案|意见|办法|措施|细则|指引|通知|答复|决定|规定|政策|条例|指南)(（[^）]*）)?$")
+TITLE_END = re.compile(
+    r"(规划|纲要|计划|方案|意见|办法|措施|细则|指引|通知|答复|决定|规定|政策|条例|指南)(（[^）]*）)?$"
+)
 ISSUER_LINE = re.compile(r"^[\u4e00-\u9fff]{2,30}(人民政府|办公厅|办公室|委员会|局|委|厅|部)$")
-DOC_TYPES = (("政府工作报告", ("政府工作报告",)), ("地方性法规", ("条例",)), ("提案答复", ("答复", "提案")), ("规划", ("规划", "纲要")), ("工作方案", ("工作方案",)),
-             ("实施方案", ("实施方案",)), ("行动计划", ("行动计划", "行动方案")))
+DOC_TYPES = (
+    ("政府工作报告", ("政府工作报告",)),
+    ("地方性法规", ("条例",)),
+    ("提案答复", ("答复", "提案")),
+    ("规划", ("规划", "纲要")),
+    ("工作方案", ("工作方案",)),
+    ("实施方案", ("实施方案",)),
+    ("行动计划", ("行动计划", "行动方案")),
+)
 HOME = "天津市"  # the dashboard's own place: a document that names no other place is Tianjin's
 # GB/T 9704 版头/版记 fields as government sites print them (北大法宝: 发布部门, 公布日期, 施行日期).
-PAGE_FIELDS = {"发文机关": "发文机关", "发布机关": "发文机关", "发布部门": "发文机关", "制定机关": "发文机关",
-               "成文日期": "成文日期", "发文字号": "发文字号", "文号": "发文字号", "发布日期": "发布日期",
-               "公布日期": "发布日期", "施行日期": "施行日期", "实施日期": "施行日期", "生效日期": "施行日期",
-               "有效期至": "有效期至", "失效日期": "有效期至", "时效性": "时效性"}
+PAGE_FIELDS = {
+    "发文机关": "发文机关",
+    "发布机关": "发文机关",
+    "发布部门": "发文机关",
+    "制定机关": "发文机关",
+    "成文日期": "成文日期",
+    "发文字号": "发文字号",
+    "文号": "发文字号",
+    "发布日期": "发布日期",
+    "公布日期": "发布日期",
+    "施行日期": "施行日期",
+    "实施日期": "施行日期",
+    "生效日期": "施行日期",
+    "有效期至": "有效期至",
+    "失效日期": "有效期至",
+    "时效性": "时效性",
+}
 PAGE_FIELD = re.compile(r"^(?P<label>" + "|".join(PAGE_FIELDS) + r")\s*[:：]\s*(?P<value>.*)$")
-CN_NUMERAL_DATE = re.compile(r"(?P<y>[〇○零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日")
+CN_NUMERAL_DATE = re.compile(
+    r"(?P<y>[〇○零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日"
+)
 # "2019年11月27日北京市第十五届人民代表大会常务委员会第十六次会议通过", "…批准"
-LEGISLATURE = re.compile(r"^" + CN_DATE.pattern + r"(?P<place>[\u4e00-\u9fff]{2,12}?)第[一二三四五六七八九十百]+届"
-                         r"人民代表大会(?P<standing>常务委员会)?第[一二三四五六七八九十百]+次(?:全体)?会议(?P<act>通过|批准)")
+LEGISLATURE = re.compile(
+    r"^" + CN_DATE.pattern + r"(?P<place>[\u4e00-\u9fff]{2,12}?)第[一二三四五六七八九十百]+届"
+    r"人民代表大会(?P<standing>常务委员会)?第[一二三四五六七八九十百]+次(?:全体)?会议(?P<act>通过|批准)"
+)
 REPORT_VOICE = re.compile(r"我代表(?P<place>[\u4e00-\u9fff]{0,10}?)人民政府[，,]?\s*向大会报告")
 REPORT_DATE = re.compile(r"^[—\-－]*\s*" + CN_DATE.pattern + r"在(?P<congress>[^\n]{4,40}?)会议上")
 REVIEWED_YEAR = re.compile(r"^[一二三四五六七八九十]+、\s*(?P<year>(?:19|20)\d{2})年(?:工作)?回顾")
@@ -83,7 +110,7 @@ def extract(text: str, preamble: str, source_file: str, overrides: dict | None =
     """Stage 3 entry point. `preamble` is the text before the first numbered item."""
     warnings: list[str] = []
     header = preamble or text[:1500]
-    lines = [_arabic_date(l.strip()) for l in header.split("\n") if l.strip()]
+    lines = [_arabic_date(ln.strip()) for ln in header.split("\n") if ln.strip()]
     fields = page_fields(lines)
     notice = _notice(header)
     notice_title = _clean_label(notice.group(0)) if notice else None
@@ -92,8 +119,9 @@ def extract(text: str, preamble: str, source_file: str, overrides: dict | None =
     signers, signed = signature(lines)
     legislature = legislature_lines(lines)
     report = work_report(title, lines, text)
-    issuer = fields.get("发文机关") or signers or _issuer(notice, header, title) or (
-        legislature[0] if legislature else None)
+    issuer = (
+        fields.get("发文机关") or signers or _issuer(notice, header, title) or (legislature[0] if legislature else None)
+    )
     place = jurisdiction_of(issuer or "", title, notice_title, doc_number)
     if report and (issuer is None or issuer.startswith(("市", "省", "区"))):
         # "我代表市人民政府…": the government of the report's place (its title or speaker), else of the jurisdiction
@@ -125,9 +153,26 @@ def extract(text: str, preamble: str, source_file: str, overrides: dict | None =
         period = (int(effective_from[:4]), int(effective_until[:4]))
     if source == "explicit" and year and period[0] and not period[0] <= year <= period[1]:
         warnings.append(f"成文日期{issued}与规划期{period[0]}—{period[1]}年不一致，请核对")
-    meta = DocMeta(title, notice_title, doc_number, issuer, issuer_canonical, level, district,
-                   _doc_type(title, text), issued, year, *period, source, evidence, tuple(warnings),
-                   place.name, place.province, effective_from, effective_until)
+    meta = DocMeta(
+        title,
+        notice_title,
+        doc_number,
+        issuer,
+        issuer_canonical,
+        level,
+        district,
+        _doc_type(title, text),
+        issued,
+        year,
+        *period,
+        source,
+        evidence,
+        tuple(warnings),
+        place.name,
+        place.province,
+        effective_from,
+        effective_until,
+    )
     return apply_overrides(meta, overrides or {})
 
 
@@ -153,6 +198,7 @@ class Report:
 
 def _arabic_date(line: str) -> str:
     """'二〇〇五年七月十四日' → '2005年7月14日' (a signature may print its date in Chinese numerals)."""
+
     def number(chars: str) -> int:
         if "十" not in chars:
             return int("".join(str(CN_DIGITS[c]) for c in chars))
@@ -161,6 +207,7 @@ def _arabic_date(line: str) -> str:
 
     def convert(m: re.Match[str]) -> str:
         return f"{number(m['y'])}年{number(m['m'])}月{number(m['d'])}日"
+
     return CN_NUMERAL_DATE.sub(convert, line) if "年" in line else line
 
 
@@ -170,7 +217,9 @@ def page_fields(lines: list[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     for n, line in enumerate(lines[:60]):
         if m := PAGE_FIELD.match(line):
-            value = m["value"].strip() or (lines[n + 1] if n + 1 < len(lines) and not PAGE_FIELD.match(lines[n + 1]) else "")
+            value = m["value"].strip() or (
+                lines[n + 1] if n + 1 < len(lines) and not PAGE_FIELD.match(lines[n + 1]) else ""
+            )
             found.setdefault(PAGE_FIELDS[m["label"]], value.strip())
     return {k: v for k, v in found.items() if v}
 
@@ -194,7 +243,7 @@ def signature(lines: list[str]) -> tuple[str | None, re.Match[str] | None]:
         if date is None or n == 0:
             continue
         names = []
-        for prev in reversed(lines[max(0, n - 6):n]):
+        for prev in reversed(lines[max(0, n - 6) : n]):
             if not ISSUER_LINE.match(prev):
                 break
             names.insert(0, prev)
@@ -224,9 +273,9 @@ def work_report(title: str, lines: list[str], text: str) -> Report | None:
     place = ""
     if m := re.search(r"(?P<place>[^\d年\s]{2,12}?[省市区县])(?:人民)?政府工作报告", LEADING_YEAR.sub("", title)):
         place = m["place"]
-    place = place or next((m["place"] for l in lines[:8] if (m := SPEAKER.match(l))), "")
-    date = next((m for l in lines[:8] if (m := REPORT_DATE.match(l))), None)
-    reviewed = next((int(m["year"]) for l in text.split("\n")[:40] if (m := REVIEWED_YEAR.match(l.strip()))), None)
+    place = place or next((m["place"] for ln in lines[:8] if (m := SPEAKER.match(ln))), "")
+    date = next((m for ln in lines[:8] if (m := REPORT_DATE.match(ln))), None)
+    reviewed = next((int(m["year"]) for ln in text.split("\n")[:40] if (m := REVIEWED_YEAR.match(ln.strip()))), None)
     if date:
         return Report(place, date, int(date["y"]), f"报告日期：{date.group(0).lstrip('—-－ ')}")
     if reviewed:
@@ -238,8 +287,11 @@ def work_report(title: str, lines: list[str], text: str) -> Report | None:
 def _places_outside() -> tuple[dict[str, str], dict[str, str], tuple[str, ...]]:
     """(prefecture → province, county-level city → province, prefectures of the county-level cities)."""
     rules = load_yaml(JURISDICTIONS_YAML)
-    prefecture = {city: province for province, cities in require(rules, "prefectures", JURISDICTIONS_YAML).items()
-                  for city in cities or ()}
+    prefecture = {
+        city: province
+        for province, cities in require(rules, "prefectures", JURISDICTIONS_YAML).items()
+        for city in cities or ()
+    }
     county = {}
     for city, parent in require(rules, "county_level_cities", JURISDICTIONS_YAML).items():
         county[city] = prefecture.get(parent, parent)
@@ -252,7 +304,8 @@ def jurisdiction_of(issuer: str, title: str, notice_title: str | None, doc_numbe
     rules = load_yaml(JURISDICTIONS_YAML)
     issuer = issuer.removeprefix("中共")
     if any(issuer.startswith(p) for p in rules["national_issuers"]) or (
-            doc_number and any(doc_number.startswith(p) for p in rules["national_number_prefixes"])):
+        doc_number and any(doc_number.startswith(p) for p in rules["national_number_prefixes"])
+    ):
         return Place("全国", None, None, "national")
     for source in (issuer, title, notice_title or ""):
         if place := _place_at_start(LEADING_YEAR.sub("", source.removeprefix("中共"))):
@@ -274,13 +327,13 @@ def _place_at_start(text: str) -> Place | None:
             return Place(HOME + name, HOME, name, "district")
     for municipality in (*municipalities, HOME):
         if text.startswith(municipality):
-            rest = text[len(municipality):]
+            rest = text[len(municipality) :]
             if municipality != HOME and (m := DISTRICT_AFTER_CITY.match(rest)):
                 return Place(municipality + m.group(1), municipality, m.group(1), "district")
             return Place(municipality, municipality, None, "municipal")
     for province in rules["provinces"]:
         if text.startswith(province):
-            rest = text[len(province):]
+            rest = text[len(province) :]
             city = next((c for c in prefecture if rest.startswith(c) and prefecture[c] == province), None)
             return _place_at_start(rest) if city else Place(province, province, None, "provincial")
     for city, province in county.items():
@@ -288,7 +341,7 @@ def _place_at_start(text: str) -> Place | None:
             return Place(city, province, city, "district")  # a county-level city ranks with a district
     for city, province in prefecture.items():
         if text.startswith(city):
-            rest = text[len(city):]
+            rest = text[len(city) :]
             if m := DISTRICT_AFTER_CITY.match(rest):
                 return Place(city + m.group(1), province, m.group(1), "district")
             return Place(city, province, None, "municipal")
@@ -306,7 +359,7 @@ def _policy_title(notice: re.Match[str] | None, header: str, source_file: str) -
         line = strip_title_spam(_clean_label(line.strip()))
         if 4 <= len(line) <= 80 and TITLE_END.search(line) and "。" not in line:
             return line
-    first = next((strip_title_spam(l.strip()) for l in header.split("\n") if l.strip()), "")
+    first = next((strip_title_spam(ln.strip()) for ln in header.split("\n") if ln.strip()), "")
     return first[:80] or source_file
 
 
@@ -321,9 +374,13 @@ def _own_doc_number(header: str) -> str | None:
 
 def cited_doc_numbers(text: str) -> list[tuple[str, int | None]]:
     """Every 文号 in the text, repaired where its bracket was lost, with its year."""
-    found = [(f"{m['prefix']}〔{m['year']}〕{m['serial']}号", None if "*" in m["year"] else int(m["year"]))
-             for m in DOC_NUMBER.finditer(text)]
-    found += [(f"{m['prefix']}〔{m['year']}〕{m['serial']}号", int(m["year"])) for m in DAMAGED_DOC_NUMBER.finditer(text)]
+    found = [
+        (f"{m['prefix']}〔{m['year']}〕{m['serial']}号", None if "*" in m["year"] else int(m["year"]))
+        for m in DOC_NUMBER.finditer(text)
+    ]
+    found += [
+        (f"{m['prefix']}〔{m['year']}〕{m['serial']}号", int(m["year"])) for m in DAMAGED_DOC_NUMBER.finditer(text)
+    ]
     return found
 
 
@@ -334,7 +391,7 @@ def _issuer(notice: re.Match[str] | None, header: str, title: str) -> str | None
     for line in header.split("\n"):
         if m := re.match(r"^.*?发布机构：(\S+?)(主题|$)", line.strip()):
             return m.group(1)
-    lines = [l.strip() for l in header.split("\n") if l.strip()]
+    lines = [ln.strip() for ln in header.split("\n") if ln.strip()]
     for prev, line in zip(lines, lines[1:]):
         if ISSUER_LINE.match(prev) and (CN_DATE.fullmatch(line) or MASKED_DATE.match(line)):
             return prev
@@ -393,27 +450,39 @@ def _period(title: str, notice_title: str | None, warnings: list[str]) -> tuple[
     return None, None
 
 
-def _explicit_date(header: str, text: str, warnings: list[str], fields: dict[str, str] | None = None,
-                   signed: re.Match[str] | None = None, legislature: tuple | None = None,
-                   report: Report | None = None) -> tuple[str | None, str | None, str]:
+def _explicit_date(
+    header: str,
+    text: str,
+    warnings: list[str],
+    fields: dict[str, str] | None = None,
+    signed: re.Match[str] | None = None,
+    legislature: tuple | None = None,
+    report: Report | None = None,
+) -> tuple[str | None, str | None, str]:
     """成文日期 field > signature date > a legislature's adoption/approval > a report's date line >
     publication date > a date printed under the title, each with its evidence."""
     fields = fields or {}
-    lines = [_arabic_date(l.strip()) for l in header.split("\n") if l.strip()]
+    lines = [_arabic_date(ln.strip()) for ln in header.split("\n") if ln.strip()]
     written = CN_DATE.search(fields.get("成文日期", "")) or ISO_DATE.search(fields.get("成文日期", ""))
     if written:
         found = (_iso(written), "explicit", f"成文日期：{written.group(0)}")
-    elif sig := signed or next((CN_DATE.fullmatch(l) for l in lines if CN_DATE.fullmatch(l)), None) or _trailer_date(text):
+    elif (
+        sig := signed
+        or next((CN_DATE.fullmatch(ln) for ln in lines if CN_DATE.fullmatch(ln)), None)
+        or _trailer_date(text)
+    ):
         found = (_iso(sig), "explicit", f"落款日期：{sig.group(0)}")
     elif legislature:
         found = (_iso(legislature[1]), "explicit", legislature[2])
     elif report and report.date:
         found = (_iso(report.date), "explicit", report.evidence)
-    elif m := re.search(r"(发布时间|发文日期|发布日期|发表时间|公布日期)：?\s*" + ISO_DATE.pattern, header.replace("\n", "")):
+    elif m := re.search(
+        r"(发布时间|发文日期|发布日期|发表时间|公布日期)：?\s*" + ISO_DATE.pattern, header.replace("\n", "")
+    ):
         found = (_iso(m), "explicit", f"网页发布时间：{m.group(0)}")
     elif m := re.search(r"[（(]\s*" + ISO_DATE.pattern + r"\s*[）)]", header):
         found = (_iso(m), "explicit", f"网页标注日期：{m.group(0)}")
-    elif m := next((ISO_DATE.fullmatch(l) for l in lines[:8] if ISO_DATE.fullmatch(l)), None):
+    elif m := next((ISO_DATE.fullmatch(ln) for ln in lines[:8] if ISO_DATE.fullmatch(ln)), None):
         found = (_iso(m), "explicit", f"标题下标注日期：{m.group(0)}")
     else:
         found = (None, None, "")
@@ -443,7 +512,11 @@ def validity(text: str, fields: dict[str, str], issued: str | None) -> tuple[str
     if until is None and start and (m := _last(VALID_YEARS, tail)):
         years = int(m["n"]) if m["n"].isdigit() else _arabic_number(m["n"])
         end = date.fromisoformat(start)
-        end = end.replace(year=end.year + years, day=min(end.day, 28)) if end.month == 2 else end.replace(year=end.year + years)
+        end = (
+            end.replace(year=end.year + years, day=min(end.day, 28))
+            if end.month == 2
+            else end.replace(year=end.year + years)
+        )
         until = date.fromordinal(end.toordinal() - 1).isoformat()  # three years from 9-8 end on 9-7
     return start, until
 
@@ -459,14 +532,14 @@ def _first_date(value: str) -> str | None:
 
 def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     found = None
-    for found in pattern.finditer(text):
+    for found in pattern.finditer(text):  # noqa: B007 (the loop keeps the last match)
         pass
     return found
 
 
 def _trailer_date(text: str) -> re.Match[str] | None:
-    tail = [l.strip() for l in text.split("\n")[-8:] if l.strip()]
-    return next((m for l in reversed(tail) if (m := CN_DATE.fullmatch(l))), None)
+    tail = [ln.strip() for ln in text.split("\n")[-8:] if ln.strip()]
+    return next((m for ln in reversed(tail) if (m := CN_DATE.fullmatch(ln))), None)
 
 
 def _iso(m: re.Match[str]) -> str:

@@ -7,13 +7,14 @@ punctuation is unified; boilerplate is matched on lines before CJK spacing is co
 Unicode form, chosen on purpose: NFC, not NFKC. NFKC would fold ，：（） into ASCII; we want the
 reverse (Chinese punctuation in Chinese context) and fold only full-width letters and digits.
 """
+
 from __future__ import annotations
 
 import operator
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import opencc
 from charset_normalizer import from_bytes
@@ -131,13 +132,11 @@ def mark_garbled(text: str) -> tuple[str, tuple[str, ...]]:
     """Replace unrecoverable garbled runs by 〓 and report each with its context."""
     if "?" not in text:  # the regex tests its lookbehind at every position; most texts have no '?'
         return text, ()
-    warnings = tuple(
-        f"乱码（无法还原）：“{text[max(0, m.start() - 3): m.end() + 3]}”" for m in GARBLED.finditer(text)
-    )
+    warnings = tuple(f"乱码（无法还原）：“{text[max(0, m.start() - 3) : m.end() + 3]}”" for m in GARBLED.finditer(text))
     return GARBLED.sub(GETA, text), warnings
 
 
-@lru_cache(maxsize=None)
+@cache
 def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
@@ -248,4 +247,6 @@ def normalize_text(text: str, encoding: str = "str") -> NormalizedText:
         warnings.append("文本在末尾被截断（末尾为无法解码的残字）")
     elif text and text[-1] not in SENTENCE_END and len(text.rsplit("\n", 1)[-1]) > 40:
         warnings.append("文本末尾没有句末标点，可能不完整")
-    return NormalizedText(text, encoding, truncated, tuple(warnings), tuple(line.strip() for line in removed if line.strip()))
+    return NormalizedText(
+        text, encoding, truncated, tuple(warnings), tuple(line.strip() for line in removed if line.strip())
+    )

@@ -6,6 +6,7 @@ RejectedInput with a message in Chinese for the official who supplied the file; 
 library raises on one file (a decompression bomb, a recursion limit, a parser bug): one document's failure is
 that document's refusal, never the build's or a page's.
 """
+
 from __future__ import annotations
 
 import io

@@ -5,6 +5,7 @@ Markers have fixed ranks (第X章 above 一、 above （一） …): a new item 
 or a lower rank. Text before the first marker is preamble (wrapper notice, web header), text after a
 closing line (signature date, "感谢您…") is trailer; neither becomes a measure.
 """
+
 from __future__ import annotations
 
 import re
@@ -39,11 +40,15 @@ CLOSING = re.compile(r"^(?:感谢您|特此(?:通知|函复|答复|批复)|此�
 # its numbering restarts, so it opens a new tree after the body has closed.
 ATTACHMENT = re.compile(r"^附件\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})?\s*(?P<title>[^：:\s]\S{0,40})?$")
 # Attachments that hold no measures: glossaries, rosters of officials, contact lists, forms.
-NOT_MEASURES = re.compile(r"名词解释|名词释义|术语解释|用语解释|名单|组成人员|联系人|联系方式|通讯录|申请表|申报表|登记表|汇总表|承诺书")
+NOT_MEASURES = re.compile(
+    r"名词解释|名词释义|术语解释|用语解释|名单|组成人员|联系人|联系方式|通讯录|申请表|申报表|登记表|汇总表|承诺书"
+)
 # A paragraph opened by a short label ("“一核”：…", "金融支持：…") is a measure of its own when its
 # item holds several; labels of rosters and contact lines are not ("组长：", "电话：").
 LABELLED = re.compile(r"^(?:“[^”]{1,10}”|[^，。；：:“”（）()\s]{2,12})[：:](?=\S)")
-ROSTER_LABEL = re.compile(r"^(?:组长|副组长|成员|主任|副主任|秘书长|联系人|联系电话|电话|传真|邮箱|电子邮箱|地址|邮编|网址|责任单位|牵头单位)[：:]")
+ROSTER_LABEL = re.compile(
+    r"^(?:组长|副组长|成员|主任|副主任|秘书长|联系人|联系电话|电话|传真|邮箱|电子邮箱|地址|邮编|网址|责任单位|牵头单位)[：:]"
+)
 
 
 @dataclass
@@ -56,7 +61,7 @@ class Item:
     first_line: str
     line_no: int
     paragraphs: list[str] = field(default_factory=list)
-    children: list["Item"] = field(default_factory=list)
+    children: list[Item] = field(default_factory=list)
     path: tuple[str, ...] = ()
 
     @property
@@ -154,7 +159,7 @@ def parse(text: str) -> DocTree:
         style, rank, marker = found
         while stack and stack[-1].rank >= rank:
             stack.pop()
-        item = Item(style, rank, marker, line[len(marker):].strip() if style != "dash" else line[2:], line_no)
+        item = Item(style, rank, marker, line[len(marker) :].strip() if style != "dash" else line[2:], line_no)
         item.path = tuple(a.heading for a in stack)
         (stack[-1].children if stack else roots).append(item)
         stack.append(item)
@@ -177,7 +182,7 @@ def _split_paragraphs_with_own_responsibility(items: list[Item]) -> None:
             continue
         groups, start = [], 0
         for end in ends:
-            groups.append(item.paragraphs[start: end + 1])
+            groups.append(item.paragraphs[start : end + 1])
             start = end + 1
         groups[-1].extend(item.paragraphs[start:])
         path = (*item.path, item.heading)
@@ -201,8 +206,16 @@ def _split_labelled_paragraphs(items: list[Item]) -> None:
         path = (*item.path, item.heading)
         ends = [*starts[1:], len(item.paragraphs)]
         item.children = [
-            Item("labelled", item.rank + 1, LABELLED.match(item.paragraphs[start]).group(0),
-                 item.paragraphs[start], item.line_no + n, item.paragraphs[start + 1: end], [], path)
+            Item(
+                "labelled",
+                item.rank + 1,
+                LABELLED.match(item.paragraphs[start]).group(0),
+                item.paragraphs[start],
+                item.line_no + n,
+                item.paragraphs[start + 1 : end],
+                [],
+                path,
+            )
             for n, (start, end) in enumerate(zip(starts, ends), start=1)
         ]
         item.paragraphs = item.paragraphs[: starts[0]]

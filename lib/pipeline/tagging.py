@@ -3,6 +3,7 @@
 Tags are multi-label and explainable: every tag records the keyword of data/taxonomy.yaml (or place
 of data/places.yaml) that fired, so the dashboard can say why a measure carries it.
 """
+
 from __future__ import annotations
 
 import re
@@ -140,11 +141,19 @@ def tag(text: str, doc_district: str | None) -> Tags:
     evaluation = next((w for w in evaluation_keywords() if w in present), None)
     if evaluation:
         evidence.append(f"评估要求←{evaluation}")
-    return Tags(tuple(found["themes"]), tuple(found["industries"]), tuple(found["instruments"]),
-                tuple(found["target_groups"]), districts, evaluation is not None, tuple(evidence))
+    return Tags(
+        tuple(found["themes"]),
+        tuple(found["industries"]),
+        tuple(found["instruments"]),
+        tuple(found["target_groups"]),
+        districts,
+        evaluation is not None,
+        tuple(evidence),
+    )
 
 
 # --- measure kinds --------------------------------------------------------------------------------
+
 
 @per_snapshot
 def kind_rules() -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[str, ...]]:
@@ -173,13 +182,14 @@ def classify_kinds(leaves) -> list[str]:
         kinds.append(own or inherited or "task")
     for index, kind in enumerate(kinds):
         if kind == "implementation":
-            siblings = [l for l in leaves if l.path == leaves[index].path]
-            share = sum(any(s in l.heading for s in steps) for l in siblings) / len(siblings)
+            siblings = [ln for ln in leaves if ln.path == leaves[index].path]
+            share = sum(any(s in ln.heading for s in steps) for ln in siblings) / len(siblings)
             kinds[index] = "procedure" if share >= 0.5 else "safeguard"
     return kinds
 
 
 # --- keywords ---------------------------------------------------------------------------------------
+
 
 @per_snapshot
 def _tokenizer():

@@ -4,6 +4,7 @@ A block is split into sentences (。！？ and line breaks) and clauses (；). A
 "至2020年", "2018年启动…", masked "到****年") sets the target year for the rest of its sentence.
 Each number with a measure word becomes one row; masked digits stay masked and are never guessed.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,19 +19,25 @@ CN_MAGNITUDES = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 # small numbers are too often ordinals or slogans ("四个面向", "三个着力") to count as quantities.
 NUM = r"(?:\d+(?:\.\d+)?|\*+(?:\.\*+)?|[一二两三四五六七八九]?[十百千万](?:[零一二两三四五六七八九十百千万]*))"
 # Any measure noun after 亿/万/千 counts too (5亿 标识, 50万平方米, 110万人, 1285万吨).
-UNIT = (r"(?:万亿元|亿元|万元|元|万人次|万平方米|万吨|万家|万人|万件|万项|万个|万户|万张|个百分点|%|平方米|千瓦时|卡时|小时"
-        r"|人次|件|家|个|项|名|场|所|座|条|人|位|倍|次|台|套|户|吨|张|辆|亩|篇|部|[万亿](?=[，。；、\s]|$))")
+UNIT = (
+    r"(?:万亿元|亿元|万元|元|万人次|万平方米|万吨|万家|万人|万件|万项|万个|万户|万张|个百分点|%|平方米|千瓦时|卡时|小时"
+    r"|人次|件|家|个|项|名|场|所|座|条|人|位|倍|次|台|套|户|吨|张|辆|亩|篇|部|[万亿](?=[，。；、\s]|$))"
+)
 RANGE_SEP = r"(?:—|-|~|～|至|到)"
 QUANTITY = re.compile(
     rf"(?P<low>{NUM})(?:(?P<sep>{RANGE_SEP})(?P<high>{NUM}))?(?P<more>余)?(?P<unit>{UNIT})(?P<after>以上|以下|以内|左右)?"
 )
 # 百分之七十, 百分之三至百分之六: percentages written in words (laws and regulations).
-CN_PERCENT = re.compile(r"百分之(?P<low>[零〇一二两三四五六七八九十百点]+)(?:(?P<sep>至|到|—|-)百分之(?P<high>[零〇一二两三四五六七八九十百点]+))?(?P<after>以上|以下|以内|左右)?(?P<unit>)")
+CN_PERCENT = re.compile(
+    r"百分之(?P<low>[零〇一二两三四五六七八九十百点]+)(?:(?P<sep>至|到|—|-)百分之(?P<high>[零〇一二两三四五六七八九十百点]+))?(?P<after>以上|以下|以内|左右)?(?P<unit>)"
+)
 # What every rank and every quantity contains (NUM's three forms): a digit, a mask or 十百千万.
 NUMERAL = re.compile(r"[\d*十百千万亿]")
 RANK = re.compile(r"第(?P<low>\d+|\*+)(?P<unit>位)")  # 第56位
 # "连续支持3年", "以三年为一个周期", "以三年为建设周期": durations that are part of a support rule.
-DURATION = re.compile(r"(?:连续支持|连续资助|支持期限?为?|以)(?P<low>\d+|[一二两三四五六七八九十])年(?P<rest>为[^，。；]{0,12})?")
+DURATION = re.compile(
+    r"(?:连续支持|连续资助|支持期限?为?|以)(?P<low>\d+|[一二两三四五六七八九十])年(?P<rest>为[^，。；]{0,12})?"
+)
 # "三年内未实施的", "五年内不得申报": a time limit of a rule, read as a parameter in years.
 TIME_LIMIT = re.compile(r"(?<![\d第])(?P<low>\d{1,2}|[一二两三四五六七八九十])年(?:内|以内)")
 TABLE_CELL = "｜"
@@ -40,15 +47,48 @@ GOAL_YEAR = re.compile(r"(?:力争)?(?:到|至)\s*(?P<year>(?:19|20)\d{2}|\*{4})
 
 # Longest form first: 不低于 must win over 低于, 不高于 over 高于.
 COMPARATOR_WORDS = (
-    ("不低于", ">="), ("不少于", ">="), ("不小于", ">="), ("不高于", "<="), ("不超过", "<="), ("不大于", "<="),
-    ("超过", ">="), ("突破", ">="), ("至少", ">="), ("高于", ">="), ("大于", ">="),
-    ("最高", "<="), ("最多", "<="), ("低于", "<="), ("控制在", "<="), ("上限", "<="), ("超", ">="),
+    ("不低于", ">="),
+    ("不少于", ">="),
+    ("不小于", ">="),
+    ("不高于", "<="),
+    ("不超过", "<="),
+    ("不大于", "<="),
+    ("超过", ">="),
+    ("突破", ">="),
+    ("至少", ">="),
+    ("高于", ">="),
+    ("大于", ">="),
+    ("最高", "<="),
+    ("最多", "<="),
+    ("低于", "<="),
+    ("控制在", "<="),
+    ("上限", "<="),
+    ("超", ">="),
 )
 # A count of what is added rather than a total: 新增1000家, 新建800个, 累计新增….
 INCREMENT = re.compile(r"(?:新增|新建|新培育|新引进|新认定|增加)[^，。；]{0,12}$")
-PARAMETER_CUES = ("补助", "资助", "奖励", "补贴", "贴息", "给予", "资金支持", "财政资金", "占比", "出资", "周期", "最高", "配套", "减免")
-FILLER = re.compile(r"(力争|累计|总量|总数|规模|分别|均|一般|原则上|保持|实现|达到|突破|超过|不少于|不低于|不高于|不超过|新增|新建|培育|引进|建设|布局建设|产生|转化|举办|选派|发布|每年|年均|以上|的|约|左右|为|超)$")
-LEADING_VERBS = re.compile(r"^(力争|累计|新增|新建|培育|引进|建设|布局建设|启动建设|产生|举办|选派|发布|每年|年均|推动|实现)+")
+PARAMETER_CUES = (
+    "补助",
+    "资助",
+    "奖励",
+    "补贴",
+    "贴息",
+    "给予",
+    "资金支持",
+    "财政资金",
+    "占比",
+    "出资",
+    "周期",
+    "最高",
+    "配套",
+    "减免",
+)
+FILLER = re.compile(
+    r"(力争|累计|总量|总数|规模|分别|均|一般|原则上|保持|实现|达到|突破|超过|不少于|不低于|不高于|不超过|新增|新建|培育|引进|建设|布局建设|产生|转化|举办|选派|发布|每年|年均|以上|的|约|左右|为|超)$"
+)
+LEADING_VERBS = re.compile(
+    r"^(力争|累计|新增|新建|培育|引进|建设|布局建设|启动建设|产生|举办|选派|发布|每年|年均|推动|实现)+"
+)
 FRAGMENT_SPLIT = re.compile(r"[，、：,（）“”\s]")
 SENTENCE_BREAK = re.compile(r"(?<=[。！？])|\n")
 CLAUSE_BREAK = re.compile(r"(?<=；)")
@@ -99,7 +139,7 @@ def mask_magnitude(mask: str) -> str:
         whole, frac = mask.split(".", 1)
         return f"{len(whole)}位整数、{len(frac)}位小数"
     width = len(mask)
-    return f"{width}位数（{10 ** (width - 1) if width > 1 else 0}–{10 ** width - 1}）"
+    return f"{width}位数（{10 ** (width - 1) if width > 1 else 0}–{10**width - 1}）"
 
 
 def sentences(block: str) -> list[str]:
@@ -139,8 +179,22 @@ def table_targets(header: list[str], cells: list[str], doc_year: int | None) -> 
         value = None if masked else float(cells[i])
         kind = "baseline" if doc_year is not None and year < doc_year else "target"
         raw = f"{cells[0]}：{title} {cells[i]}{unit or ''}"
-        rows.append(Target(kind, _short(cells[0]), "=", value, value, unit, year, False, masked,
-                           cells[i] if masked else None, None, raw))
+        rows.append(
+            Target(
+                kind,
+                _short(cells[0]),
+                "=",
+                value,
+                value,
+                unit,
+                year,
+                False,
+                masked,
+                cells[i] if masked else None,
+                None,
+                raw,
+            )
+        )
     return rows
 
 
@@ -159,8 +213,22 @@ def _paragraph_targets(paragraph: str, doc_year: int | None) -> list[Target]:
         if not found_any and (goal := GOAL_YEAR.match(sentence.lstrip("，"))):
             goal_year, goal_masked = _year(goal.group("year"))
             raw = sentence.rstrip("。；")
-            out.append(Target("qualitative_goal", _short(raw[goal.end():]), None, None, None, None,
-                              goal_year, goal_masked, False, None, None, raw))
+            out.append(
+                Target(
+                    "qualitative_goal",
+                    _short(raw[goal.end() :]),
+                    None,
+                    None,
+                    None,
+                    None,
+                    goal_year,
+                    goal_masked,
+                    False,
+                    None,
+                    None,
+                    raw,
+                )
+            )
     return out
 
 
@@ -174,12 +242,26 @@ def _quantities(clause: str, year: int | None, year_masked: bool, doc_year: int 
     for m in DURATION.finditer(clause):
         value = chinese_number(m.group("low"))
         indicator = (m.group("rest") or "为支持期限")[1:].removeprefix("一个") or "支持期限"
-        rows.append((m.start(), Target("parameter", indicator, "=", value, value, "年", None, False, False, None, None, _raw(clause, m))))
+        rows.append(
+            (
+                m.start(),
+                Target(
+                    "parameter", indicator, "=", value, value, "年", None, False, False, None, None, _raw(clause, m)
+                ),
+            )
+        )
         taken.append(m.span())
     for m in TIME_LIMIT.finditer(clause) if "年内" in clause or "年以内" in clause else ():
         if not _overlaps(m.span(), taken):
             value = chinese_number(m.group("low"))
-            rows.append((m.start(), Target("parameter", "期限", "<=", value, value, "年", None, False, False, None, None, _raw(clause, m))))
+            rows.append(
+                (
+                    m.start(),
+                    Target(
+                        "parameter", "期限", "<=", value, value, "年", None, False, False, None, None, _raw(clause, m)
+                    ),
+                )
+            )
             taken.append(m.span())
     if not NUMERAL.search(clause):  # 95 % of clauses: no rank or quantity to look for
         return [t for _, t in rows]
@@ -192,8 +274,25 @@ def _quantities(clause: str, year: int | None, year_masked: bool, doc_year: int 
             high = chinese_number(m.group("high")) if m.group("high") else low
             before = FRAGMENT_SPLIT.split(clause[: m.start()])[-1]
             comparator = _comparator(before, m.group("after") or "", bool(m.group("high")), False)
-            rows.append((m.start(), Target(_kind(clause, year, doc_year, "%"), _indicator(clause, m), comparator, low, high,
-                                           "%", year, year_masked, False, None, None, _raw(clause, m))))
+            rows.append(
+                (
+                    m.start(),
+                    Target(
+                        _kind(clause, year, doc_year, "%"),
+                        _indicator(clause, m),
+                        comparator,
+                        low,
+                        high,
+                        "%",
+                        year,
+                        year_masked,
+                        False,
+                        None,
+                        None,
+                        _raw(clause, m),
+                    ),
+                )
+            )
             taken.append(m.span())
     quantities = [m for m in QUANTITY.finditer(clause) if not _overlaps(m.span(), taken) and _is_quantity(clause, m)]
     named = _respectively(clause, quantities)
@@ -211,13 +310,13 @@ def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
 
 
 def _is_quantity(clause: str, m: re.Match[str]) -> bool:
-    before = clause[max(0, m.start() - 1): m.start()]
+    before = clause[max(0, m.start() - 1) : m.start()]
     low = m.group("low")
     if before == "第" or (before.isdigit()):
         return False  # ordinals (第十一次) and the tail of longer numbers
     if low[0] in "一二两三四五六七八九十百千万" and m.group("unit") in ("个", "项", "次", "条", "人", "位", "倍"):
         # Chinese numerals only with a magnitude (千名, 千余个); "一个周期", "三个着力" are not quantities.
-        return any(c in low for c in "百千万") and not clause[m.end(): m.end() + 1] in "”"
+        return any(c in low for c in "百千万") and clause[m.end() : m.end() + 1] not in "”"
     return True
 
 
@@ -226,13 +325,18 @@ def _respectively(clause: str, quantities: list[re.Match[str]]) -> dict[int, str
     # The lazy group makes the regex slow on long clauses; most clauses have no 分别 at all.
     if "分别" not in clause or not (m := RESPECTIVELY.search(clause)):
         return {}
-    names = [re.sub(r"^(全区|全市|本市)", "", n).replace("“", "").replace("”", "")
-             for n in RESPECTIVELY_NAME_SPLIT.split(m.group(1)) if n.strip("“” ")]
+    names = [
+        re.sub(r"^(全区|全市|本市)", "", n).replace("“", "").replace("”", "")
+        for n in RESPECTIVELY_NAME_SPLIT.split(m.group(1))
+        if n.strip("“” ")
+    ]
     after = [q for q in quantities if q.start() >= m.end()][: len(names)]
     return {q.start(): name for q, name in zip(after, names)} if len(after) == len(names) else {}
 
 
-def _row(clause: str, m: re.Match[str], year: int | None, year_masked: bool, doc_year: int | None, comparator: str | None) -> Target:
+def _row(
+    clause: str, m: re.Match[str], year: int | None, year_masked: bool, doc_year: int | None, comparator: str | None
+) -> Target:
     low_text, high_text = m.group("low"), m.groupdict().get("high")
     unit = m.group("unit")
     masked = "*" in low_text or bool(high_text and "*" in high_text)
@@ -248,8 +352,21 @@ def _row(clause: str, m: re.Match[str], year: int | None, year_masked: bool, doc
     periodicity = "每年" if re.search(r"每年|年均", clause[: m.start()][-24:]) else None
     kind = _kind(clause, year, doc_year, unit)
     increment = bool(INCREMENT.search(clause[: m.start()]))
-    return Target(kind, _indicator(clause, m), comparator, None if masked else low, None if masked else high,
-                  unit, year, year_masked, masked, mask, periodicity, _raw(clause, m), increment)
+    return Target(
+        kind,
+        _indicator(clause, m),
+        comparator,
+        None if masked else low,
+        None if masked else high,
+        unit,
+        year,
+        year_masked,
+        masked,
+        mask,
+        periodicity,
+        _raw(clause, m),
+        increment,
+    )
 
 
 def _comparator(before: str, after: str, is_range: bool, more: bool) -> str:
@@ -268,7 +385,12 @@ def _comparator(before: str, after: str, is_range: bool, more: bool) -> str:
 def _kind(clause: str, year: int | None, doc_year: int | None, unit: str) -> str:
     if year is not None and doc_year is not None and year < doc_year:
         return "baseline"
-    if unit == "位" and re.search(r"位列|位居|排名|列", clause) and year is not None and (doc_year is None or year <= doc_year):
+    if (
+        unit == "位"
+        and re.search(r"位列|位居|排名|列", clause)
+        and year is not None
+        and (doc_year is None or year <= doc_year)
+    ):
         return "baseline"
     if any(cue in clause for cue in PARAMETER_CUES) and year is None:
         return "parameter"
@@ -278,7 +400,7 @@ def _kind(clause: str, year: int | None, doc_year: int | None, unit: str) -> str
 def _indicator(clause: str, m: re.Match[str]) -> str:
     """The thing counted: the noun after the measure word ('3—5家综合性技术创新中心'), else the
     phrase before the number ('研发投入强度力争达到3.2%')."""
-    tail = re.split(r"[，。；、,）与和及到]", clause[m.end():], maxsplit=1)[0]
+    tail = re.split(r"[，。；、,）与和及到]", clause[m.end() :], maxsplit=1)[0]
     tail = re.sub(r"^(以上|以下|以内|左右)", "", tail).removeprefix("的")
     if tail and not re.match(r"^(位居|保持|以上|左右)", tail) and len(tail) >= 2:
         return _short(tail)
@@ -303,6 +425,4 @@ def _raw(clause: str, m: re.Match[str]) -> str:
     """The source phrase: the comma-delimited fragment that holds the quantity."""
     start = max(clause.rfind(p, 0, m.start()) for p in "，；：。") + 1
     ends = [i for p in "，；。" if (i := clause.find(p, m.end())) != -1]
-    return clause[start: min(ends) if ends else len(clause)].strip()
-
-
+    return clause[start : min(ends) if ends else len(clause)].strip()

@@ -1,5 +1,6 @@
 """部门任务 (body workload) as tables: which bodies carry the measures, in which role, with whom, in which
 documents (pure pandas and Arrow, tested). lib/charts/agencies.py draws them."""
+
 from __future__ import annotations
 
 import re
@@ -16,7 +17,6 @@ from lib.query.labels import LabelIndex, index_labels
 from lib.query.network import co_responsibility_edges
 from lib.query.views import MAX_DOCUMENT_COLUMNS, unique_labels
 
-
 # 角色 (role) of a body in a measure. "lead" only where the text names a 牵头 body (lead_agency);
 # "issuer" where no 责任单位 phrase exists and the issuing body answers for the measure.
 ROLES = ("lead", "named", "issuer")
@@ -26,8 +26,6 @@ ROLE_LABELS = codes.BODY_ROLES  # data/codes.yaml: its issuer label is agency_so
 
 
 ROLE_SHORT = {"lead": "牵头", "named": "责任单位", "issuer": "按发文机关计"}
-
-
 
 
 GRID_BY = {"doc_id": "文件", "year": "年份"}
@@ -44,10 +42,18 @@ def body_rows(measures: pd.DataFrame, bodies: LabelIndex | None = None) -> pd.Da
     rows, agency = pairs.row.to_numpy(), pairs.label.array
     lead = pd.Categorical(measures.lead_agency, categories=agency.categories).codes[rows]
     issuer = measures.agency_source.eq("issuer").to_numpy(dtype=bool, na_value=False)[rows]
-    role = np.where(issuer, ROLES.index("issuer"), np.where(agency.codes == lead, ROLES.index("lead"), ROLES.index("named")))
-    return pd.DataFrame({"measure_id": _taken(measures.measure_id, rows), "doc_id": _taken(measures.doc_id, rows),
-                         "year": measures.year.to_numpy(dtype=float, na_value=np.nan)[rows], "agency": agency,
-                         "role": pd.Categorical.from_codes(role, categories=list(ROLES))})
+    role = np.where(
+        issuer, ROLES.index("issuer"), np.where(agency.codes == lead, ROLES.index("lead"), ROLES.index("named"))
+    )
+    return pd.DataFrame(
+        {
+            "measure_id": _taken(measures.measure_id, rows),
+            "doc_id": _taken(measures.doc_id, rows),
+            "year": measures.year.to_numpy(dtype=float, na_value=np.nan)[rows],
+            "agency": agency,
+            "role": pd.Categorical.from_codes(role, categories=list(ROLES)),
+        }
+    )
 
 
 def _taken(column: pd.Series, rows: np.ndarray) -> pd.Categorical:
@@ -61,11 +67,13 @@ def headline(measures: pd.DataFrame, bodies: LabelIndex | None = None) -> dict[s
     source = measures.agency_source.to_numpy()
     bodies = bodies or index_labels(measures["agencies"])
     bodies_per_measure = np.bincount(bodies.rows, minlength=bodies.n_rows)
-    return {"涉及机构": len(bodies.counts()),
-            "写明责任单位的措施": int((source == "phrase").sum()),
-            "其中多部门共同负责": int(((source == "phrase") & (bodies_per_measure > 1)).sum()),
-            "按发文机关计的措施": int((source == "issuer").sum()),
-            "未归属机构的措施": int((source == "none").sum())}
+    return {
+        "涉及机构": len(bodies.counts()),
+        "写明责任单位的措施": int((source == "phrase").sum()),
+        "其中多部门共同负责": int(((source == "phrase") & (bodies_per_measure > 1)).sum()),
+        "按发文机关计的措施": int((source == "issuer").sum()),
+        "未归属机构的措施": int((source == "none").sum()),
+    }
 
 
 def body_ranking(rows: pd.DataFrame) -> list[str]:
@@ -109,8 +117,14 @@ def doc_label(title: str, year) -> str:
     return f"{int(year) if pd.notna(year) else '年份不详'}·{short}"
 
 
-def workload_grid(rows: pd.DataFrame, documents: pd.DataFrame, by: str = "doc_id", include_issuer: bool = True,
-                  top: int = 20, max_documents: int = MAX_DOCUMENT_COLUMNS) -> pd.DataFrame:
+def workload_grid(
+    rows: pd.DataFrame,
+    documents: pd.DataFrame,
+    by: str = "doc_id",
+    include_issuer: bool = True,
+    top: int = 20,
+    max_documents: int = MAX_DOCUMENT_COLUMNS,
+) -> pd.DataFrame:
     """Bodies × documents (or years) from body_rows: agency, column, n, n_lead, n_issuer, rank (body
     order), col_order. By document, only the `max_documents` documents where the shown bodies carry most
     measures."""
@@ -125,8 +139,12 @@ def workload_grid(rows: pd.DataFrame, documents: pd.DataFrame, by: str = "doc_id
         busiest = rows.doc_id.value_counts().sort_index().sort_values(ascending=False, kind="stable")
         rows = rows[rows.doc_id.isin(busiest[busiest > 0].index[:max_documents])]
     # A (measure, body) row is unique, so counting rows counts measures.
-    grid = rows.assign(is_lead=rows.role.eq("lead"), is_issuer=rows.role.eq("issuer")).groupby(["agency", key], dropna=False).agg(
-        n=("measure_id", "size"), n_lead=("is_lead", "sum"), n_issuer=("is_issuer", "sum")).reset_index()
+    grid = (
+        rows.assign(is_lead=rows.role.eq("lead"), is_issuer=rows.role.eq("issuer"))
+        .groupby(["agency", key], dropna=False)
+        .agg(n=("measure_id", "size"), n_lead=("is_lead", "sum"), n_issuer=("is_issuer", "sum"))
+        .reset_index()
+    )
     grid = grid[grid.n > 0].astype({"agency": object})
     if by == "year":
         grid["column"] = grid.year.map(lambda y: str(int(y)) if pd.notna(y) else "年份不详")
@@ -134,7 +152,9 @@ def workload_grid(rows: pd.DataFrame, documents: pd.DataFrame, by: str = "doc_id
     else:
         docs = documents.set_index("doc_id")
         used = pd.Series(grid.doc_id.unique())
-        labels = dict(zip(used, unique_labels(pd.Series([doc_label(docs.title.get(d, d), docs.year.get(d)) for d in used]), used)))
+        labels = dict(
+            zip(used, unique_labels(pd.Series([doc_label(docs.title.get(d, d), docs.year.get(d)) for d in used]), used))
+        )
         grid["column"] = grid.doc_id.map(labels).astype(object)
         known = docs.reindex(list(labels))
         columns = [labels[d] for d in known.sort_values(["year", "title"]).index]
@@ -154,33 +174,47 @@ def default_body(options: list[str], chosen: tuple[str, ...]) -> str | None:
     return next((a for a in chosen if a in options), options[0] if options else None)
 
 
-def body_measures(measures: pd.DataFrame, documents: pd.DataFrame, agency: str, bodies: LabelIndex | None = None) -> pd.DataFrame:
+def body_measures(
+    measures: pd.DataFrame, documents: pd.DataFrame, agency: str, bodies: LabelIndex | None = None
+) -> pd.DataFrame:
     """The body's measures for display: 编号, 措施, 角色, 类型, 年份, 文件 (document order)."""
     picked = _carrying(measures, agency, [*BODY_ROW_COLUMNS, "ordinal", "outline", "heading", "kind"], bodies)
     rows = body_rows(picked)
     rows = rows[rows.agency == agency].set_index("measure_id")
-    picked = picked.loc[picked[["year", "doc_id", "ordinal"]].sort_values(["year", "doc_id", "ordinal"]).index]  # keys only
+    picked = picked.loc[
+        picked[["year", "doc_id", "ordinal"]].sort_values(["year", "doc_id", "ordinal"]).index
+    ]  # keys only
     titles = documents.set_index("doc_id").title
-    return pd.DataFrame({
-        "编号": picked.outline.fillna(""), "措施": picked.heading,
-        "角色": picked.measure_id.map(rows.role).map(ROLE_SHORT),
-        "类型": picked.kind.map(KIND_LABELS).fillna(picked.kind), "年份": picked.year,
-        "文件": picked.doc_id.map(titles).fillna(picked.doc_id),
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "编号": picked.outline.fillna(""),
+            "措施": picked.heading,
+            "角色": picked.measure_id.map(rows.role).map(ROLE_SHORT),
+            "类型": picked.kind.map(KIND_LABELS).fillna(picked.kind),
+            "年份": picked.year,
+            "文件": picked.doc_id.map(titles).fillna(picked.doc_id),
+        }
+    ).reset_index(drop=True)
 
 
-def body_targets(targets: pd.DataFrame, measures: pd.DataFrame, agency: str, bodies: LabelIndex | None = None) -> pd.DataFrame:
+def body_targets(
+    targets: pd.DataFrame, measures: pd.DataFrame, agency: str, bodies: LabelIndex | None = None
+) -> pd.DataFrame:
     """Targets attached to the body's measures: 指标, 数值 (masked values as written), 单位, 目标年份, 措施.
     `bodies` as for body_rows."""
     own = _carrying(measures, agency, ["measure_id", "heading"], bodies).set_index("measure_id").heading
     # Index lookup, not Series.isin: isin converts each of tens of thousands of ids to an Arrow scalar.
     picked = targets[own.index.get_indexer(targets.measure_id) >= 0]
     shown = picked.value_low.map(lambda v: "" if pd.isna(v) else f"{v:g}")
-    return pd.DataFrame({
-        "指标": picked.indicator, "数值": shown.where(~picked.masked, picked["mask"] + "（原文遮盖）"), "单位": picked.unit,
-        "目标年份": picked.target_year.map(lambda y: "" if pd.isna(y) else str(int(y))),
-        "措施": picked.measure_id.map(own),
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "指标": picked.indicator,
+            "数值": shown.where(~picked.masked, picked["mask"] + "（原文遮盖）"),
+            "单位": picked.unit,
+            "目标年份": picked.target_year.map(lambda y: "" if pd.isna(y) else str(int(y))),
+            "措施": picked.measure_id.map(own),
+        }
+    ).reset_index(drop=True)
 
 
 def _carrying(measures: pd.DataFrame, agency: str, columns: list[str], bodies: LabelIndex | None) -> pd.DataFrame:
@@ -198,7 +232,9 @@ def body_partners(measures: pd.DataFrame, agency: str, bodies: LabelIndex | None
     return frame.sort_values(["共同措施数", "机构"], ascending=[False, True], ignore_index=True)
 
 
-def written_forms(measures: pd.DataFrame, documents: pd.DataFrame, agency: str, bodies: LabelIndex | None = None) -> list[str]:
+def written_forms(
+    measures: pd.DataFrame, documents: pd.DataFrame, agency: str, bodies: LabelIndex | None = None
+) -> list[str]:
     """How the view's texts write the body: 责任单位 entries as written, and the issuer line of the
     documents it answers for as issuer (e.g. 市科委 for 市科技局)."""
     measures = _carrying(measures, agency, ["doc_id", "agencies", "agencies_raw", "agency_source"], bodies)
@@ -225,6 +261,8 @@ def body_profile(agencies: pd.DataFrame, agency: str, written=()) -> dict[str, s
     known = agency in table.index
     aliases = [*(table.at[agency, "aliases"] if known else ()), *written]
     formers = table.at[agency, "renamed_from"] if known else ()
-    return {"层级": (table.at[agency, "level"] if known else None) or "—",
-            "原文写法": "、".join(dict.fromkeys(a for a in aliases if a != agency)) or "—",
-            "曾用名": "、".join(formers) or "—"}
+    return {
+        "层级": (table.at[agency, "level"] if known else None) or "—",
+        "原文写法": "、".join(dict.fromkeys(a for a in aliases if a != agency)) or "—",
+        "曾用名": "、".join(formers) or "—",
+    }

@@ -4,14 +4,15 @@ Tag mixes per year or document, emerging and fading terms between two periods (w
 with an informative Dirichlet prior), bodies over time with renamings merged, the same indicator
 aligned across documents, and two documents or years side by side (the lineage is lib/lineage.py).
 """
+
 from __future__ import annotations
 
 import math
 import re
 import zlib
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
-from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -19,19 +20,30 @@ import pandas as pd
 from lib.config import DATA_DIR, JIEBA_USERDICT
 from lib.contract import parse_renamed_from, renaming_label
 from lib.query.labels import LabelIndex, index_labels, label_counts, relabel
-from lib.reference import ReferenceDataError, load_yaml, require
 from lib.query.textstats import keyword_frequencies
 from lib.query.views import VALUE_TEXT_COLUMNS, decimal_year, value_text, year_text
+from lib.reference import ReferenceDataError, load_yaml, require
 
 INDICATORS_YAML = DATA_DIR / "indicators.yaml"
-MIX_DIMENSIONS = {"themes": "主题", "industries": "产业", "instrument_types": "政策工具（三类）", "instruments": "政策工具（细类）"}
+MIX_DIMENSIONS = {
+    "themes": "主题",
+    "industries": "产业",
+    "instrument_types": "政策工具（三类）",
+    "instruments": "政策工具（细类）",
+}
 # Mix dimension → the sidebar filter a click adds to (a top type such as 供给型 filters by prefix).
-MIX_FILTER = {"themes": "themes", "industries": "industries", "instrument_types": "instruments", "instruments": "instruments"}
+MIX_FILTER = {
+    "themes": "themes",
+    "industries": "industries",
+    "instrument_types": "instruments",
+    "instruments": "instruments",
+}
 Period = tuple[int, int]
 Z_95 = 1.96  # |z| above this: the difference is unlikely to be chance (two-sided 5 %)
 
 
 # --- 1. mixes ---------------------------------------------------------------------------------------
+
 
 def labels_of(measures: pd.DataFrame, dimension: str) -> LabelIndex:
     """The measures' labels on a mix dimension; instrument_types keeps only 供给型/环境型/需求型."""
@@ -46,8 +58,9 @@ def document_labels(documents: pd.DataFrame) -> pd.DataFrame:
     docs = documents.assign(_when=[decimal_year(d, y) for d, y in zip(documents.issued_date, documents.year)])
     docs = docs.sort_values(["_when", "doc_id"], na_position="first")
     years = year_text(docs.year)
-    return pd.DataFrame({"doc_id": docs.doc_id, "year": docs.year,
-                         "label": [f"{y}·{t[:14]}" for y, t in zip(years, docs.title)]}).reset_index(drop=True)
+    return pd.DataFrame(
+        {"doc_id": docs.doc_id, "year": docs.year, "label": [f"{y}·{t[:14]}" for y, t in zip(years, docs.title)]}
+    ).reset_index(drop=True)
 
 
 def mix_table(measures: pd.DataFrame, documents: pd.DataFrame, dimension: str, by: str = "year") -> pd.DataFrame:
@@ -60,7 +73,9 @@ def mix_table(measures: pd.DataFrame, documents: pd.DataFrame, dimension: str, b
     groups = measures[key].to_numpy()
     sizes = pd.Series(groups).groupby(groups).size()
     pairs = labels_of(measures, dimension).pairs()
-    tagged = pd.DataFrame({"group": groups[pairs.row.to_numpy()], "label": pairs.label.to_numpy()}).dropna(subset=["group"])
+    tagged = pd.DataFrame({"group": groups[pairs.row.to_numpy()], "label": pairs.label.to_numpy()}).dropna(
+        subset=["group"]
+    )
     if tagged.empty:
         return pd.DataFrame(columns=columns)
     counts = tagged.groupby(["group", "label"]).size().rename("n").reset_index()
@@ -79,6 +94,7 @@ def mix_table(measures: pd.DataFrame, documents: pd.DataFrame, dimension: str, b
 
 # --- 2. emerging and fading terms -------------------------------------------------------------------
 
+
 def keyword_counts(measures: pd.DataFrame, index: LabelIndex | None = None) -> Counter:
     """How many measures carry each keyword (a measure counts a word once); `index` as for label_counts."""
     return keyword_frequencies(measures, index=index)
@@ -90,7 +106,10 @@ def keyword_counts(measures: pd.DataFrame, index: LabelIndex | None = None) -> C
 # them and 常态 was 2025's top emerging term. A term therefore counts in a measure only where the text
 # uses it outside every listed word (stop list, user dictionary) it is a piece of.
 
-def split_word_pieces(words: Iterable[str], cut: Callable[[str], list[str]] | None = None) -> dict[str, tuple[str, ...]]:
+
+def split_word_pieces(
+    words: Iterable[str], cut: Callable[[str], list[str]] | None = None
+) -> dict[str, tuple[str, ...]]:
     """Piece → the listed words it is cut out of, for the words the segmentation does not keep whole
     (pieces of two or more characters: shorter tokens are never keywords)."""
     if cut is None:
@@ -127,7 +146,9 @@ def whole_word(text: str, term: str, longer: Iterable[str]) -> bool:
     return False
 
 
-def drop_bound_pieces(index: LabelIndex, headings: pd.Series, texts: pd.Series, pieces: Mapping[str, tuple[str, ...]]) -> LabelIndex:
+def drop_bound_pieces(
+    index: LabelIndex, headings: pd.Series, texts: pd.Series, pieces: Mapping[str, tuple[str, ...]]
+) -> LabelIndex:
     """The keywords' index without the (measure, term) pairs where the measure's heading and text use the
     term only inside a longer listed word; headings and texts by row position of the indexed table."""
     keep = np.ones(len(index.rows), dtype=bool)
@@ -157,7 +178,9 @@ def significance_floor(n_a: int, n_b: int, alpha0: float, z: float = Z_95) -> in
     return None
 
 
-def term_scores(measures: pd.DataFrame, periods: tuple[Period, Period], index: LabelIndex | None = None) -> tuple[pd.DataFrame, int | None]:
+def term_scores(
+    measures: pd.DataFrame, periods: tuple[Period, Period], index: LabelIndex | None = None
+) -> tuple[pd.DataFrame, int | None]:
     """log_odds of the two periods' keywords with all of `measures` as the prior, only terms reaching the
     significance_floor, with each period's share of measures: (scores, floor)."""
     dated = measures[["year"]]  # the keywords come from the index, by position
@@ -191,8 +214,12 @@ def default_periods(years: Iterable[int]) -> tuple[Period, Period] | None:
     return (present[0], present[-2]), (present[-1], present[-1])
 
 
-def log_odds(counts_a: Mapping[str, int], counts_b: Mapping[str, int], prior: Mapping[str, float] | None = None,
-             min_count: int = 1) -> pd.DataFrame:
+def log_odds(
+    counts_a: Mapping[str, int],
+    counts_b: Mapping[str, int],
+    prior: Mapping[str, float] | None = None,
+    min_count: int = 1,
+) -> pd.DataFrame:
     """Weighted log-odds ratio of each term in B against A with an informative Dirichlet prior
     (Monroe, Colaresi & Quinn 2008, eq. 16–22): term, n_a, n_b, delta, z (positive = more in B).
 
@@ -208,10 +235,11 @@ def log_odds(counts_a: Mapping[str, int], counts_b: Mapping[str, int], prior: Ma
         if total < min_count:
             continue
         y_a, y_b, a = counts_a.get(word, 0), counts_b.get(word, 0), alpha[word]
-        delta = (math.log((y_b + a) / (n_b + alpha0 - y_b - a)) - math.log((y_a + a) / (n_a + alpha0 - y_a - a)))
+        delta = math.log((y_b + a) / (n_b + alpha0 - y_b - a)) - math.log((y_a + a) / (n_a + alpha0 - y_a - a))
         rows.append((word, y_a, y_b, delta, delta / math.sqrt(1 / (y_a + a) + 1 / (y_b + a))))
     frame = pd.DataFrame(rows, columns=["term", "n_a", "n_b", "delta", "z"]).astype(
-        {"term": str, "n_a": int, "n_b": int, "delta": float, "z": float})  # typed even when empty
+        {"term": str, "n_a": int, "n_b": int, "delta": float, "z": float}
+    )  # typed even when empty
     return frame.sort_values(["z", "term"], ascending=[False, True], ignore_index=True)
 
 
@@ -225,15 +253,22 @@ def emerging_and_fading(scores: pd.DataFrame, top: int = 12) -> tuple[pd.DataFra
 SENTENCE_END = re.compile(r"(?<=[。；！？!?;])")  # "……；二是……。" → two sentences
 
 
-def term_sentences(measures: pd.DataFrame, documents: pd.DataFrame, term: str, limit: int = 20,
-                   pieces: Mapping[str, tuple[str, ...]] | None = None) -> pd.DataFrame:
+def term_sentences(
+    measures: pd.DataFrame,
+    documents: pd.DataFrame,
+    term: str,
+    limit: int = 20,
+    pieces: Mapping[str, tuple[str, ...]] | None = None,
+) -> pd.DataFrame:
     """The sentences carrying a term as a whole word (see whole_word; `pieces` as listed_word_pieces),
     newest first: doc_id, title, year, measure_id, heading, sentence."""
     columns = ["doc_id", "title", "year", "measure_id", "heading", "sentence"]
     if not term or measures.empty:
         return pd.DataFrame(columns=columns)
     # A keyword comes from the measure's own words, so the text search finds every carrier.
-    carriers = measures[measures.text.str.contains(term, regex=False) | measures.heading.str.contains(term, regex=False)]
+    carriers = measures[
+        measures.text.str.contains(term, regex=False) | measures.heading.str.contains(term, regex=False)
+    ]
     titles = documents.set_index("doc_id").title
     longer = (pieces or {}).get(term, ())
     rows = []
@@ -247,7 +282,9 @@ def term_sentences(measures: pd.DataFrame, documents: pd.DataFrame, term: str, l
     return pd.DataFrame(rows[:limit], columns=columns).astype({"year": "Int64"})
 
 
-def dominant_document(measures: pd.DataFrame, counted: Callable[[pd.DataFrame], pd.DataFrame] | None = None) -> tuple[str, int, int] | None:
+def dominant_document(
+    measures: pd.DataFrame, counted: Callable[[pd.DataFrame], pd.DataFrame] | None = None
+) -> tuple[str, int, int] | None:
     """(doc_id, its measures, all measures) when one document carries more than half of a selection's
     measures (or of the rows `counted` keeps of them, such as those with written bodies): what is said of
     the selection then mostly describes that one document. A selection of one document is no warning."""
@@ -258,9 +295,13 @@ def dominant_document(measures: pd.DataFrame, counted: Callable[[pd.DataFrame], 
     return str(counts.index[0]), int(counts.iloc[0]), len(rows)
 
 
-def dominance_notes(selections: Mapping[str, pd.DataFrame], titles: Mapping[str, str],
-                    counted: Callable[[pd.DataFrame], pd.DataFrame] | None = None, what: str = "措施") -> list[str]:
-    """"2018–2021 年的 147 条措施中有 88 条（60%）出自《…》" for each named selection a document dominates."""
+def dominance_notes(
+    selections: Mapping[str, pd.DataFrame],
+    titles: Mapping[str, str],
+    counted: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+    what: str = "措施",
+) -> list[str]:
+    """ "2018–2021 年的 147 条措施中有 88 条（60%）出自《…》" for each named selection a document dominates."""
     notes = []
     for name, measures in selections.items():
         if found := dominant_document(measures, counted):
@@ -275,6 +316,7 @@ def dominance_notes(selections: Mapping[str, pd.DataFrame], titles: Mapping[str,
 # A measure whose text names no 责任单位 counts for its issuing body (agency_source "issuer"). That is a
 # convention, not what the document says, and documents differ in it (the 2018 ones write none, the 2025
 # scheme almost always): bodies are compared by written responsibility unless the fallback is asked for.
+
 
 def responsibility_rows(measures: pd.DataFrame, include_issuer: bool) -> pd.DataFrame:
     """The measures whose bodies are written (agency_source "phrase"), with the issuer fallback if asked."""
@@ -304,18 +346,24 @@ def agency_year_counts(measures: pd.DataFrame, top: int = 15, include_issuer: bo
     rows = pairs.row.to_numpy()
     pairs["year"] = measures.year.to_numpy(dtype=float, na_value=np.nan)[rows]
     pairs["issuer"] = measures.agency_source.eq("issuer").to_numpy()[rows]
-    cells = (pairs.dropna(subset=["year"]).astype({"year": int}).groupby(["agency", "year"], observed=True)
-             .agg(n=("issuer", "size"), n_issuer=("issuer", "sum")).reset_index())
+    cells = (
+        pairs.dropna(subset=["year"])
+        .astype({"year": int})
+        .groupby(["agency", "year"], observed=True)
+        .agg(n=("issuer", "size"), n_issuer=("issuer", "sum"))
+        .reset_index()
+    )
     cells = cells[cells.n > 0].astype({"agency": object, "n_issuer": int})
     keep = sorted(totals.index, key=lambda a: (-totals[a], a))[:top]
     order = {a: n for n, a in enumerate(keep)}
-    cells = cells[cells.agency.isin(keep)].assign(total=lambda c: c.agency.map(totals).astype(int),
-                                                  _order=lambda c: c.agency.map(order))
+    cells = cells[cells.agency.isin(keep)].assign(
+        total=lambda c: c.agency.map(totals).astype(int), _order=lambda c: c.agency.map(order)
+    )
     return cells.sort_values(["_order", "year"]).drop(columns="_order").reset_index(drop=True)
 
 
 def renaming_notes(agencies: pd.DataFrame, bodies: Iterable[str] | None = None) -> list[str]:
-    """"市科委（2018）→市科技局" for every renamed body (only those in `bodies` when given)."""
+    """ "市科委（2018）→市科技局" for every renamed body (only those in `bodies` when given)."""
     wanted = set(bodies) if bodies is not None else None
     notes = []
     for row in agencies.sort_values("agency").itertuples():
@@ -325,7 +373,9 @@ def renaming_notes(agencies: pd.DataFrame, bodies: Iterable[str] | None = None) 
     return notes
 
 
-def appear_vanish(measures: pd.DataFrame, column: str, period_a: Period, period_b: Period) -> tuple[pd.DataFrame, pd.DataFrame]:
+def appear_vanish(
+    measures: pd.DataFrame, column: str, period_a: Period, period_b: Period
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Labels of a list column present in B but not A (appeared: label, n in B) and in A but not B
     (vanished: label, n in A), most measures first."""
     dated = measures[["year", column]]  # filtering copies every column it holds
@@ -338,25 +388,32 @@ def appear_vanish(measures: pd.DataFrame, column: str, period_a: Period, period_
     return frame(b, a), frame(a, b)
 
 
-def bodies_appear_vanish(measures: pd.DataFrame, period_a: Period, period_b: Period,
-                         include_issuer: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+def bodies_appear_vanish(
+    measures: pd.DataFrame, period_a: Period, period_b: Period, include_issuer: bool = False
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """appear_vanish of the bodies by written responsibility (with the fallback if asked), each row with
     n_issuer: how many of its n measures count for it only as the issuer."""
     kept = responsibility_rows(measures[["year", "agencies", "agency_source"]], include_issuer)
     fallback = kept[kept.agency_source.eq("issuer")]
     by_issuer = [label_counts(in_period(fallback, period), "agencies") for period in (period_b, period_a)]
-    return tuple(frame.assign(n_issuer=[issued[label] for label in frame.label]).astype({"n_issuer": int})
-                 for frame, issued in zip(appear_vanish(kept, "agencies", period_a, period_b), by_issuer))
+    return tuple(
+        frame.assign(n_issuer=[issued[label] for label in frame.label]).astype({"n_issuer": int})
+        for frame, issued in zip(appear_vanish(kept, "agencies", period_a, period_b), by_issuer)
+    )
 
 
 def written_coverage(selections: Mapping[str, pd.DataFrame]) -> str:
-    """"2018–2021 年 147 条措施中 16 条写明责任单位（11%）；…": how far written responsibility reaches."""
-    return "；".join(f"{name} {len(m)} 条措施中 {int(m.agency_source.eq('phrase').sum())} 条写明责任单位"
-                    f"（{m.agency_source.eq('phrase').mean():.0%}）" for name, m in selections.items() if len(m))
+    """ "2018–2021 年 147 条措施中 16 条写明责任单位（11%）；…": how far written responsibility reaches."""
+    return "；".join(
+        f"{name} {len(m)} 条措施中 {int(m.agency_source.eq('phrase').sum())} 条写明责任单位"
+        f"（{m.agency_source.eq('phrase').mean():.0%}）"
+        for name, m in selections.items()
+        if len(m)
+    )
 
 
 def body_line(row) -> str:
-    """"市政府办公厅：36 条（均按发文机关计）": a body of an appear/vanish list with its fallback share."""
+    """ "市政府办公厅：36 条（均按发文机关计）": a body of an appear/vanish list with its fallback share."""
     if row.n_issuer == row.n:
         how = "（均按发文机关计）"
     else:
@@ -366,6 +423,7 @@ def body_line(row) -> str:
 
 # --- 4. indicators across documents -----------------------------------------------------------------
 
+
 def indicator_phrases(path=INDICATORS_YAML) -> dict[str, dict]:
     """data/indicators.yaml: canonical → {phrases, units}; an entry without phrases names file and entry."""
     entries = require(load_yaml(path), "indicators", path)
@@ -373,7 +431,10 @@ def indicator_phrases(path=INDICATORS_YAML) -> dict[str, dict]:
     for name, entry in entries.items():
         if not isinstance(entry, dict) or not entry.get("phrases"):
             raise ReferenceDataError(f"{path}: indicator '{name}' has no phrases")
-        out[str(name)] = {"phrases": [str(p) for p in entry["phrases"]], "units": [str(u) for u in entry.get("units") or []]}
+        out[str(name)] = {
+            "phrases": [str(p) for p in entry["phrases"]],
+            "units": [str(u) for u in entry.get("units") or []],
+        }
     return out
 
 
@@ -398,27 +459,61 @@ def align_indicators(targets: pd.DataFrame, documents: pd.DataFrame, mapping: Ma
     canonical, unit, doc_id, doc_label, x (target year; a masked or missing year sits at the plan's end,
     else the document's year, and x_note says so), value / value_high (NaN when masked, never guessed),
     masked, value_label (as the targets page writes it), short_label (for the mark), scope, raw, kind."""
-    columns = ["series", "canonical", "unit", "doc_id", "doc_label", "x", "x_note", "value", "value_high", "masked",
-               "value_label", "short_label", "scope", "raw", "kind"]
+    columns = [
+        "series",
+        "canonical",
+        "unit",
+        "doc_id",
+        "doc_label",
+        "x",
+        "x_note",
+        "value",
+        "value_high",
+        "masked",
+        "value_label",
+        "short_label",
+        "scope",
+        "raw",
+        "kind",
+    ]
     candidates = targets[targets.kind.isin(ALIGNED_KINDS) & targets.doc_id.isin(documents.doc_id.unique())]
     keys = list(zip(candidates.indicator, candidates.unit))
     canonical_of = {key: canonical_indicator(*key, mapping) for key in dict.fromkeys(keys)}  # indicators repeat
     canonical = pd.Series([canonical_of[key] for key in keys], index=candidates.index, dtype=object)
     docs = documents.set_index("doc_id")
-    found = candidates.assign(canonical=canonical, period_end=candidates.doc_id.map(docs.period_end),
-                              doc_year=candidates.doc_id.map(docs.year)).dropna(subset=["canonical"])
+    found = candidates.assign(
+        canonical=canonical,
+        period_end=candidates.doc_id.map(docs.period_end),
+        doc_year=candidates.doc_id.map(docs.year),
+    ).dropna(subset=["canonical"])
     # itertuples over the few columns read: a tuple of every target column cost ~1 s at 48,000 targets
     placing = found[[c for c in ("target_year", "year_masked", "period_end", "doc_year") if c in found]]
     placed = [_target_x(t, t.period_end, t.doc_year) for t in placing.itertuples()]
-    found = found.assign(x=[x for x, _ in placed], x_note=[note for _, note in placed]).dropna(subset=["x"])  # no year anywhere: off the axis
+    found = found.assign(x=[x for x, _ in placed], x_note=[note for _, note in placed]).dropna(
+        subset=["x"]
+    )  # no year anywhere: off the axis
     shown = [value_text(t) for t in found[list(VALUE_TEXT_COLUMNS)].itertuples()]
     masked = found.masked.astype(bool)
-    frame = pd.DataFrame({
-        "series": (found.canonical + "（" + found.unit + "）").fillna(found.canonical), "canonical": found.canonical, "unit": found.unit,
-        "doc_id": found.doc_id, "doc_label": found.doc_id.map(document_labels(documents).set_index("doc_id").label),
-        "x": found.x, "x_note": found.x_note, "value": found.value_low.where(~masked), "value_high": found.value_high.where(~masked),
-        "masked": masked, "value_label": shown, "short_label": (found["mask"].fillna("") + found.unit.fillna("")).where(masked, shown),
-        "scope": found.scope, "raw": found.raw, "kind": found.kind}, columns=columns)
+    frame = pd.DataFrame(
+        {
+            "series": (found.canonical + "（" + found.unit + "）").fillna(found.canonical),
+            "canonical": found.canonical,
+            "unit": found.unit,
+            "doc_id": found.doc_id,
+            "doc_label": found.doc_id.map(document_labels(documents).set_index("doc_id").label),
+            "x": found.x,
+            "x_note": found.x_note,
+            "value": found.value_low.where(~masked),
+            "value_high": found.value_high.where(~masked),
+            "masked": masked,
+            "value_label": shown,
+            "short_label": (found["mask"].fillna("") + found.unit.fillna("")).where(masked, shown),
+            "scope": found.scope,
+            "raw": found.raw,
+            "kind": found.kind,
+        },
+        columns=columns,
+    )
     return frame.sort_values(["series", "x", "doc_label"], ignore_index=True)
 
 
@@ -447,42 +542,57 @@ def series_order(aligned: pd.DataFrame) -> list[str]:
     """Series most worth comparing first: in more documents, with more points, with visible values."""
     if aligned.empty:
         return []
-    stats = aligned.groupby("series").agg(docs=("doc_id", "nunique"), points=("x", "size"), visible=("masked", lambda m: (~m).sum()))
+    stats = aligned.groupby("series").agg(
+        docs=("doc_id", "nunique"), points=("x", "size"), visible=("masked", lambda m: (~m).sum())
+    )
     return sorted(stats.index, key=lambda s: (-stats.docs[s], -stats.points[s], -int(stats.visible[s] > 0), s))
 
 
 # --- 5. two documents or years side by side ---------------------------------------------------------
 
-def compare_counts(measures_a: pd.DataFrame, measures_b: pd.DataFrame, column: str, top: int | None = None,
-                   by: str = "share") -> pd.DataFrame:
+
+def compare_counts(
+    measures_a: pd.DataFrame, measures_b: pd.DataFrame, column: str, top: int | None = None, by: str = "share"
+) -> pd.DataFrame:
     """Measures per label of a list column in A and B: label, a, b, a_share, b_share (of the side's own
     measures, so a long document does not outweigh a short one). The `top` labels by the larger share
     (by="share") or by most measures in A+B (by="count")."""
     a, b = label_counts(measures_a, column), label_counts(measures_b, column)
     size_a, size_b = max(len(measures_a), 1), max(len(measures_b), 1)
     rows = [(label, a[label], b[label], a[label] / size_a, b[label] / size_b) for label in set(a) | set(b)]
-    order = (lambda r: (-max(r[3], r[4]), -(r[3] + r[4]), r[0])) if by == "share" else (lambda r: (-(r[1] + r[2]), r[0]))
+    order = (
+        (lambda r: (-max(r[3], r[4]), -(r[3] + r[4]), r[0])) if by == "share" else (lambda r: (-(r[1] + r[2]), r[0]))
+    )
     rows.sort(key=order)
     return pd.DataFrame(rows[:top] if top else rows, columns=["label", "a", "b", "a_share", "b_share"])
 
 
-def new_and_dropped_terms(measures_a: pd.DataFrame, measures_b: pd.DataFrame, top: int = 20,
-                          index: LabelIndex | None = None, min_count: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
+def new_and_dropped_terms(
+    measures_a: pd.DataFrame,
+    measures_b: pd.DataFrame,
+    top: int = 20,
+    index: LabelIndex | None = None,
+    min_count: int = 1,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Keywords of B absent from A (new) and of A absent from B (dropped), carried by at least `min_count`
     measures: term, n (measures), share (of the side's measures), most first. `index` as for label_counts."""
     a, b = keyword_counts(measures_a, index), keyword_counts(measures_b, index)
 
     def only(source: Counter, other: Counter, size: int) -> pd.DataFrame:
-        rows = sorted(((w, n, n / max(size, 1)) for w, n in source.items() if w not in other and n >= min_count),
-                      key=lambda r: (-r[1], r[0]))[:top]
+        rows = sorted(
+            ((w, n, n / max(size, 1)) for w, n in source.items() if w not in other and n >= min_count),
+            key=lambda r: (-r[1], r[0]),
+        )[:top]
         return pd.DataFrame(rows, columns=["term", "n", "share"])
 
     return only(b, a, len(measures_b)), only(a, b, len(measures_a))
 
 
-def compare_targets(targets_a: pd.DataFrame, targets_b: pd.DataFrame, mapping: Mapping[str, Mapping],
-                    names: Sequence[str] = ("A", "B")) -> pd.DataFrame:
+def compare_targets(
+    targets_a: pd.DataFrame, targets_b: pd.DataFrame, mapping: Mapping[str, Mapping], names: Sequence[str] = ("A", "B")
+) -> pd.DataFrame:
     """Quantified targets of A and B on one row per indicator (canonical when known): 指标, A, B."""
+
     def side(targets: pd.DataFrame) -> dict[str, str]:
         out: dict[str, list[str]] = {}
         for t in targets[targets.kind != "qualitative_goal"].itertuples():
@@ -492,5 +602,7 @@ def compare_targets(targets_a: pd.DataFrame, targets_b: pd.DataFrame, mapping: M
         return {k: "；".join(v) for k, v in out.items()}
 
     a, b = side(targets_a), side(targets_b)
-    rows = [(k, a.get(k, "—"), b.get(k, "—")) for k in sorted(set(a) | set(b), key=lambda k: (not (k in a and k in b), k))]
+    rows = [
+        (k, a.get(k, "—"), b.get(k, "—")) for k in sorted(set(a) | set(b), key=lambda k: (not (k in a and k in b), k))
+    ]
     return pd.DataFrame(rows, columns=["指标", *names])

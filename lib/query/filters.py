@@ -5,10 +5,11 @@ reproduces the view (a URL is data from anyone: every value is checked against w
 `apply` returns the tables narrowed to it. Years are never fixed in code: no year filter means every year
 the tables hold, so a document of a new year is counted the moment it is built.
 """
+
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Collection, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -54,14 +55,17 @@ class Filters:
     def is_default(self) -> bool:
         return self == Filters()
 
-    def with_value(self, dimension: str, value: str) -> "Filters":
+    def with_value(self, dimension: str, value: str) -> Filters:
         """The same filters with one more value on a dimension (a chart click)."""
         current = getattr(self, dimension)
         return self if value in current else replace(self, **{dimension: (*current, value)})
 
 
-def parse_query(params: Mapping[str, str | list[str]], span: tuple[int, int] | None = None,
-                known: Mapping[str, Collection[str]] | None = None) -> tuple[Filters, list[str]]:
+def parse_query(
+    params: Mapping[str, str | list[str]],
+    span: tuple[int, int] | None = None,
+    known: Mapping[str, Collection[str]] | None = None,
+) -> tuple[Filters, list[str]]:
     """URL query → Filters and what had to be adjusted, in Chinese; never raises. `span`: the first and last
     year of the tables (years are clamped to it); `known`: the values each dimension offers (others dropped)."""
     notes: list[str] = []
@@ -93,12 +97,12 @@ def parse_query(params: Mapping[str, str | list[str]], span: tuple[int, int] | N
     query = " ".join(map(str, query)) if isinstance(query, list) else str(query)
     if len(query) > search.MAX_QUERY:
         notes.append(f"链接中的检索词过长，只保留前 {search.MAX_QUERY} 个字")
-    changes["search"] = query.strip()[:search.MAX_QUERY]
+    changes["search"] = query.strip()[: search.MAX_QUERY]
     return Filters(**changes), notes
 
 
 def _years_from(text: str, span: tuple[int, int] | None, notes: list[str]) -> tuple[int, int] | None:
-    """"2021-2025" → (2021, 2025): reversed ends swapped, clamped to the tables' span; None for every year."""
+    """ "2021-2025" → (2021, 2025): reversed ends swapped, clamped to the tables' span; None for every year."""
     try:
         low, high = (int(v) for v in text.split("-", 1)) if "-" in text else (int(text),) * 2
     except ValueError:
@@ -111,7 +115,9 @@ def _years_from(text: str, span: tuple[int, int] | None, notes: list[str]) -> tu
         return (low, high)
     clamped = (min(max(low, span[0]), span[1]), max(min(high, span[1]), span[0]))
     if clamped != (low, high):
-        notes.append(f"链接中的年份 {low}–{high} 超出数据范围（{span[0]}–{span[1]}），已调整为 {clamped[0]}–{clamped[1]}")
+        notes.append(
+            f"链接中的年份 {low}–{high} 超出数据范围（{span[0]}–{span[1]}），已调整为 {clamped[0]}–{clamped[1]}"
+        )
     return None if clamped == span else clamped
 
 
@@ -124,14 +130,18 @@ def known_values(offered: Mapping[str, Collection[str]], doc_ids: Iterable[str])
     return known
 
 
-def from_query(params: Mapping[str, str | list[str]], span: tuple[int, int] | None = None,
-               known: Mapping[str, Collection[str]] | None = None) -> Filters:
+def from_query(
+    params: Mapping[str, str | list[str]],
+    span: tuple[int, int] | None = None,
+    known: Mapping[str, Collection[str]] | None = None,
+) -> Filters:
     """URL query → Filters (parse_query without its notes)."""
     return parse_query(params, span, known)[0]
 
 
-def follow_span(chosen: tuple[int, int] | None, old_span: tuple[int, int] | None,
-                span: tuple[int, int]) -> tuple[int, int]:
+def follow_span(
+    chosen: tuple[int, int] | None, old_span: tuple[int, int] | None, span: tuple[int, int]
+) -> tuple[int, int]:
     """The year slider's value once the tables span `span` (they held `old_span` when it was set): "every
     year" (None, or the whole old span) follows the data to its new ends; a narrower choice is kept, clamped."""
     if chosen is None or tuple(chosen) == old_span:
@@ -191,8 +201,9 @@ def describe(filters: Filters, doc_titles: Mapping[str, str] | None = None) -> s
     return AND.join(parts) if parts else "全部文件（默认：可执行类措施）"
 
 
-def measure_mask(measures: pd.DataFrame, filters: Filters, with_kinds: bool = True,
-                 indexes: Mapping[str, LabelIndex] | None = None) -> pd.Series:
+def measure_mask(
+    measures: pd.DataFrame, filters: Filters, with_kinds: bool = True, indexes: Mapping[str, LabelIndex] | None = None
+) -> pd.Series:
     """Which measures pass (kinds only when asked: targets ignore the measure-kind filter).
     `indexes` are LabelIndexes of `measures`' list columns, built once per build by the store; a column
     without one is indexed here."""
@@ -226,16 +237,18 @@ class RowLinks:
     with a RangeIndex, so a row's index label is its position. Built once per build by the store, so
     a filter joins integer arrays instead of comparing ids as strings."""
 
-    target_measure: np.ndarray    # per target: its measure (-1 for a goal section's target)
-    target_document: np.ndarray   # per target: its document
+    target_measure: np.ndarray  # per target: its measure (-1 for a goal section's target)
+    target_document: np.ndarray  # per target: its document
     measure_document: np.ndarray  # per measure: its document
 
 
 def row_links(tables: Mapping[str, pd.DataFrame]) -> RowLinks:
     measures, targets, documents = tables["measures"], tables["targets"], tables["documents"]
-    return RowLinks(target_measure=_positions_in(targets.measure_id, measures.measure_id),
-                    target_document=_positions_in(targets.doc_id, documents.doc_id),
-                    measure_document=_positions_in(measures.doc_id, documents.doc_id))
+    return RowLinks(
+        target_measure=_positions_in(targets.measure_id, measures.measure_id),
+        target_document=_positions_in(targets.doc_id, documents.doc_id),
+        measure_document=_positions_in(measures.doc_id, documents.doc_id),
+    )
 
 
 def _positions_in(keys: pd.Series, ids: pd.Series) -> np.ndarray:
@@ -245,24 +258,39 @@ def _positions_in(keys: pd.Series, ids: pd.Series) -> np.ndarray:
     return pc.fill_null(found, -1).to_numpy().astype(np.int64)
 
 
-def apply(tables: Mapping[str, pd.DataFrame], filters: Filters, indexes: Mapping[str, LabelIndex] | None = None,
-          links: RowLinks | None = None) -> dict[str, pd.DataFrame]:
+def apply(
+    tables: Mapping[str, pd.DataFrame],
+    filters: Filters,
+    indexes: Mapping[str, LabelIndex] | None = None,
+    links: RowLinks | None = None,
+) -> dict[str, pd.DataFrame]:
     """The tables narrowed to the filters: measures, their targets, their documents.
     `indexes` as for measure_mask; `links`: row_links(tables), if at hand."""
     measures, targets, documents = tables["measures"], tables["targets"], tables["documents"]
     links = links or row_links(tables)
     any_kind = measure_mask(measures, filters, with_kinds=False, indexes=indexes).to_numpy()
     kept = any_kind & measures.kind.isin(filters.kinds).to_numpy()
-    documents_ok = (_in_years(documents.year, filters.years)
-                    & (documents.doc_id.isin(filters.doc_ids) if filters.doc_ids else True)).to_numpy()
+    documents_ok = (
+        _in_years(documents.year, filters.years) & (documents.doc_id.isin(filters.doc_ids) if filters.doc_ids else True)
+    ).to_numpy()
     targets_ok = _at(documents_ok, links.target_document)
-    if any(getattr(filters, d) for d in ("districts", "themes", "industries", "instruments", "agencies")) or filters.search:
-        targets_ok = targets_ok & _at(any_kind, links.target_measure)  # a goal section's target passes no measure filter
+    if (
+        any(getattr(filters, d) for d in ("districts", "themes", "industries", "instruments", "agencies"))
+        or filters.search
+    ):
+        targets_ok = targets_ok & _at(
+            any_kind, links.target_measure
+        )  # a goal section's target passes no measure filter
         holding = np.zeros(len(documents), dtype=bool)  # documents with a measure or target left in the view
         for positions in (links.measure_document[kept], links.target_document[targets_ok]):
             holding[positions[positions >= 0]] = True
         documents_ok = documents_ok & holding
-    return {**tables, "measures": measures.loc[kept], "targets": targets.loc[targets_ok], "documents": documents.loc[documents_ok]}
+    return {
+        **tables,
+        "measures": measures.loc[kept],
+        "targets": targets.loc[targets_ok],
+        "documents": documents.loc[documents_ok],
+    }
 
 
 def _at(mask: np.ndarray, positions: np.ndarray) -> np.ndarray:

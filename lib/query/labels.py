@@ -6,11 +6,12 @@ it was built from, `codes` index `names`. The store builds one per column for th
 once per build; a filtered frame keeps its index labels, which are those positions (the tables are
 read with a RangeIndex), so `positions(frame)` selects its pairs without exploding again.
 """
+
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -24,10 +25,10 @@ from lib.intkeys import distinct
 class LabelIndex:
     """Every (row, label) pair of one list column, each label once per row."""
 
-    rows: np.ndarray   # int64 row positions, ascending
+    rows: np.ndarray  # int64 row positions, ascending
     codes: np.ndarray  # int64 code of each pair's label in `names`
     names: np.ndarray  # the distinct labels (object array of str)
-    n_rows: int        # rows of the frame indexed (rows without a label included)
+    n_rows: int  # rows of the frame indexed (rows without a label included)
 
     def rows_with(self, accept: Callable[[str], bool]) -> np.ndarray:
         """A boolean mask over the rows: True where some label passes `accept` (asked once per distinct label)."""
@@ -44,7 +45,7 @@ class LabelIndex:
         counts = counts[counts > 0].sort_index(kind="stable")
         return counts.sort_values(ascending=False, kind="stable")
 
-    def within(self, rows: np.ndarray) -> "LabelIndex":
+    def within(self, rows: np.ndarray) -> LabelIndex:
         """The index of the frame made of these rows (ascending positions in this index's table), its
         rows numbered 0, 1, … as in that frame: a filtered view's index without exploding again."""
         keep = _selected(rows, self.n_rows)[self.rows]

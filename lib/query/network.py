@@ -3,6 +3,7 @@
 Pure pandas/numpy: the nodes and weighted edges of the filtered measures and a seeded force-directed
 layout, so the same view always draws the same picture.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -34,11 +35,17 @@ def co_responsibility_edges(measures: pd.DataFrame, bodies: LabelIndex | None = 
     both = shared.merge(shared, on="row", suffixes=("_a", "_b"))
     both = both[both.code_a < both.code_b]  # each unordered pair once, alphabetical
     frame = both.groupby(["body_a", "body_b"]).size().rename("n").reset_index()
-    frame = frame[frame.n > 0].rename(columns={"body_a": "source", "body_b": "target"}).astype({"source": object, "target": object})
+    frame = (
+        frame[frame.n > 0]
+        .rename(columns={"body_a": "source", "body_b": "target"})
+        .astype({"source": object, "target": object})
+    )
     return frame.sort_values(["n", "source", "target"], ascending=[False, True, True], ignore_index=True)
 
 
-def network_nodes(measures: pd.DataFrame, agencies: pd.DataFrame, top: int = 30, bodies: LabelIndex | None = None) -> pd.DataFrame:
+def network_nodes(
+    measures: pd.DataFrame, agencies: pd.DataFrame, top: int = 30, bodies: LabelIndex | None = None
+) -> pd.DataFrame:
     """The `top` bodies by measures named in a phrase: agency, n, n_shared, level (busiest first)."""
     pairs = _phrase_pairs(measures, bodies)
     if pairs.empty:
@@ -51,8 +58,9 @@ def network_nodes(measures: pd.DataFrame, agencies: pd.DataFrame, top: int = 30,
     return frame.head(top)
 
 
-def network(measures: pd.DataFrame, agencies: pd.DataFrame, top: int = 30,
-            bodies: LabelIndex | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def network(
+    measures: pd.DataFrame, agencies: pd.DataFrame, top: int = 30, bodies: LabelIndex | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Nodes and the edges between them, limited to the `top` bodies for legibility (`bodies`: the
     LabelIndex of measures.agencies if at hand)."""
     nodes = network_nodes(measures, agencies, top, bodies)
@@ -64,8 +72,12 @@ def network(measures: pd.DataFrame, agencies: pd.DataFrame, top: int = 30,
 
 def top_partners(edges: pd.DataFrame, k: int = 3) -> dict[str, str]:
     """Each body's `k` most frequent partners as "A（5）、B（3）", for the node hover."""
-    both = pd.concat([edges.rename(columns={"source": "body", "target": "partner"}),
-                      edges.rename(columns={"target": "body", "source": "partner"})])
+    both = pd.concat(
+        [
+            edges.rename(columns={"source": "body", "target": "partner"}),
+            edges.rename(columns={"target": "body", "source": "partner"}),
+        ]
+    )
     both = both.sort_values(["body", "n", "partner"], ascending=[True, False, True])
     first = both[both.groupby("body").cumcount() < k]
     return (first.partner + "（" + first.n.astype(str) + "）").groupby(first.body).agg("、".join).to_dict()
@@ -102,7 +114,7 @@ def _force_directed(weight: np.ndarray, rng: np.random.Generator, iterations: in
     for _ in range(iterations):
         delta = pos[:, None, :] - pos[None, :, :]
         distance = np.clip(np.linalg.norm(delta, axis=-1), 0.01, None)
-        force = k * k / distance ** 2 - weight * distance / k
+        force = k * k / distance**2 - weight * distance / k
         displacement = np.einsum("ijk,ij->ik", delta, force) - GRAVITY * pos
         length = np.clip(np.linalg.norm(displacement, axis=-1), 0.01, None)
         pos += displacement * (np.minimum(length, temperature) / length)[:, None]
@@ -112,8 +124,9 @@ def _force_directed(weight: np.ndarray, rng: np.random.Generator, iterations: in
     return pos / np.clip(np.abs(pos).max(axis=0), 1e-9, None)
 
 
-def spring_layout(nodes: list[str], edges: pd.DataFrame, seed: int = LAYOUT_SEED,
-                  iterations: int = LAYOUT_ITERATIONS) -> dict[str, tuple[float, float]]:
+def spring_layout(
+    nodes: list[str], edges: pd.DataFrame, seed: int = LAYOUT_SEED, iterations: int = LAYOUT_ITERATIONS
+) -> dict[str, tuple[float, float]]:
     """Positions in [-1, 1]², deterministic for a node set and seed: each connected group laid out
     on its own, side by side (widest share to the largest); bodies with no partner in a bottom row."""
     groups = components(nodes, edges)
@@ -170,8 +183,11 @@ def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
 def label_sides(positions: dict[str, tuple[float, float]], radii_px: dict[str, float]) -> dict[str, str]:
     """A text position per node so labels overlap each other and the markers as little as possible
     (greedy, largest marker first; ties keep the label above)."""
-    markers = {n: (x - r * X_PER_PX, y - r * Y_PER_PX, x + r * X_PER_PX, y + r * Y_PER_PX)
-               for n, (x, y) in positions.items() for r in [radii_px.get(n, 6.0)]}
+    markers = {
+        n: (x - r * X_PER_PX, y - r * Y_PER_PX, x + r * X_PER_PX, y + r * Y_PER_PX)
+        for n, (x, y) in positions.items()
+        for r in [radii_px.get(n, 6.0)]
+    }
     placed: list[tuple[float, float, float, float]] = []
     sides: dict[str, str] = {}
     for name in sorted(positions, key=lambda n: (-radii_px.get(n, 6.0), n)):
@@ -180,8 +196,11 @@ def label_sides(positions: dict[str, tuple[float, float]], radii_px: dict[str, f
         def cost(side: str) -> float:
             box = _label_box(x, y, radii_px.get(name, 6.0), len(name), side)
             outside = max(0.0, box[2] - 1.15) + max(0.0, -1.15 - box[0])  # keep labels inside the frame
-            return (sum(_overlap(box, other) for other in placed) + outside
-                    + sum(_overlap(box, m) for n, m in markers.items() if n != name))
+            return (
+                sum(_overlap(box, other) for other in placed)
+                + outside
+                + sum(_overlap(box, m) for n, m in markers.items() if n != name)
+            )
 
         best = min(LABEL_SIDES, key=lambda side: (round(cost(side), 9), LABEL_SIDES.index(side)))
         sides[name] = best

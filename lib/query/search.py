@@ -2,6 +2,7 @@
 official's own spaces and punctuation, then by jieba with the policy dictionary; a measure matches when it
 contains every word (so 概念验证中心建设 finds "建设概念验证中心", where the exact phrase found nothing). The 原文
 page highlights the same words."""
+
 from __future__ import annotations
 
 import re

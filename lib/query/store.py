@@ -9,24 +9,26 @@ documents (380,000 measures) cost seconds on every rerun. They are shared read-o
 copy-on-write makes derived frames independent), and tests/test_store.py checks a page run leaves
 them unchanged.
 """
+
 from __future__ import annotations
 
 import functools
 import json
 import logging
+from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Any, Callable, Hashable, TypeVar
+from typing import Any, TypeVar
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import streamlit as st
 
-from lib.query import filters as flt
-from lib.query import views
 from lib.build.output import damaged_tables
 from lib.config import BUILD_DIR
 from lib.contract import TABLES, to_frame
+from lib.query import filters as flt
+from lib.query import views
 from lib.query.labels import LabelIndex, index_labels, positions
 
 FILTER_COLUMNS = ("districts", "themes", "industries", "instruments", "agencies")
@@ -117,8 +119,12 @@ LONG_COLUMNS = {"documents": ("text",), "measures": ("text", "tag_evidence", "ke
 def _read(path: Path, columns: list[str] | None = None) -> pa.Table:
     """A table's columns; TablesDamaged when its pages cannot be read (damage the footer check misses)."""
     try:
-        return pq.read_table(path, columns=columns if columns is not None else [
-            c for c in pq.read_schema(path).names if c not in LONG_COLUMNS.get(path.stem, ())])
+        return pq.read_table(
+            path,
+            columns=columns
+            if columns is not None
+            else [c for c in pq.read_schema(path).names if c not in LONG_COLUMNS.get(path.stem, ())],
+        )
     except (OSError, pa.ArrowException) as exc:
         raise _damaged(path.name) from exc
 
@@ -150,8 +156,9 @@ def load_tables(build_dir: Path = BUILD_DIR) -> dict[str, pd.DataFrame]:
     return {name: _load(name, str(build_dir), version) for name in TABLES}
 
 
-def with_long_columns(frame: pd.DataFrame, table: str, columns: tuple[str, ...] | None = None,
-                      build_dir: Path = BUILD_DIR) -> pd.DataFrame:
+def with_long_columns(
+    frame: pd.DataFrame, table: str, columns: tuple[str, ...] | None = None, build_dir: Path = BUILD_DIR
+) -> pd.DataFrame:
     """`frame`, a table of load_tables() or a view of it (filtered, never reindexed), with long columns
     of its rows (by default all of the table's), in the contract's column order."""
     wanted = [c for c in (columns or LONG_COLUMNS[table]) if c not in frame.columns]
@@ -165,8 +172,10 @@ def with_long_columns(frame: pd.DataFrame, table: str, columns: tuple[str, ...] 
         rows = positions(frame)
         taken = {c: pd.Series(values.array.take(rows), index=frame.index, name=c) for c, values in long.items()}
     joined = frame.assign(**taken)
-    return joined[[c for c in TABLES[table].names if c in joined.columns]
-                  + [c for c in joined.columns if c not in TABLES[table].names]]
+    return joined[
+        [c for c in TABLES[table].names if c in joined.columns]
+        + [c for c in joined.columns if c not in TABLES[table].names]
+    ]
 
 
 def load_report(build_dir: Path = BUILD_DIR) -> dict:

@@ -8,6 +8,7 @@ escape_markdown is the one helper for all of them: escaping every ASCII punctuat
 own :orange-background[...] directives around escaped text. Plotly draws labels and hover text with its
 own small HTML subset (<a href> included), hence escape_chart_text and escape_figure.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,8 +38,20 @@ def escape_markdown(text: str) -> str:
 # <span style=…>, <img …>) becomes &lt;, which plotly draws as "<". Not "&" itself: escaping must stay
 # idempotent, as a figure may be drawn twice from a cache (a document's own "&lt;" then shows as "<").
 CHART_TAGS = re.compile(r"<(?!/?(?:br|b|i|em|sup|sub|extra)\s*/?>)", re.IGNORECASE)
-CHART_TEXT_ATTRIBUTES = ("x", "y", "text", "hovertext", "customdata", "labels", "ids", "parents", "name",
-                         "hovertemplate", "texttemplate", "legendgroup")
+CHART_TEXT_ATTRIBUTES = (
+    "x",
+    "y",
+    "text",
+    "hovertext",
+    "customdata",
+    "labels",
+    "ids",
+    "parents",
+    "name",
+    "hovertemplate",
+    "texttemplate",
+    "legendgroup",
+)
 
 
 def escape_chart_text(text: str) -> str:
@@ -56,7 +69,9 @@ def _escaped(values: Any) -> Any:
     string needs it, the common case, so that nothing is copied or validated again."""
     if isinstance(values, str):
         return escape_chart_text(values) if CHART_TAGS.search(values) else None
-    if not isinstance(values, (list, tuple, np.ndarray)) or (isinstance(values, np.ndarray) and values.dtype.kind not in "OU"):
+    if not isinstance(values, (list, tuple, np.ndarray)) or (
+        isinstance(values, np.ndarray) and values.dtype.kind not in "OU"
+    ):
         return None  # numbers, or not an array
     flat = np.asarray(values, dtype=object).ravel()
     strings = [v for v in flat if isinstance(v, str)]
@@ -75,8 +90,11 @@ def escape_figure(fig: Any) -> Any:
             if value is not None and (safe := _escaped(value)) is not None:
                 trace[attribute] = safe
     layout = fig.layout
-    texts = [("title", "text")] + [(axis, "ticktext") for axis in layout if axis.startswith(("xaxis", "yaxis"))] + \
-            [(axis, "title", "text") for axis in layout if axis.startswith(("xaxis", "yaxis"))]
+    texts = (
+        [("title", "text")]
+        + [(axis, "ticktext") for axis in layout if axis.startswith(("xaxis", "yaxis"))]
+        + [(axis, "title", "text") for axis in layout if axis.startswith(("xaxis", "yaxis"))]
+    )
     for path in texts:
         node = layout
         for step in path[:-1]:
@@ -98,7 +116,7 @@ def highlight(text: str, terms: list[str]) -> str:
     pattern = re.compile("|".join(re.escape(t) for t in terms))
     out, last = [], 0
     for m in pattern.finditer(text):
-        out.append(escape_markdown(text[last: m.start()]))
+        out.append(escape_markdown(text[last : m.start()]))
         out.append(f":orange-background[{escape_markdown(m.group(0))}]")
         last = m.end()
     out.append(escape_markdown(text[last:]))

@@ -1,5 +1,6 @@
 """主题 (themes) as tables: theme × document (or year) cells, the theme → measures tree, instrument counts and
 the table of the measures behind a selection (pure pandas, tested). lib/charts/themes.py draws them."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -8,7 +9,6 @@ import pandas as pd
 from lib.intkeys import distinct
 from lib.query.labels import LabelIndex, index_labels
 from lib.query.views import MAX_DOCUMENT_COLUMNS, WRAPPED_COLUMNS, first_in_reading_order, unique_labels
-
 
 INSTRUMENT_TYPES = ("供给型", "环境型", "需求型")  # Rothwell & Zegveld, in the order of data/taxonomy.yaml
 
@@ -43,14 +43,19 @@ def _document_ranks(measures: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
 def _doc_label(year, title: str, width: int = 11, lines: int = 3) -> str:
     """'2021·天津市科技创新“十四五”规划' wrapped for an axis: short lines, at most `lines` of them."""
     text = f"{int(year) if pd.notna(year) else '?'}·{title}"
-    parts = [text[i: i + width] for i in range(0, len(text), width)]
+    parts = [text[i : i + width] for i in range(0, len(text), width)]
     if len(parts) > lines:
         parts = [*parts[: lines - 1], parts[lines - 1][: width - 1] + "…"]
     return "<br>".join(parts)
 
 
-def theme_matrix(measures: pd.DataFrame, documents: pd.DataFrame, by: str = "document",
-                 max_columns: int = MAX_DOCUMENT_COLUMNS, themes: LabelIndex | None = None) -> pd.DataFrame:
+def theme_matrix(
+    measures: pd.DataFrame,
+    documents: pd.DataFrame,
+    by: str = "document",
+    max_columns: int = MAX_DOCUMENT_COLUMNS,
+    themes: LabelIndex | None = None,
+) -> pd.DataFrame:
     """Measures per (theme, document) or (theme, year): columns theme, column (axis label), column_name
     (for the hover), column_rank, n, theme_total; largest theme first, columns by year then title.
     By document, only the `max_columns` documents with the most tagged measures are kept (theme_total
@@ -80,10 +85,16 @@ def theme_matrix(measures: pd.DataFrame, documents: pd.DataFrame, by: str = "doc
         used["year"] = used.doc_id.map(docs.year)
         used = used.sort_values(["year", "title", "doc_id"], na_position="last").reset_index(drop=True)
         lines = 3 if len(used) <= WRAPPED_COLUMNS else 1  # many columns: one slanted line each
-        used["column"] = unique_labels(pd.Series([_doc_label(y, t, width=11 if lines == 3 else 18, lines=lines)
-                                                  for y, t in zip(used.year, used.title)]), used.doc_id)
+        used["column"] = unique_labels(
+            pd.Series(
+                [_doc_label(y, t, width=11 if lines == 3 else 18, lines=lines) for y, t in zip(used.year, used.title)]
+            ),
+            used.doc_id,
+        )
         used["column_rank"] = range(len(used))
-        counts = counts.join(used.set_index("doc")[["column", "title", "column_rank"]], on="doc").rename(columns={"title": "column_name"})
+        counts = counts.join(used.set_index("doc")[["column", "title", "column_rank"]], on="doc").rename(
+            columns={"title": "column_name"}
+        )
     counts = counts.join(totals, on="theme").astype({"theme": object})
     counts = counts.sort_values(["theme_total", "theme", "column_rank"], ascending=[False, True, True])
     return counts[columns].reset_index(drop=True)
@@ -100,11 +111,12 @@ def _box_label(heading: str, width: int = 7, lines: int = 2) -> str:
     """A heading in at most two short lines, so treemap boxes keep a readable font size."""
     if len(heading) > width * lines:
         heading = heading[: width * lines - 1] + "…"
-    return "<br>".join(heading[i: i + width] for i in range(0, len(heading), width))
+    return "<br>".join(heading[i : i + width] for i in range(0, len(heading), width))
 
 
-def theme_tree(measures: pd.DataFrame, documents: pd.DataFrame, leaves: int = LEAVES_PER_THEME,
-               themes: LabelIndex | None = None) -> pd.DataFrame:
+def theme_tree(
+    measures: pd.DataFrame, documents: pd.DataFrame, leaves: int = LEAVES_PER_THEME, themes: LabelIndex | None = None
+) -> pd.DataFrame:
     """Nodes of the theme → measure treemap: columns id, parent, label, value, theme, hover.
     Root 全部 → every theme (value = its measures) → the headings of its measures (one unit each)."""
     columns = ["id", "parent", "label", "value", "theme", "hover"]
@@ -116,23 +128,58 @@ def theme_tree(measures: pd.DataFrame, documents: pd.DataFrame, leaves: int = LE
     sizes = pairs.groupby("theme").size()
     sizes = sizes[sizes > 0].sort_values(ascending=False, kind="stable")  # ties: A→Z (the categories' order)
     # The measures most specific to a theme (fewest other themes) come first, then reading order.
-    ordered = pairs.assign(spread=np.bincount(rows, minlength=len(measures))[rows], doc=_document_ranks(measures)[0][rows],
-                           ordinal=measures.ordinal.to_numpy()[rows]).sort_values(["spread", "doc", "ordinal"], kind="stable")
+    ordered = pairs.assign(
+        spread=np.bincount(rows, minlength=len(measures))[rows],
+        doc=_document_ranks(measures)[0][rows],
+        ordinal=measures.ordinal.to_numpy()[rows],
+    ).sort_values(["spread", "doc", "ordinal"], kind="stable")
     heads = ordered.groupby("theme").head(leaves)
     leaf = measures[["measure_id", "doc_id", "heading"]].iloc[heads.row.to_numpy()].assign(theme=heads.theme.to_numpy())
     shown = dict(iter(leaf.groupby("theme", sort=False)))
-    nodes = [{"id": ROOT_LABEL, "parent": "", "label": ROOT_LABEL, "value": int(sizes.sum()), "theme": "",
-              "hover": f"{len(measures)} 条措施（一条措施可属多个主题）"}]
+    nodes = [
+        {
+            "id": ROOT_LABEL,
+            "parent": "",
+            "label": ROOT_LABEL,
+            "value": int(sizes.sum()),
+            "theme": "",
+            "hover": f"{len(measures)} 条措施（一条措施可属多个主题）",
+        }
+    ]
     for theme, size in sizes.items():
-        nodes.append({"id": theme, "parent": ROOT_LABEL, "label": theme, "value": int(size), "theme": theme,
-                      "hover": f"{theme}：{size} 条措施"})
+        nodes.append(
+            {
+                "id": theme,
+                "parent": ROOT_LABEL,
+                "label": theme,
+                "value": int(size),
+                "theme": theme,
+                "hover": f"{theme}：{size} 条措施",
+            }
+        )
         for row in shown[theme].itertuples():
-            nodes.append({"id": f"{theme}/{row.measure_id}", "parent": theme, "label": _box_label(row.heading), "value": 1,
-                          "theme": theme, "hover": f"{row.heading}<br>{titles.get(row.doc_id, row.doc_id)}"})
+            nodes.append(
+                {
+                    "id": f"{theme}/{row.measure_id}",
+                    "parent": theme,
+                    "label": _box_label(row.heading),
+                    "value": 1,
+                    "theme": theme,
+                    "hover": f"{row.heading}<br>{titles.get(row.doc_id, row.doc_id)}",
+                }
+            )
         rest = int(size) - len(shown[theme])
         if rest > 0:
-            nodes.append({"id": f"{theme}/其余", "parent": theme, "label": f"其余 {rest} 条", "value": rest,
-                          "theme": theme, "hover": f"{theme} 的其余 {rest} 条措施见下方措施明细"})
+            nodes.append(
+                {
+                    "id": f"{theme}/其余",
+                    "parent": theme,
+                    "label": f"其余 {rest} 条",
+                    "value": rest,
+                    "theme": theme,
+                    "hover": f"{theme} 的其余 {rest} 条措施见下方措施明细",
+                }
+            )
     return pd.DataFrame(nodes, columns=columns)
 
 
@@ -148,7 +195,12 @@ def instrument_counts(measures: pd.DataFrame, instruments: LabelIndex | None = N
     counts["top"] = counts.label.str.split("·").str[0]
     counts["sub"] = counts.label.str.split("·").str[-1]
     # A measure with two sub-types of one type counts once for the type.
-    top_n = pairs.assign(top=pairs.label.map(dict(zip(counts.label, counts.top)))).drop_duplicates(["row", "top"]).groupby("top").size()
+    top_n = (
+        pairs.assign(top=pairs.label.map(dict(zip(counts.label, counts.top))))
+        .drop_duplicates(["row", "top"])
+        .groupby("top")
+        .size()
+    )
     counts = counts.join(top_n.rename("top_n"), on="top")
     rank = {t: n for n, t in enumerate(INSTRUMENT_TYPES)}
     counts["rank"] = counts.top.map(lambda t: rank.get(t, len(rank)))
@@ -169,13 +221,15 @@ def measure_table(measures: pd.DataFrame, documents: pd.DataFrame, limit: int | 
         # Districts and target groups are not on this page; their evidence would only add noise.
         return "；".join(v for v in (values if values is not None else []) if v.startswith(("主题·", "产业·", "工具·")))
 
-    return pd.DataFrame({
-        "措施": ordered.heading.values,
-        "文件": ordered.doc_id.map(titles).fillna(ordered.doc_id).values,
-        "年份": ordered.year.values,
-        "位置": ordered.outline.values,
-        "主题": ordered.themes.map(joined).values,
-        "产业": ordered.industries.map(joined).values,
-        "政策工具": ordered.instruments.map(joined).values,
-        "标注依据": ordered.tag_evidence.map(evidence).values,
-    })
+    return pd.DataFrame(
+        {
+            "措施": ordered.heading.values,
+            "文件": ordered.doc_id.map(titles).fillna(ordered.doc_id).values,
+            "年份": ordered.year.values,
+            "位置": ordered.outline.values,
+            "主题": ordered.themes.map(joined).values,
+            "产业": ordered.industries.map(joined).values,
+            "政策工具": ordered.instruments.map(joined).values,
+            "标注依据": ordered.tag_evidence.map(evidence).values,
+        }
+    )

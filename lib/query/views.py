@@ -1,8 +1,9 @@
 """Named reshaping steps between the filtered tables and the charts (pure pandas, tested)."""
+
 from __future__ import annotations
 
 import re
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -30,8 +31,9 @@ def unique_labels(labels: pd.Series, doc_ids: pd.Series) -> pd.Series:
     return labels.where(~clash, labels + "·" + doc_ids.str[:4])
 
 
-def count_labels(measures: pd.DataFrame, column: str, top: int | None = None,
-                 indexes: Mapping[str, LabelIndex] | None = None) -> pd.DataFrame:
+def count_labels(
+    measures: pd.DataFrame, column: str, top: int | None = None, indexes: Mapping[str, LabelIndex] | None = None
+) -> pd.DataFrame:
     """How many measures carry each label of a list column: columns label, n (descending, ties A→Z).
     `indexes`: LabelIndexes of the table `measures` was filtered from (store.label_indexes()), so the
     lists are not exploded again."""
@@ -40,15 +42,26 @@ def count_labels(measures: pd.DataFrame, column: str, top: int | None = None,
     return frame.head(top) if top else frame
 
 
-def count_bodies(measures: pd.DataFrame, top: int | None = None,
-                 indexes: Mapping[str, LabelIndex] | None = None) -> pd.DataFrame:
+def count_bodies(
+    measures: pd.DataFrame, top: int | None = None, indexes: Mapping[str, LabelIndex] | None = None
+) -> pd.DataFrame:
     """Measures per body, written responsibility apart from the fallback: label, n_written (a 责任单位 phrase
     names the body), n_issuer (no body written: counted for the issuing body), n (both), busiest first."""
     source = measures.agency_source
-    written = count_labels(measures[source.eq("phrase").to_numpy(dtype=bool, na_value=False)], "agencies", indexes=indexes)
-    fallback = count_labels(measures[source.eq("issuer").to_numpy(dtype=bool, na_value=False)], "agencies", indexes=indexes)
-    frame = (written.set_index("label").n.rename("n_written").to_frame()
-             .join(fallback.set_index("label").n.rename("n_issuer"), how="outer").fillna(0).astype(int))
+    written = count_labels(
+        measures[source.eq("phrase").to_numpy(dtype=bool, na_value=False)], "agencies", indexes=indexes
+    )
+    fallback = count_labels(
+        measures[source.eq("issuer").to_numpy(dtype=bool, na_value=False)], "agencies", indexes=indexes
+    )
+    frame = (
+        written.set_index("label")
+        .n.rename("n_written")
+        .to_frame()
+        .join(fallback.set_index("label").n.rename("n_issuer"), how="outer")
+        .fillna(0)
+        .astype(int)
+    )
     frame["n"] = frame.n_written + frame.n_issuer
     frame = frame.rename_axis("label").reset_index().sort_values(["n", "label"], ascending=[False, True], kind="stable")
     return frame.reset_index(drop=True).head(top) if top else frame.reset_index(drop=True)
@@ -71,29 +84,41 @@ def headline(view: dict[str, pd.DataFrame], indexes: Mapping[str, LabelIndex] | 
     years = documents.year.dropna()
     first, last = (int(years.min()), int(years.max())) if len(years) else (None, None)
     span = "—" if first is None else str(first) if first == last else f"{first}–{last % 100:02d}"
-    return {"文件": f"{len(documents)}", "措施": f"{len(measures)}", "目标/参数": f"{len(view['targets'])}",
-            "写明的责任机构": f"{int((bodies.n_written > 0).sum())}", "涉及区": f"{len(districts)}", "年份": span}
+    return {
+        "文件": f"{len(documents)}",
+        "措施": f"{len(measures)}",
+        "目标/参数": f"{len(view['targets'])}",
+        "写明的责任机构": f"{int((bodies.n_written > 0).sum())}",
+        "涉及区": f"{len(districts)}",
+        "年份": span,
+    }
 
 
 def first_in_reading_order(measures: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
     """The first `limit` measures by year, document and position in it (all when no limit)."""
     # Sort the keys alone, then take the rows: sorting the frame would copy every column first.
-    return measures.loc[measures[["year", "doc_id", "ordinal"]].sort_values(["year", "doc_id", "ordinal"]).index[:limit]]
+    return measures.loc[
+        measures[["year", "doc_id", "ordinal"]].sort_values(["year", "doc_id", "ordinal"]).index[:limit]
+    ]
 
 
 def document_facts(doc: pd.Series) -> dict[str, str]:
     """The reader's facts about one row of documents, a missing value said in words: pandas reads a missing
     文号 as NaN, which is truthy and printed "nan", and a plan period as float ("2021.0")."""
+
     def given(value) -> bool:
         return not pd.isna(value) and value != ""
 
     start, end = (int(y) if given(y) else None for y in (doc.period_start, doc.period_end))
     period = "—" if start is None and end is None else f"{start or ''}–{end or ''}"
     date = doc.issued_date if given(doc.issued_date) else "不详"
-    return {"文号": doc.doc_number if given(doc.doc_number) else "未载明",
-            "发文机关": doc.issuer if given(doc.issuer) else "未载明",
-            "日期": f"{date}（{DATE_SOURCE_LABELS.get(doc.date_source, '未知')}）",
-            "规划期": period, "文种": doc.doc_type if given(doc.doc_type) else "未载明"}
+    return {
+        "文号": doc.doc_number if given(doc.doc_number) else "未载明",
+        "发文机关": doc.issuer if given(doc.issuer) else "未载明",
+        "日期": f"{date}（{DATE_SOURCE_LABELS.get(doc.date_source, '未知')}）",
+        "规划期": period,
+        "文种": doc.doc_type if given(doc.doc_type) else "未载明",
+    }
 
 
 def year_text(years: pd.Series) -> pd.Series:
@@ -106,24 +131,32 @@ def short_titles(documents: pd.DataFrame) -> dict[str, str]:
     """doc_id → "2021·" and the title's first 24 characters ("年份不详·…" when undated), for filter
     labels and chart subtitles."""
     years = year_text(documents.year)
-    return {doc_id: f"{year}·{title[:24]}"
-            for doc_id, year, title in zip(documents.doc_id.tolist(), years.tolist(), documents.title.tolist())}
+    return {
+        doc_id: f"{year}·{title[:24]}"
+        for doc_id, year, title in zip(documents.doc_id.tolist(), years.tolist(), documents.title.tolist())
+    }
 
 
 def timeline(documents: pd.DataFrame) -> pd.DataFrame:
     """One row per document for the 2018→2025 timeline, with readable labels and date provenance."""
-    frame = documents[["doc_id", "title", "year", "issued_date", "level", "doc_type", "n_measures", "date_source",
-                       "date_evidence"]].copy()
+    frame = documents[
+        ["doc_id", "title", "year", "issued_date", "level", "doc_type", "n_measures", "date_source", "date_evidence"]
+    ].copy()
     frame["level_label"] = frame.level.map(LEVEL_LABELS).fillna(frame.level)
     frame["date_label"] = frame.date_source.map(DATE_SOURCE_LABELS).fillna("未知")
     frame["short_title"] = frame.title.map(point_label)
     frame["when"] = frame.issued_date.map(_date_for_axis)
-    frame["hover"] = [f"{title}<br>{doc_type or '其他'}，{n} 条措施<br>日期：{issued or '不详'}（{source}）"
-                      for title, doc_type, n, issued, source
-                      in zip(frame.title, frame.doc_type, frame.n_measures, frame.issued_date, frame.date_label)]
+    frame["hover"] = [
+        f"{title}<br>{doc_type or '其他'}，{n} 条措施<br>日期：{issued or '不详'}（{source}）"
+        for title, doc_type, n, issued, source in zip(
+            frame.title, frame.doc_type, frame.n_measures, frame.issued_date, frame.date_label
+        )
+    ]
     frame = frame.sort_values("when")
     # Neighbours on the same row alternate their labels above and below, so close dates stay legible.
-    frame["label_position"] = frame.groupby("level").cumcount().map(lambda n: "top center" if n % 2 == 0 else "bottom center")
+    frame["label_position"] = (
+        frame.groupby("level").cumcount().map(lambda n: "top center" if n % 2 == 0 else "bottom center")
+    )
     return frame
 
 
@@ -138,7 +171,7 @@ def point_label(title: str) -> str:
     name = re.sub(r"（[^）]*）$", "", title or "")
     if len(name) <= POINT_LABEL_CHARS:
         return name
-    kept = name[:POINT_LABEL_CHARS - 1]
+    kept = name[: POINT_LABEL_CHARS - 1]
     if re.fullmatch(NUMBER_CHARACTER, kept[-1]) and re.fullmatch(NUMBER_CHARACTER, name[len(kept)]):
         kept = re.sub(NUMBER_CHARACTER + "+$", "", kept)
     return kept + "…"
@@ -149,7 +182,11 @@ def _date_for_axis(issued: str | None) -> pd.Timestamp | None:
     if not isinstance(issued, str) or not issued:
         return None
     parts = str(issued).split("-")
-    year, month, day = int(parts[0]), int(parts[1]) if len(parts) > 1 else 7, int(parts[2]) if len(parts) > 2 else (15 if len(parts) > 1 else 1)
+    year, month, day = (
+        int(parts[0]),
+        int(parts[1]) if len(parts) > 1 else 7,
+        int(parts[2]) if len(parts) > 2 else (15 if len(parts) > 1 else 1),
+    )
     return pd.Timestamp(year=year, month=month, day=day)
 
 
@@ -157,16 +194,21 @@ def quality(view: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Data-quality facts per document, so nobody is misled: masks, inferred dates, gaps, truncation."""
     documents, targets, measures = view["documents"], view["targets"], view["measures"]
     masked = targets.groupby("doc_id").masked.sum()
-    garbled = (measures.warnings.list.len() > 0).astype(int).groupby(measures.doc_id).sum()  # Arrow lists: no Python loop
-    return pd.DataFrame({
-        "文件": documents.title, "年份": documents.year,
-        "日期来源": documents.date_source.map(DATE_SOURCE_LABELS).fillna("未知"),
-        "遮盖的数值": documents.doc_id.map(masked).fillna(0).astype(int),
-        "缺失或略去的部分": documents.missing_parts.map(len),
-        "截断": documents.truncated.map({True: codes.YES, False: codes.NO}),
-        "含乱码的措施": documents.doc_id.map(garbled).fillna(0).astype(int),
-        "提示": documents.warnings.map(lambda w: "；".join(list(w)[:3])),
-    }).reset_index(drop=True)
+    garbled = (
+        (measures.warnings.list.len() > 0).astype(int).groupby(measures.doc_id).sum()
+    )  # Arrow lists: no Python loop
+    return pd.DataFrame(
+        {
+            "文件": documents.title,
+            "年份": documents.year,
+            "日期来源": documents.date_source.map(DATE_SOURCE_LABELS).fillna("未知"),
+            "遮盖的数值": documents.doc_id.map(masked).fillna(0).astype(int),
+            "缺失或略去的部分": documents.missing_parts.map(len),
+            "截断": documents.truncated.map({True: codes.YES, False: codes.NO}),
+            "含乱码的措施": documents.doc_id.map(garbled).fillna(0).astype(int),
+            "提示": documents.warnings.map(lambda w: "；".join(list(w)[:3])),
+        }
+    ).reset_index(drop=True)
 
 
 TARGET_KIND_LABELS = codes.TARGET_KINDS
@@ -203,12 +245,18 @@ def targets_table(targets: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFram
         类型=targets.kind.map(TARGET_KIND_LABELS),
         指标=targets.indicator,
         数值=[value_text(r) for r in targets.itertuples()],
-        目标年份=[("遮盖" if m else "—") if pd.isna(y) else str(int(y)) for y, m in zip(targets.target_year, targets.year_masked)],
+        目标年份=[
+            ("遮盖" if m else "—") if pd.isna(y) else str(int(y))
+            for y, m in zip(targets.target_year, targets.year_masked)
+        ],
         范围=targets.scope,
         每年=targets.periodicity.fillna(""),
         原句=targets.raw,
         文件=targets.doc_id.map(titles),
-        原文=["/reader?m=" + (m if isinstance(m, str) else "") + "&doc=" + d for m, d in zip(targets.measure_id, targets.doc_id)],
+        原文=[
+            "/reader?m=" + (m if isinstance(m, str) else "") + "&doc=" + d
+            for m, d in zip(targets.measure_id, targets.doc_id)
+        ],
     )
     return frame[["类型", "指标", "数值", "目标年份", "范围", "每年", "原句", "文件", "原文"]]
 
@@ -216,7 +264,10 @@ def targets_table(targets: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFram
 def targets_by_year(targets: pd.DataFrame) -> pd.DataFrame:
     """Count of quantified targets per target year and kind, masked ones apart (year '遮盖'/'未写')."""
     quantified = targets[targets.kind != "qualitative_goal"]
-    year = [("遮盖" if m else "未写年份") if pd.isna(y) else str(int(y)) for y, m in zip(quantified.target_year, quantified.year_masked)]
+    year = [
+        ("遮盖" if m else "未写年份") if pd.isna(y) else str(int(y))
+        for y, m in zip(quantified.target_year, quantified.year_masked)
+    ]
     frame = quantified.assign(year_label=year, value_state=quantified.masked.map({True: "数值遮盖", False: "数值可见"}))
     return frame.groupby(["year_label", "value_state"]).size().rename("n").reset_index()
 
@@ -226,8 +277,12 @@ def district_counts(measures: pd.DataFrame, documents: pd.DataFrame, districts: 
     documents or municipal (and higher) documents that name the district or a place inside it."""
     pairs = index_labels(measures["districts"]).pairs()
     own = measures.doc_id.map(documents.set_index("doc_id").district).to_numpy()[pairs.row.to_numpy()]
-    frame = pd.DataFrame({"district": pairs.label.to_numpy(),
-                          "source": np.where(own == pairs.label.to_numpy(), "区级文件", "市级等文件提及")})
+    frame = pd.DataFrame(
+        {
+            "district": pairs.label.to_numpy(),
+            "source": np.where(own == pairs.label.to_numpy(), "区级文件", "市级等文件提及"),
+        }
+    )
     table = frame.groupby(["district", "source"]).size().unstack(fill_value=0) if len(frame) else pd.DataFrame()
     table = table.reindex(districts, fill_value=0).reindex(columns=["区级文件", "市级等文件提及"], fill_value=0)
     table["total"] = table.sum(axis=1)

@@ -1,10 +1,24 @@
 """The Streamlit side, which pages call: state (filters, URL, language), sidebar, page (title and chips), chart
 (drawing and click-to-filter) and footer (exports). lib/query reads and reshapes the data; this package draws."""
+
 from lib.ui.chart import chart
 from lib.ui.footer import page_footer
 from lib.ui.page import loading_placeholder, page_header, rows_shown_note
 from lib.ui.sidebar import briefing_style, sidebar
 from lib.ui.state import briefing, init_state, restore_filters, search_from, sync_url, t
 
-__all__ = ["briefing", "briefing_style", "chart", "init_state", "loading_placeholder", "page_footer", "page_header",
-           "restore_filters", "rows_shown_note", "search_from", "sidebar", "sync_url", "t"]
+__all__ = [
+    "briefing",
+    "briefing_style",
+    "chart",
+    "init_state",
+    "loading_placeholder",
+    "page_footer",
+    "page_header",
+    "restore_filters",
+    "rows_shown_note",
+    "search_from",
+    "sidebar",
+    "sync_url",
+    "t",
+]

@@ -1,5 +1,6 @@
 """One chart in the page's style, or an explanation when the filters leave nothing; a click on a mark adds its
 value to the filters."""
+
 from __future__ import annotations
 
 import plotly.graph_objects as go
@@ -12,8 +13,16 @@ from lib.query.textview import escape_figure, unescape_chart_value
 from lib.ui.state import APPLIED_PREFIX, FIGURES_KEY, PENDING_KEY, TREEMAP_ROOT, briefing, current_filters, t
 
 
-def chart(fig: go.Figure | None, key: str, *, title: str, empty: str, filename: str,
-          select: str | None = None, height: int | None = None) -> None:
+def chart(
+    fig: go.Figure | None,
+    key: str,
+    *,
+    title: str,
+    empty: str,
+    filename: str,
+    select: str | None = None,
+    height: int | None = None,
+) -> None:
     """Draw one chart in the page's style, or an explanation when the filters leave nothing.
     With `select`, a click on a mark adds its customdata[0] to that filter dimension."""
     title = t(title)
@@ -23,16 +32,24 @@ def chart(fig: go.Figure | None, key: str, *, title: str, empty: str, filename: 
     f = current_filters()
     escape_figure(style(fig, title, flt.describe(f, store.doc_titles()), briefing(), height=height))
     st.session_state.setdefault(FIGURES_KEY, []).append((title, fig))
-    event = st.plotly_chart(fig, key=key, on_select="rerun" if select else "ignore",
-                            selection_mode=("points",) if select else ("points", "box", "lasso"),
-                            config=download_config(filename), width="stretch")
+    event = st.plotly_chart(
+        fig,
+        key=key,
+        on_select="rerun" if select else "ignore",
+        selection_mode=("points",) if select else ("points", "box", "lasso"),
+        config=download_config(filename),
+        width="stretch",
+    )
     if select:
         _queue_selection(event, select, key)
 
 
 def _queue_selection(event, dimension: str, key: str) -> None:
-    points = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else \
-        getattr(getattr(event, "selection", None), "points", []) or []
+    points = (
+        (event or {}).get("selection", {}).get("points", [])
+        if isinstance(event, dict)
+        else getattr(getattr(event, "selection", None), "points", []) or []
+    )
     values = []
     for point in points:
         custom = point.get("customdata") if isinstance(point, dict) else None

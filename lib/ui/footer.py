@@ -1,5 +1,6 @@
 """The foot of every page: the filtered tables as Excel and CSV, the page's charts as a PPTX deck. The files are
 made only when a button is clicked, and the exporters (xlsxwriter, python-pptx) imported only then."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -34,29 +35,53 @@ def page_footer(page: str) -> None:
 
     def xlsx_file() -> bytes:
         from lib.exports import tables
+
         return tables.to_xlsx(full_measures(), targets, text, view["documents"])
 
     def csv_file(table: str) -> bytes:
         from lib.exports import tables
+
         return tables.to_csv_bom(full_measures() if table == "measures" else targets, table, view["documents"])
 
     def deck_file() -> bytes:
         from lib.exports import deck
+
         return deck.deck_pptx(_untitled(figures), text)
 
     figures = list(st.session_state.get(FIGURES_KEY, []))
     st.divider()
     st.caption(t("导出（按当前筛选）"))
     xlsx, csv_measures, csv_targets, slides = st.columns(4)
-    xlsx.download_button("Excel：措施与目标", data=xlsx_file,
-                         file_name=f"天津科技政策_{page}_{stamp}.xlsx", key=f"export_xlsx_{page}",
-                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
-    csv_measures.download_button("CSV：措施", data=lambda: csv_file("measures"),
-                                 file_name=f"措施_{page}_{stamp}.csv", mime="text/csv", key=f"export_csv_m_{page}",
-                                 on_click="ignore")
-    csv_targets.download_button("CSV：目标与参数", data=lambda: csv_file("targets"),
-                                file_name=f"目标_{page}_{stamp}.csv", mime="text/csv", key=f"export_csv_t_{page}",
-                                on_click="ignore")
-    slides.download_button(f"简报 PPTX（本页 {len(figures)} 张图）", data=deck_file,
-                         file_name=f"天津科技政策简报_{page}_{stamp}.pptx", key=f"export_pptx_{page}", disabled=not figures,
-                         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation", on_click="ignore")
+    xlsx.download_button(
+        "Excel：措施与目标",
+        data=xlsx_file,
+        file_name=f"天津科技政策_{page}_{stamp}.xlsx",
+        key=f"export_xlsx_{page}",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+    )
+    csv_measures.download_button(
+        "CSV：措施",
+        data=lambda: csv_file("measures"),
+        file_name=f"措施_{page}_{stamp}.csv",
+        mime="text/csv",
+        key=f"export_csv_m_{page}",
+        on_click="ignore",
+    )
+    csv_targets.download_button(
+        "CSV：目标与参数",
+        data=lambda: csv_file("targets"),
+        file_name=f"目标_{page}_{stamp}.csv",
+        mime="text/csv",
+        key=f"export_csv_t_{page}",
+        on_click="ignore",
+    )
+    slides.download_button(
+        f"简报 PPTX（本页 {len(figures)} 张图）",
+        data=deck_file,
+        file_name=f"天津科技政策简报_{page}_{stamp}.pptx",
+        key=f"export_pptx_{page}",
+        disabled=not figures,
+        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        on_click="ignore",
+    )

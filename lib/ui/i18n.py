@@ -1,4 +1,5 @@
 """Interface labels in English (data/i18n.yaml); document text is never translated."""
+
 from __future__ import annotations
 
 from lib.config import DATA_DIR

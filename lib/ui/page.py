@@ -1,5 +1,6 @@
 """A page's frame: the loading placeholder, the title with every active filter as a removable chip, and notes
 over long tables."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -56,7 +57,9 @@ def active_chips(f: flt.Filters, titles: dict[str, str]) -> list[tuple[str, str,
         for n, value in enumerate(getattr(f, dim)):
             name = titles.get(value, value) if dim == "doc_ids" else value
             name = name if len(name) <= 16 else name[:15] + "…"
-            chips.append((f"{dim}_{value}", f"{label}：{name}" if n == 0 else f"或 {name}", (_remove_value, dim, value)))
+            chips.append(
+                (f"{dim}_{value}", f"{label}：{name}" if n == 0 else f"或 {name}", (_remove_value, dim, value))
+            )
     if f.years is not None:
         chips.append(("years", f"年份：{flt.year_range_text(f.years)}", (_reset, "years")))
     if f.kinds != flt.ACTIONABLE_KINDS:

@@ -1,5 +1,6 @@
 """The shared filter panel every page draws on: dimensions, years, kinds, search, counts and 清除筛选; in
 briefing mode only the switch back."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -21,22 +22,40 @@ def sidebar(tables: dict) -> None:
     with st.sidebar:
         st.toggle(t("简报模式"), key=BRIEFING_KEY, help=t("隐藏控件、放大字体、16:9 图表，便于截图放入幻灯片"))
         st.radio("语言 / Language", ["中文", "English"], key=LANG_KEY, horizontal=True)
-        st.text_input(t("全文检索"), key=KEY["search"], placeholder=t("如：揭榜挂帅、概念验证"), max_chars=search.MAX_QUERY,
-                      help=t("按词检索：检索词切分为词语，措施须同时包含每个词语"))
+        st.text_input(
+            t("全文检索"),
+            key=KEY["search"],
+            placeholder=t("如：揭榜挂帅、概念验证"),
+            max_chars=search.MAX_QUERY,
+            help=t("按词检索：检索词切分为词语，措施须同时包含每个词语"),
+        )
         st.multiselect(t("区域"), options("districts"), key=KEY["districts"], placeholder=t("全部区域"))
         st.multiselect(t("主题"), options("themes"), key=KEY["themes"], placeholder=t("全部主题"))
         st.multiselect(t("产业"), options("industries"), key=KEY["industries"], placeholder=t("全部产业"))
         instruments = sorted({i.split("·")[0] for i in options("instruments")}) + options("instruments")
         st.multiselect(t("政策工具"), instruments, key=KEY["instruments"], placeholder=t("全部工具"))
         st.multiselect(t("机构"), options("agencies"), key=KEY["agencies"], placeholder=t("全部机构"))
-        st.multiselect(t("文件"), list(documents[["year", "doc_id"]].sort_values("year").doc_id), key=KEY["doc_ids"], placeholder=t("全部文件"),
-                       format_func=lambda d: titles.get(d, d))
+        st.multiselect(
+            t("文件"),
+            list(documents[["year", "doc_id"]].sort_values("year").doc_id),
+            key=KEY["doc_ids"],
+            placeholder=t("全部文件"),
+            format_func=lambda d: titles.get(d, d),
+        )
         year_slider(store.year_span())
-        st.multiselect(t("措施类型"), list(flt.ALL_KINDS), key=KEY["kinds"], format_func=flt.KIND_LABELS.get, placeholder=t("默认：可执行类"),
-                       help=t("默认只看可执行的措施（不含原则与背景目标段落）"))
+        st.multiselect(
+            t("措施类型"),
+            list(flt.ALL_KINDS),
+            key=KEY["kinds"],
+            format_func=flt.KIND_LABELS.get,
+            placeholder=t("默认：可执行类"),
+            help=t("默认只看可执行的措施（不含原则与背景目标段落）"),
+        )
         view = store.filtered(current_filters())
-        st.caption(f"通过筛选：**{len(view['measures'])}** 条措施、**{len(view['targets'])}** 个目标/参数、"
-                   f"**{len(view['documents'])}** 份文件")
+        st.caption(
+            f"通过筛选：**{len(view['measures'])}** 条措施、**{len(view['targets'])}** 个目标/参数、"
+            f"**{len(view['documents'])}** 份文件"
+        )
         st.button(t("清除筛选"), on_click=clear_filters, width="stretch")
 
 

@@ -1,5 +1,6 @@
 """The Streamlit side of lib/auth: who edits in this session, the sign-in box or the read-only notice,
 and the per-editor limit on changes. Pages call editor() and draw editing controls only when it names one."""
+
 from __future__ import annotations
 
 import logging
@@ -48,16 +49,19 @@ def editor() -> str | None:
             right.button("退出登录", on_click=_sign_out, key="signin_out")
         return name
     if not config.configured:
-        st.info("只读模式：本服务器对网络开放，且未配置编辑账号，因此不能导入、删除或修正文件。"
-                "管理员可按 docs/security.md 配置编辑账号。")
+        st.info(
+            "只读模式：本服务器对网络开放，且未配置编辑账号，因此不能导入、删除或修正文件。"
+            "管理员可按 docs/security.md 配置编辑账号。"
+        )
         return None
     st.info("只读模式：导入、删除或修正文件需要编辑账号登录。")
     email = _oidc_email()
     if email:
         st.warning(f"账号 {escape_markdown(email)} 不在编辑名单中，只能浏览。")
     if config.oidc and config.emails:
-        st.button("使用单位账号登录", key="signin_oidc", on_click=st.login,
-                  args=(config.provider,) if config.provider else ())
+        st.button(
+            "使用单位账号登录", key="signin_oidc", on_click=st.login, args=(config.provider,) if config.provider else ()
+        )
     if config.passwords:
         _password_form(config)
     return None
@@ -95,4 +99,6 @@ def refuse_change(editor_name: str) -> str | None:
     limiter, now = _guards()[1], time.monotonic()
     if limiter.allow(editor_name, now):
         return None
-    return (f"一分钟内最多 {limiter.limit} 次导入或删除：请 {math.ceil(limiter.retry_after(editor_name, now))} 秒后再试。")
+    return (
+        f"一分钟内最多 {limiter.limit} 次导入或删除：请 {math.ceil(limiter.retry_after(editor_name, now))} 秒后再试。"
+    )

@@ -1,6 +1,7 @@
 """The session's state: the filters (from the URL on a session's first run, back into it on every run), chart
 clicks waiting to be applied, the language and briefing mode. Session-state keys are the constants below and are
 written only in lib/ui."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -9,9 +10,10 @@ from lib.query import filters as flt
 from lib.query import store
 from lib.ui.i18n import translate
 
-
 KEY = {dim: f"filter_{dim}" for dim in flt.DIMENSIONS} | {
-    "years": "filter_years", "kinds": "filter_kinds", "search": "filter_search",
+    "years": "filter_years",
+    "kinds": "filter_kinds",
+    "search": "filter_search",
 }
 
 
@@ -74,8 +76,11 @@ def restore_filters(tables: dict) -> None:
     (unknown values dropped, years clamped, long values cut); what was adjusted is said under the title."""
     if st.session_state.get(INITIALISED_KEY):
         return
-    f, notes = flt.parse_query(st.query_params.to_dict(), store.year_span(),
-                                flt.known_values(store.filter_options(), tables["documents"].doc_id))
+    f, notes = flt.parse_query(
+        st.query_params.to_dict(),
+        store.year_span(),
+        flt.known_values(store.filter_options(), tables["documents"].doc_id),
+    )
     for key, value in _state_from_filters(f).items():
         st.session_state[key] = value
     st.session_state[URL_NOTES_KEY] = notes

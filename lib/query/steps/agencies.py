@@ -1,6 +1,6 @@
 """部门任务's steps: bodies and their measures, workload, the grid, the network, one body in detail."""
-from lib.query import network, store
-from lib.query import bodies
+
+from lib.query import bodies, network, store
 
 TOP, BRIEFING_TOP = 20, 12  # bodies in the bars and the grid; a 16:9 slide holds a dozen rows legibly
 NETWORK_TOP = 30
@@ -29,14 +29,17 @@ def workload(f, include_issuer: bool, top: int):
 
 @store.per_view
 def workload_grid(f, by: str, include_issuer: bool, top: int):
-    return bodies.workload_grid(measure_bodies(f), store.filtered(f)["documents"], by=by, include_issuer=include_issuer, top=top)
+    return bodies.workload_grid(
+        measure_bodies(f), store.filtered(f)["documents"], by=by, include_issuer=include_issuer, top=top
+    )
 
 
 @store.per_view
 def co_responsibility(f, top: int):
     view = store.filtered(f)
-    nodes, edges = network.network(view["measures"], view["agencies"], top=top,
-                                   bodies=store.labels_within(view["measures"], "agencies"))
+    nodes, edges = network.network(
+        view["measures"], view["agencies"], top=top, bodies=store.labels_within(view["measures"], "agencies")
+    )
     return nodes, edges, network.spring_layout(list(nodes.agency), edges)
 
 
@@ -45,10 +48,12 @@ def one_body(f, body: str):
     """The measures, targets, partners and profile of one body."""
     view = store.filtered(f)
     measures, index = view["measures"], store.labels_within(view["measures"], "agencies")
-    return (bodies.body_measures(measures, view["documents"], body, index),
-            bodies.body_targets(view["targets"], store.load_tables()["measures"], body, store.label_index("agencies")),
-            bodies.body_partners(measures, body, index),
-            bodies.body_profile(view["agencies"], body, bodies.written_forms(measures, view["documents"], body, index)))
+    return (
+        bodies.body_measures(measures, view["documents"], body, index),
+        bodies.body_targets(view["targets"], store.load_tables()["measures"], body, store.label_index("agencies")),
+        bodies.body_partners(measures, body, index),
+        bodies.body_profile(view["agencies"], body, bodies.written_forms(measures, view["documents"], body, index)),
+    )
 
 
 def default_view(f) -> None:

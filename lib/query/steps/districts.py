@@ -1,4 +1,5 @@
 """区域's step: measures per district."""
+
 from lib.query import store, views
 from lib.query.geo import district_names
 

@@ -1,4 +1,5 @@
 """政策演进's steps: tag mixes, term scores and sentences, bodies, indicators, documents, lineage."""
+
 import streamlit as st
 
 from lib.query import evolution as ev
@@ -36,8 +37,13 @@ def term_scores(f, periods):
 @store.per_view
 def sentences_with(f, term: str):
     view = store.filtered(f)
-    return ev.term_sentences(store.with_long_columns(view["measures"], "measures", ("text",)), view["documents"], term, limit=10,
-                             pieces=ev.listed_word_pieces())
+    return ev.term_sentences(
+        store.with_long_columns(view["measures"], "measures", ("text",)),
+        view["documents"],
+        term,
+        limit=10,
+        pieces=ev.listed_word_pieces(),
+    )
 
 
 @store.per_view

@@ -1,4 +1,5 @@
 """总览's steps: headline counts, top labels, data quality."""
+
 from lib.query import store, views
 
 

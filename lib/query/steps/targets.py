@@ -1,4 +1,5 @@
 """目标's steps: targets per year, the rows of its two tables."""
+
 from lib.query import store, views
 
 

@@ -1,4 +1,5 @@
 """主题's steps: counts, the theme matrix, treemap, industries and instruments, keywords, measures."""
+
 from lib.query import store, textstats, views
 from lib.query import themes as theme_tables
 
@@ -9,8 +10,13 @@ MATRIX_BY = "document"  # the matrix's columns as the page opens
 @store.per_view
 def facts(f):
     measures, indexes = store.filtered(f)["measures"], store.label_indexes()
-    return {"措施": len(measures), **{label: len(views.count_labels(measures, column, indexes=indexes)) for label, column in
-                                     (("涉及主题", "themes"), ("涉及产业", "industries"), ("政策工具子类", "instruments"))}}
+    return {
+        "措施": len(measures),
+        **{
+            label: len(views.count_labels(measures, column, indexes=indexes))
+            for label, column in (("涉及主题", "themes"), ("涉及产业", "industries"), ("政策工具子类", "instruments"))
+        },
+    }
 
 
 @store.per_view
@@ -18,27 +24,35 @@ def theme_matrix(f, by: str):
     """The cells of the matrix, and how many documents have a measure with a theme."""
     view = store.filtered(f)
     themes = store.labels_within(view["measures"], "themes")
-    return theme_tables.theme_matrix(view["measures"], view["documents"], by, themes=themes), theme_tables.matrix_documents(view["measures"], themes)
+    return theme_tables.theme_matrix(
+        view["measures"], view["documents"], by, themes=themes
+    ), theme_tables.matrix_documents(view["measures"], themes)
 
 
 @store.per_view
 def theme_tree(f):
     view = store.filtered(f)
-    return theme_tables.theme_tree(view["measures"], view["documents"], themes=store.labels_within(view["measures"], "themes"))
+    return theme_tables.theme_tree(
+        view["measures"], view["documents"], themes=store.labels_within(view["measures"], "themes")
+    )
 
 
 @store.per_view
 def industries_and_instruments(f):
     measures = store.filtered(f)["measures"]
-    return (views.count_labels(measures, "industries", indexes=store.label_indexes()),
-            theme_tables.instrument_counts(measures, store.labels_within(measures, "instruments")))
+    return (
+        views.count_labels(measures, "industries", indexes=store.label_indexes()),
+        theme_tables.instrument_counts(measures, store.labels_within(measures, "instruments")),
+    )
 
 
 @store.per_view
 def keywords(f):
     """The keywords of the view without the ubiquitous ones, and those."""
     common = textstats.ubiquitous_keywords(store.load_tables()["measures"], index=store.label_index("keywords"))
-    return textstats.keyword_frequencies(store.filtered(f)["measures"], exclude=common, index=store.label_index("keywords")), common
+    return textstats.keyword_frequencies(
+        store.filtered(f)["measures"], exclude=common, index=store.label_index("keywords")
+    ), common
 
 
 @store.per_view
