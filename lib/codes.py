@@ -1,8 +1,10 @@
-"""Chinese labels of the codes the tables store (data/codes.yaml): one place per vocabulary, read by the
-exports, the filters, the charts and the pages alike."""
+"""The codes the tables store, typed (StrEnum: a member is its code, so it compares and serialises as the
+string the data contract names), and their Chinese labels (data/codes.yaml): one place per vocabulary, read by
+the pipeline, the exports, the filters, the charts and the pages alike."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from lib.config import DATA_DIR
@@ -46,3 +48,85 @@ CODED_COLUMNS: dict[str, dict[str, dict[str, str]]] = {
     table: {column: VOCABULARIES[vocabulary] for column, vocabulary in mapping.items()}
     for table, mapping in _COLUMN_VOCABULARIES.items()
 }
+
+
+class Kind(StrEnum):
+    """措施类型: measures.kind."""
+
+    TASK = "task"
+    RD_DIRECTION = "rd_direction"
+    MECHANISM = "mechanism"
+    PROCEDURE = "procedure"
+    SAFEGUARD = "safeguard"
+    PRINCIPLE = "principle"
+    CONTEXT = "context"
+
+    @property
+    def label(self) -> str:
+        return MEASURE_KINDS[self.value]
+
+
+# What the pages show by default: items that ask someone to act (principles and background paragraphs do not).
+ACTIONABLE_KINDS: tuple[Kind, ...] = (Kind.TASK, Kind.RD_DIRECTION, Kind.MECHANISM, Kind.PROCEDURE, Kind.SAFEGUARD)
+# Items the issuing body answers for when they name no 责任单位: actions of its own administration. A research
+# direction (研发方向) lists a field to fund, not a task of the issuer, so it gets no fallback body.
+ISSUER_ANSWERS_FOR: frozenset[Kind] = frozenset({Kind.TASK, Kind.MECHANISM, Kind.PROCEDURE, Kind.SAFEGUARD})
+
+
+class AgencySource(StrEnum):
+    """How a measure's bodies are known: measures.agency_source."""
+
+    PHRASE = "phrase"  # a 责任单位 phrase names them
+    ISSUER = "issuer"  # none is written: the issuing body is counted (the fallback)
+    NONE = "none"
+
+    @property
+    def label(self) -> str:
+        return AGENCY_SOURCES[self.value]
+
+
+class TargetKind(StrEnum):
+    """targets.kind."""
+
+    TARGET = "target"
+    PARAMETER = "parameter"
+    BASELINE = "baseline"
+    QUALITATIVE_GOAL = "qualitative_goal"
+
+    @property
+    def label(self) -> str:
+        return TARGET_KINDS[self.value]
+
+
+class Level(StrEnum):
+    """documents.level."""
+
+    MUNICIPAL = "municipal"
+    DISTRICT = "district"
+    PROVINCIAL = "provincial"
+    NATIONAL = "national"
+
+    @property
+    def label(self) -> str:
+        return LEVELS[self.value]
+
+
+class DateSource(StrEnum):
+    """documents.date_source."""
+
+    EXPLICIT = "explicit"
+    INFERRED = "inferred"
+    MANIFEST = "manifest"
+
+    @property
+    def label(self) -> str:
+        return DATE_SOURCES[self.value]
+
+
+TYPED = {
+    "measure_kind": Kind,
+    "agency_source": AgencySource,
+    "target_kind": TargetKind,
+    "level": Level,
+    "date_source": DateSource,
+}  # vocabulary of data/codes.yaml → its enum

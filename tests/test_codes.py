@@ -73,3 +73,15 @@ def test_a_malformed_codes_file_is_refused_naming_file_and_fault(tmp_path, monke
     monkeypatch.setattr(codes, "CODES_YAML", path)
     with pytest.raises(ReferenceDataError, match=message):
         codes._load()
+
+
+@pytest.mark.parametrize("vocabulary", sorted(codes.TYPED))
+def test_each_typed_vocabulary_has_exactly_the_codes_of_its_labels(vocabulary):
+    enum = codes.TYPED[vocabulary]
+    assert {member.value for member in enum} == set(codes.VOCABULARIES[vocabulary])
+    assert all(member.label == codes.VOCABULARIES[vocabulary][member.value] for member in enum)
+
+
+def test_a_member_is_its_code():
+    assert codes.Kind.TASK == "task" and f"{codes.AgencySource.ISSUER}" == "issuer"
+    assert codes.ISSUER_ANSWERS_FOR < set(codes.ACTIONABLE_KINDS)  # research directions get no fallback body

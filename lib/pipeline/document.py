@@ -6,10 +6,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from lib.codes import ISSUER_ANSWERS_FOR, AgencySource
 from lib.pipeline import agencies, citations, metadata, structure, tagging, targets
 from lib.pipeline.readers import RejectedInput, read_document
-
-ACTIONABLE_WITHOUT_PHRASE = ("task", "safeguard", "procedure", "mechanism")
 
 
 @dataclass
@@ -106,10 +105,10 @@ def _measure_row(
     canonical = list(
         dict.fromkeys(agencies.canonical(w, meta.district, meta.jurisdiction)[0] for w in responsibility.written)
     )
-    source = "phrase" if canonical else "none"
-    if not canonical and kind in ACTIONABLE_WITHOUT_PHRASE and meta.issuer_canonical:
+    source = AgencySource.PHRASE if canonical else AgencySource.NONE
+    if not canonical and kind in ISSUER_ANSWERS_FOR and meta.issuer_canonical:
         # No 责任单位 written: the issuing body answers for its own document's actions.
-        canonical, source = [meta.issuer_canonical], "issuer"
+        canonical, source = [meta.issuer_canonical], AgencySource.ISSUER
     tags = tagging.tag(leaf.heading + "\n" + body_text, meta.district)
     garbled = []
     if "〓" in leaf.text:  # rare: one C-speed test spares every other measure the per-character scan

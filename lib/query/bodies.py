@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lib import codes
+from lib.codes import AgencySource
 from lib.contract import parse_renamed_from, renaming_label
 from lib.query.filters import KIND_LABELS
 from lib.query.labels import LabelIndex, index_labels
@@ -41,7 +42,7 @@ def body_rows(measures: pd.DataFrame, bodies: LabelIndex | None = None) -> pd.Da
     pairs = (bodies or index_labels(measures["agencies"])).pairs()  # each body once per measure
     rows, agency = pairs.row.to_numpy(), pairs.label.array
     lead = pd.Categorical(measures.lead_agency, categories=agency.categories).codes[rows]
-    issuer = measures.agency_source.eq("issuer").to_numpy(dtype=bool, na_value=False)[rows]
+    issuer = measures.agency_source.eq(AgencySource.ISSUER).to_numpy(dtype=bool, na_value=False)[rows]
     role = np.where(
         issuer, ROLES.index("issuer"), np.where(agency.codes == lead, ROLES.index("lead"), ROLES.index("named"))
     )
@@ -69,10 +70,10 @@ def headline(measures: pd.DataFrame, bodies: LabelIndex | None = None) -> dict[s
     bodies_per_measure = np.bincount(bodies.rows, minlength=bodies.n_rows)
     return {
         "涉及机构": len(bodies.counts()),
-        "写明责任单位的措施": int((source == "phrase").sum()),
-        "其中多部门共同负责": int(((source == "phrase") & (bodies_per_measure > 1)).sum()),
-        "按发文机关计的措施": int((source == "issuer").sum()),
-        "未归属机构的措施": int((source == "none").sum()),
+        "写明责任单位的措施": int((source == AgencySource.PHRASE).sum()),
+        "其中多部门共同负责": int(((source == AgencySource.PHRASE) & (bodies_per_measure > 1)).sum()),
+        "按发文机关计的措施": int((source == AgencySource.ISSUER).sum()),
+        "未归属机构的措施": int((source == AgencySource.NONE).sum()),
     }
 
 
@@ -240,7 +241,7 @@ def written_forms(
     measures = _carrying(measures, agency, ["doc_id", "agencies", "agencies_raw", "agency_source"], bodies)
     phrase = measures[measures.agency_source == "phrase"]
     forms = set(_written_as(pa.array(phrase.agencies_raw.array), pa.array(phrase.agencies.array), agency))
-    issued = measures[measures.agency_source == "issuer"]
+    issued = measures[measures.agency_source == AgencySource.ISSUER]
     # unique() first: isin turns each of up to ~100,000 Arrow strings into a Python object (0.27 s)
     forms.update(documents[documents.doc_id.isin(issued.doc_id.unique())].issuer.dropna())
     forms.discard(agency)

@@ -17,6 +17,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from lib.codes import AgencySource
 from lib.config import DATA_DIR, JIEBA_USERDICT
 from lib.contract import parse_renamed_from, renaming_label
 from lib.query.labels import LabelIndex, index_labels, label_counts, relabel
@@ -320,12 +321,12 @@ def dominance_notes(
 
 def responsibility_rows(measures: pd.DataFrame, include_issuer: bool) -> pd.DataFrame:
     """The measures whose bodies are written (agency_source "phrase"), with the issuer fallback if asked."""
-    return measures if include_issuer else measures[measures.agency_source.eq("phrase")]
+    return measures if include_issuer else measures[measures.agency_source.eq(AgencySource.PHRASE)]
 
 
 def fallback_note(measures: pd.DataFrame) -> str:
     """What leaving the fallback out leaves out, per year ("" when nothing)."""
-    fallback = measures[measures.agency_source.eq("issuer")]
+    fallback = measures[measures.agency_source.eq(AgencySource.ISSUER)]
     if fallback.empty:
         return ""
     per_year = fallback.year.value_counts(dropna=False).sort_index()
@@ -345,7 +346,7 @@ def agency_year_counts(measures: pd.DataFrame, top: int = 15, include_issuer: bo
     totals = totals[totals > 0]  # undated measures count here, though no year cell shows them
     rows = pairs.row.to_numpy()
     pairs["year"] = measures.year.to_numpy(dtype=float, na_value=np.nan)[rows]
-    pairs["issuer"] = measures.agency_source.eq("issuer").to_numpy()[rows]
+    pairs["issuer"] = measures.agency_source.eq(AgencySource.ISSUER).to_numpy()[rows]
     cells = (
         pairs.dropna(subset=["year"])
         .astype({"year": int})
@@ -394,7 +395,7 @@ def bodies_appear_vanish(
     """appear_vanish of the bodies by written responsibility (with the fallback if asked), each row with
     n_issuer: how many of its n measures count for it only as the issuer."""
     kept = responsibility_rows(measures[["year", "agencies", "agency_source"]], include_issuer)
-    fallback = kept[kept.agency_source.eq("issuer")]
+    fallback = kept[kept.agency_source.eq(AgencySource.ISSUER)]
     by_issuer = [label_counts(in_period(fallback, period), "agencies") for period in (period_b, period_a)]
     return tuple(
         frame.assign(n_issuer=[issued[label] for label in frame.label]).astype({"n_issuer": int})

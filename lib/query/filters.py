@@ -20,8 +20,8 @@ from lib import codes
 from lib.query import search
 from lib.query.labels import LabelIndex, index_labels, one_of
 
-ACTIONABLE_KINDS = ("task", "rd_direction", "mechanism", "procedure", "safeguard")
-ALL_KINDS = ("task", "rd_direction", "mechanism", "procedure", "safeguard", "principle", "context")
+ACTIONABLE_KINDS = codes.ACTIONABLE_KINDS
+ALL_KINDS = tuple(codes.Kind)
 KIND_LABELS = codes.MEASURE_KINDS  # data/codes.yaml
 # A URL is cut to what a screen of chips can show: longer values or lists are an attack or an accident.
 MAX_VALUE_LENGTH, MAX_VALUES = 80, 50

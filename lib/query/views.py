@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from lib import codes
+from lib.codes import AgencySource
 from lib.query.labels import LabelIndex, index_labels, label_counts
 
 LEVEL_LABELS = codes.LEVELS  # data/codes.yaml, as the other labels of codes below
@@ -49,10 +50,10 @@ def count_bodies(
     names the body), n_issuer (no body written: counted for the issuing body), n (both), busiest first."""
     source = measures.agency_source
     written = count_labels(
-        measures[source.eq("phrase").to_numpy(dtype=bool, na_value=False)], "agencies", indexes=indexes
+        measures[source.eq(AgencySource.PHRASE).to_numpy(dtype=bool, na_value=False)], "agencies", indexes=indexes
     )
     fallback = count_labels(
-        measures[source.eq("issuer").to_numpy(dtype=bool, na_value=False)], "agencies", indexes=indexes
+        measures[source.eq(AgencySource.ISSUER).to_numpy(dtype=bool, na_value=False)], "agencies", indexes=indexes
     )
     frame = (
         written.set_index("label")
@@ -73,7 +74,9 @@ FALLBACK_NOTE = "（未写明责任单位，按发文机关计）"
 def bodies_shown(measures: pd.DataFrame) -> pd.Series:
     """Each measure's bodies as one line for a table, a body the text never names marked as the fallback."""
     names = measures.agencies.map(lambda bodies: "、".join(bodies) if len(bodies) else "未写明")
-    return names.where(measures.agency_source.ne("issuer").to_numpy(dtype=bool, na_value=True), names + FALLBACK_NOTE)
+    return names.where(
+        measures.agency_source.ne(AgencySource.ISSUER).to_numpy(dtype=bool, na_value=True), names + FALLBACK_NOTE
+    )
 
 
 def headline(view: dict[str, pd.DataFrame], indexes: Mapping[str, LabelIndex] | None = None) -> dict[str, str]:
