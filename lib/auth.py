@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from lib.config import DOCUMENTS_YAML
 
@@ -121,13 +121,13 @@ def _parse(stored: str | None) -> tuple[bytes, bytes, int, int, int] | None:
 
 
 # Checked instead when the account is unknown or its line malformed, so that the answer takes as long.
-_DUMMY = _parse(hash_password("not a password", salt=b"\0" * SALT_BYTES))
+_DUMMY = cast(tuple[bytes, bytes, int, int, int], _parse(hash_password("not a password", salt=b"\0" * SALT_BYTES)))
 
 
 def verify_password(password: str, stored: str | None) -> bool:
     """Whether password matches the stored hash line; compared in constant time, never raises."""
     parsed = _parse(stored)
-    salt, key, n, r, p = parsed or _DUMMY
+    salt, key, n, r, p = parsed if parsed is not None else _DUMMY
     matches = hmac.compare_digest(_scrypt(password or "", salt, n, r, p), key)
     return matches and parsed is not None
 

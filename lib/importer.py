@@ -112,6 +112,7 @@ def preview(name: str, raw: bytes, seeds_dir: Path = SEEDS_DIR, out_dir: Path = 
     result = process_document(safe, raw, None)
     if result.status == "rejected":
         raise ImportRejected(f"“{name}”：{'；'.join(result.messages)}")
+    assert result.document is not None  # a result that is not rejected has its document
     if same_text := existing_texts(seeds_dir, out_dir).get(result.document["text_sha256"]):
         raise ImportRejected(f"“{name}”：与已有文件“{same_text}”正文相同（仅编码或格式不同），未重复导入")
     if not result.measures:

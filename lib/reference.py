@@ -64,6 +64,7 @@ def current() -> Snapshot:
     """The active snapshot (the files as they are now, when no build has activated one)."""
     if _active is None:
         activate(Snapshot.read())
+    assert _active is not None
     return _active
 
 

@@ -77,7 +77,10 @@ def plan_build(
         ]
         for table, _segment, start, length in previous["documents"]:
             known.update((row["build_key"], row) for row in table.slice(start, length).select(columns).to_pylist())
-    reused, jobs, rejected, seen = {}, [], {}, {}
+    reused: dict[str, dict] = {}
+    jobs: list[Job] = []
+    rejected: dict[str, DocResult] = {}
+    seen: dict[str, str] = {}
     for item in inputs:
         suffix = os.path.splitext(item.name)[1]
         if suffix.lower() not in SUPPORTED:

@@ -310,6 +310,7 @@ def _report_entry(source_file: str, reused: dict | None, result: DocResult | Non
             "n_targets": reused["n_targets"],
             "cached": True,
         }
+    assert result is not None, "an input is either reused or has a result"
     return {
         "source_file": source_file,
         "status": result.status,

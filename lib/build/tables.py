@@ -98,6 +98,7 @@ def citation_rows(results: list[DocResult]) -> list[dict]:
             "sentence": c.sentence,
         }
         for r in results
+        if r.document is not None
         for c in r.citations
     ]
 

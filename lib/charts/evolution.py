@@ -23,7 +23,7 @@ OUTSIDE_COLOR = "#9D9D9D"
 INDICATOR_DOCUMENTS = 12
 
 
-def _year_axis(fig: go.Figure, years, title: str = "年份", **where) -> None:
+def _year_axis(fig: go.Figure, years, title: str | None = "年份", **where) -> None:
     years = [int(y) for y in years]  # the data's own years: a document of a new year widens the axis
     if years:
         fig.update_xaxes(range=[min(years) - AXIS_MARGIN, max(years) + AXIS_MARGIN])

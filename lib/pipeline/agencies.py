@@ -98,10 +98,10 @@ def find_responsibility(text: str, rule: str | None = None) -> Responsibility:
     if phrases:
         return Responsibility("".join(phrases), tuple(written), lead, tuple(phrases), deadline, rule)
     # The lazy groups make INLINE_LEAD slow to scan; it cannot match without 牵头 and 配合.
-    if "牵头" in text and "配合" in text and (m := INLINE_LEAD.search(text)):
-        lead = _clean(m.group("lead"))
-        partners = tuple(_clean(p) for p in SEPARATORS.split(m.group("rest")) if _clean(p))
-        return Responsibility(m.group(0), (lead, *partners), lead, (m.group(0),), None, rule)
+    if "牵头" in text and "配合" in text and (inline := INLINE_LEAD.search(text)):
+        lead = _clean(inline.group("lead"))
+        partners = tuple(_clean(p) for p in SEPARATORS.split(inline.group("rest")) if _clean(p))
+        return Responsibility(inline.group(0), (lead, *partners), lead, (inline.group(0),), None, rule)
     return Responsibility(None, (), None, (), None, rule)
 
 
@@ -116,7 +116,9 @@ def lead_rule(text: str) -> str | None:
 
 def _top_level_parts(inner: str) -> list[tuple[str, str]]:
     """(part, separator before it) of a phrase, split on 、，；。 outside nested brackets."""
-    parts, current, depth, separator = [], [], 0, ""
+    parts: list[tuple[str, str]] = []
+    current: list[str] = []
+    depth, separator = 0, ""
     for ch in inner:
         if ch in _PAIRS:
             depth += 1
@@ -317,4 +319,4 @@ def most_named(text: str) -> str | None:
     counts: dict[str, int] = {}
     for m in _actor_pattern(None).finditer(text):
         counts[m.group(0)] = counts.get(m.group(0), 0) + 1
-    return max(counts, key=counts.get) if counts else None
+    return max(counts, key=lambda name: counts[name]) if counts else None

@@ -100,7 +100,7 @@ class DocMeta:
     date_source: str | None
     date_evidence: str
     warnings: tuple[str, ...] = field(default_factory=tuple)
-    jurisdiction: str = HOME  # the place whose government or legislature issued it: 天津市, 武汉市, 全国 …
+    jurisdiction: str | None = HOME  # the place whose government or legislature issued it: 天津市, 武汉市, 全国 …
     province: str | None = HOME
     effective_from: str | None = None  # 施行日期 (ISO)
     effective_until: str | None = None  # 有效期至 (ISO)
@@ -151,7 +151,7 @@ def extract(text: str, preamble: str, source_file: str, overrides: dict | None =
         period = (int(annual["year"]), int(annual["year"]))
     if period == (None, None) and effective_from and effective_until:
         period = (int(effective_from[:4]), int(effective_until[:4]))
-    if source == "explicit" and year and period[0] and not period[0] <= year <= period[1]:
+    if source == "explicit" and year and period[0] and period[1] and not period[0] <= year <= period[1]:
         warnings.append(f"成文日期{issued}与规划期{period[0]}—{period[1]}年不一致，请核对")
     meta = DocMeta(
         title,
@@ -242,7 +242,7 @@ def signature(lines: list[str]) -> tuple[str | None, re.Match[str] | None]:
         date = CN_DATE.fullmatch(line)
         if date is None or n == 0:
             continue
-        names = []
+        names: list[str] = []
         for prev in reversed(lines[max(0, n - 6) : n]):
             if not ISSUER_LINE.match(prev):
                 break
@@ -485,7 +485,7 @@ def _explicit_date(
     elif m := next((ISO_DATE.fullmatch(ln) for ln in lines[:8] if ISO_DATE.fullmatch(ln)), None):
         found = (_iso(m), "explicit", f"标题下标注日期：{m.group(0)}")
     else:
-        found = (None, None, "")
+        found = (None, None, "")  # type: ignore[assignment]  # nothing printed: no date, no source
     for line in lines:
         if (damaged := DAMAGED_DATE.match(line)) and (read := _read_damaged(damaged)):
             note = f"落款日期标点缺失“{line}”，可读作{read}"
@@ -602,7 +602,7 @@ def apply_overrides(meta: DocMeta, overrides: dict) -> DocMeta:
         changes["date_source"] = "manifest"
         inferred = f"（自动推断：{meta.issued_date or '无'}，{meta.date_evidence}）"
         changes["date_evidence"] = str(overrides.get("date_evidence", "人工核定")) + inferred
-    return replace(meta, **changes)
+    return replace(meta, **changes)  # type: ignore[arg-type]  # documents.yaml's fields, checked by the importer
 
 
 def load_manifest(path: Path = DOCUMENTS_YAML) -> dict[str, dict]:

@@ -238,7 +238,8 @@ def normalize_text(text: str, encoding: str = "str") -> NormalizedText:
     text, garbled = mark_garbled(text)
     warnings.extend(_converter("tw2s").convert(w) for w in garbled)
     text = to_simplified(text)
-    kept, removed = [], []
+    kept: list[str] = []
+    removed: list[str] = []
     for line in text.split("\n"):
         (removed if is_boilerplate(line) else kept).append(line)
     lines = [unify_punctuation(strip_title_spam(line)) for line in kept]

@@ -92,7 +92,7 @@ def _pdf_text(raw: bytes) -> str:
 
     limits = {f"{codec}_maximum_output_length": PDF_MAX_STREAM for codec in ("zlib", "lzw", "run_length", "brotli")}
     try:
-        with apply_configuration(**limits):  # a context variable: other threads keep pypdf's defaults
+        with apply_configuration(**limits):  # type: ignore[arg-type]  # a context variable: other threads keep pypdf's defaults
             reader = PdfReader(io.BytesIO(raw))
             if len(reader.pages) > PDF_MAX_PAGES:
                 raise RejectedInput(f"PDF 页数过多（{len(reader.pages)} 页），上限 {PDF_MAX_PAGES} 页")
@@ -120,7 +120,10 @@ def _html_text(raw: bytes) -> str:
     for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe"]):
         tag.decompose()
     for tag in soup.find_all(True):
-        if tag.attrs is not None and HTML_NOISE.search(" ".join([*tag.get("class", []), tag.get("id", "")])):
+        if tag.attrs is None:  # inside a tag decomposed a moment ago
+            continue
+        names = [*(tag.get("class") or []), str(tag.get("id") or "")]
+        if HTML_NOISE.search(" ".join(names)):
             tag.decompose()
     title = soup.title.get_text(strip=True) if soup.title else ""
     if soup.title:

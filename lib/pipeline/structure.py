@@ -209,7 +209,7 @@ def _split_labelled_paragraphs(items: list[Item]) -> None:
             Item(
                 "labelled",
                 item.rank + 1,
-                LABELLED.match(item.paragraphs[start]).group(0),
+                LABELLED.match(item.paragraphs[start]).group(0),  # type: ignore[union-attr]  # start: a label's line
                 item.paragraphs[start],
                 item.line_no + n,
                 item.paragraphs[start + 1 : end],

@@ -114,7 +114,9 @@ def split_word_pieces(
     """Piece → the listed words it is cut out of, for the words the segmentation does not keep whole
     (pieces of two or more characters: shorter tokens are never keywords)."""
     if cut is None:
-        from lib.pipeline.tagging import cut  # the build's segmenter, read-only here
+        from lib.pipeline.tagging import cut as cut_text  # the build's segmenter, read-only here
+
+        cut = cut_text
     found: dict[str, set[str]] = defaultdict(set)
     for word in words:
         if len(word) < 2:
@@ -188,8 +190,9 @@ def term_scores(
     a, b = (keyword_counts(in_period(dated, period), index) for period in periods)
     prior = keyword_counts(measures, index)
     floor = significance_floor(sum(a.values()), sum(b.values()), sum(prior.values()))
-    scores = log_odds(a, b, prior=prior, min_count=floor or math.inf)
-    return with_shares(scores, tuple(len(in_period(dated, period)) for period in periods)), floor
+    scores = log_odds(a, b, prior=prior, min_count=floor or math.inf)  # type: ignore[arg-type]  # inf: none passes
+    first, second = (len(in_period(dated, period)) for period in periods)
+    return with_shares(scores, (first, second)), floor
 
 
 def with_shares(scores: pd.DataFrame, n_measures: tuple[int, int]) -> pd.DataFrame:
@@ -231,7 +234,7 @@ def log_odds(
     alpha = {w: prior.get(w) or pooled[w] for w in pooled}
     alpha0 = sum(prior.values()) + sum(a for w, a in alpha.items() if not prior.get(w))
     n_a, n_b = sum(counts_a.values()), sum(counts_b.values())
-    rows = []
+    rows: list[tuple[str, int, int, float, float]] = []
     for word, total in pooled.items():
         if total < min_count:
             continue
@@ -272,7 +275,7 @@ def term_sentences(
     ]
     titles = documents.set_index("doc_id").title
     longer = (pieces or {}).get(term, ())
-    rows = []
+    rows: list[tuple] = []
     for m in carriers.sort_values(["year", "doc_id", "ordinal"], ascending=[False, True, True]).itertuples():
         found = [s.strip() for s in SENTENCE_END.split(m.text) if whole_word(s, term, longer)]
         found = found or ([m.heading] if whole_word(m.heading, term, longer) else [])
@@ -303,7 +306,7 @@ def dominance_notes(
     what: str = "措施",
 ) -> list[str]:
     """ "2018–2021 年的 147 条措施中有 88 条（60%）出自《…》" for each named selection a document dominates."""
-    notes = []
+    notes: list[str] = []
     for name, measures in selections.items():
         if found := dominant_document(measures, counted):
             doc_id, n, total = found
@@ -366,7 +369,7 @@ def agency_year_counts(measures: pd.DataFrame, top: int = 15, include_issuer: bo
 def renaming_notes(agencies: pd.DataFrame, bodies: Iterable[str] | None = None) -> list[str]:
     """ "市科委（2018）→市科技局" for every renamed body (only those in `bodies` when given)."""
     wanted = set(bodies) if bodies is not None else None
-    notes = []
+    notes: list[str] = []
     for row in agencies.sort_values("agency").itertuples():
         if wanted is not None and row.agency not in wanted:
             continue

@@ -58,7 +58,7 @@ class Filters:
     def with_value(self, dimension: str, value: str) -> Filters:
         """The same filters with one more value on a dimension (a chart click)."""
         current = getattr(self, dimension)
-        return self if value in current else replace(self, **{dimension: (*current, value)})
+        return self if value in current else replace(self, **{dimension: (*current, value)})  # type: ignore[arg-type]
 
 
 def parse_query(

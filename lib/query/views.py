@@ -85,8 +85,11 @@ def headline(view: dict[str, pd.DataFrame], indexes: Mapping[str, LabelIndex] | 
     bodies = count_bodies(measures, indexes=indexes)
     districts = count_labels(measures, "districts", indexes=indexes)
     years = documents.year.dropna()
-    first, last = (int(years.min()), int(years.max())) if len(years) else (None, None)
-    span = "—" if first is None else str(first) if first == last else f"{first}–{last % 100:02d}"
+    if not len(years):
+        span = "—"
+    else:
+        first, last = int(years.min()), int(years.max())
+        span = str(first) if first == last else f"{first}–{last % 100:02d}"
     return {
         "文件": f"{len(documents)}",
         "措施": f"{len(measures)}",

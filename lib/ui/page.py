@@ -52,7 +52,7 @@ def filter_chips(f: flt.Filters) -> None:
 
 def active_chips(f: flt.Filters, titles: dict[str, str]) -> list[tuple[str, str, tuple]]:
     """(key, label, (callback, *args)) of every active filter, in the sidebar's order."""
-    chips = []
+    chips: list[tuple[str, str, tuple]] = []
     for dim, (_, label, _) in flt.DIMENSIONS.items():
         for n, value in enumerate(getattr(f, dim)):
             name = titles.get(value, value) if dim == "doc_ids" else value

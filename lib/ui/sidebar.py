@@ -47,7 +47,7 @@ def sidebar(tables: dict) -> None:
             t("措施类型"),
             list(flt.ALL_KINDS),
             key=KEY["kinds"],
-            format_func=flt.KIND_LABELS.get,
+            format_func=lambda kind: flt.KIND_LABELS.get(kind, kind),
             placeholder=t("默认：可执行类"),
             help=t("默认只看可执行的措施（不含原则与背景目标段落）"),
         )

@@ -32,7 +32,8 @@ def _config() -> auth.AuthConfig:
 
 def _oidc_email() -> str | None:
     try:
-        return st.user.get("email") if st.user.is_logged_in else None
+        email = st.user.get("email") if st.user.is_logged_in else None
+        return email if isinstance(email, str) else None
     except Exception:  # st.user without [auth] configured
         return None
 

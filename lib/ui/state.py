@@ -45,7 +45,7 @@ URL_NOTES_KEY = "url_adjustments"  # what the URL asked for that could not be sh
 
 
 def _state_from_filters(f: flt.Filters) -> dict:
-    state = {KEY[dim]: list(getattr(f, dim)) for dim in flt.DIMENSIONS}
+    state: dict[str, object] = {KEY[dim]: list(getattr(f, dim)) for dim in flt.DIMENSIONS}
     state.update({KEY["years"]: f.years, KEY["kinds"]: list(f.kinds), KEY["search"]: f.search})
     return state
 

@@ -49,11 +49,12 @@ def sentences_with(f, term: str):
 @store.per_view
 def new_and_dropped_terms(f, side_by: str, pick: tuple):
     measures = store.filtered(f)["measures"]
-    sides = [measures[measures[side_by] == p] for p in pick]
+    side_a, side_b = (measures[measures[side_by] == p] for p in pick)
     index = whole_keywords()
-    counts = [ev.keyword_counts(side, index) for side in sides]
-    floor = ev.significance_floor(*(sum(c.values()) for c in counts), sum((counts[0] + counts[1]).values()))
-    return (*ev.new_and_dropped_terms(*sides, index=index, min_count=floor or float("inf")), floor)
+    counts_a, counts_b = ev.keyword_counts(side_a, index), ev.keyword_counts(side_b, index)
+    floor = ev.significance_floor(sum(counts_a.values()), sum(counts_b.values()), sum((counts_a + counts_b).values()))
+    minimum = floor or float("inf")  # no floor: no count can reach significance, so nothing is listed
+    return (*ev.new_and_dropped_terms(side_a, side_b, index=index, min_count=minimum), floor)  # type: ignore[arg-type]
 
 
 @store.per_view
@@ -63,7 +64,8 @@ def bodies_by_year(f, include_issuer: bool):
 
 @store.per_view
 def bodies_appeared_and_vanished(f, periods, include_issuer: bool):
-    return ev.bodies_appear_vanish(store.filtered(f)["measures"], *periods, include_issuer=include_issuer)
+    period_a, period_b = periods
+    return ev.bodies_appear_vanish(store.filtered(f)["measures"], period_a, period_b, include_issuer=include_issuer)
 
 
 @store.per_view
