@@ -9,7 +9,6 @@ and the tables are left as they were, and ImportFailed names the cause.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import re
@@ -26,6 +25,7 @@ import pyarrow.parquet as pq
 import yaml
 
 from lib import reference
+from lib.build.lock import build_lock, lock_file  # noqa: F401 (lock_file: callers know it here)
 from lib.build.output import failure_cause, write_atomically
 from lib.build.run import build
 from lib.config import BUILD_DIR, DOCUMENTS_YAML, SEEDS_DIR
@@ -118,25 +118,6 @@ def preview(name: str, raw: bytes, seeds_dir: Path = SEEDS_DIR, out_dir: Path = 
     if not result.measures:
         raise ImportRejected(f"“{name}”：没有识别到编号条目（如“一、”“（一）”“1.”），不像一份政策文件，未导入")
     return Preview(safe, raw, result)
-
-
-def lock_file(out_dir: Path = BUILD_DIR) -> Path:
-    """The lock of one build folder, next to it (data/.build.lock for data/build)."""
-    return out_dir.parent / f".{out_dir.name}.lock"
-
-
-@contextmanager
-def build_lock(out_dir: Path = BUILD_DIR):
-    """One import or build of a build folder at a time across processes and sessions (released when the
-    process ends, however it ends)."""
-    path = lock_file(out_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _inside(folder: Path, name: str) -> Path:

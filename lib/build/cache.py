@@ -22,6 +22,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -40,8 +41,19 @@ MAX_PIECES = 256
 # more before the scan are remembered; every other file is hashed again on the next build.
 SETTLE_NS = 2_000_000_000
 
-# A run of rows: (table, cache segment holding that table or None, start, length).
-Run = tuple[pa.Table, "str | None", int, int]
+
+class Run(NamedTuple):
+    """A run of rows: a slice of a table, and the cache segment that holds the table (None: not cached)."""
+
+    table: pa.Table
+    segment: str | None
+    start: int
+    length: int
+
+    @classmethod
+    def whole(cls, table: pa.Table) -> Run:
+        """Every row of a table made in this build."""
+        return cls(table, None, 0, table.num_rows)
 
 
 # ---- Remembered input hashes ----------------------------------------------------------------------------
@@ -135,7 +147,7 @@ def cached_tables(out_dir: Path, state: dict, fingerprint: str) -> dict[str, lis
                 table = opened[segment, name]
                 if not (0 <= start and 0 < length and start + length <= table.num_rows):
                     raise ValueError(f"{segment}.{name}: rows {start}+{length} out of range")
-                runs.append((table, segment, start, length))
+                runs.append(Run(table, segment, start, length))
             tables[name] = runs
     except (OSError, LookupError, TypeError, ValueError, pa.ArrowException):
         return None
@@ -150,7 +162,7 @@ def parquet_tables(out_dir: Path) -> dict[str, list[Run]] | None:
         return None
     if any(not tables[name].schema.equals(TABLES[name], check_metadata=False) for name in CACHED_TABLES):
         return None  # another pipeline version wrote them
-    return {name: [(table, None, 0, table.num_rows)] if table.num_rows else [] for name, table in tables.items()}
+    return {name: [Run.whole(table)] if table.num_rows else [] for name, table in tables.items()}
 
 
 def reusable_segments(previous: dict[str, list[Run]] | None, reused_rows: int, new_documents: int) -> frozenset[str]:
@@ -177,14 +189,14 @@ def runs_by_key(runs: list[Run], column: str) -> dict[str, Run]:
         encoded = pc.run_end_encode(table[column].slice(start, length).combine_chunks())
         ends = encoded.run_ends.to_pylist()
         for key, begin, end in zip(encoded.values.to_pylist(), [0, *ends[:-1]], ends):
-            found[key] = (table, segment, start + begin, end - begin)
+            found[key] = Run(table, segment, start + begin, end - begin)
     return found
 
 
 def joined(last: Run | None, run: Run) -> Run | None:
     """last and run as one run when run continues last in the same table, else None."""
-    if last and last[0] is run[0] and last[2] + last[3] == run[2]:
-        return (last[0], last[1], last[2], last[3] + run[3])
+    if last and last.table is run.table and last.start + last.length == run.start:
+        return last._replace(length=last.length + run.length)
     return None
 
 
@@ -194,6 +206,6 @@ def coalesce(runs) -> list[Run]:
     for run in runs:
         if longer := joined(together[-1] if together else None, run):
             together[-1] = longer
-        elif run[3]:
+        elif run.length:
             together.append(run)
     return together

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from lib.build.fingerprint import is_stale
+from lib.build.lock import build_lock
 from lib.build.output import failure_cause
 from lib.build.run import build
 from lib.config import BUILD_DIR, DOCUMENTS_YAML, SEEDS_DIR
@@ -35,7 +36,7 @@ def add_files(paths: list[Path], seed_dir: Path, out_dir: Path, manifest: Path =
             )
     if previews:
         try:
-            with importer.build_lock(out_dir):
+            with build_lock(out_dir):
                 names, report = importer.add([(p, {}) for p in previews], seed_dir, out_dir, manifest)
         except importer.ImportFailed as exc:
             print(f"{exc}；详情：{exc.__cause__}", file=sys.stderr)
@@ -68,8 +69,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.if_stale and not is_stale(args.seeds, args.out, use_manifest, args.manifest):
         print(f"tables in {args.out} are up to date")
         return EXIT_OK
-    from lib.importer import build_lock
-
     try:
         with build_lock(args.out):
             report = build(

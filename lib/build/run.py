@@ -106,7 +106,7 @@ class _Emitter:
         self.rows = 0
 
     def add(self, run: Run | None) -> None:
-        if run is None or not run[3]:
+        if run is None or not run.length:
             return
         if longer := joined(self.open, run):
             self.open = longer
@@ -127,7 +127,7 @@ class _Emitter:
 def _merged(previous: list[Run] | None, keep: set[str], fresh: pa.Table, key: str) -> list[Run]:
     """The kept keys' previous rows and every fresh row, in key order, as few slices as possible."""
     runs = {k: run for k, run in runs_by_key(previous or [], key).items() if k in keep}
-    runs.update(runs_by_key([(fresh, None, 0, fresh.num_rows)], key))
+    runs.update(runs_by_key([Run.whole(fresh)], key))
     return coalesce(runs[k] for k in sorted(runs))
 
 
@@ -171,7 +171,7 @@ def run_build(plan: Plan, sink, results: Iterator[DocResult]) -> dict:
                     emitter.add(kept_runs[name].get(doc_id))
                 else:
                     n = len(result.measures if name == "measures" else result.targets)
-                    emitter.add((chunk[name], None, offsets[name], n))
+                    emitter.add(Run(chunk[name], None, offsets[name], n))
                     offsets[name] += n
         pending.clear()
         held.clear()
@@ -216,11 +216,11 @@ def run_build(plan: Plan, sink, results: Iterator[DocResult]) -> dict:
     cited = resolve_citations(
         _concat(_merged(previous.get("citations"), kept, new_citations, "from_doc_id"), "citations"), documents
     )
-    sink.put("citations", (cited, None, 0, cited.num_rows))
+    sink.put("citations", Run.whole(cited))
     # 3. agencies, from every measure
     measures = pa.concat_tables(taps) if taps else TABLES["measures"].empty_table().select(AGENCY_COLUMNS)
     agency_rows = agency_table(measures, documents)
-    sink.put("agencies", (agency_rows, None, 0, agency_rows.num_rows))
+    sink.put("agencies", Run.whole(agency_rows))
     counts = {
         "documents": documents.num_rows,
         "measures": emitters["measures"].rows,
@@ -327,7 +327,7 @@ def write_outputs(tables: dict[str, pa.Table], report: dict, out_dir: Path) -> N
     sink = FileSink(out_dir)
     try:
         for name, table in tables.items():
-            sink.put(name, (table, None, 0, table.num_rows))
+            sink.put(name, Run.whole(table))
         sink.close(report, [], code_fingerprint())
     except BaseException:
         sink.abort()
