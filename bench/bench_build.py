@@ -222,7 +222,10 @@ def citation_figures(sizes: list[int], runs: int = 5) -> list[str]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from lib.build.tables import resolve_citations
+    try:
+        from lib.build.tables import resolve_citations
+    except ImportError:  # a commit before session 6's layout
+        from lib.build import resolve_citations  # type: ignore[no-redef]
     from lib.contract import TABLES
 
     seeds_rate = pq.read_table(BUILDS / "seeds" / "citations.parquet").num_rows / 5

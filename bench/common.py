@@ -252,7 +252,7 @@ def ensure_build(n_docs: int | None, workers: int = 2, rebuild_stale: bool = Tru
     corpus of n documents, built into bench/out/build/ when missing (or stale, unless told otherwise)."""
     seeds = ROOT / "seeds" if n_docs is None else corpus_dir(n_docs)
     out_dir = BUILDS / ("seeds" if n_docs is None else f"n{n_docs}")
-    from lib.build.fingerprint import is_stale
+    from lib.build import is_stale  # the module before session 6's layout, the package since: both name it
 
     present = (out_dir / "build_report.json").exists()
     if not is_stale(seeds, out_dir) or (present and not rebuild_stale):
