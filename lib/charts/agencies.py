@@ -23,6 +23,30 @@ NODE_LEVEL_COLORS = {"市级": "#4E79A7", "区级": "#F28E2B", "中央在津": "
 # Figures ------------------------------------------------------------------------------------------
 
 
+def body_marker(color: str, fallback: bool) -> dict:
+    """A bar's marker: solid for what the text writes, hatched and light-lined for the issuer fallback."""
+    return {
+        "color": color,
+        "line": {"color": ISSUER_LINE if fallback else color, "width": 1},
+        "pattern": {"shape": "/" if fallback else "", "fgcolor": ISSUER_LINE, "size": 6},
+    }
+
+
+def total_labels(totals: pd.Series, bodies: pd.Series) -> go.Scatter:
+    """Each stacked bar's total written at its end (the bodies as customdata, so a click there filters too)."""
+    return go.Scatter(
+        x=totals,
+        y=bodies,
+        mode="text",
+        text=totals,
+        textposition="middle right",
+        customdata=bodies.to_frame().values,
+        showlegend=False,
+        hoverinfo="skip",
+        cliponaxis=False,
+    )
+
+
 def workload_bars(frame: pd.DataFrame, notes: dict[str, str] | None = None) -> go.Figure | None:
     """Stacked horizontal bars per body (lead / named / issuer, the last hatched), busiest on top.
     Bodies in `notes` (merged former names) get a * and the note under the axis."""
@@ -43,28 +67,12 @@ def workload_bars(frame: pd.DataFrame, notes: dict[str, str] | None = None) -> g
                 orientation="h",
                 name=ROLE_LABELS[role],
                 customdata=part[["agency", "total"]].values,
-                marker={
-                    "color": ROLE_COLORS[role],
-                    "line": {"color": ISSUER_LINE if issuer else ROLE_COLORS[role], "width": 1},
-                    "pattern": {"shape": "/" if issuer else "", "fgcolor": ISSUER_LINE, "size": 6},
-                },
+                marker=body_marker(ROLE_COLORS[role], fallback=issuer),
                 hovertemplate=f"%{{y}}：%{{x}} 条措施（{ROLE_LABELS[role]}），共 %{{customdata[1]}} 条<extra>点击筛选</extra>",
             )
         )
     totals = frame.drop_duplicates("agency")
-    fig.add_trace(
-        go.Scatter(
-            x=totals.total,
-            y=totals.agency,
-            mode="text",
-            text=totals.total,
-            textposition="middle right",
-            customdata=totals[["agency"]].values,
-            showlegend=False,
-            hoverinfo="skip",
-            cliponaxis=False,
-        )
-    )
+    fig.add_trace(total_labels(totals.total, totals.agency))
     fig.update_layout(barmode="stack", bargap=0.25, legend={"traceorder": "normal"})
     fig.update_yaxes(
         categoryorder="array",

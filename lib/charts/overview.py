@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from lib.charts.agencies import ISSUER_LINE, ROLE_COLORS
+from lib.charts.agencies import ROLE_COLORS, body_marker, total_labels
 from lib.charts.base import LEVEL_COLORS, color_of
 from lib.query.bodies import ROLE_LABELS
 
@@ -204,27 +204,11 @@ def body_bars(counts: pd.DataFrame, axis_title: str) -> go.Figure | None:
                 orientation="h",
                 name=name,
                 customdata=counts[["label", "n"]].values,
-                marker={
-                    "color": color,
-                    "line": {"color": ISSUER_LINE if issuer else color, "width": 1},
-                    "pattern": {"shape": "/" if issuer else "", "fgcolor": ISSUER_LINE, "size": 6},
-                },
+                marker=body_marker(color, fallback=issuer),
                 hovertemplate=f"%{{y}}：%{{x}} 条措施（{name}），共 %{{customdata[1]}} 条<extra>点击筛选</extra>",
             )
         )
-    fig.add_trace(
-        go.Scatter(
-            x=counts.n,
-            y=counts.label,
-            mode="text",
-            text=counts.n,
-            textposition="middle right",
-            customdata=counts[["label"]].values,
-            showlegend=False,
-            hoverinfo="skip",
-            cliponaxis=False,
-        )
-    )
+    fig.add_trace(total_labels(counts.n, counts.label))
     fig.update_layout(barmode="stack", showlegend=True, legend={"orientation": "h", "y": -0.18, "traceorder": "normal"})
     fig.update_xaxes(title=axis_title, range=[0, counts.n.max() * 1.15])
     fig.update_yaxes(title=None, automargin=True)
