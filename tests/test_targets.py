@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lib.pipeline import targets
+from lib.pipeline.document import process_document
 from lib.pipeline.targets import chinese_number, extract, mask_magnitude
 
 
@@ -261,3 +262,25 @@ def test_a_goal_opening_gives_its_year_to_the_bullets_after_it(text, years):
     rows = targets.extract(text, 2022)
     assert [r.target_year for r in rows] == years and all(r.kind == "target" for r in rows)
     assert all(not r.indicator.startswith("—") for r in rows)
+
+
+@pytest.mark.parametrize(
+    "text, opening",
+    [
+        ("总体目标\n到2023年，主要目标是：", (2023, False)),
+        ("到****年：", (None, True)),
+        ("到2023年，全市研发投入达到3%。", None),  # a goal of its own, not an opening
+        ("到2023年，主要目标是：\n加快建设创新平台。", None),  # the opening is not what the text ends with
+    ],
+)
+def test_goal_opening_is_read_only_at_the_end_of_a_parent_text(text, opening):
+    assert targets.goal_opening(text) == opening
+
+
+def test_a_parent_goal_opening_gives_its_year_to_its_bullet_measures():
+    text = (
+        "关于推进科技创新的实施意见\n一、总体目标\n到2023年，主要目标是：\n——高新技术企业达到1000家；\n"
+        "——技术合同成交额突破100亿元。\n二、重点任务\n（一）培育企业。新增企业100家。\n"
+    )
+    rows = process_document("意见.txt", text.encode(), None).targets
+    assert [(r["value_low"], r["target_year"]) for r in rows] == [(1000, 2023), (100, 2023), (100, None)]

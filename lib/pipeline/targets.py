@@ -169,11 +169,20 @@ def sentences(block: str) -> list[str]:
     return [s.strip() for s in SENTENCE_BREAK.split(block) if s.strip()]
 
 
-def extract(block: str, doc_year: int | None) -> list[Target]:
-    """Stage 5 entry point for one text block (a measure's text or a section's own paragraphs)."""
+def goal_opening(text: str) -> tuple[int | None, bool] | None:
+    """The year of the goal opening that ends a text ("…\n到2023年，主要目标是："), for the bullets
+    below it; None when its last line is no such opening."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if lines and (goal := GOAL_OPENING.fullmatch(lines[-1])):
+        return _year(goal.group("year"))
+    return None
+
+
+def extract(block: str, doc_year: int | None, opening: tuple[int | None, bool] = (None, False)) -> list[Target]:
+    """Stage 5 entry point for one text block (a measure's text or a section's own paragraphs);
+    opening: the year of a goal opening above the block (goal_opening of its parent's text)."""
     out: list[Target] = []
     header: list[str] | None = None
-    opening: tuple[int | None, bool] = (None, False)
     for paragraph in block.split("\n"):
         if TABLE_CELL in paragraph:
             cells = [c.strip() for c in paragraph.split(TABLE_CELL)]
