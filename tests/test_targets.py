@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lib.pipeline import targets
+from lib.pipeline.document import process_document
 from lib.pipeline.targets import chinese_number, extract, mask_magnitude
 
 
@@ -167,3 +168,119 @@ def test_time_limits_of_a_rule_are_parameters_in_years(text, value):
 
 def test_an_indicator_drops_the_comparator_word():
     assert targets.extract("培育OPC企业超100家", 2024)[0].indicator == "OPC企业"
+
+
+@pytest.mark.parametrize(
+    "text, comparator, share",
+    [
+        ("将三分之一的资金投向基础研究", "=", 100 / 3),
+        ("占全国三分之二以上", ">=", 200 / 3),
+        ("持续将1/3以上的专项资金投向基础研究", ">=", 100 / 3),
+        ("品种占全国超1/4", ">=", 25),
+        ("不超过十分之一", "<=", 10),
+    ],
+)
+def test_fractions_are_shares_in_percent(text, comparator, share):
+    (row,) = targets.extract(text, 2024)
+    assert (row.unit, row.comparator) == ("%", comparator)
+    assert row.value_low == pytest.approx(share) and row.value_high == pytest.approx(share)
+
+
+@pytest.mark.parametrize("text", ["于2024/1/3发布", "百分之七十"])
+def test_dates_and_word_percentages_are_not_fractions(text):
+    assert all(r.value_low != pytest.approx(100 / 3) for r in targets.extract(text, 2024))
+    assert len(targets.extract(text, 2024)) == (1 if "百分之" in text else 0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "处五万元以上十万元以下罚款",
+        "可以处十万元以下的罚款",
+        "没收违法所得，并处违法所得一倍以上五倍以下罚款",
+        "逾期未缴的，按日加收百分之三的滞纳金",
+    ],
+)
+def test_fines_and_penalties_are_not_targets(text):
+    assert targets.extract(text, 2024) == []
+
+
+def test_a_fine_leaves_the_other_clauses_of_its_sentence_alone():
+    (row,) = targets.extract("违者处一万元以下罚款；对项目给予一次性30万元奖励", 2024)
+    assert (row.kind, row.value_low, row.unit) == ("parameter", 30, "万元")
+
+
+@pytest.mark.parametrize(
+    "text, indicator, value, unit",
+    [
+        ("到2025年，每万人口高价值发明专利拥有量达到15件。", "每万人口高价值发明专利拥有量", 15, "件"),
+        ("每千人口执业医师数达到3.2人", "每千人口执业医师数", 3.2, "人"),
+    ],
+)
+def test_the_base_of_a_rate_is_not_a_second_quantity(text, indicator, value, unit):
+    (row,) = targets.extract(text, 2024)
+    assert (row.indicator, row.value_low, row.unit) == (indicator, value, unit)
+
+
+@pytest.mark.parametrize(
+    "text, periodic",
+    [
+        ("每年新增甲企业100家、乙企业50家、丙企业30家、丁企业20家", [True, True, True, True]),
+        ("每年举办活动，支持10个项目", [True]),
+        ("每年支持10个项目，到2025年累计达到100个", [True, False]),
+        ("每年新增甲企业100家，乙企业50家，丙企业30家，丁企业20家，戊企业10家", [True, True, True, False, False]),
+    ],
+)
+def test_every_year_holds_for_each_target_of_its_list(text, periodic):
+    assert [r.periodicity == "每年" for r in targets.extract(text, 2024)] == periodic
+
+
+@pytest.mark.parametrize(
+    "text, increments",
+    [
+        ("新增甲企业100家、乙企业50家、丙企业30家、丁企业20家", [True, True, True, True]),
+        ("新增上市企业41家、总量达1198家", [True, False]),
+        ("新增就业岗位，建设100个基地", [False]),
+        ("新增企业100家、增长20%", [True, False]),
+        ("工业增加值增长5%", [False]),
+    ],
+)
+def test_an_increment_verb_holds_for_its_list(text, increments):
+    assert [r.increment for r in targets.extract(text, 2024)] == increments
+
+
+@pytest.mark.parametrize(
+    "text, years",
+    [
+        ("到2023年，主要目标是：\n——高新技术企业达到1000家；\n——技术合同成交额突破100亿元。", [2023, 2023]),
+        ("到2023年，\n——甲企业达到5家。\n到2025年：\n——乙企业达到8家。", [2023, 2025]),
+        ("——甲企业达到5家。\n到2023年，主要目标是：\n——乙企业达到8家。", [None, 2023]),
+        ("到2023年，全市研发投入达到3%。\n——乙企业达到5家。", [2023, None]),  # a goal, not an opening
+    ],
+)
+def test_a_goal_opening_gives_its_year_to_the_bullets_after_it(text, years):
+    rows = targets.extract(text, 2022)
+    assert [r.target_year for r in rows] == years and all(r.kind == "target" for r in rows)
+    assert all(not r.indicator.startswith("—") for r in rows)
+
+
+@pytest.mark.parametrize(
+    "text, opening",
+    [
+        ("总体目标\n到2023年，主要目标是：", (2023, False)),
+        ("到****年：", (None, True)),
+        ("到2023年，全市研发投入达到3%。", None),  # a goal of its own, not an opening
+        ("到2023年，主要目标是：\n加快建设创新平台。", None),  # the opening is not what the text ends with
+    ],
+)
+def test_goal_opening_is_read_only_at_the_end_of_a_parent_text(text, opening):
+    assert targets.goal_opening(text) == opening
+
+
+def test_a_parent_goal_opening_gives_its_year_to_its_bullet_measures():
+    text = (
+        "关于推进科技创新的实施意见\n一、总体目标\n到2023年，主要目标是：\n——高新技术企业达到1000家；\n"
+        "——技术合同成交额突破100亿元。\n二、重点任务\n（一）培育企业。新增企业100家。\n"
+    )
+    rows = process_document("意见.txt", text.encode(), None).targets
+    assert [(r["value_low"], r["target_year"]) for r in rows] == [(1000, 2023), (100, 2023), (100, None)]

@@ -36,11 +36,14 @@ def process_document(source_file: str, raw: bytes, overrides: dict | None) -> Do
     kinds = tagging.classify_kinds(tree.leaves)
     measures, target_rows = [], []
     rule = agencies.lead_rule(tree.preamble)  # "列第一位的为牵头单位" holds for the items after it
+    # A parent whose own text ends "到2023年，主要目标是：" gives that year to its bullets.
+    openings = {(*path, heading): targets.goal_opening(own) for heading, path, own in tree.headed_blocks}
     for ordinal, (leaf, kind) in enumerate(zip(tree.leaves, kinds), start=1):
         measure_id = f"{doc_id}-m{ordinal:03d}"
         row, rule = _measure_row(doc_id, measure_id, ordinal, leaf, kind, meta, rule)  # 4. agencies, 6. tags
         measures.append(row)
-        target_rows.extend(_target_rows(leaf.text, doc_id, measure_id, meta))  # 5. targets
+        opening = openings.get(leaf.path) or (None, False)
+        target_rows.extend(_target_rows(leaf.text, doc_id, measure_id, meta, opening))  # 5. targets
     for _heading, _path, own_text in tree.headed_blocks:
         target_rows.extend(_target_rows(own_text, doc_id, None, meta))
     # Goals stated in the preamble ("为…，力争到2025年…达到75%以上，制定以下措施"); only dated
@@ -148,12 +151,14 @@ def _measure_row(
     }, responsibility.rule
 
 
-def _target_rows(text: str, doc_id: str, measure_id: str | None, meta) -> list[dict]:
+def _target_rows(
+    text: str, doc_id: str, measure_id: str | None, meta, opening: tuple[int | None, bool] = (None, False)
+) -> list[dict]:
     scope = meta.district or ("天津市" if meta.level == "municipal" else meta.issuer)
     if meta.jurisdiction and meta.jurisdiction != "全国" and not meta.jurisdiction.startswith("天津市"):
         scope = meta.jurisdiction  # another place's target is that place's: 武汉市, 广州市天河区
     rows = []
-    for t in targets.extract(text, meta.year):
+    for t in targets.extract(text, meta.year, opening):
         rows.append(
             {
                 "target_id": None,

@@ -31,8 +31,18 @@ QUANTITY = re.compile(
 CN_PERCENT = re.compile(
     r"百分之(?P<low>[零〇一二两三四五六七八九十百点]+)(?:(?P<sep>至|到|—|-)百分之(?P<high>[零〇一二两三四五六七八九十百点]+))?(?P<after>以上|以下|以内|左右)?(?P<unit>)"
 )
-# What every rank and every quantity contains (NUM's three forms): a digit, a mask or 十百千万.
-NUMERAL = re.compile(r"[\d*十百千万亿]")
+# 三分之一, 三分之二以上, 1/3以上: a share, stored like every percentage (unit "%", 1/3 → 33.33…).
+CN_FRACTION = re.compile(
+    r"(?<![零〇一二两三四五六七八九十百千万])(?P<den>[一二两三四五六七八九十]+)分之(?P<num>[一二两三四五六七八九十]+)"
+    r"(?P<after>以上|以下|以内|左右)?(?P<unit>)"
+)
+# No digit or slash on either side: 2024/1/3 is a date, 10/100 a code, not a share.
+SLASH_FRACTION = re.compile(
+    r"(?<![\d/.])(?P<num>\d{1,2})/(?P<den>\d{1,3})(?![\d/.])(?P<after>以上|以下|以内|左右)?(?P<unit>)"
+)
+# What every rank and every quantity contains (NUM's three forms): a digit, a mask or 十百千万;
+# 分之 for fractions written in words (三分之一).
+NUMERAL = re.compile(r"[\d*十百千万亿]|分之")
 RANK = re.compile(r"第(?P<low>\d+|\*+)(?P<unit>位)")  # 第56位
 # "连续支持3年", "以三年为一个周期", "以三年为建设周期": durations that are part of a support rule.
 DURATION = re.compile(
@@ -44,6 +54,9 @@ TABLE_CELL = "｜"
 TABLE_YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})年?(?:目标|目标值|预期)?")
 YEAR_PHRASE = re.compile(r"(?:(?:力争)?(?:到|至|截至|截止到?)\s*)?(?P<year>(?:19|20)\d{2}|\*{4})年(?:前|底|末)?")
 GOAL_YEAR = re.compile(r"(?:力争)?(?:到|至)\s*(?P<year>(?:19|20)\d{2}|\*{4})年(?:前|底|末)?")
+# A goal paragraph's opening ("到2023年，", "到2023年，主要目标是：") whose year holds for the
+# bullets on the lines after it.
+GOAL_OPENING = re.compile(GOAL_YEAR.pattern + r"[，,]?(?:[^。；：:\n]{0,30}[：:])?")
 
 # Longest form first: 不低于 must win over 低于, 不高于 over 高于.
 COMPARATOR_WORDS = (
@@ -65,8 +78,13 @@ COMPARATOR_WORDS = (
     ("上限", "<="),
     ("超", ">="),
 )
-# A count of what is added rather than a total: 新增1000家, 新建800个, 累计新增….
-INCREMENT = re.compile(r"(?:新增|新建|新培育|新引进|新认定|增加)[^，。；]{0,12}$")
+# A count of what is added rather than a total: 新增1000家, 新建800个, 累计新增…; the verb holds for
+# its whole 、-list (新增A 100家、B 50家), a comma ends it.
+INCREMENT = re.compile(r"新增|新建(?!商品房)|新培育|新引进|新认定|增加(?!值)")
+# 每年/年均 holds for every quantity of its 、-list, and across a comma for a short reach (24 characters).
+PERIODIC = re.compile(r"每年|年均")
+# What ends such a cue's reach: a total (累计…, 总量), a rate of change, a new goal year, a clause's end.
+CUE_BREAK = re.compile(r"累计|总量|总数|总计|共计|增长|提高|下降|(?:到|至)\s*(?:19|20)\d{2}年|[；。]")
 PARAMETER_CUES = (
     "补助",
     "资助",
@@ -95,6 +113,10 @@ CLAUSE_BREAK = re.compile(r"(?<=；)")
 # "A、B、C分别达到280家、30家和25家": the names before 分别 are those of the quantities after it.
 RESPECTIVELY = re.compile(r"([^，；：。]*?)分别(?:达到|为|突破|新增|增加到|增长)")
 RESPECTIVELY_NAME_SPLIT = re.compile(r"、|和|及")
+# Fines and confiscations (处五万元以上十万元以下罚款, 没收违法所得): penalties of a law, not targets;
+# every number of the comma-delimited fragment that names one is left out.
+PENALTY = re.compile(r"罚款|罚金|没收|滞纳金")
+FRAGMENT_BREAK = re.compile(r"[，,；。]")
 ARABIC_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
@@ -147,8 +169,18 @@ def sentences(block: str) -> list[str]:
     return [s.strip() for s in SENTENCE_BREAK.split(block) if s.strip()]
 
 
-def extract(block: str, doc_year: int | None) -> list[Target]:
-    """Stage 5 entry point for one text block (a measure's text or a section's own paragraphs)."""
+def goal_opening(text: str) -> tuple[int | None, bool] | None:
+    """The year of the goal opening that ends a text ("…\n到2023年，主要目标是："), for the bullets
+    below it; None when its last line is no such opening."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if lines and (goal := GOAL_OPENING.fullmatch(lines[-1])):
+        return _year(goal.group("year"))
+    return None
+
+
+def extract(block: str, doc_year: int | None, opening: tuple[int | None, bool] = (None, False)) -> list[Target]:
+    """Stage 5 entry point for one text block (a measure's text or a section's own paragraphs);
+    opening: the year of a goal opening above the block (goal_opening of its parent's text)."""
     out: list[Target] = []
     header: list[str] | None = None
     for paragraph in block.split("\n"):
@@ -159,7 +191,11 @@ def extract(block: str, doc_year: int | None) -> list[Target]:
             elif header:
                 out.extend(table_targets(header, cells, doc_year))
             continue
-        out.extend(_paragraph_targets(paragraph, doc_year))
+        if goal := GOAL_OPENING.fullmatch(paragraph.strip()):
+            opening = _year(goal.group("year"))
+            if not NUMERAL.search(paragraph[goal.end("year") :]):
+                continue  # an opening is no goal of its own: its bullets are
+        out.extend(_paragraph_targets(paragraph, doc_year, opening))
     return out
 
 
@@ -198,10 +234,13 @@ def table_targets(header: list[str], cells: list[str], doc_year: int | None) -> 
     return rows
 
 
-def _paragraph_targets(paragraph: str, doc_year: int | None) -> list[Target]:
-    """A year phrase holds until the paragraph ends ("到2022年，…。全区技术合同成交额达到60亿元。")."""
+def _paragraph_targets(
+    paragraph: str, doc_year: int | None, opening: tuple[int | None, bool] = (None, False)
+) -> list[Target]:
+    """A year phrase holds until the paragraph ends ("到2022年，…。全区技术合同成交额达到60亿元。");
+    the paragraph starts with the year of the goal opening above it, if any."""
     out: list[Target] = []
-    year, year_masked = None, False
+    year, year_masked = opening
     for sentence in sentences(paragraph):
         found_any = False
         for clause in CLAUSE_BREAK.split(sentence):
@@ -264,7 +303,7 @@ def _quantities(clause: str, year: int | None, year_masked: bool, doc_year: int 
             )
             taken.append(m.span())
     if not NUMERAL.search(clause):  # 95 % of clauses: no rank or quantity to look for
-        return [t for _, t in rows]
+        return _not_penalties(clause, rows)
     for m in RANK.finditer(clause):
         rows.append((m.start(), _row(clause, m, year, year_masked, doc_year, "=")))
         taken.append(m.span())
@@ -272,27 +311,13 @@ def _quantities(clause: str, year: int | None, year_masked: bool, doc_year: int 
         for m in CN_PERCENT.finditer(clause):
             low = chinese_number(m.group("low"))
             high = chinese_number(m.group("high")) if m.group("high") else low
-            before = FRAGMENT_SPLIT.split(clause[: m.start()])[-1]
-            comparator = _comparator(before, m.group("after") or "", bool(m.group("high")), False)
-            rows.append(
-                (
-                    m.start(),
-                    Target(
-                        _kind(clause, year, doc_year, "%"),
-                        _indicator(clause, m),
-                        comparator,
-                        low,
-                        high,
-                        "%",
-                        year,
-                        year_masked,
-                        False,
-                        None,
-                        None,
-                        _raw(clause, m),
-                    ),
-                )
-            )
+            rows.append((m.start(), _share(clause, m, low, high, year, year_masked, doc_year)))
+            taken.append(m.span())
+    for m in _fractions(clause):
+        if not _overlaps(m.span(), taken):
+            num, den = chinese_number(m.group("num")), chinese_number(m.group("den"))
+            share = 100 * num / den if num is not None and den else None
+            rows.append((m.start(), _share(clause, m, share, share, year, year_masked, doc_year)))
             taken.append(m.span())
     quantities = [m for m in QUANTITY.finditer(clause) if not _overlaps(m.span(), taken) and _is_quantity(clause, m)]
     named = _respectively(clause, quantities)
@@ -302,7 +327,51 @@ def _quantities(clause: str, year: int | None, year_masked: bool, doc_year: int 
         indicator = named.get(m.start()) or target.indicator or previous or "（未命名指标）"
         previous = indicator
         rows.append((m.start(), replace(target, indicator=indicator)))
-    return [t for _, t in sorted(rows, key=lambda r: r[0])]
+    return _not_penalties(clause, sorted(rows, key=lambda r: r[0]))
+
+
+def _not_penalties(clause: str, rows: list[tuple[int, Target]]) -> list[Target]:
+    """The rows in clause order, less those inside a fragment that names a fine or a confiscation."""
+    if not rows or not PENALTY.search(clause):
+        return [t for _, t in rows]
+    bounds = [0, *(m.end() for m in FRAGMENT_BREAK.finditer(clause)), len(clause) + 1]
+    penal = [(a, b) for a, b in zip(bounds, bounds[1:]) if PENALTY.search(clause[a:b])]
+    return [t for start, t in rows if not any(a <= start < b for a, b in penal)]
+
+
+def _fractions(clause: str) -> list[re.Match[str]]:
+    """三分之一 and 1/3 in a clause; the cheap tests spare most clauses both scans."""
+    found = list(CN_FRACTION.finditer(clause)) if "分之" in clause else []
+    return found + (list(SLASH_FRACTION.finditer(clause)) if "/" in clause else [])
+
+
+def _share(
+    clause: str,
+    m: re.Match[str],
+    low: float | None,
+    high: float | None,
+    year: int | None,
+    year_masked: bool,
+    doc_year: int | None,
+) -> Target:
+    """A share written in words or as a fraction (百分之七十, 三分之二以上, 1/3) → a row in %."""
+    before = FRAGMENT_SPLIT.split(clause[: m.start()])[-1]
+    is_range = bool(m.groupdict().get("high"))
+    comparator = _comparator(before, m.group("after") or "", is_range, False)
+    return Target(
+        _kind(clause, year, doc_year, "%"),
+        _indicator(clause, m),
+        comparator,
+        low,
+        high,
+        "%",
+        year,
+        year_masked,
+        False,
+        None,
+        None,
+        _raw(clause, m),
+    )
 
 
 def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
@@ -312,8 +381,10 @@ def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
 def _is_quantity(clause: str, m: re.Match[str]) -> bool:
     before = clause[max(0, m.start() - 1) : m.start()]
     low = m.group("low")
-    if before == "第" or (before.isdigit()):
-        return False  # ordinals (第十一次) and the tail of longer numbers
+    if before in ("第", "每") or before.isdigit():
+        # ordinals (第十一次), the base of a rate (每万人口…15件: per 10,000 people, not a count of
+        # people) and the tail of longer numbers
+        return False
     if low[0] in "一二两三四五六七八九十百千万" and m.group("unit") in ("个", "项", "次", "条", "人", "位", "倍"):
         # Chinese numerals only with a magnitude (千名, 千余个); "一个周期", "三个着力" are not quantities.
         return any(c in low for c in "百千万") and clause[m.end() : m.end() + 1] not in "”"
@@ -349,9 +420,11 @@ def _row(
     after = m.groupdict().get("after") or ""
     if comparator is None:
         comparator = _comparator(before, after, bool(high_text), bool(m.groupdict().get("more")))
-    periodicity = "每年" if re.search(r"每年|年均", clause[: m.start()][-24:]) else None
+    before_all = clause[: m.start()]
+    annual = _cue_holds(PERIODIC, before_all[-24:], "") or _cue_holds(PERIODIC, before_all, "，,")
+    periodicity = "每年" if annual else None
     kind = _kind(clause, year, doc_year, unit)
-    increment = bool(INCREMENT.search(clause[: m.start()]))
+    increment = _cue_holds(INCREMENT, clause[: m.start()], "，,")
     return Target(
         kind,
         _indicator(clause, m),
@@ -367,6 +440,16 @@ def _row(
         _raw(clause, m),
         increment,
     )
+
+
+def _cue_holds(cue: re.Pattern[str], before: str, stops: str) -> bool:
+    """Whether the last cue word before a quantity still reaches it: nothing in between ends its
+    reach (CUE_BREAK, or one of stops)."""
+    last = next(reversed(list(cue.finditer(before))), None)
+    if last is None:
+        return False
+    between = before[last.end() :]
+    return not CUE_BREAK.search(between) and not any(c in between for c in stops)
 
 
 def _comparator(before: str, after: str, is_range: bool, more: bool) -> str:
@@ -417,7 +500,7 @@ def _indicator(clause: str, m: re.Match[str]) -> str:
 
 
 def _short(text: str, limit: int = 30) -> str:
-    text = text.strip("，。；：“” ")
+    text = text.strip("，。；：“” —-")  # —— and -- open bullets
     return text if len(text) <= limit else text[:limit] + "…"
 
 
