@@ -400,3 +400,91 @@ def test_every_genre_has_a_symbol_and_an_importer_choice():
     for doc_type in [name for name, _ in metadata.DOC_TYPES] + ["其他"]:
         assert doc_type in overview.DOC_TYPE_SYMBOLS
         assert f'"{doc_type}"' in importer_source
+
+
+@pytest.mark.parametrize(
+    "places, shown",
+    [
+        (None, {"tianjin.txt"}),  # the default: Tianjin only, Wuhan out of every count
+        (("武汉市",), {"wuhan.txt"}),
+        (("全部地区",), {"tianjin.txt", "wuhan.txt"}),
+    ],
+)
+def test_wuhan_built_next_to_tianjin_is_left_out_until_chosen(tmp_path, places, shown):
+    from lib.query import filters as flt
+
+    (tmp_path / "wuhan.txt").write_text(WUHAN, encoding="utf-8")
+    (tmp_path / "tianjin.txt").write_text(TIANJIN, encoding="utf-8")
+    built, _ = build.build_tables(tmp_path, use_manifest=False)
+    tables = {name: built[name].to_pandas() for name in ("documents", "measures", "targets")}
+    filters = flt.Filters() if places is None else flt.Filters(jurisdictions=places)
+    view = flt.apply(tables, filters)
+    files = dict(zip(tables["documents"].doc_id, tables["documents"].source_file, strict=True))
+    assert {files[d] for d in view["documents"].doc_id} == shown
+    assert {files[d] for d in view["measures"].doc_id} == shown
+    assert {files[d] for d in view["targets"].doc_id} == shown
+    left_out = flt.places_left_out(tables["documents"], filters)
+    assert left_out == ({"武汉市": 1} if places is None else {"天津市": 1} if places == ("武汉市",) else {})
+
+
+# The overview of a Tianjin + Wuhan build, in a fresh process (lib.config reads DASHBOARD_* at import).
+OVERVIEW_SCRIPT = """
+import json, sys
+from streamlit.testing.v1 import AppTest
+app = AppTest.from_file("dashboard.py", default_timeout=120)
+for key, value in json.loads(sys.argv[1]).items():
+    app.query_params[key] = value
+app.run()
+if len(sys.argv) > 2:  # click a button by its label, then draw again
+    next(b for b in app.button if b.label == sys.argv[2]).click().run()
+print(json.dumps({
+    "exception": [str(e.value) for e in app.exception],
+    "metrics": {m.label: m.value for m in app.metric},
+    "captions": [c.value for c in app.caption],
+    "places": next(m.options for m in app.sidebar.multiselect if m.label == "地区"),
+}, ensure_ascii=False))
+"""
+
+
+@pytest.fixture(scope="module")
+def two_places(tmp_path_factory) -> dict[str, str]:
+    """The Wuhan and Tianjin snippets built together into their own folder: the DASHBOARD_* env."""
+    from lib.build.cli import main as build_main
+
+    root = tmp_path_factory.mktemp("two_places")
+    seeds, out, manifest = root / "seeds", root / "build", root / "documents.yaml"
+    seeds.mkdir()
+    (seeds / "wuhan.txt").write_text(WUHAN, encoding="utf-8")
+    (seeds / "tianjin.txt").write_text(TIANJIN, encoding="utf-8")
+    manifest.write_text("", encoding="utf-8")
+    assert build_main(["--seeds", str(seeds), "--out", str(out), "--manifest", str(manifest)]) in (0, 3)
+    return {"DASHBOARD_SEEDS_DIR": str(seeds), "DASHBOARD_BUILD_DIR": str(out), "DASHBOARD_MANIFEST": str(manifest)}
+
+
+def overview(env: dict[str, str], query: dict[str, str], click: str | None = None) -> dict:
+    import os
+    import subprocess
+    import sys
+
+    root = pathlib.Path(__file__).resolve().parents[1]
+    args = [sys.executable, "-c", OVERVIEW_SCRIPT, json.dumps(query), *([click] if click else [])]
+    done = subprocess.run(args, env={**os.environ, **env}, capture_output=True, text=True, cwd=root, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+@pytest.mark.parametrize(
+    "query, click, documents, note",
+    [
+        ({}, None, "1", True),  # by default Tianjin only, and the caption says Wuhan is loaded
+        ({}, "纳入全部地区", "2", False),  # the caption's button counts every place
+        ({"j": "全部地区"}, None, "2", False),
+        ({"j": "武汉市"}, None, "1", True),
+    ],
+)
+def test_the_overview_counts_tianjin_by_default_and_says_what_else_is_loaded(two_places, query, click, documents, note):
+    page = overview(two_places, query, click)
+    assert page["exception"] == []
+    assert page["metrics"]["文件"] == documents
+    assert any("另有 1 份其他地区的文件" in c for c in page["captions"]) == note
+    assert page["places"] == ["全部地区", "天津市", "武汉市"]

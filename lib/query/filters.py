@@ -26,6 +26,12 @@ KIND_LABELS = codes.MEASURE_KINDS  # data/codes.yaml
 # A URL is cut to what a screen of chips can show: longer values or lists are an attack or an accident.
 MAX_VALUE_LENGTH, MAX_VALUES = 80, 50
 
+# 地区: the place a document is for (documents.jurisdiction). The dashboard is Tianjin's: by default it shows
+# Tianjin, the city and its districts; a document loaded from elsewhere is counted only when its place is chosen.
+HOME = "天津市"
+ALL_PLACES = "全部地区"  # a choice of the 地区 filter: every place loaded
+JURISDICTION_KEY, JURISDICTION_LABEL = "j", "地区"
+
 # Filter field → (URL key, Chinese label, measures column it tests)
 DIMENSIONS = {
     "districts": ("d", "区域", "districts"),
@@ -50,6 +56,7 @@ class Filters:
     years: tuple[int, int] | None = None  # None: every year the tables hold
     kinds: tuple[str, ...] = ACTIONABLE_KINDS
     search: str = ""
+    jurisdictions: tuple[str, ...] = (HOME,)  # places (in_places); (ALL_PLACES,): every place
 
     @property
     def is_default(self) -> bool:
@@ -93,6 +100,12 @@ def parse_query(
         if unknown := [k for k in kinds if k not in ALL_KINDS]:
             notes.append(f"链接中的措施类型“{'、'.join(unknown)[:40]}”不存在，已忽略")
         changes["kinds"] = tuple(k for k in kinds if k in ALL_KINDS) or ACTIONABLE_KINDS
+    if places := values(JURISDICTION_KEY):
+        offered = None if known is None else {*known.get("jurisdictions", ()), HOME, ALL_PLACES}
+        if offered is not None and (unknown := [p for p in places if p not in offered]):
+            notes.append(f"链接中的{JURISDICTION_LABEL}“{'、'.join(unknown)[:40]}”在数据中不存在，已忽略")
+            places = tuple(p for p in places if p in offered)
+        changes["jurisdictions"] = places_filter(places)
     query = params.get("q", "")
     query = " ".join(map(str, query)) if isinstance(query, list) else str(query)
     if len(query) > search.MAX_QUERY:
@@ -121,13 +134,69 @@ def _years_from(text: str, span: tuple[int, int] | None, notes: list[str]) -> tu
     return None if clamped == span else clamped
 
 
-def known_values(offered: Mapping[str, Collection[str]], doc_ids: Iterable[str]) -> dict[str, set[str]]:
+def places_filter(chosen: Iterable[str]) -> tuple[str, ...]:
+    """The 地区 choice as a filter: nothing chosen is the default (Tianjin); 全部地区 with others is 全部地区."""
+    chosen = tuple(dict.fromkeys(chosen))
+    if not chosen:
+        return (HOME,)
+    return (ALL_PLACES,) if ALL_PLACES in chosen else chosen
+
+
+def known_values(
+    offered: Mapping[str, Collection[str]], doc_ids: Iterable[str], jurisdictions: Iterable[str] = ()
+) -> dict[str, set[str]]:
     """The values each filter dimension can take (a URL's others are dropped): the labels the tables hold
-    (`offered`, by column), a whole instrument type (供给型) besides its sub-types, and the documents' ids."""
+    (`offered`, by column), a whole instrument type (供给型) besides its sub-types, the documents' ids and
+    their places (besides 天津市 and 全部地区, always offered)."""
     known = {dim: set(offered[column]) for dim, (_, _, column) in DIMENSIONS.items() if column in offered}
     known["instruments"] = known.get("instruments", set()) | {i.split("·")[0] for i in known.get("instruments", ())}
     known["doc_ids"] = set(doc_ids)
+    known["jurisdictions"] = {*jurisdictions, HOME, ALL_PLACES}
     return known
+
+
+def place_options(documents: pd.DataFrame) -> list[str]:
+    """The 地区 filter's choices: 全部地区, Tianjin, then every other place the documents are for."""
+    return [ALL_PLACES, HOME, *sorted(set(document_places(documents)) - {HOME})]
+
+
+def document_places(documents: pd.DataFrame) -> pd.Series:
+    """Each document's place; a document that names none (or a build older than the column) is Tianjin's, as
+    the pipeline reads it everywhere else (its bare 市科技局 is Tianjin's, its targets scoped 天津市)."""
+    if "jurisdiction" not in documents:
+        return pd.Series(HOME, index=documents.index, dtype=object)
+    return documents.jurisdiction.astype(object).where(documents.jurisdiction.notna(), HOME)
+
+
+def in_places(documents: pd.DataFrame, places: tuple[str, ...]) -> np.ndarray:
+    """Which documents are for one of `places`: a place holds the places inside it (天津市 its districts,
+    天津市北辰区; a province the documents whose province it is); 全部地区 holds every document."""
+    if ALL_PLACES in places:
+        return np.ones(len(documents), dtype=bool)
+    own = document_places(documents)
+    province = documents["province"] if "province" in documents else pd.Series(None, index=documents.index)
+    mask = np.zeros(len(documents), dtype=bool)
+    for place in places:
+        mask |= (own.str.startswith(place) | (province == place)).to_numpy(dtype=bool)
+    return mask
+
+
+def places_left_out(documents: pd.DataFrame, filters: Filters) -> dict[str, int]:
+    """Documents loaded but outside the 地区 filter, counted per place (most first)."""
+    out = document_places(documents)[~in_places(documents, filters.jurisdictions)]
+    return {str(place): int(n) for place, n in out.value_counts().items()}
+
+
+def places_left_out_note(left_out: Mapping[str, int]) -> str:
+    """The caption under a page's title when documents of other places are loaded ('' when none are)."""
+    if not left_out:
+        return ""
+    places = "、".join(f"{place} {n} 份" for place, n in list(left_out.items())[:5])
+    more = " 等" if len(left_out) > 5 else ""
+    return (
+        f"另有 {sum(left_out.values())} 份其他地区的文件（{places}{more}）未计入本页；"
+        f"在侧栏“{JURISDICTION_LABEL}”中选择“{ALL_PLACES}”或相应地区即可纳入。"
+    )
 
 
 def from_query(
@@ -165,6 +234,8 @@ def to_query(filters: Filters) -> dict[str, str]:
         query["k"] = ",".join(filters.kinds)
     if filters.search:
         query["q"] = filters.search
+    if filters.jurisdictions != (HOME,):
+        query[JURISDICTION_KEY] = ",".join(filters.jurisdictions)
     return query
 
 
@@ -198,6 +269,8 @@ def describe(filters: Filters, doc_titles: Mapping[str, str] | None = None) -> s
         parts.append("类型：" + "、".join(KIND_LABELS.get(k, k) for k in filters.kinds))
     if filters.search:
         parts.append(search_text(filters.search))
+    if filters.jurisdictions != (HOME,):
+        parts.append(f"{JURISDICTION_LABEL}：{OR.join(filters.jurisdictions)}")
     return AND.join(parts) if parts else "全部文件（默认：可执行类措施）"
 
 
@@ -268,11 +341,18 @@ def apply(
     `indexes` as for measure_mask; `links`: row_links(tables), if at hand."""
     measures, targets, documents = tables["measures"], tables["targets"], tables["documents"]
     links = links or row_links(tables)
+    in_place = in_places(documents, filters.jurisdictions)  # measures and targets follow their document's place
     any_kind = measure_mask(measures, filters, with_kinds=False, indexes=indexes).to_numpy()
+    if not in_place.all():  # (every document in place, e.g. the seeds: nothing to narrow)
+        any_kind = any_kind & _at(in_place, links.measure_document)
     kept = any_kind & measures.kind.isin(filters.kinds).to_numpy()
     documents_ok = (
-        _in_years(documents.year, filters.years) & (documents.doc_id.isin(filters.doc_ids) if filters.doc_ids else True)
-    ).to_numpy()
+        in_place
+        & (
+            _in_years(documents.year, filters.years)
+            & (documents.doc_id.isin(filters.doc_ids) if filters.doc_ids else True)
+        ).to_numpy()
+    )
     targets_ok = _at(documents_ok, links.target_document)
     if (
         any(getattr(filters, d) for d in ("districts", "themes", "industries", "instruments", "agencies"))

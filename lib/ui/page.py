@@ -10,7 +10,16 @@ from lib.charts import SOURCE_LINE, loading_figure
 from lib.query import filters as flt
 from lib.query import store, views
 from lib.query.textview import escape_markdown
-from lib.ui.state import URL_NOTES_KEY, _remove_value, _reset, briefing, clear_filters, current_filters, t
+from lib.ui.state import (
+    URL_NOTES_KEY,
+    _remove_value,
+    _reset,
+    briefing,
+    clear_filters,
+    current_filters,
+    include_all_places,
+    t,
+)
 
 
 def loading_placeholder() -> DeltaGenerator:
@@ -34,7 +43,21 @@ def page_header(title: str, intro: str) -> tuple[flt.Filters, dict]:
         for note in st.session_state.pop(URL_NOTES_KEY, []):
             st.caption(f":material/info: {escape_markdown(note)}")
         filter_chips(f)
+    places_note(f)
     return f, store.filtered(f)
+
+
+def places_note(f: flt.Filters) -> None:
+    """Under the title: how many documents of other places are loaded but not counted, and how to count them."""
+    note = flt.places_left_out_note(flt.places_left_out(store.load_tables()["documents"], f))
+    if not note:
+        return
+    if briefing():
+        st.caption(f":material/info: {escape_markdown(note)}")
+        return
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+        st.caption(f":material/info: {escape_markdown(note)}")
+        st.button(t("纳入全部地区"), key="include_all_places", on_click=include_all_places, type="tertiary")
 
 
 def filter_chips(f: flt.Filters) -> None:
@@ -66,6 +89,10 @@ def active_chips(f: flt.Filters, titles: dict[str, str]) -> list[tuple[str, str,
         chips.append(("kinds", "类型：" + "、".join(flt.KIND_LABELS.get(k, k) for k in f.kinds), (_reset, "kinds")))
     if f.search:
         chips.append(("search", flt.search_text(f.search), (_reset, "search")))
+    if f.jurisdictions != (flt.HOME,):
+        for n, place in enumerate(f.jurisdictions):
+            label = f"{flt.JURISDICTION_LABEL}：{place}" if n == 0 else f"或 {place}"
+            chips.append((f"jurisdictions_{place}", label, (_remove_value, "jurisdictions", place)))
     return chips
 
 

@@ -29,6 +29,13 @@ def sidebar(tables: dict) -> None:
             max_chars=search.MAX_QUERY,
             help=t("按词检索：检索词切分为词语，措施须同时包含每个词语"),
         )
+        st.multiselect(
+            t("地区"),
+            flt.place_options(documents),
+            key=KEY["jurisdictions"],
+            placeholder=t("默认：天津市（含各区）"),
+            help=t("文件所属地区：默认只看天津市及各区的文件；选“全部地区”纳入已导入的其他地区文件"),
+        )
         st.multiselect(t("区域"), options("districts"), key=KEY["districts"], placeholder=t("全部区域"))
         st.multiselect(t("主题"), options("themes"), key=KEY["themes"], placeholder=t("全部主题"))
         st.multiselect(t("产业"), options("industries"), key=KEY["industries"], placeholder=t("全部产业"))

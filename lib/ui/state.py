@@ -14,6 +14,7 @@ KEY = {dim: f"filter_{dim}" for dim in flt.DIMENSIONS} | {
     "years": "filter_years",
     "kinds": "filter_kinds",
     "search": "filter_search",
+    "jurisdictions": "filter_jurisdictions",
 }
 
 
@@ -47,6 +48,7 @@ URL_NOTES_KEY = "url_adjustments"  # what the URL asked for that could not be sh
 def _state_from_filters(f: flt.Filters) -> dict:
     state: dict[str, object] = {KEY[dim]: list(getattr(f, dim)) for dim in flt.DIMENSIONS}
     state.update({KEY["years"]: f.years, KEY["kinds"]: list(f.kinds), KEY["search"]: f.search})
+    state[KEY["jurisdictions"]] = list(f.jurisdictions)
     return state
 
 
@@ -79,7 +81,7 @@ def restore_filters(tables: dict) -> None:
     f, notes = flt.parse_query(
         st.query_params.to_dict(),
         store.year_span(),
-        flt.known_values(store.filter_options(), tables["documents"].doc_id),
+        flt.known_values(store.filter_options(), tables["documents"].doc_id, flt.place_options(tables["documents"])),
     )
     for key, value in _state_from_filters(f).items():
         st.session_state[key] = value
@@ -98,6 +100,7 @@ def current_filters() -> flt.Filters:
         years=flt.years_filter(years, store.year_span()) if years is not None else None,
         kinds=tuple(s.get(KEY["kinds"]) or flt.ACTIONABLE_KINDS),
         search=str(s.get(KEY["search"], "")).strip(),
+        jurisdictions=flt.places_filter(s.get(KEY["jurisdictions"]) or ()),
     )
 
 
@@ -107,7 +110,14 @@ def clear_filters() -> None:
         st.session_state[key] = value
 
 
-MANAGED_QUERY_KEYS = {key for key, _, _ in flt.DIMENSIONS.values()} | {"y", "k", "q", "brief", "lang"}
+MANAGED_QUERY_KEYS = {key for key, _, _ in flt.DIMENSIONS.values()} | {
+    "y",
+    "k",
+    "q",
+    flt.JURISDICTION_KEY,
+    "brief",
+    "lang",
+}
 
 
 def sync_url() -> None:
@@ -140,6 +150,11 @@ def search_from(key: str) -> None:
 
 def _remove_value(dimension: str, value: str) -> None:
     st.session_state[KEY[dimension]] = [v for v in st.session_state.get(KEY[dimension], []) if v != value]
+
+
+def include_all_places() -> None:
+    """Callback of 纳入全部地区 under a page's title."""
+    st.session_state[KEY["jurisdictions"]] = [flt.ALL_PLACES]
 
 
 def _reset(field: str) -> None:
