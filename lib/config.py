@@ -35,5 +35,9 @@ PIPELINE_REFERENCE = (
     STOPWORDS_TXT,
 )
 
+# The dashboard's own place: its reference data (agencies, districts, renamings) is Tianjin's, a document that
+# names no other place is Tianjin's, and the pages show Tianjin unless an official chooses another place.
+HOME = "天津市"
+
 # Bump when any stage's output changes, so cached per-document results are not reused.
 PIPELINE_VERSION = "1"

@@ -9,6 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from lib.config import HOME
 from lib.contract import TABLES, renamed_from_text
 from lib.intkeys import distinct, groups
 from lib.pipeline import agencies, citations, metadata
@@ -119,11 +120,11 @@ def _agency_jurisdiction(name: str, level: str | None, seen: Counter | None) -> 
     """The bodies of data/agencies.yaml are Tianjin's; another body's place is the one its name begins with
     (武汉市科技局, 科技部 → 全国), else that of the documents that name it."""
     if level is not None:
-        return "天津市"
+        return HOME
     place = metadata.jurisdiction_of(name, "", None, None).name
-    if place != "天津市" or not seen:
+    if place != HOME or not seen:
         return place
-    return seen.most_common(1)[0][0] or "天津市"
+    return seen.most_common(1)[0][0] or HOME
 
 
 def _guess_level(name: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from lib.config import AGENCIES_YAML
+from lib.config import AGENCIES_YAML, HOME
 from lib.pipeline.patterns import (
     BODY_LABELS,
     DEADLINE_LABELS,
@@ -21,7 +21,6 @@ from lib.pipeline.patterns import (
 )
 from lib.reference import ReferenceDataError, load_yaml, per_snapshot, require
 
-HOME = "天津市"  # data/agencies.yaml describes Tianjin's bodies (and the central ones)
 # "由市科技局牵头，市财政局、市教委配合" written in the sentence itself.
 INLINE_LEAD = re.compile(r"由?(?P<lead>[^，。；、（）]{2,20}?)牵头[，、]?(?P<rest>[^。；（）]{2,120}?)配合")
 SEPARATORS = re.compile(r"[、，,；;]|(?<=[局委办厅府会部行])和|(?<=[局委办厅府会部行])及")
@@ -249,8 +248,8 @@ def canonical(written: str, district: str | None, jurisdiction: str | None = Non
     centre's), so in a Wuhan document a bare 市科技局 is 武汉市科技局, never Tianjin's."""
     if jurisdiction and not jurisdiction.startswith(HOME) and jurisdiction != "全国":
         return _elsewhere(written, district, jurisdiction)
-    if district and written.startswith("天津市" + district):
-        written = written.removeprefix("天津市")
+    if district and written.startswith(HOME + district):
+        written = written.removeprefix(HOME)
     if body := _alias_index().get(written):
         return body.name, body.level
     base = _district_bodies().get(written)

@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from lib.codes import ISSUER_ANSWERS_FOR, AgencySource
+from lib.config import HOME
 from lib.pipeline import agencies, citations, metadata, structure, tagging, targets
 from lib.pipeline.readers import RejectedInput, read_document
 
@@ -154,8 +155,8 @@ def _measure_row(
 def _target_rows(
     text: str, doc_id: str, measure_id: str | None, meta, opening: tuple[int | None, bool] = (None, False)
 ) -> list[dict]:
-    scope = meta.district or ("天津市" if meta.level == "municipal" else meta.issuer)
-    if meta.jurisdiction and meta.jurisdiction != "全国" and not meta.jurisdiction.startswith("天津市"):
+    scope = meta.district or (HOME if meta.level == "municipal" else meta.issuer)
+    if meta.jurisdiction and meta.jurisdiction != "全国" and not meta.jurisdiction.startswith(HOME):
         scope = meta.jurisdiction  # another place's target is that place's: 武汉市, 广州市天河区
     rows = []
     for t in targets.extract(text, meta.year, opening):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from lib.config import DOCUMENTS_YAML, EVENTS_YAML, JURISDICTIONS_YAML, PLACES_YAML
+from lib.config import DOCUMENTS_YAML, EVENTS_YAML, HOME, JURISDICTIONS_YAML, PLACES_YAML
 from lib.pipeline import agencies
 from lib.pipeline.normalize import strip_title_spam
 from lib.pipeline.patterns import DAMAGED_DOC_NUMBER, DOC_NUMBER
@@ -38,7 +38,6 @@ DOC_TYPES = (
     ("实施方案", ("实施方案",)),
     ("行动计划", ("行动计划", "行动方案")),
 )
-HOME = "天津市"  # the dashboard's own place: a document that names no other place is Tianjin's
 # GB/T 9704 版头/版记 fields as government sites print them (北大法宝: 发布部门, 公布日期, 施行日期).
 PAGE_FIELDS = {
     "发文机关": "发文机关",

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lib import codes
+from lib.config import HOME
 from lib.query import search
 from lib.query.labels import LabelIndex, index_labels, one_of
 
@@ -28,7 +29,6 @@ MAX_VALUE_LENGTH, MAX_VALUES = 80, 50
 
 # 地区: the place a document is for (documents.jurisdiction). The dashboard is Tianjin's: by default it shows
 # Tianjin, the city and its districts; a document loaded from elsewhere is counted only when its place is chosen.
-HOME = "天津市"
 ALL_PLACES = "全部地区"  # a choice of the 地区 filter: every place loaded
 JURISDICTION_KEY, JURISDICTION_LABEL = "j", "地区"
 

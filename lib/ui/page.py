@@ -7,6 +7,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from lib.charts import SOURCE_LINE, loading_figure
+from lib.config import HOME
 from lib.query import filters as flt
 from lib.query import store, views
 from lib.query.textview import escape_markdown
@@ -89,7 +90,7 @@ def active_chips(f: flt.Filters, titles: dict[str, str]) -> list[tuple[str, str,
         chips.append(("kinds", "类型：" + "、".join(flt.KIND_LABELS.get(k, k) for k in f.kinds), (_reset, "kinds")))
     if f.search:
         chips.append(("search", flt.search_text(f.search), (_reset, "search")))
-    if f.jurisdictions != (flt.HOME,):
+    if f.jurisdictions != (HOME,):
         for n, place in enumerate(f.jurisdictions):
             label = f"{flt.JURISDICTION_LABEL}：{place}" if n == 0 else f"或 {place}"
             chips.append((f"jurisdictions_{place}", label, (_remove_value, "jurisdictions", place)))
