@@ -140,18 +140,8 @@ def test_no_chart_receives_a_tag_of_a_payload(rendered):
 
 pytest.importorskip("playwright")
 from test_browser import CHROMIUM_ARGS, WAIT_MS, streamlit_server, wait_for_page  # noqa: E402
+from test_browser import PAGES as PAGE_TITLES  # noqa: E402  (URL path → the page's title)
 
-PAGE_TITLES = {
-    "": "总览",
-    "themes": "主题",
-    "agencies": "部门任务",
-    "districts": "区域",
-    "targets": "目标",
-    "evolution": "政策演进",
-    "reader": "原文",
-    "tables": "数据与导出",
-    "import": "导入文档",
-}
 # Every attribute through which a page could link to, or load from, another host.
 FOREIGN_REFERENCES = """() => Array.from(document.querySelectorAll('*')).flatMap(el =>
     ['href', 'xlink:href', 'src', 'srcset', 'action', 'formaction', 'poster', 'data']
