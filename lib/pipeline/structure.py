@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from lib.pipeline import tables
 from lib.pipeline.patterns import RESPONSIBILITY_PHRASE
 
 CN_NUM = "一二三四五六七八九十百零〇"
@@ -29,6 +30,7 @@ MARKERS: tuple[tuple[re.Pattern[str], str, int], ...] = (
     (re.compile(r"^(?:——|--)(?=\S)"), "dash", 8),  # ——聚焦产业。围绕…  --平台建设长足进步。…
     (re.compile(rf"^[{CN_NUM}]+是(?=[^，。；\s])"), "ordinal_shi", 9),  # 一是坚持科技自立自强…
 )
+TABLE_ROW_RANK = 10  # a row of a task table sits under whatever heading holds the table
 # "…，主要有：一是加强…；二是完善…" → one line per 一是/二是, so they become items.
 INLINE_ORDINAL = re.compile(rf"(?<=[：。；，])(?=[{CN_NUM}]是)")
 # A caption of a table or box whose content the page lost: "表1 科技创新…主要指标", "专栏2 京津冀…".
@@ -123,7 +125,9 @@ def split_lines(text: str) -> list[str]:
         line = raw.strip()
         if not line:
             continue
-        parts = INLINE_ORDINAL.split(line) if "是" in line else [line]  # the split tests every position
+        parts = (
+            INLINE_ORDINAL.split(line) if "是" in line and tables.CELL not in line else [line]
+        )  # tests every position
         lines.extend(p.strip() for p in parts if p.strip()) if len(parts) >= 3 else lines.append(line)
     return lines
 
@@ -135,7 +139,8 @@ def parse(text: str) -> DocTree:
     preamble: list[str] = []
     missing: list[str] = []
     closed = skipping = title_next = False
-    for line_no, line in enumerate(split_lines(text)):
+    table: tuple[tables.Column, ...] | None = None  # the header of the task table being read
+    for line_no, line in enumerate(tables.regroup_cell_lines(split_lines(text), _is_marker)):
         if roots and (attachment := ATTACHMENT.match(line)):
             stack, closed = [], False  # an attachment's numbering starts again at 一、 or 1.
             title = attachment.group("title")
@@ -152,22 +157,47 @@ def parse(text: str) -> DocTree:
         if CAPTION.match(line):
             missing.append(f"{line}（原文缺失此表/专栏内容）")
             continue
+        if tables.CELL in line:
+            cells = [c.strip() for c in line.split(tables.CELL)]
+            if (columns := tables.header(cells)) is not None:
+                table = columns
+                continue
+            if table and (row := tables.row_item(table, cells)):
+                marker, task, phrase = row
+                _open(
+                    stack, roots, Item("table_row", TABLE_ROW_RANK, marker, task, line_no, [phrase] if phrase else [])
+                )
+                continue
+            if tables.is_indicator_header(cells):
+                table = None  # another table begins: its rows are read by the targets stage
         found = match_marker(line)
         if found is None:
             (stack[-1].paragraphs if stack else preamble).append(line)
             continue
         style, rank, marker = found
-        while stack and stack[-1].rank >= rank:
-            stack.pop()
-        item = Item(style, rank, marker, line[len(marker) :].strip() if style != "dash" else line[2:], line_no)
-        item.path = tuple(a.heading for a in stack)
-        (stack[-1].children if stack else roots).append(item)
-        stack.append(item)
+        _open(
+            stack,
+            roots,
+            Item(style, rank, marker, line[len(marker) :].strip() if style != "dash" else line[2:], line_no),
+        )
     _split_paragraphs_with_own_responsibility(roots)
     _split_labelled_paragraphs(roots)
     leaves = tuple(_leaves(roots))
     missing.extend(f"{leaf.heading}（略）" for leaf in leaves if leaf.omitted)
     return DocTree("\n".join(preamble), tuple(roots), leaves, tuple(missing), tuple(_headed_blocks(roots)))
+
+
+def _is_marker(line: str) -> bool:
+    return match_marker(line) is not None
+
+
+def _open(stack: list[Item], roots: list[Item], item: Item) -> None:
+    """Close every open item of the new item's rank or lower, then open it under what remains."""
+    while stack and stack[-1].rank >= item.rank:
+        stack.pop()
+    item.path = tuple(a.heading for a in stack)
+    (stack[-1].children if stack else roots).append(item)
+    stack.append(item)
 
 
 def _split_paragraphs_with_own_responsibility(items: list[Item]) -> None:
