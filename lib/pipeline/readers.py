@@ -106,7 +106,8 @@ def _table_lines(rows: list[list[tuple[str | None, int]]]) -> list[str]:
     """Rows of (cell text or None for "the value above", column span) → one line per row, cells joined by ｜;
     a value merged down several rows is repeated in each, a cell spanning columns is followed by empty cells,
     a row of one cell (a group heading spanning the table) is its text alone."""
-    lines, above = [], {}
+    lines: list[str] = []
+    above: dict[int, str] = {}
     for row in rows:
         cells: list[str] = []
         for text, span in row:
