@@ -328,3 +328,8 @@ def test_a_review_section_gives_its_year_to_the_figures_under_it(headings, openi
 def test_a_goal_opening_inside_a_clause_dates_only_the_numbers_after_it():
     rows = extract("今年新增企业100家，到2027年企业总数达到500家。", 2024)
     assert [(t.value_low, t.target_year) for t in rows] == [(100.0, None), (500.0, 2027)]
+
+
+def test_a_support_rule_about_last_years_investment_stays_a_parameter():
+    rows = extract("对其上一年度完成投资1000万元以上的企业，同比新增部分给予最高500万元奖补。", 2024)
+    assert {t.kind for t in rows} == {"parameter"}

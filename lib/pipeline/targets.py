@@ -73,7 +73,7 @@ GOAL_OPENING = re.compile(GOAL_YEAR.pattern + r"[，,]?(?:[^。；：:\n]{0,30}[
 
 # A review of the past year (a work report's "2023年工作回顾", "过去一年"): its figures are results, baselines.
 REVIEW_HEADING = re.compile(r"回顾|过去一年|过去的一年|过去五年|上年工作|工作总结")
-PAST_CUE = re.compile(r"过去一年|过去的一年|去年|上一年")  # holds for the rest of its paragraph
+PAST_CUE = re.compile(r"过去一年|过去的一年|去年")  # holds for the rest of its paragraph
 THIS_YEAR = re.compile(r"今年|本年度")
 RESULT_CUE = re.compile(r"比上年|较上年|同比")  # 比上年增长4.3%: a result, for its clause
 GOAL_CUE = re.compile(r"力争|预期|目标|确保|今年|明年|左右|(?:到|至)\s*(?:19|20)\d{2}年")
@@ -280,7 +280,7 @@ def _paragraph_targets(
             if THIS_YEAR.search(clause):
                 year, year_masked = None, False  # 今年: the plan year again, after a review's 过去一年
             clause_year = year
-            if doc_year and not GOAL_CUE.search(clause):
+            if doc_year and not GOAL_CUE.search(clause) and not any(cue in clause for cue in PARAMETER_CUES):
                 if PAST_CUE.search(clause):
                     year = clause_year = doc_year - 1
                 elif RESULT_CUE.search(clause):
