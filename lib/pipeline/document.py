@@ -43,10 +43,13 @@ def process_document(source_file: str, raw: bytes, overrides: dict | None) -> Do
         measure_id = f"{doc_id}-m{ordinal:03d}"
         row, rule = _measure_row(doc_id, measure_id, ordinal, leaf, kind, meta, rule)  # 4. agencies, 6. tags
         measures.append(row)
-        opening = openings.get(leaf.path) or (None, False)
+        opening = (
+            openings.get(leaf.path) or targets.review_opening((*leaf.path, leaf.heading), meta.year) or (None, False)
+        )
         target_rows.extend(_target_rows(leaf.text, doc_id, measure_id, meta, opening))  # 5. targets
-    for _heading, _path, own_text in tree.headed_blocks:
-        target_rows.extend(_target_rows(own_text, doc_id, None, meta))
+    for heading, path, own_text in tree.headed_blocks:
+        review = targets.review_opening((*path, heading), meta.year) or (None, False)
+        target_rows.extend(_target_rows(own_text, doc_id, None, meta, review))
     # Goals stated in the preamble ("为…，力争到2025年…达到75%以上，制定以下措施"); only dated
     # sentences, so numbers of the web header and the wrapper notice stay out.
     dated = "\n".join(s for s in targets.sentences(tree.preamble) if targets.GOAL_YEAR.search(s))
