@@ -171,6 +171,9 @@ def test_common_indicators_set_the_same_quantity_of_both_places_side_by_side():
         {"指标": "技术合同成交额", "天津市": "≥2000亿元（2027年）", "武汉市": "≥1500亿元（2026年）"}
     ]
     assert bm.indicator_counts(home, mapping) == 2
+    many = targets(*[("target", "技术合同成交额", 100 + n, "亿元", 2027) for n in range(5)])
+    cell = bm.common_indicators(many, peer, mapping, ("天津市", "武汉市"))["天津市"][0]
+    assert cell == "≥100亿元（2027年）；≥101亿元（2027年）；≥102亿元（2027年）…（共 5 条）"  # a cell stays readable
 
 
 def test_peer_places_are_every_place_outside_tianjin_most_documents_first():

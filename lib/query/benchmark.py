@@ -117,8 +117,16 @@ def common_indicators(
     """The indicators both sides set a quantified target or baseline for (canonical where data/indicators.yaml
     knows them): 指标, then each side's values with unit and target year ('≥500亿元（2027年）')."""
     table = compare_targets(targets_a, targets_b, mapping, names)
-    both = (table[names[0]] != "—") & (table[names[1]] != "—")
-    return table[both].reset_index(drop=True)
+    both = table[(table[names[0]] != "—") & (table[names[1]] != "—")].reset_index(drop=True)
+    for name in names:
+        both[name] = both[name].map(_first_values)
+    return both
+
+
+def _first_values(cell: str, keep: int = 3) -> str:
+    """A side's values of one indicator, the first `keep` of them and how many in all (a cell stays readable)."""
+    values = cell.split("；")
+    return cell if len(values) <= keep else "；".join(values[:keep]) + f"…（共 {len(values)} 条）"
 
 
 def indicator_counts(targets: pd.DataFrame, mapping: Mapping[str, Mapping]) -> int:
