@@ -92,6 +92,7 @@ def process_document(source_file: str, raw: bytes, overrides: dict | None) -> Do
         "province": meta.province,
         "effective_from": meta.effective_from,
         "effective_until": meta.effective_until,
+        "reviewed_year": meta.reviewed_year,
         "encoding": normalized.encoding,
         "content_sha256": hashlib.sha256(raw).hexdigest(),
         "text_sha256": hashlib.sha256(normalized.text.encode("utf-8")).hexdigest(),
@@ -113,9 +114,11 @@ def _measure_row(
         dict.fromkeys(agencies.canonical(w, meta.district, meta.jurisdiction)[0] for w in responsibility.written)
     )
     source = AgencySource.PHRASE if canonical else AgencySource.NONE
-    if not canonical and kind in ISSUER_ANSWERS_FOR and meta.issuer_canonical:
-        # No 责任单位 written: the issuing body answers for its own document's actions.
-        canonical, source = [meta.issuer_canonical], AgencySource.ISSUER
+    answering = agencies.answering_body(meta.issuer_canonical, meta.jurisdiction)
+    if not canonical and kind in ISSUER_ANSWERS_FOR and answering:
+        # No 责任单位 written: the issuing body answers for its own document's actions (a legislature's
+        # regulation: the government that executes it, see agencies.answering_body).
+        canonical, source = [answering], AgencySource.ISSUER
     tags = tagging.tag(leaf.heading + "\n" + body_text, meta.district)
     garbled = []
     if "〓" in leaf.text:  # rare: one C-speed test spares every other measure the per-character scan
