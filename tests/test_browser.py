@@ -39,6 +39,7 @@ PAGES = {
     "districts": "区域",
     "targets": "目标",
     "evolution": "政策演进",
+    "catalogue": "文件",
     "reader": "原文",
     "tables": "数据与导出",
     "import": "导入文档",

@@ -12,7 +12,18 @@ from streamlit.testing.v1 import AppTest
 from lib.build.cli import main as build_main
 from lib.config import ROOT
 
-PAGES = ["overview", "themes", "agencies", "districts", "targets", "evolution", "reader", "tables", "importer"]
+PAGES = [
+    "overview",
+    "themes",
+    "agencies",
+    "districts",
+    "targets",
+    "evolution",
+    "catalogue",
+    "reader",
+    "tables",
+    "importer",
+]
 NOTHING = "不存在的词语xyz"
 
 
