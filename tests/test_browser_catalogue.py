@@ -203,6 +203,7 @@ def test_the_catalogue_sorts_filters_and_links_to_the_reader_with_its_citations(
     page.goto(server + permalinks.document_url(citing.doc_id), timeout=WAIT_MS)
     wait_for_page(page, "原文")
     page.get_by_text("本文引用（1）").wait_for(timeout=WAIT_MS)
+    page.screenshot(path=str(ARTIFACTS / "reader_citations.png"))
     assert page.get_by_role("link", name=f"《{cited.title}》").get_attribute("href") == permalinks.document_url(
         cited.doc_id
     )

@@ -158,3 +158,16 @@ def test_a_permalink_to_nothing_says_so_and_opens_the_reader(built):
     notes = [w.value for w in app.warning]
     assert any("措施编号" in n and "\\[x\\]" in n for n in notes), notes  # escaped
     assert not app.success
+
+
+def test_choosing_another_document_puts_it_in_the_url_instead_of_the_item(built):
+    measures, documents = built["measures"], built["documents"]
+    first = measures.iloc[0]
+    app = _reader({"m": first.measure_id})
+    other = next(d for d in documents.doc_id if d != first.doc_id)
+    app.selectbox(key="reader_doc").select(other).run()
+    assert not app.exception
+    assert app.query_params.get("read") in (other, [other]) and "m" not in app.query_params
+    assert not app.success  # the item of the old link is no longer highlighted
+    app.run()  # a later run keeps the official's choice
+    assert app.selectbox(key="reader_doc").value == other
