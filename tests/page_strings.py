@@ -27,6 +27,7 @@ PAGES = [
     "targets",
     "evolution",
     "benchmark",
+    "catalogue",
     "reader",
     "tables",
     "importer",

@@ -40,6 +40,7 @@ PAGES = {
     "targets": "目标",
     "evolution": "政策演进",
     "benchmark": "对标",
+    "catalogue": "文件",
     "reader": "原文",
     "tables": "数据与导出",
     "import": "导入文档",

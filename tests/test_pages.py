@@ -20,6 +20,7 @@ PAGES = [
     "targets",
     "evolution",
     "benchmark",
+    "catalogue",
     "reader",
     "tables",
     "importer",

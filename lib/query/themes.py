@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from lib.intkeys import distinct
+from lib.query import permalinks
 from lib.query.labels import LabelIndex, index_labels
 from lib.query.views import MAX_DOCUMENT_COLUMNS, WRAPPED_COLUMNS, first_in_reading_order, unique_labels
 
@@ -231,5 +232,6 @@ def measure_table(measures: pd.DataFrame, documents: pd.DataFrame, limit: int | 
             "产业": ordered.industries.map(joined).values,
             "政策工具": ordered.instruments.map(joined).values,
             "标注依据": ordered.tag_evidence.map(evidence).values,
+            permalinks.LINK_COLUMN: permalinks.measure_links(ordered.measure_id),
         }
     )
