@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from lib.codes import ACTIONABLE_KINDS, ISSUER_ANSWERS_FOR, AgencySource
 from lib.config import HOME
-from lib.pipeline import agencies, citations, metadata, structure, tagging, targets
+from lib.pipeline import agencies, citations, metadata, structure, tables, tagging, targets
 from lib.pipeline.readers import RejectedInput, read_document
 
 
@@ -47,7 +47,9 @@ def process_document(source_file: str, raw: bytes, overrides: dict | None) -> Do
         opening = (
             openings.get(leaf.path) or targets.review_opening((*leaf.path, leaf.heading), meta.year) or (None, False)
         )
-        target_rows.extend(_target_rows(leaf.text, doc_id, measure_id, meta, opening))  # 5. targets
+        # A task table row's built phrase (推广范围：8个区域, 完成时限) holds no targets of the task.
+        text = tables.without_row_phrase(leaf.text) if leaf.style == tables.ROW_STYLE else leaf.text
+        target_rows.extend(_target_rows(text, doc_id, measure_id, meta, opening))  # 5. targets
     for heading, path, own_text in tree.headed_blocks:
         review = targets.review_opening((*path, heading), meta.year) or (None, False)
         target_rows.extend(_target_rows(own_text, doc_id, None, meta, review))
