@@ -119,3 +119,22 @@ def test_carried_bodies_count_as_written_and_tables_say_they_are_carried():
         "丙办" + views.FALLBACK_NOTE,
     ]
     assert AgencySource.CARRIED.label.startswith("沿用上文")
+
+
+HEADED = """关于推进创新平台建设的若干措施
+一、建设创新平台
+（一）建设实验室（牵头单位：市科技局；责任单位：市教委，下同）
+1.建设重点实验室。支持建设重点实验室。
+2.建设中试基地。支持建设中试基地。
+（二）建设孵化器。支持建设孵化器。
+二、培育创新主体
+（一）培育科技企业。支持科技型企业发展。
+"""
+
+
+def test_a_headings_own_phrase_carries_to_the_items_under_it_and_after_it():
+    m = _measures(HEADED)
+    for heading in ("建设重点实验室", "建设中试基地", "建设孵化器"):
+        assert m.loc[heading, "agencies_raw"] == ["市科技局", "市教委"]
+        assert m.loc[heading, "agency_source"] == AgencySource.CARRIED
+    assert m.loc["培育科技企业", "agency_source"] != AgencySource.CARRIED

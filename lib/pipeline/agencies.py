@@ -137,6 +137,24 @@ def carry_forward(carry: Carry | None, own: Responsibility, outline: str) -> tup
     )
 
 
+def heading_carry(
+    carry: Carry | None, headings: dict[tuple[str, ...], Responsibility], path: tuple[str, ...], outline: str
+) -> Carry | None:
+    """The carry in force as the item at `outline` under `path` opens: the innermost heading above it whose own
+    phrase carries (`headings`: its path → phrase) opens one at the first item under it, reaching the items after
+    that heading up to the next heading of its level; otherwise `carry` is unchanged."""
+    segments = outline.split(".")
+    for depth in range(len(path), 0, -1):
+        found = headings.get(path[:depth])
+        if found is None:
+            continue
+        if any(s != "1" for s in segments[depth:]):
+            return carry  # a later item under it: the carry already opened (or an item's own phrase ended it)
+        scope = ".".join(segments[: depth - 1])
+        return Carry(found, scope + "." if scope else "")
+    return carry
+
+
 def lead_rule(text: str) -> str | None:
     """The lead rule a heading or preamble states (（列第一位的为牵头单位）), for the items under it."""
     if "牵头" not in text:

@@ -38,10 +38,18 @@ def process_document(source_file: str, raw: bytes, overrides: dict | None) -> Do
     measures, target_rows = [], []
     rule = agencies.lead_rule(tree.preamble)  # "列第一位的为牵头单位" holds for the items after it
     carry: agencies.Carry | None = None  # bodies a phrase's 下同 / 以下…不再列出 gives the items after it
+    # A heading's own phrase with 下同 ("（一）建设平台（牵头单位：A，下同）") carries to the items under it and after it.
+    heading_carries = {
+        (*path, heading): found
+        for heading, path, own in tree.headed_blocks
+        if "同" in own or "列出" in own or "以下" in own  # most headings have no note: spare them the phrase scan
+        if (found := agencies.find_responsibility(own)).carries
+    }
     # A parent whose own text ends "到2023年，主要目标是：" gives that year to its bullets.
     openings = {(*path, heading): targets.goal_opening(own) for heading, path, own in tree.headed_blocks}
     for ordinal, (leaf, kind) in enumerate(zip(tree.leaves, kinds), start=1):
         measure_id = f"{doc_id}-m{ordinal:03d}"
+        carry = agencies.heading_carry(carry, heading_carries, leaf.path, leaf.outline)
         row, rule, carry = _measure_row(doc_id, measure_id, ordinal, leaf, kind, meta, rule, carry)  # 4., 6. tags
         measures.append(row)
         opening = (
