@@ -13,7 +13,7 @@ import yaml
 from lib.pipeline.normalize import to_simplified, unify_punctuation
 from tests.conftest import rows_of
 
-ANNOTATIONS = sorted((Path(__file__).parent / "annotations").glob("*.yaml"))
+ANNOTATIONS = sorted((Path(__file__).parent / "annotations").glob("[0-9]*.yaml"))  # tags.yaml is the tagging study
 FLOOR = 0.95  # pinned by the issue; the seeds currently score 1.00 (see README)
 
 
