@@ -102,7 +102,8 @@ for row in doc_measures.itertuples():
     box.markdown(textview.highlight(row.text, [*terms, *focus_raw] if is_focus else terms))
     tags = [*row.themes, *row.industries, *row.instruments]
     meta = [
-        f"责任：{'、'.join(row.agencies) or '未写明'}" + ("（按发文机关）" if row.agency_source == "issuer" else "")
+        f"责任：{'、'.join(row.agencies) or '未写明'}"
+        + {"issuer": "（按发文机关）", "carried": "（沿用上文）"}.get(row.agency_source, "")
     ]
     if tags:
         meta.append("标签：" + "、".join(tags))

@@ -77,12 +77,18 @@ class AgencySource(StrEnum):
     """How a measure's bodies are known: measures.agency_source."""
 
     PHRASE = "phrase"  # a 责任单位 phrase names them
+    CARRIED = "carried"  # an earlier item's phrase gives them to the items after it (下同, 以下…不再列出)
     ISSUER = "issuer"  # none is written: the issuing body is counted (the fallback)
     NONE = "none"
 
     @property
     def label(self) -> str:
         return AGENCY_SOURCES[self.value]
+
+
+# Bodies the document writes: its own phrase, or an earlier one that says it holds for the items after it. A
+# carried body is written once for a stated group of items, so it counts as written (tables mark it as carried).
+WRITTEN_SOURCES: tuple[AgencySource, ...] = (AgencySource.PHRASE, AgencySource.CARRIED)
 
 
 class TargetKind(StrEnum):

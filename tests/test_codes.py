@@ -14,7 +14,7 @@ CONTRACT_CODES = {
     "measure_kind": set(filters.ALL_KINDS),
     "target_kind": {"target", "parameter", "baseline", "qualitative_goal"},
     "comparator": {">=", "<=", "=", "range"} | {code for _word, code in COMPARATOR_WORDS},
-    "agency_source": {"phrase", "issuer", "none"},
+    "agency_source": {"phrase", "carried", "issuer", "none"},
     "level": {"national", "provincial", "municipal", "district"},
     "date_source": {"explicit", "inferred", "manifest"},
     "boolean": {True, False},

@@ -166,3 +166,28 @@ def test_tab_separated_cells_become_table_cells(line, out):
 
 def test_a_row_number_is_no_item_marker_outside_a_table():
     assert match_marker("1｜建设平台") is None
+
+
+@pytest.mark.parametrize(
+    "text, task",
+    [
+        ("新建孵化器10家\n（牵头单位：区科技局；推广范围：8个改革试验区域）", "新建孵化器10家"),
+        ("新建孵化器10家\n（牵头单位：区科技局；完成时限：2025年6月底前）\n另需新增5家", "新建孵化器10家\n另需新增5家"),
+        ("新建孵化器10家\n到2025年达到20家", "新建孵化器10家\n到2025年达到20家"),  # no phrase: all task text
+    ],
+)
+def test_a_row_item_without_its_built_phrase(text, task):
+    assert tables.without_row_phrase(text) == task
+
+
+def test_numbers_of_a_rows_other_cells_are_no_targets_its_task_cells_are():
+    text = TITLE + "\n".join(
+        [
+            "序号\t改革举措\t指导部门\t推广范围",
+            "1\t到2025年新建孵化器10家\t科技部\t8个改革试验区域",
+            "2\t培育科技型企业\t科技部\t全国",
+        ]
+    )
+    result = process_document("方案.txt", text.encode(), None)
+    assert _rows(result)[0][2] == ["科技部"]  # the phrase still gives the bodies
+    assert [(t["value_low"], t["unit"]) for t in result.targets] == [(10.0, "家")]

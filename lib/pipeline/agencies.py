@@ -8,7 +8,7 @@ with the document's district ("北辰区科技局"), because every district has 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lib.config import AGENCIES_YAML, HOME
 from lib.pipeline.patterns import (
@@ -40,6 +40,11 @@ FIRST_LISTED_RULE = re.compile(r"(?:第一位|第一个|首位|第一)(?:的|单
 FIRST_CLAUSE_RULE = re.compile(r"(?:逗号|分号)前(?:的|单位)*为牵头")
 NOTE = re.compile(r"下同|不再列出|不再一一列出|为牵头|为责任|以下均|均需|均由|按此|详见|同上")
 SCOPE_NOTE = re.compile(r"^(?:含|包括|不含|包含|以下|其中)|下同")
+# A note saying the items after this one have the same bodies: "（牵头单位：A，下同）", "（责任单位：A，以下均需
+# 各区落实，不再列出）". 下同 speaks of what stands before it: after a body list it carries the bodies, after a lead
+# rule (列第一位的为牵头单位，下同) the rule, after a scope note (〈含开发区，下同〉 or "含开发区，下同") the name's scope.
+CARRY_NOTE = re.compile(r"下同|以下.{0,8}?均|不再(?:一一)?列出")
+SCOPE_WORD = re.compile(r"^(?:含|包括|不含|包含|其中)")
 DUTY_SUFFIX = re.compile(
     r"(?:(?:按职责分工|按职责|分工)?(?P<duty>牵头负责|牵头|负责|配合|参与|协同|协助)|按职责分工|等(?:相关|有关)?(?:单位|部门)?)$"
 )
@@ -68,6 +73,16 @@ class Responsibility:
     phrases: tuple[str, ...] = ()
     deadline: str | None = None
     rule: str | None = None  # "first_listed" | "first_clause": the lead rule in force after this item
+    carries: bool = False  # the phrase says the items after this one have the same bodies (下同, 不再列出)
+
+
+@dataclass(frozen=True)
+class Carry:
+    """Bodies a phrase gives the items after its own (下同 / 以下…不再列出), and how far: `scope` is the outline
+    prefix of the items under the same heading ("2." for the rest of item 2, "" for the rest of the document)."""
+
+    responsibility: Responsibility
+    scope: str
 
 
 @dataclass(frozen=True)
@@ -84,24 +99,60 @@ def find_responsibility(text: str, rule: str | None = None) -> Responsibility:
     """Every responsibility phrase of a measure (an item may carry one per sentence), split into bodies as
     written, with its lead, its deadline and the lead rule in force after it (`rule` is the one before)."""
     written: dict[str, None] = {}
-    phrases, lead, deadline = [], None, None
+    phrases, lead, deadline, carries = [], None, None, False
     for m in RESPONSIBILITY_PHRASE.finditer(text):
         parsed = _parse_phrase(m.group(0)[1:-1], rule)
         if parsed is None:
             continue
-        names, phrase_lead, phrase_deadline, rule = parsed
+        names, phrase_lead, phrase_deadline, rule, phrase_carries = parsed
         phrases.append(m.group(0))
         written.update(dict.fromkeys(names))
         lead = lead or phrase_lead
         deadline = deadline or phrase_deadline
+        carries = carries or phrase_carries
     if phrases:
-        return Responsibility("".join(phrases), tuple(written), lead, tuple(phrases), deadline, rule)
+        return Responsibility("".join(phrases), tuple(written), lead, tuple(phrases), deadline, rule, carries)
     # The lazy groups make INLINE_LEAD slow to scan; it cannot match without 牵头 and 配合.
     if "牵头" in text and "配合" in text and (inline := INLINE_LEAD.search(text)):
         lead = _clean(inline.group("lead"))
         partners = tuple(_clean(p) for p in SEPARATORS.split(inline.group("rest")) if _clean(p))
         return Responsibility(inline.group(0), (lead, *partners), lead, (inline.group(0),), None, rule)
     return Responsibility(None, (), None, (), None, rule)
+
+
+def carry_forward(carry: Carry | None, own: Responsibility, outline: str) -> tuple[Responsibility, Carry | None, bool]:
+    """(the item's responsibility, the carry in force after it, whether its bodies are carried) for the item at
+    `outline` (1-based, dotted: "2.3"). An item with a phrase of its own ends any carry, and starts one when its
+    phrase says 下同 / 以下…不再列出; an item without one under the same heading takes the carried bodies and lead
+    (not the deadline: that is each task's own); a heading of the same or a higher level ends the carry."""
+    if own.phrases:
+        scope = outline.rpartition(".")[0]
+        return own, (Carry(own, scope + "." if scope else "") if own.carries else None), False
+    if carry is None or not outline.startswith(carry.scope):
+        return own, None, False
+    return (
+        replace(carry.responsibility, phrase=None, phrases=(), deadline=None, rule=own.rule, carries=False),
+        carry,
+        True,
+    )
+
+
+def heading_carry(
+    carry: Carry | None, headings: dict[tuple[str, ...], Responsibility], path: tuple[str, ...], outline: str
+) -> Carry | None:
+    """The carry in force as the item at `outline` under `path` opens: the innermost heading above it whose own
+    phrase carries (`headings`: its path → phrase) opens one at the first item under it, reaching the items after
+    that heading up to the next heading of its level; otherwise `carry` is unchanged."""
+    segments = outline.split(".")
+    for depth in range(len(path), 0, -1):
+        found = headings.get(path[:depth])
+        if found is None:
+            continue
+        if any(s != "1" for s in segments[depth:]):
+            return carry  # a later item under it: the carry already opened (or an item's own phrase ended it)
+        scope = ".".join(segments[: depth - 1])
+        return Carry(found, scope + "." if scope else "")
+    return carry
 
 
 def lead_rule(text: str) -> str | None:
@@ -133,13 +184,14 @@ def _top_level_parts(inner: str) -> list[tuple[str, str]]:
 
 
 def _parse_phrase(inner: str, rule: str | None):
-    """(bodies, lead, deadline, rule after it) of a phrase's inside, or None when it names no body."""
+    """(bodies, lead, deadline, rule after it, carries) of a phrase's inside, or None when it names no body."""
     names: list[str] = []
     leads: list[str] = []
     first_clause: list[str] = []
     deadline = None
     role = "body"
-    clause_closed = sole_duty = False
+    clause_closed = sole_duty = carries = False
+    previous = ""  # the part before this one, to tell what a 下同 speaks of
     for part, separator in _top_level_parts(inner):
         clause_closed = clause_closed or (separator in "，,；;。" and bool(names))
         if m := _PART_LABEL.match(part):
@@ -156,6 +208,7 @@ def _parse_phrase(inner: str, rule: str | None):
                 else "other"
             )
         part = _drop_scope_notes(part)
+        carries, previous = carries or _carries(part, previous), part
         if FIRST_LISTED_RULE.search(part):
             rule = "first_listed"
         elif FIRST_CLAUSE_RULE.search(part):
@@ -179,7 +232,17 @@ def _parse_phrase(inner: str, rule: str | None):
     lead = leads[0] if leads else (names[0] if len(names) == 1 and sole_duty else None)  # （A负责）
     if lead is None and rule in ("first_listed", "first_clause"):
         lead = (first_clause or names)[0]
-    return tuple(dict.fromkeys(names)), lead, deadline, rule
+    return tuple(dict.fromkeys(names)), lead, deadline, rule, carries
+
+
+def _carries(part: str, previous: str) -> bool:
+    """True when a top-level part of a phrase says the items after it have the same bodies. A 下同 nested in a
+    name's brackets (〈含开发区，下同〉) never reaches here; one after a lead rule or a scope note is theirs."""
+    if not CARRY_NOTE.search(part) or lead_rule(part) or SCOPE_WORD.match(part):
+        return False
+    if part.startswith("下同") and (lead_rule(previous) or SCOPE_WORD.match(previous)):
+        return False
+    return True
 
 
 def _body_name(part: str) -> tuple[str, str | None]:

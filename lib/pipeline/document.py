@@ -6,9 +6,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from lib.codes import ISSUER_ANSWERS_FOR, AgencySource
+from lib.codes import ACTIONABLE_KINDS, ISSUER_ANSWERS_FOR, AgencySource
 from lib.config import HOME
-from lib.pipeline import agencies, citations, metadata, structure, tagging, targets
+from lib.pipeline import agencies, citations, metadata, structure, tables, tagging, targets
 from lib.pipeline.readers import RejectedInput, read_document
 
 
@@ -37,16 +37,27 @@ def process_document(source_file: str, raw: bytes, overrides: dict | None) -> Do
     kinds = tagging.classify_kinds(tree.leaves)
     measures, target_rows = [], []
     rule = agencies.lead_rule(tree.preamble)  # "列第一位的为牵头单位" holds for the items after it
+    carry: agencies.Carry | None = None  # bodies a phrase's 下同 / 以下…不再列出 gives the items after it
+    # A heading's own phrase with 下同 ("（一）建设平台（牵头单位：A，下同）") carries to the items under it and after it.
+    heading_carries = {
+        (*path, heading): found
+        for heading, path, own in tree.headed_blocks
+        if "同" in own or "列出" in own or "以下" in own  # most headings have no note: spare them the phrase scan
+        if (found := agencies.find_responsibility(own)).carries
+    }
     # A parent whose own text ends "到2023年，主要目标是：" gives that year to its bullets.
     openings = {(*path, heading): targets.goal_opening(own) for heading, path, own in tree.headed_blocks}
     for ordinal, (leaf, kind) in enumerate(zip(tree.leaves, kinds), start=1):
         measure_id = f"{doc_id}-m{ordinal:03d}"
-        row, rule = _measure_row(doc_id, measure_id, ordinal, leaf, kind, meta, rule)  # 4. agencies, 6. tags
+        carry = agencies.heading_carry(carry, heading_carries, leaf.path, leaf.outline)
+        row, rule, carry = _measure_row(doc_id, measure_id, ordinal, leaf, kind, meta, rule, carry)  # 4., 6. tags
         measures.append(row)
         opening = (
             openings.get(leaf.path) or targets.review_opening((*leaf.path, leaf.heading), meta.year) or (None, False)
         )
-        target_rows.extend(_target_rows(leaf.text, doc_id, measure_id, meta, opening))  # 5. targets
+        # A task table row's built phrase (推广范围：8个区域, 完成时限) holds no targets of the task.
+        text = tables.without_row_phrase(leaf.text) if leaf.style == tables.ROW_STYLE else leaf.text
+        target_rows.extend(_target_rows(text, doc_id, measure_id, meta, opening))  # 5. targets
     for heading, path, own_text in tree.headed_blocks:
         review = targets.review_opening((*path, heading), meta.year) or (None, False)
         target_rows.extend(_target_rows(own_text, doc_id, None, meta, review))
@@ -103,17 +114,30 @@ def process_document(source_file: str, raw: bytes, overrides: dict | None) -> Do
 
 
 def _measure_row(
-    doc_id: str, measure_id: str, ordinal: int, leaf, kind: str, meta, rule: str | None = None
-) -> tuple[dict, str | None]:
-    """One measure's row, and the lead rule in force after it (a phrase's note holds for later items)."""
-    responsibility = agencies.find_responsibility(leaf.text, agencies.lead_rule("".join(leaf.path)) or rule)
+    doc_id: str,
+    measure_id: str,
+    ordinal: int,
+    leaf,
+    kind: str,
+    meta,
+    rule: str | None = None,
+    carry: agencies.Carry | None = None,
+) -> tuple[dict, str | None, agencies.Carry | None]:
+    """One measure's row, the lead rule and the carried bodies in force after it (a phrase's note holds for
+    later items)."""
+    own = agencies.find_responsibility(leaf.text, agencies.lead_rule("".join(leaf.path)) or rule)
+    responsibility, carry, carried = (
+        agencies.carry_forward(carry, own, leaf.outline)
+        if own.phrases or kind in ACTIONABLE_KINDS
+        else (own, carry, False)
+    )
     body_text = leaf.text
     for phrase in responsibility.phrases:
         body_text = body_text.replace(phrase, "")
     canonical = list(
         dict.fromkeys(agencies.canonical(w, meta.district, meta.jurisdiction)[0] for w in responsibility.written)
     )
-    source = AgencySource.PHRASE if canonical else AgencySource.NONE
+    source = (AgencySource.CARRIED if carried else AgencySource.PHRASE) if canonical else AgencySource.NONE
     answering = agencies.answering_body(meta.issuer_canonical, meta.jurisdiction)
     if not canonical and kind in ISSUER_ANSWERS_FOR and answering:
         # No 责任单位 written: the issuing body answers for its own document's actions (a legislature's
@@ -125,37 +149,41 @@ def _measure_row(
         garbled = [
             f"含无法还原的乱码：“{leaf.text[max(0, i - 4) : i + 5]}”" for i, ch in enumerate(leaf.text) if ch == "〓"
         ]
-    return {
-        "measure_id": measure_id,
-        "doc_id": doc_id,
-        "ordinal": ordinal,
-        "path": list(leaf.path),
-        "heading": leaf.heading,
-        "text": leaf.text,
-        "kind": kind,
-        "agencies_raw": list(responsibility.written),
-        "agencies": canonical,
-        "lead_agency": agencies.canonical(responsibility.lead, meta.district, meta.jurisdiction)[0]
-        if responsibility.lead
-        else None,
-        "responsibility_phrase": responsibility.phrase,
-        "actors": list(agencies.actors_in(body_text, meta.district, meta.jurisdiction)),
-        "districts": list(tags.districts),
-        "themes": list(tags.themes),
-        "industries": list(tags.industries),
-        "instruments": list(tags.instruments),
-        "target_groups": list(tags.target_groups),
-        "tag_evidence": list(tags.evidence),
-        "has_evaluation": tags.has_evaluation,
-        "omitted": leaf.omitted,
-        "warnings": garbled,
-        "year": meta.year,
-        "marker": leaf.marker,
-        "outline": leaf.outline,
-        "agency_source": source,
-        "keywords": tagging.keywords(leaf.heading + "\n" + body_text),
-        "deadline": responsibility.deadline,
-    }, responsibility.rule
+    return (
+        {
+            "measure_id": measure_id,
+            "doc_id": doc_id,
+            "ordinal": ordinal,
+            "path": list(leaf.path),
+            "heading": leaf.heading,
+            "text": leaf.text,
+            "kind": kind,
+            "agencies_raw": list(responsibility.written),
+            "agencies": canonical,
+            "lead_agency": agencies.canonical(responsibility.lead, meta.district, meta.jurisdiction)[0]
+            if responsibility.lead
+            else None,
+            "responsibility_phrase": responsibility.phrase,
+            "actors": list(agencies.actors_in(body_text, meta.district, meta.jurisdiction)),
+            "districts": list(tags.districts),
+            "themes": list(tags.themes),
+            "industries": list(tags.industries),
+            "instruments": list(tags.instruments),
+            "target_groups": list(tags.target_groups),
+            "tag_evidence": list(tags.evidence),
+            "has_evaluation": tags.has_evaluation,
+            "omitted": leaf.omitted,
+            "warnings": garbled,
+            "year": meta.year,
+            "marker": leaf.marker,
+            "outline": leaf.outline,
+            "agency_source": source,
+            "keywords": tagging.keywords(leaf.heading + "\n" + body_text),
+            "deadline": responsibility.deadline,
+        },
+        responsibility.rule,
+        carry,
+    )
 
 
 def _target_rows(

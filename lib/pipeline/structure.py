@@ -177,7 +177,9 @@ def parse(text: str) -> DocTree:
             if table and (row := tables.row_item(table, cells)):
                 marker, task, phrase = row
                 _open(
-                    stack, roots, Item("table_row", TABLE_ROW_RANK, marker, task, line_no, [phrase] if phrase else [])
+                    stack,
+                    roots,
+                    Item(tables.ROW_STYLE, TABLE_ROW_RANK, marker, task, line_no, [phrase] if phrase else []),
                 )
                 continue
             if tables.is_indicator_header(cells):

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from lib.pipeline.patterns import BODY_LABELS, DEADLINE_LABELS, LEAD_LABELS, PARTNER_LABELS
 
 CELL = "｜"
+ROW_STYLE = "table_row"  # the style of an item made from a row (structure.Item.style)
 NUMBER_LABELS = ("序号", "编号", "序")
 # Columns that hold the task itself: 重点任务, 改革举措, 主要内容, 具体措施, 工作事项, 任务名称 …
 TASK_LABEL = re.compile(r"任务|举措|措施|内容|事项|工作|名称|项目|目标|要求")
@@ -26,6 +27,8 @@ QUALIFIER = re.compile(r"[（(][^）)]*[）)]|\s")  # 牵头单位（部门） �
 ROW_NUMBER = re.compile(r"\d{1,3}")
 HEADER_CELL = re.compile(r"[\u4e00-\u9fff（）()]{1,10}")  # a column label as a line of its own
 SENTENCE_END = re.compile(r"[。；！？]$")
+# The phrase row_item builds: "（牵头单位：A；责任单位：B；推广范围：8个改革试验区域）", a column label before each value.
+ROW_PHRASE = re.compile(r"（[^：；（）\n]{1,12}：[^\n]*）")
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,16 @@ def row_item(columns: tuple[Column, ...], cells: list[str]) -> tuple[str, str, s
     if not task:
         return None
     return marker, task, f"（{'；'.join(phrase)}）" if phrase else ""
+
+
+def without_row_phrase(text: str) -> str:
+    """A row item's text without the phrase built from its other cells: 推广范围, 完成时限 … hold no targets of
+    the task (the phrase is the line after the task cells; lines the text adds after the row stay)."""
+    task, _, rest = text.partition("\n")
+    phrase, _, after = rest.partition("\n")
+    if not ROW_PHRASE.fullmatch(phrase):
+        return text
+    return f"{task}\n{after}" if after else task
 
 
 def regroup_cell_lines(lines: list[str], is_marker: Callable[[str], bool]) -> list[str]:

@@ -156,18 +156,21 @@ def tag(text: str, doc_district: str | None) -> Tags:
 
 
 @per_snapshot
-def kind_rules() -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[str, ...]]:
+def kind_rules() -> tuple[tuple[tuple[str, tuple[str, ...]], ...], tuple[str, ...], tuple[str, ...]]:
     rules = load_yaml(KINDS_YAML)
     sections = tuple((kind, tuple(words)) for kind, words in require(rules, "section_kinds", KINDS_YAML).items())
-    return sections, tuple(require(rules, "procedure_steps", KINDS_YAML))
+    actions = tuple(require(rules, "action_words", KINDS_YAML))
+    return sections, tuple(require(rules, "procedure_steps", KINDS_YAML)), actions
 
 
 @per_snapshot(maxsize=4096)  # the same ancestor headings are looked up for every leaf under them
 def section_kind(heading: str) -> str | None:
-    """The kind a section heading gives its items (保障措施 → safeguard), or None."""
-    for kind, words in kind_rules()[0]:
+    """The kind a section heading gives its items (保障措施 → safeguard), or None; a goal heading that also
+    names a task (2024年主要目标任务) opens tasks."""
+    sections, _steps, actions = kind_rules()
+    for kind, words in sections:
         if any(w in heading for w in words):
-            return kind
+            return "task" if kind == "context" and any(w in heading for w in actions) else kind
     return None
 
 

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from lib.codes import AgencySource
+from lib.codes import WRITTEN_SOURCES, AgencySource
 from lib.config import HOME
 from lib.query import filters as flt
 from lib.query.evolution import compare_counts, compare_targets
@@ -67,7 +67,7 @@ def side_sizes(view: Mapping[str, pd.DataFrame]) -> dict[str, int]:
         "文件": len(view["documents"]),
         "措施": len(measures),
         "量化目标": int((targets.kind == "target").sum()),
-        "写明责任单位": int(measures.agency_source.eq(AgencySource.PHRASE).sum()),
+        "写明责任单位": int(measures.agency_source.isin(WRITTEN_SOURCES).sum()),
     }
 
 
@@ -138,7 +138,7 @@ def body_coverage(measures_a: pd.DataFrame, measures_b: pd.DataFrame) -> pd.Data
     """How each side's measures get their body: 写明责任单位, 按发文机关计 (the fallback), none."""
 
     def as_lists(measures: pd.DataFrame) -> pd.DataFrame:
-        how = {AgencySource.PHRASE: WRITTEN, AgencySource.ISSUER: BY_ISSUER}
+        how = {**dict.fromkeys(WRITTEN_SOURCES, WRITTEN), AgencySource.ISSUER: BY_ISSUER}
         return pd.DataFrame(
             {"coverage": [[how.get(s, UNASSIGNED)] for s in measures.agency_source]}, index=measures.index
         )
@@ -157,7 +157,7 @@ def body_types(measures_a: pd.DataFrame, measures_b: pd.DataFrame) -> pd.DataFra
     the issuer fallback would make every side look like its issuer)."""
 
     def as_lists(measures: pd.DataFrame) -> pd.DataFrame:
-        written = measures.agency_source.eq(AgencySource.PHRASE).to_numpy()
+        written = measures.agency_source.isin(WRITTEN_SOURCES).to_numpy()
         types = [
             sorted({body_type(str(b)) for b in bodies}) if ok and bodies is not None else []
             for ok, bodies in zip(written, measures.agencies)

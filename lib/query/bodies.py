@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lib import codes
-from lib.codes import AgencySource
+from lib.codes import WRITTEN_SOURCES, AgencySource
 from lib.contract import parse_renamed_from, renaming_label
 from lib.query import permalinks
 from lib.query.filters import KIND_LABELS
@@ -65,14 +65,16 @@ def _taken(column: pd.Series, rows: np.ndarray) -> pd.Categorical:
 
 
 def headline(measures: pd.DataFrame, bodies: LabelIndex | None = None) -> dict[str, int]:
-    """The page's headline counts: bodies, and measures by how their body is known (`bodies` as for body_rows)."""
+    """The page's headline counts: bodies, and measures by how their body is known (`bodies` as for body_rows);
+    bodies an earlier item's 下同 carries count as written (the document writes them for that group of items)."""
     source = measures.agency_source.to_numpy()
+    written = measures.agency_source.isin(WRITTEN_SOURCES).to_numpy(dtype=bool, na_value=False)
     bodies = bodies or index_labels(measures["agencies"])
     bodies_per_measure = np.bincount(bodies.rows, minlength=bodies.n_rows)
     return {
         "涉及机构": len(bodies.counts()),
-        "写明责任单位的措施": int((source == AgencySource.PHRASE).sum()),
-        "其中多部门共同负责": int(((source == AgencySource.PHRASE) & (bodies_per_measure > 1)).sum()),
+        "写明责任单位的措施": int(written.sum()),
+        "其中多部门共同负责": int((written & (bodies_per_measure > 1)).sum()),
         "按发文机关计的措施": int((source == AgencySource.ISSUER).sum()),
         "未归属机构的措施": int((source == AgencySource.NONE).sum()),
     }
@@ -242,7 +244,7 @@ def written_forms(
     """How the view's texts write the body: 责任单位 entries as written, and the issuer line of the
     documents it answers for as issuer (e.g. 市科委 for 市科技局)."""
     measures = _carrying(measures, agency, ["doc_id", "agencies", "agencies_raw", "agency_source"], bodies)
-    phrase = measures[measures.agency_source == "phrase"]
+    phrase = measures[measures.agency_source.isin(WRITTEN_SOURCES)]
     forms = set(_written_as(pa.array(phrase.agencies_raw.array), pa.array(phrase.agencies.array), agency))
     issued = measures[measures.agency_source == AgencySource.ISSUER]
     # unique() first: isin turns each of up to ~100,000 Arrow strings into a Python object (0.27 s)

@@ -111,7 +111,7 @@ UNAPPLIED_NOTE = "侧栏的{}筛选针对措施，不缩小文件目录；本页
 
 def written_bodies_per_document(measures: pd.DataFrame) -> pd.Series:
     """doc_id → how many distinct bodies its 责任单位 phrases name (the issuer fallback not counted)."""
-    written = measures[measures.agency_source.eq(codes.AgencySource.PHRASE).to_numpy(dtype=bool, na_value=False)]
+    written = measures[measures.agency_source.isin(codes.WRITTEN_SOURCES).to_numpy()]
     pairs = index_labels(written["agencies"]).pairs()
     pairs = pairs.assign(doc_id=written.doc_id.to_numpy()[pairs.row.to_numpy()])
     return pairs.drop_duplicates(["doc_id", "label"]).groupby("doc_id").size()

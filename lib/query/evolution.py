@@ -17,7 +17,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from lib.codes import AgencySource
+from lib.codes import WRITTEN_SOURCES, AgencySource
 from lib.config import DATA_DIR, JIEBA_USERDICT
 from lib.contract import parse_renamed_from, renaming_label
 from lib.query.labels import LabelIndex, index_labels, label_counts, relabel
@@ -323,8 +323,9 @@ def dominance_notes(
 
 
 def responsibility_rows(measures: pd.DataFrame, include_issuer: bool) -> pd.DataFrame:
-    """The measures whose bodies are written (agency_source "phrase"), with the issuer fallback if asked."""
-    return measures if include_issuer else measures[measures.agency_source.eq(AgencySource.PHRASE)]
+    """The measures whose bodies are written (agency_source "phrase", or "carried" from an earlier item's 下同),
+    with the issuer fallback if asked."""
+    return measures if include_issuer else measures[measures.agency_source.isin(WRITTEN_SOURCES)]
 
 
 def fallback_note(measures: pd.DataFrame) -> str:
@@ -409,8 +410,8 @@ def bodies_appear_vanish(
 def written_coverage(selections: Mapping[str, pd.DataFrame]) -> str:
     """ "2018–2021 年 147 条措施中 16 条写明责任单位（11%）；…": how far written responsibility reaches."""
     return "；".join(
-        f"{name} {len(m)} 条措施中 {int(m.agency_source.eq('phrase').sum())} 条写明责任单位"
-        f"（{m.agency_source.eq('phrase').mean():.0%}）"
+        f"{name} {len(m)} 条措施中 {int(m.agency_source.isin(WRITTEN_SOURCES).sum())} 条写明责任单位"
+        f"（{m.agency_source.isin(WRITTEN_SOURCES).mean():.0%}）"
         for name, m in selections.items()
         if len(m)
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lib.codes import AgencySource
+from lib.codes import WRITTEN_SOURCES
 from lib.query.labels import LabelIndex, index_labels
 
 LAYOUT_SEED = 7
@@ -24,7 +24,7 @@ def _phrase_pairs(measures: pd.DataFrame, bodies: LabelIndex | None = None) -> p
     """(measure, body) pairs of the measures whose bodies come from a written 责任单位 phrase: row, body
     (a Categorical in alphabetical order), n_bodies (of that measure). `bodies`: the LabelIndex of
     measures.agencies if at hand."""
-    phrase = np.flatnonzero(measures.agency_source.eq(AgencySource.PHRASE).to_numpy(dtype=bool, na_value=False))
+    phrase = np.flatnonzero(measures.agency_source.isin(WRITTEN_SOURCES).to_numpy(dtype=bool, na_value=False))
     pairs = (bodies or index_labels(measures["agencies"])).within(phrase).pairs().rename(columns={"label": "body"})
     return pairs.assign(n_bodies=np.bincount(pairs.row, minlength=len(phrase))[pairs.row])
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from lib import codes
-from lib.codes import AgencySource
+from lib.codes import WRITTEN_SOURCES, AgencySource
 from lib.query import permalinks
 from lib.query.labels import LabelIndex, index_labels, label_counts
 
@@ -48,10 +48,10 @@ def count_bodies(
     measures: pd.DataFrame, top: int | None = None, indexes: Mapping[str, LabelIndex] | None = None
 ) -> pd.DataFrame:
     """Measures per body, written responsibility apart from the fallback: label, n_written (a 责任单位 phrase
-    names the body), n_issuer (no body written: counted for the issuing body), n (both), busiest first."""
+    names the body, the item's own or an earlier one's 下同), n_issuer (no body written: counted for the issuing body), n (both), busiest first."""
     source = measures.agency_source
     written = count_labels(
-        measures[source.eq(AgencySource.PHRASE).to_numpy(dtype=bool, na_value=False)], "agencies", indexes=indexes
+        measures[source.isin(WRITTEN_SOURCES).to_numpy(dtype=bool, na_value=False)], "agencies", indexes=indexes
     )
     fallback = count_labels(
         measures[source.eq(AgencySource.ISSUER).to_numpy(dtype=bool, na_value=False)], "agencies", indexes=indexes
@@ -70,14 +70,16 @@ def count_bodies(
 
 
 FALLBACK_NOTE = "（未写明责任单位，按发文机关计）"
+CARRIED_NOTE = "（沿用上文责任单位）"
 
 
 def bodies_shown(measures: pd.DataFrame) -> pd.Series:
-    """Each measure's bodies as one line for a table, a body the text never names marked as the fallback."""
+    """Each measure's bodies as one line for a table, a body the text never names marked as the fallback and
+    one an earlier item's 下同 gives marked as carried."""
     names = measures.agencies.map(lambda bodies: "、".join(bodies) if len(bodies) else "未写明")
-    return names.where(
-        measures.agency_source.ne(AgencySource.ISSUER).to_numpy(dtype=bool, na_value=True), names + FALLBACK_NOTE
-    )
+    source = measures.agency_source
+    names = names.where(source.ne(AgencySource.ISSUER).to_numpy(dtype=bool, na_value=True), names + FALLBACK_NOTE)
+    return names.where(source.ne(AgencySource.CARRIED).to_numpy(dtype=bool, na_value=True), names + CARRIED_NOTE)
 
 
 def headline(view: dict[str, pd.DataFrame], indexes: Mapping[str, LabelIndex] | None = None) -> dict[str, str]:
