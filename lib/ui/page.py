@@ -32,7 +32,7 @@ def loading_placeholder() -> DeltaGenerator:
     return slot
 
 
-def page_header(title: str, intro: str) -> tuple[flt.Filters, dict]:
+def page_header(title: str, intro: str) -> tuple[flt.Filters, store.View]:
     """Title, the active filters as removable chips, and the filtered tables of this run."""
     f = current_filters()
     st.title(t(title))
