@@ -122,6 +122,7 @@ class ByteLRU:
 
     budget: int
     release: Callable[[], None] = release_memory
+    size: Callable[[Any], int] = nbytes  # how many bytes a value holds
     _entries: OrderedDict[Hashable, tuple[Any, int]] = field(default_factory=OrderedDict)
     _held: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -159,7 +160,7 @@ class ByteLRU:
 
     def put(self, key: Hashable, value: Any) -> None:
         """Hold `value` under `key`, evicting the least recently used values beyond the budget."""
-        size = nbytes(value)
+        size = self.size(value)
         evicted = False
         with self._lock:
             if key in self._entries:
