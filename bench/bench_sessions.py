@@ -50,7 +50,7 @@ async def session(port: int, query: str) -> tuple[float, int]:
     started = time.perf_counter()
     received = 0
     async with websockets.connect(
-        f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"], max_size=None
+        f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"], max_size=None, ping_interval=None
     ) as ws:
         back = BackMsg()
         back.rerun_script.query_string = query
