@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import weakref
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -244,6 +245,11 @@ def _default_frames(version: str) -> dict[str, pd.DataFrame]:
     return {name: flt.take(load_tables(), kept, name) for name in flt.FILTERED_TABLES}
 
 
+# Taken frames any session still holds, found again without a take when officials on different filters
+# evict each other's frames from the budget mid-run; an entry goes with the frame's last reference.
+_frames_in_use: weakref.WeakValueDictionary[tuple, pd.DataFrame] = weakref.WeakValueDictionary()
+
+
 class View(Mapping[str, pd.DataFrame]):
     """The tables narrowed to one filter combination: row positions (`rows`), and each filtered table taken
     from the full one when first asked for, held in a cache bounded in bytes (taken again once evicted)."""
@@ -256,9 +262,12 @@ class View(Mapping[str, pd.DataFrame]):
             return load_tables()[table]
         if self.filters == flt.Filters():
             return _default_frames(self.version)[table]
-        return _caches()["frames"].get(
-            (self.version, self.filters, table), lambda: flt.take(load_tables(), self.rows, table)
-        )
+        key = (self.version, self.filters, table)
+        if (alive := _frames_in_use.get(key)) is not None:  # evicted but still held by a running page: no retake
+            return alive
+        frame = _caches()["frames"].get(key, lambda: flt.take(load_tables(), self.rows, table))
+        _frames_in_use[key] = frame
+        return frame
 
     def __iter__(self) -> Iterator[str]:
         return iter(TABLES)
