@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 
 import numpy as np
@@ -96,3 +97,19 @@ def test_the_warm_servers_objects_are_exempt_from_the_collector_until_another_bu
         assert gc.get_freeze_count() == 0
     finally:
         gc.unfreeze()
+
+
+def test_a_long_list_is_sized_from_a_sample():
+    values = [f"第{i}条" for i in range(100_000)]
+    exact = sys.getsizeof(values) + sum(sys.getsizeof(v) for v in values)
+    assert 0.9 * exact < nbytes(values) < 1.1 * exact
+
+
+def test_a_figure_is_sized_by_its_points():
+    import plotly.graph_objects as go
+
+    from lib.ui.chart import _figure_bytes
+
+    small = go.Figure(go.Scatter(x=np.arange(10), y=np.arange(10)))
+    large = go.Figure(go.Scatter(x=np.arange(1_000_000), y=np.arange(1_000_000)))
+    assert _figure_bytes(large) >= 16_000_000 > 100 * _figure_bytes(small)  # two arrays of 1,000,000 int64

@@ -20,8 +20,13 @@ FIGURES_BUDGET = 48 << 20  # styled figures kept across sessions (a districts ma
 
 @st.cache_resource(show_spinner=False)
 def _figures() -> ByteLRU:
-    # Sized by the figure's JSON-ready dict: following a plotly object's attributes would count its validators.
-    return ByteLRU(FIGURES_BUDGET, size=lambda fig: nbytes(fig.to_plotly_json()) if fig is not None else 0)
+    return ByteLRU(FIGURES_BUDGET, size=_figure_bytes)
+
+
+def _figure_bytes(fig: go.Figure | None) -> int:
+    """A figure's traces and layout as plotly holds them (its public to_dict deep-copies them first; following
+    every attribute would count the validators all figures share)."""
+    return 0 if fig is None else nbytes((getattr(fig, "_data", None), getattr(fig, "_layout", None)))
 
 
 def chart(
