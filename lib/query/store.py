@@ -7,7 +7,8 @@ The tables, their indexes (lib/labels.py, filters.RowLinks) and the filtered vie
 st.cache_resource, not st.cache_data: cache_data hands every caller a deserialised copy, which at 10,000
 documents (380,000 measures) cost seconds on every rerun. They are shared read-only: lib/ never mutates a frame it is given (pure functions; pandas 3
 copy-on-write makes derived frames independent), and tests/test_store.py checks a page run leaves
-them unchanged.
+them unchanged. A filtered view is row positions into those tables (filters.rows), its tables taken on
+first use; positions, taken tables and page steps are held in caches bounded in bytes (lib/query/lru.py).
 """
 
 from __future__ import annotations
