@@ -20,10 +20,13 @@ import streamlit as st
 def _warm() -> None:
     try:
         from lib import charts, ui  # noqa: F401 (the imports are half of the work)
-        from lib.query import steps, store
+        from lib.query import lru, steps, store
 
         store.warm()
         steps.warm()  # every page's opening view, the overview's first
+        lru.freeze_long_lived(
+            store.build_version()
+        )  # the tables stay for the process's life: the cycle collector skips them
     except Exception:  # a failed warm-up costs only time: the first page reads (and reports) on its own
         logging.getLogger("dashboard").exception("warm-up failed")
 

@@ -17,7 +17,7 @@ counts = steps.district_counts(f)
 left, right = st.columns([3, 2])
 with left:
     ui.chart(
-        charts.district_map(counts),
+        lambda: charts.district_map(counts),  # built once per filters: the boundaries are ~1 MB
         "districts_map",
         title="各区涉及的措施数（地图）",
         select="districts",

@@ -13,7 +13,7 @@ for column, (label, value) in zip(st.columns(6), steps.headline(f).items()):
 
 rows = steps.timeline_rows(f)
 ui.chart(
-    charts.timeline(rows),
+    lambda: charts.timeline(rows),  # built once per filters and shared by every session
     "overview_timeline",
     title=charts.timeline_title(rows),
     empty="当前筛选下没有文件。请放宽年份或文件筛选。",
@@ -27,7 +27,7 @@ if (note := charts.timeline_note(rows)) and not ui.briefing():
 left, right = st.columns(2)
 with left:
     ui.chart(
-        charts.label_bars(steps.top_labels(f, "themes"), "措施数"),
+        lambda: charts.label_bars(steps.top_labels(f, "themes"), "措施数"),
         "overview_themes",
         title="措施最多的主题",
         empty="当前筛选下没有带主题标签的措施。",
@@ -36,7 +36,7 @@ with left:
     )
 with right:
     ui.chart(
-        charts.body_bars(steps.top_bodies(f), "措施数"),
+        lambda: charts.body_bars(steps.top_bodies(f), "措施数"),
         "overview_agencies",
         title="承担措施最多的机构",
         empty="当前筛选下没有可归属到机构的措施。",

@@ -341,15 +341,34 @@ def _positions_in(keys: pd.Series, ids: pd.Series) -> np.ndarray:
     return pc.fill_null(found, -1).to_numpy().astype(np.int64)
 
 
-def apply(
+@dataclass(frozen=True)
+class ViewRows:
+    """A filtered view as row positions into the full tables (ascending): a few MB where copied frames
+    took ~60 MB per filter combination at 10,000 documents. The agencies and citations are not filtered."""
+
+    measures: np.ndarray
+    targets: np.ndarray
+    documents: np.ndarray
+
+    def __getitem__(self, table: str) -> np.ndarray:
+        return getattr(self, table)
+
+    def __contains__(self, table: str) -> bool:
+        return table in FILTERED_TABLES
+
+
+FILTERED_TABLES = ("measures", "targets", "documents")
+
+
+def rows(
     tables: Mapping[str, pd.DataFrame],
     filters: Filters,
     indexes: Mapping[str, LabelIndex] | None = None,
     links: RowLinks | None = None,
-) -> dict[str, pd.DataFrame]:
-    """The tables narrowed to the filters: measures, their targets, their documents.
+) -> ViewRows:
+    """The rows the filters keep: measures, their targets, their documents, as positions.
     `indexes` as for measure_mask; `links`: row_links(tables), if at hand."""
-    measures, targets, documents = tables["measures"], tables["targets"], tables["documents"]
+    measures, documents = tables["measures"], tables["documents"]
     links = links or row_links(tables)
     in_place = in_places(documents, filters.jurisdictions)  # measures and targets follow their document's place
     any_kind = measure_mask(measures, filters, with_kinds=False, indexes=indexes).to_numpy()
@@ -375,12 +394,25 @@ def apply(
         for positions in (links.measure_document[kept], links.target_document[targets_ok]):
             holding[positions[positions >= 0]] = True
         documents_ok = documents_ok & holding
-    return {
-        **tables,
-        "measures": measures.loc[kept],
-        "targets": targets.loc[targets_ok],
-        "documents": documents.loc[documents_ok],
-    }
+    return ViewRows(*(np.flatnonzero(mask).astype(np.int32) for mask in (kept, targets_ok, documents_ok)))
+
+
+def take(tables: Mapping[str, pd.DataFrame], view_rows: ViewRows, table: str) -> pd.DataFrame:
+    """One table of a view: the full table's rows at the view's positions (index labels kept), or the
+    whole table when the filters do not narrow it."""
+    frame = tables[table]
+    return frame.iloc[view_rows[table]] if table in view_rows else frame
+
+
+def apply(
+    tables: Mapping[str, pd.DataFrame],
+    filters: Filters,
+    indexes: Mapping[str, LabelIndex] | None = None,
+    links: RowLinks | None = None,
+) -> dict[str, pd.DataFrame]:
+    """The tables narrowed to the filters, as frames (the store takes them from `rows` one table at a time)."""
+    kept = rows(tables, filters, indexes, links)
+    return {name: take(tables, kept, name) for name in tables}
 
 
 def _at(mask: np.ndarray, positions: np.ndarray) -> np.ndarray:

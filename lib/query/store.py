@@ -7,7 +7,8 @@ The tables, their indexes (lib/labels.py, filters.RowLinks) and the filtered vie
 st.cache_resource, not st.cache_data: cache_data hands every caller a deserialised copy, which at 10,000
 documents (380,000 measures) cost seconds on every rerun. They are shared read-only: lib/ never mutates a frame it is given (pure functions; pandas 3
 copy-on-write makes derived frames independent), and tests/test_store.py checks a page run leaves
-them unchanged.
+them unchanged. A filtered view is row positions into those tables (filters.rows), its tables taken on
+first use; positions, taken tables and page steps are held in caches bounded in bytes (lib/query/lru.py).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from __future__ import annotations
 import functools
 import json
 import logging
-from collections.abc import Callable, Hashable
+import weakref
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -30,6 +32,7 @@ from lib.contract import TABLES, to_frame
 from lib.query import filters as flt
 from lib.query import views
 from lib.query.labels import LabelIndex, index_labels, positions
+from lib.query.lru import ByteLRU, release_memory, thaw_unless
 
 FILTER_COLUMNS = ("districts", "themes", "industries", "instruments", "agencies")
 
@@ -211,25 +214,86 @@ def _row_links(version: str) -> flt.RowLinks:
     return flt.row_links(load_tables())
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _filtered(version: str, filters: flt.Filters) -> dict[str, pd.DataFrame]:
-    tables = load_tables()
-    if filters.search:  # the search reads the measures' texts
-        tables = {**tables, "measures": with_long_columns(tables["measures"], "measures", ("text",))}
-    return flt.apply(tables, filters, label_indexes(), _row_links(version))
+# What the per-filter caches may hold, in bytes (lib/query/lru.py): an official moving the year slider makes a
+# new filter combination at every step. At 10,000 documents a view's positions are ~1.5 MB, its frames
+# ~60 MB, a page's steps a few MB; the default view's frames are held outside the budget (every session
+# opens on it).
+ROWS_BUDGET, FRAMES_BUDGET, STEPS_BUDGET = 32 << 20, 96 << 20, 48 << 20
 
 
-def filtered(filters: flt.Filters) -> dict[str, pd.DataFrame]:
-    """The tables narrowed to the filters (cached per build and filter combination), without their
-    LONG_COLUMNS (with_long_columns adds them where a page shows them)."""
-    return _filtered(build_version(), filters)
+@st.cache_resource(show_spinner=False)
+def _caches() -> dict[str, ByteLRU]:
+    # Held with cache_resource so that st.cache_resource.clear() (tests, a new deployment) empties them too.
+    return {"rows": ByteLRU(ROWS_BUDGET), "frames": ByteLRU(FRAMES_BUDGET), "steps": ByteLRU(STEPS_BUDGET)}
+
+
+def _view_rows(version: str, filters: flt.Filters) -> flt.ViewRows:
+    def compute() -> flt.ViewRows:
+        tables = load_tables()
+        if filters.search:  # the search reads the measures' texts
+            tables = {**tables, "measures": with_long_columns(tables["measures"], "measures", ("text",))}
+        thaw_unless(version)
+        release_memory()  # what the last filter's runs left (each run's figures are cycles)
+        return flt.rows(tables, filters, label_indexes(), _row_links(version))
+
+    return _caches()["rows"].get((version, filters), compute)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _default_frames(version: str) -> dict[str, pd.DataFrame]:
+    # The view every session opens on, held outside the budget like the tables themselves.
+    kept = _view_rows(version, flt.Filters())
+    return {name: flt.take(load_tables(), kept, name) for name in flt.FILTERED_TABLES}
+
+
+# Taken frames any session still holds, found again without a take when officials on different filters
+# evict each other's frames from the budget mid-run; an entry goes with the frame's last reference.
+_frames_in_use: weakref.WeakValueDictionary[tuple, pd.DataFrame] = weakref.WeakValueDictionary()
+
+
+class View(Mapping[str, pd.DataFrame]):
+    """The tables narrowed to one filter combination: row positions (`rows`), and each filtered table taken
+    from the full one when first asked for, held in a cache bounded in bytes (taken again once evicted)."""
+
+    def __init__(self, version: str, filters: flt.Filters, rows: flt.ViewRows) -> None:
+        self.version, self.filters, self.rows = version, filters, rows
+
+    def __getitem__(self, table: str) -> pd.DataFrame:
+        if table not in self.rows:
+            return load_tables()[table]
+        if self.filters == flt.Filters():
+            return _default_frames(self.version)[table]
+        key = (self.version, self.filters, table)
+        if (alive := _frames_in_use.get(key)) is not None:  # evicted but still held by a running page: no retake
+            return alive
+        frame = _caches()["frames"].get(key, lambda: flt.take(load_tables(), self.rows, table))
+        _frames_in_use[key] = frame
+        return frame
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(TABLES)
+
+    def __len__(self) -> int:
+        return len(TABLES)
+
+    def count(self, table: str) -> int:
+        """The view's rows of a table, without taking them."""
+        return len(self.rows[table]) if table in self.rows else len(load_tables()[table])
+
+
+def filtered(filters: flt.Filters) -> View:
+    """The tables narrowed to the filters (per build and filter combination, shared by every session),
+    without their LONG_COLUMNS (with_long_columns adds them where a page shows them)."""
+    version = build_version()
+    return View(version, filters, _view_rows(version, filters))
 
 
 def per_view(compute: Callable[..., T]) -> Callable[..., T]:
     """Decorator for a page's heavier steps, `compute(filters, *args)` (which reads `filtered(filters)`):
     computed once per build, filter combination and arguments, and shared by every session (the next
     official who opens the page with the same filters, or the same one coming back to it). For pure steps
-    whose result is only read; arguments must be hashable (strings, numbers, tuples)."""
+    whose result is only read; arguments must be hashable (strings, numbers, tuples). The results are held
+    within STEPS_BUDGET bytes, least recently used out first."""
     name = f"{compute.__code__.co_filename}:{compute.__qualname__}"  # a page script's functions are in __main__
 
     @functools.wraps(compute)
@@ -239,9 +303,8 @@ def per_view(compute: Callable[..., T]) -> Callable[..., T]:
     return cached
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _per_view(version: str, filters: flt.Filters, name: str, args: tuple, _compute: Callable[..., Any]) -> Any:
-    return _compute(filters, *args)
+def _per_view(version: str, filters: flt.Filters, name: str, args: tuple, compute: Callable[..., Any]) -> Any:
+    return _caches()["steps"].get((version, filters, name, args), lambda: compute(filters, *args))
 
 
 def doc_titles() -> dict[str, str]:
@@ -286,4 +349,6 @@ def warm(build_dir: Path = BUILD_DIR) -> None:
     filter_options()
     doc_titles()
     year_span()
-    filtered(flt.Filters())
+    view = filtered(flt.Filters())
+    for table in flt.FILTERED_TABLES:
+        view[table]

@@ -28,20 +28,19 @@ def page_footer(page: str) -> None:
     view = store.filtered(f)
     text = flt.describe(f, store.doc_titles())
     stamp = date.today().isoformat()
-    measures, targets = view["measures"], view["targets"]
 
-    def full_measures():  # with their texts, taken only when an export is clicked
-        return store.with_long_columns(measures, "measures")
+    def full_measures():  # with their texts, taken only when an export is clicked (the view is row positions)
+        return store.with_long_columns(view["measures"], "measures")
 
     def xlsx_file() -> bytes:
         from lib.exports import tables
 
-        return tables.to_xlsx(full_measures(), targets, text, view["documents"])
+        return tables.to_xlsx(full_measures(), view["targets"], text, view["documents"])
 
     def csv_file(table: str) -> bytes:
         from lib.exports import tables
 
-        return tables.to_csv_bom(full_measures() if table == "measures" else targets, table, view["documents"])
+        return tables.to_csv_bom(full_measures() if table == "measures" else view["targets"], table, view["documents"])
 
     def deck_file() -> bytes:
         from lib.exports import deck

@@ -32,7 +32,7 @@ def loading_placeholder() -> DeltaGenerator:
     return slot
 
 
-def page_header(title: str, intro: str, count_places: bool = True) -> tuple[flt.Filters, dict]:
+def page_header(title: str, intro: str, count_places: bool = True) -> tuple[flt.Filters, store.View]:
     """Title, the active filters as removable chips, and the filtered tables of this run. `count_places`:
     say how many documents of other places are left out (not on a page that sets the places itself)."""
     f = current_filters()
