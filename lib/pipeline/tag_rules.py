@@ -1,0 +1,224 @@
+"""The tag rules of data/taxonomy.yaml as typed structures, and the clause reading that applies them (#15).
+
+A label fires when a clause that acts names its subject: the text is cut into clauses (，；。：), the spans
+that name who acts or why (department lists, actor lists, purpose and 以…为… frames, areas experts are
+consulted on) are blanked, and a keyword counts only where it survives them, outside the label's
+`not_when` spans and, for keywords with an `only_when` condition, in a clause that meets it. Every tag keeps
+the clause that gave it. The file's own header documents the schema for the officials who edit it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import ahocorasick_rs
+
+from lib.config import TAXONOMY_YAML
+from lib.reference import ReferenceDataError, load_yaml, per_snapshot, require
+
+DIMENSIONS = {"themes": "主题", "industries": "产业", "instruments": "工具", "target_groups": "对象"}
+# A clause ends at these marks; 、 and 和 join the items of one list, so they do not end it.
+CLAUSE_END = re.compile(r"[，,；;。！？!?：:\n]")
+BLANK = "□"  # what an ignored span becomes: same length, so positions in the text still hold
+RULE_KEYS = {"keywords", "patterns", "only_when", "not_when"}
+
+
+@dataclass(frozen=True)
+class Condition:
+    """only_when: these keywords count only in a clause the pattern matches (or another condition's)."""
+
+    keywords: tuple[str, ...]
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class LabelRule:
+    """One label of one dimension and what makes it fire."""
+
+    dimension: str
+    label: str
+    keywords: tuple[str, ...]
+    patterns: tuple[re.Pattern[str], ...]  # action + object forms, matched on the clause
+    only_when: tuple[Condition, ...]
+    not_when: tuple[re.Pattern[str], ...]  # a keyword inside one of these spans does not count
+
+    def allows(self, word: str, clause: str) -> bool:
+        """Whether a keyword counts in a clause: it has no only_when condition, or one of them holds."""
+        conditions = [c.pattern for c in self.only_when if word in c.keywords]
+        return not conditions or any(p.search(clause) for p in conditions)
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """Every label rule in file order, the spans never read, and the evaluation keywords."""
+
+    labels: tuple[LabelRule, ...]
+    ignore: tuple[re.Pattern[str], ...]  # for themes, industries and instruments
+    ignore_except_industries: tuple[re.Pattern[str], ...]  # for themes and instruments only
+    evaluation_keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A label that fired: the words that gave it and the clause they stand in."""
+
+    dimension: str
+    label: str
+    word: str
+    clause: str
+
+
+def _regex(source: Any, where: str) -> re.Pattern[str]:
+    if not isinstance(source, str) or not source:
+        raise ReferenceDataError(f"{TAXONOMY_YAML}: {where}: expected a pattern (text), got {source!r}")
+    try:
+        return re.compile(source)
+    except re.error as exc:
+        raise ReferenceDataError(f"{TAXONOMY_YAML}: {where}: invalid pattern {source!r}: {exc}") from exc
+
+
+def _words(values: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise ReferenceDataError(f"{TAXONOMY_YAML}: {where}: expected a list of words")
+    for word in values:
+        if len(word) < 2:  # one character (光, 网) would tag nearly every measure
+            raise ReferenceDataError(f"{TAXONOMY_YAML}: {where}: keyword '{word}' needs at least two characters")
+    return tuple(values)
+
+
+def _label_rule(dimension: str, label: str, entry: Any) -> LabelRule:
+    where = f"{dimension}.{label}"
+    if isinstance(entry, list):  # the plain form: a list of keywords
+        entry = {"keywords": entry}
+    if not isinstance(entry, dict) or not set(entry) <= RULE_KEYS:
+        raise ReferenceDataError(f"{TAXONOMY_YAML}: {where}: expected a keyword list or {sorted(RULE_KEYS)}")
+    keywords = _words(entry.get("keywords") or [], where)
+    patterns = tuple(_regex(p, f"{where}.patterns") for p in entry.get("patterns") or [])
+    if not keywords and not patterns:
+        raise ReferenceDataError(f"{TAXONOMY_YAML}: {where} has no keywords")
+    conditions = []
+    for n, item in enumerate(entry.get("only_when") or [], start=1):
+        if not isinstance(item, dict) or set(item) != {"keywords", "pattern"}:
+            raise ReferenceDataError(f"{TAXONOMY_YAML}: {where}.only_when #{n}: expected keywords and pattern")
+        words = _words(item["keywords"], f"{where}.only_when #{n}")
+        if unknown := [w for w in words if w not in keywords]:
+            raise ReferenceDataError(f"{TAXONOMY_YAML}: {where}.only_when #{n}: {unknown} are not keywords of {label}")
+        conditions.append(Condition(words, _regex(item["pattern"], f"{where}.only_when #{n}")))
+    not_when = tuple(_regex(p, f"{where}.not_when") for p in entry.get("not_when") or [])
+    return LabelRule(dimension, label, keywords, patterns, tuple(conditions), not_when)
+
+
+def parse_taxonomy(data: Any) -> Taxonomy:
+    """data/taxonomy.yaml as loaded → Taxonomy; a ReferenceDataError names the label at fault."""
+    labels: list[LabelRule] = []
+    for dim in DIMENSIONS:
+        entries = require(data, dim, TAXONOMY_YAML)
+        if dim == "instruments":  # top type → sub-type, flattened to '供给型·人才支持'
+            entries = {f"{top}·{sub}": rule for top, subs in entries.items() for sub, rule in subs.items()}
+        labels.extend(_label_rule(dim, label, entry) for label, entry in entries.items())
+    return Taxonomy(
+        tuple(labels),
+        tuple(_regex(p, "ignore") for p in data.get("ignore") or []),
+        tuple(_regex(p, "ignore_except_industries") for p in data.get("ignore_except_industries") or []),
+        _words(require(data, "evaluation_keywords", TAXONOMY_YAML), "evaluation_keywords"),
+    )
+
+
+@per_snapshot
+def taxonomy() -> Taxonomy:
+    return parse_taxonomy(load_yaml(TAXONOMY_YAML))
+
+
+@per_snapshot
+def _index() -> tuple[ahocorasick_rs.AhoCorasick, tuple[str, ...], dict[str, tuple[int, ...]]]:
+    """One Aho–Corasick automaton over every keyword (a text is read once whatever their number), the words
+    in automaton order, and keyword → positions of the labels listing it."""
+    rules = taxonomy()
+    by_word: dict[str, list[int]] = {}
+    for position, rule in enumerate(rules.labels):
+        for word in rule.keywords:
+            by_word.setdefault(word, []).append(position)
+    words = tuple(sorted(by_word))
+    automaton = ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.Standard)
+    return automaton, words, {w: tuple(p) for w, p in by_word.items()}
+
+
+def blank(text: str, patterns: tuple[re.Pattern[str], ...]) -> str:
+    """The text with every match of the patterns replaced by BLANK, keeping its length."""
+    for pattern in patterns:
+        text = pattern.sub(lambda m: BLANK * len(m.group(0)), text)
+    return text
+
+
+def clause_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each clause of a text."""
+    spans, start = [], 0
+    for m in CLAUSE_END.finditer(text):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def read_clauses(text: str, fields: tuple[str, ...] = ()) -> list[Hit]:
+    """Every label that fires on a text, in file order, with the first word and clause that gave it.
+    `fields` are headings the text stands under (a research direction's field): read for themes and
+    industries as clauses of their own."""
+    rules = taxonomy()
+    automaton, words, by_word = _index()
+    views = {  # the text each dimension reads
+        "themes": blank(text, rules.ignore + rules.ignore_except_industries),
+        "industries": blank(text, rules.ignore),
+        "target_groups": text,  # the kinds of beneficiary are exactly what target groups record
+    }
+    views["instruments"] = views["themes"]
+    spans = clause_spans(text)
+    first: dict[int, tuple[int, Hit]] = {}  # label position → (where in the text, hit)
+    not_when_cache: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for view_name in dict.fromkeys(views.values()):
+        dims = {d for d, v in views.items() if v == view_name}
+        for index, start, end in automaton.find_matches_as_indexes(view_name, overlapping=True):
+            word = words[index]
+            for position in by_word[word]:
+                rule = rules.labels[position]
+                if rule.dimension not in dims or (position in first and first[position][0] <= start):
+                    continue
+                c_start, c_end = next((s, e) for s, e in spans if s <= start < e)
+                clause_view = view_name[c_start:c_end]
+                if not rule.allows(word, clause_view):
+                    continue
+                if rule.not_when:
+                    key = (position, c_start)
+                    if key not in not_when_cache:
+                        not_when_cache[key] = [m.span() for p in rule.not_when for m in p.finditer(text[c_start:c_end])]
+                    if _overlaps(not_when_cache[key], start - c_start, end - c_start):
+                        continue
+                first[position] = (start, Hit(rule.dimension, rule.label, word, text[c_start:c_end].strip()))
+    for position, rule in enumerate(rules.labels):
+        if not rule.patterns:
+            continue
+        view = views[rule.dimension]
+        for c_start, c_end in spans:  # within a clause: an action and its object are never split by ，
+            if position in first and first[position][0] < c_start:
+                break
+            found = [m for p in rule.patterns if (m := p.search(view[c_start:c_end]))]
+            if found:
+                m = min(found, key=lambda m: m.start())
+                if position not in first or c_start + m.start() < first[position][0]:
+                    clause = text[c_start:c_end].strip()
+                    first[position] = (c_start + m.start(), Hit(rule.dimension, rule.label, m.group(0), clause))
+                break
+    for heading in fields:
+        for hit in read_clauses(heading):
+            position = next(p for p, r in enumerate(rules.labels) if (r.dimension, r.label) == (hit.dimension, hit.label))
+            if hit.dimension in ("themes", "industries") and position not in first:
+                first[position] = (len(text), Hit(hit.dimension, hit.label, hit.word, f"{heading}（所属领域）"))
+    return [first[p][1] for p in sorted(first)]
