@@ -114,7 +114,7 @@ def _measure_row(
         # No 责任单位 written: the issuing body answers for its own document's actions.
         canonical, source = [meta.issuer_canonical], AgencySource.ISSUER
     fields = tuple(leaf.path) if kind == "rd_direction" else ()  # a research direction is read with its field
-    tags = tagging.tag(leaf.heading + "\n" + body_text, meta.district, fields)
+    tags = tagging.tag(leaf.heading + "\n" + body_text, meta.district, fields, kind)
     garbled = []
     if "〓" in leaf.text:  # rare: one C-speed test spares every other measure the per-character scan
         garbled = [

@@ -21,8 +21,9 @@ from lib.reference import ReferenceDataError, load_yaml, per_snapshot, require
 DIMENSIONS = {"themes": "主题", "industries": "产业", "instruments": "工具", "target_groups": "对象"}
 # A clause ends at these marks; 、 and 和 join the items of one list, so they do not end it.
 CLAUSE_END = re.compile(r"[，,；;。！？!?：:\n]")
+KIND_NAMES = {"rd_direction": "研发方向条目"}  # how an evidence clause names a kind
 BLANK = "□"  # what an ignored span becomes: same length, so positions in the text still hold
-RULE_KEYS = {"keywords", "patterns", "only_when", "not_when"}
+RULE_KEYS = {"keywords", "patterns", "only_when", "not_when", "for_kinds"}
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,8 @@ class LabelRule:
     keywords: tuple[str, ...]
     patterns: tuple[re.Pattern[str], ...]  # action + object forms, matched on the clause
     only_when: tuple[Condition, ...]
-    not_when: tuple[re.Pattern[str], ...]  # a keyword inside one of these spans does not count
+    not_when: tuple[re.Pattern[str], ...]  # a keyword overlapping one of these spans does not count
+    for_kinds: tuple[str, ...] = ()  # every measure of these kinds carries the label (rd_direction → 技术支持)
 
     def allows(self, word: str, clause: str) -> bool:
         """Whether a keyword counts in a clause: it has no only_when condition, or one of them holds."""
@@ -96,7 +98,8 @@ def _label_rule(dimension: str, label: str, entry: Any) -> LabelRule:
         raise ReferenceDataError(f"{TAXONOMY_YAML}: {where}: expected a keyword list or {sorted(RULE_KEYS)}")
     keywords = _words(entry.get("keywords") or [], where)
     patterns = tuple(_regex(p, f"{where}.patterns") for p in entry.get("patterns") or [])
-    if not keywords and not patterns:
+    for_kinds = _words(entry.get("for_kinds") or [], f"{where}.for_kinds")
+    if not keywords and not patterns and not for_kinds:
         raise ReferenceDataError(f"{TAXONOMY_YAML}: {where} has no keywords")
     conditions = []
     for n, item in enumerate(entry.get("only_when") or [], start=1):
@@ -107,7 +110,7 @@ def _label_rule(dimension: str, label: str, entry: Any) -> LabelRule:
             raise ReferenceDataError(f"{TAXONOMY_YAML}: {where}.only_when #{n}: {unknown} are not keywords of {label}")
         conditions.append(Condition(words, _regex(item["pattern"], f"{where}.only_when #{n}")))
     not_when = tuple(_regex(p, f"{where}.not_when") for p in entry.get("not_when") or [])
-    return LabelRule(dimension, label, keywords, patterns, tuple(conditions), not_when)
+    return LabelRule(dimension, label, keywords, patterns, tuple(conditions), not_when, for_kinds)
 
 
 def parse_taxonomy(data: Any) -> Taxonomy:
@@ -168,10 +171,11 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s < end and start < e for s, e in spans)
 
 
-def read_clauses(text: str, fields: tuple[str, ...] = ()) -> list[Hit]:
+def read_clauses(text: str, fields: tuple[str, ...] = (), kind: str | None = None) -> list[Hit]:
     """Every label that fires on a text, in file order, with the first word and clause that gave it.
     `fields` are headings the text stands under (a research direction's field): read for themes and
-    industries as clauses of their own."""
+    industries as clauses of their own. `kind` is the measure's kind, for the labels every measure of a
+    kind carries."""
     rules = taxonomy()
     automaton, words, by_word = _index()
     views = {  # the text each dimension reads
@@ -216,6 +220,9 @@ def read_clauses(text: str, fields: tuple[str, ...] = ()) -> list[Hit]:
                     clause = text[c_start:c_end].strip()
                     first[position] = (c_start + m.start(), Hit(rule.dimension, rule.label, m.group(0), clause))
                 break
+    for position, rule in enumerate(rules.labels):
+        if kind is not None and kind in rule.for_kinds and position not in first:
+            first[position] = (len(text), Hit(rule.dimension, rule.label, kind, f"（{KIND_NAMES.get(kind, kind)}）"))
     for heading in fields:
         for hit in read_clauses(heading):
             position = next(p for p, r in enumerate(rules.labels) if (r.dimension, r.label) == (hit.dimension, hit.label))

@@ -85,13 +85,13 @@ def districts_in(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def tag(text: str, doc_district: str | None, fields: tuple[str, ...] = ()) -> Tags:
+def tag(text: str, doc_district: str | None, fields: tuple[str, ...] = (), kind: str | None = None) -> Tags:
     """Stage 6 entry point for one measure's text; `fields` are the headings a research direction stands
-    under (its field gives it a theme and an industry)."""
+    under (its field gives it a theme and an industry), `kind` the measure's kind."""
     found: dict[str, list[str]] = {dim: [] for dim in DIMENSIONS}
     evidence: list[str] = []
     clauses: list[str] = []
-    for hit in tag_rules.read_clauses(text, fields):
+    for hit in tag_rules.read_clauses(text, fields, kind):
         found[hit.dimension].append(hit.label)
         evidence.append(f"{DIMENSIONS[hit.dimension]}·{hit.label}←{hit.word}")
         clauses.append(f"{DIMENSIONS[hit.dimension]}·{hit.label}←{hit.clause}")
