@@ -41,6 +41,12 @@ SPANS_NEVER_READ = [
     ("提供服务，涵盖财务代账、专利申报等", "themes", "知识产权", False),
     ("面向人工智能、金融等场景开放数据", "instruments", "环境型·金融支持", False),
     ("面向人工智能、金融等场景开放数据", "industries", "人工智能", True),
+    # what the work relies on, injected momentum, the items of a bundle of services or policies
+    ("依托重点实验室、概念验证中心等创新平台，开展联合研发", "themes", "创新平台与载体", False),
+    ("为产业生态注入新动能", "themes", "产业创新融合", False),
+    ("为青年提供创业指导、投融资对接、场地租赁等服务", "instruments", "环境型·金融支持", False),
+    ("为青年提供创业指导、投融资对接、场地租赁等服务", "instruments", "供给型·公共服务", True),
+    ("强化科技、产业、金融、人才等政策配套衔接", "instruments", "环境型·金融支持", False),
 ]
 
 LABEL_RULES = [
@@ -77,6 +83,26 @@ LABEL_RULES = [
     ("优化高新区空间布局", "themes", "区域创新布局", True),
     # 基础研究: applied-basic research
     ("积极部署应用基础和前沿技术", "themes", "基础研究", True),
+    # 民生科技: technology for people's lives, not social policy
+    ("提升养老机构服务水平", "themes", "民生科技", False),
+    ("研发智能养老装备", "themes", "民生科技", True),
+    # 产业创新融合: technology put into industry; a centre's name is a platform
+    ("推动企业内网改造升级", "themes", "产业创新融合", True),
+    ("深化5G与工业互联网融合应用", "themes", "产业创新融合", True),
+    ("建设国家先进计算产业创新中心", "themes", "产业创新融合", False),
+    # 关键核心技术攻关: frontier exploration is research, not a mission
+    ("举办前沿技术研讨会", "themes", "关键核心技术攻关", False),
+    # 科技体制改革与评价: reforms carried out, ownership of results
+    ("深化科研经费管理改革", "themes", "科技体制改革与评价", True),
+    ("开展职务科技成果单列管理", "themes", "科技体制改革与评价", True),
+    # 创新创业与孵化: an idiom, people coming, commercialisation
+    ("干事创业劲头更足", "themes", "创新创业与孵化", False),
+    ("吸引高水平创新团队来津创业", "themes", "创新创业与孵化", False),
+    ("促进科技成果孵化转化", "themes", "创新创业与孵化", False),
+    ("建设科技企业孵化器", "themes", "创新创业与孵化", True),
+    # 法规管制: the language of a legal norm; approval services are not rules
+    ("科研机构应当依法建立评价标准", "instruments", "环境型·法规管制", True),
+    ("升级建设智能审批模块", "instruments", "环境型·法规管制", False),
     # 人才支持: 引育 and 培训 concern people only when people are named
     ("推动引育新动能", "instruments", "供给型·人才支持", False),
     ("开展政策培训", "instruments", "供给型·人才支持", False),
@@ -90,14 +116,18 @@ LABEL_RULES = [
     # 基础设施: built, not relied on; vouchers are not infrastructure
     ("依托重点实验室开展攻关", "instruments", "供给型·基础设施", False),
     ("建设全国重点实验室", "instruments", "供给型·基础设施", True),
-    ("搭建中试验证平台", "instruments", "供给型·基础设施", True),
+    ("新建一批中试基地", "instruments", "供给型·基础设施", True),
     ("发放算力券", "instruments", "供给型·基础设施", False),
+    ("建设OPC公共服务平台", "instruments", "供给型·基础设施", False),
+    ("改造升级企业网络", "instruments", "供给型·基础设施", True),
     ("发放算力券", "instruments", "供给型·公共服务", True),
     # 目标规划: plans made, targets ahead; not “规划建设”, a review, a plan carried out or a programme's name
     ("高标准规划建设人才队伍", "instruments", "环境型·目标规划", False),
     ("编制科技创新专项规划", "instruments", "环境型·目标规划", True),
     ("新增上市公司5家", "instruments", "环境型·目标规划", False),
     ("力争新增高新技术企业100家", "instruments", "环境型·目标规划", True),
+    ("金融业增加值占比达到13.4%", "instruments", "环境型·目标规划", False),
+    ("到2027年研发投入强度达到3.5%", "instruments", "环境型·目标规划", True),
     ("落实“海河英才”行动计划", "instruments", "环境型·目标规划", False),
     ("落实生物产业三年行动计划", "instruments", "环境型·目标规划", False),
     ("制定人工智能三年行动计划", "instruments", "环境型·目标规划", True),
@@ -131,6 +161,13 @@ def test_a_research_direction_gets_the_theme_of_its_field_with_the_field_as_its_
     assert "关键核心技术攻关" in tags.themes
     assert "主题·关键核心技术攻关←着力推动关键核心技术攻关（所属领域）" in tags.clauses
     assert "关键核心技术攻关" not in tag("量子信息\n量子信息。研究量子计算等技术。", None).themes
+
+
+def test_a_research_direction_supplies_technology_whatever_its_words():
+    text = "氢能\n氢能。研发电解制氢装备。"
+    assert "供给型·技术支持" in tag(text, None, kind="rd_direction").instruments
+    assert "供给型·技术支持" not in tag(text, None, kind="task").instruments
+    assert "工具·供给型·技术支持←（研发方向条目）" in tag(text, None, kind="rd_direction").clauses
 
 
 def test_target_groups_read_the_beneficiaries_themes_do_not():
