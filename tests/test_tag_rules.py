@@ -95,6 +95,21 @@ LABEL_RULES = [
     # 科技体制改革与评价: reforms carried out, ownership of results
     ("深化科研经费管理改革", "themes", "科技体制改革与评价", True),
     ("开展职务科技成果单列管理", "themes", "科技体制改革与评价", True),
+    ("稳步推进集体林权制度改革", "themes", "科技体制改革与评价", False),
+    ("深化文化体制机制改革", "themes", "科技体制改革与评价", False),
+    ("深化科研院所体制机制改革", "themes", "科技体制改革与评价", True),
+    # 成果转化: 产业化 of research, not of an industry
+    ("推动科技成果产业化", "themes", "成果转化", True),
+    ("支持农业产业化龙头企业", "themes", "成果转化", False),
+    # 科技金融: public borrowing and credit totals are not finance for innovation
+    ("用足用好专项债券", "themes", "科技金融", False),
+    ("发行科技创新债券", "themes", "科技金融", True),
+    # 研发与科技投入: the legal term
+    ("引导企业增加研究开发投入", "themes", "研发与科技投入", True),
+    ("建立多元化投入机制", "themes", "研发与科技投入", False),
+    # 开放合作: the national academies when the clause works with them
+    ("加强与中国科学院的合作", "themes", "开放合作", True),
+    ("中国科学院院士领衔", "themes", "开放合作", False),
     # 创新创业与孵化: an idiom, people coming, commercialisation
     ("干事创业劲头更足", "themes", "创新创业与孵化", False),
     ("吸引高水平创新团队来津创业", "themes", "创新创业与孵化", False),
