@@ -159,6 +159,15 @@ LABEL_RULES = [
     ("建立京津冀协同机制", "instruments", "环境型·策略性措施", True),
     ("定期举办供需对接活动", "instruments", "环境型·策略性措施", True),
     ("用足用好高新技术企业支持政策", "instruments", "环境型·策略性措施", True),
+    ("累计完成红树林营造修复", "instruments", "环境型·策略性措施", False),
+    ("营造鼓励创新的良好氛围", "instruments", "环境型·策略性措施", True),
+    ("在享受相关扶持政策的基础上", "instruments", "环境型·策略性措施", False),
+    ("鼓励企业开展研发活动", "instruments", "环境型·策略性措施", False),
+    # 资金投入: money given, not money that funded a project, returned or counted
+    ("对认定的中心给予一次性奖励", "instruments", "供给型·资金投入", True),
+    ("财政性资金资助的科技计划项目", "instruments", "供给型·资金投入", False),
+    ("应将所获扶持资金予以退回", "instruments", "供给型·资金投入", False),
+    ("全省研发经费支出约5100亿元", "instruments", "供给型·资金投入", False),
     # 示范应用: 先行先试 tries a policy, it does not use a product first
     ("在中心先行先试各类政策", "instruments", "需求型·示范应用", False),
     ("在中心先行先试各类政策", "instruments", "环境型·策略性措施", True),

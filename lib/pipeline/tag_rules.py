@@ -43,7 +43,7 @@ class LabelRule:
     keywords: tuple[str, ...]
     patterns: tuple[re.Pattern[str], ...]  # action + object forms, matched on the clause
     only_when: tuple[Condition, ...]
-    not_when: tuple[re.Pattern[str], ...]  # a keyword overlapping one of these spans does not count
+    not_when: tuple[re.Pattern[str], ...]  # a keyword or pattern match overlapping one of these does not count
     for_kinds: tuple[str, ...] = ()  # every measure of these kinds carries the label (rd_direction → 技术支持)
 
     def allows(self, word: str, clause: str) -> bool:
@@ -213,12 +213,18 @@ def read_clauses(text: str, fields: tuple[str, ...] = (), kind: str | None = Non
         for c_start, c_end in spans:  # within a clause: an action and its object are never split by ，
             if position in first and first[position][0] < c_start:
                 break
-            found = [m for p in rule.patterns if (m := p.search(view[c_start:c_end]))]
+            clause = text[c_start:c_end]
+            excluded = [m.span() for p in rule.not_when for m in p.finditer(clause)]
+            found = [
+                m
+                for p in rule.patterns
+                for m in p.finditer(view[c_start:c_end])
+                if not _overlaps(excluded, m.start(), m.end())
+            ]
             if found:
                 m = min(found, key=lambda m: m.start())
                 if position not in first or c_start + m.start() < first[position][0]:
-                    clause = text[c_start:c_end].strip()
-                    first[position] = (c_start + m.start(), Hit(rule.dimension, rule.label, m.group(0), clause))
+                    first[position] = (c_start + m.start(), Hit(rule.dimension, rule.label, m.group(0), clause.strip()))
                 break
     for position, rule in enumerate(rules.labels):
         if kind is not None and kind in rule.for_kinds and position not in first:
