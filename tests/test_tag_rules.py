@@ -168,6 +168,13 @@ LABEL_RULES = [
     ("财政性资金资助的科技计划项目", "instruments", "供给型·资金投入", False),
     ("应将所获扶持资金予以退回", "instruments", "供给型·资金投入", False),
     ("全省研发经费支出约5100亿元", "instruments", "供给型·资金投入", False),
+    # 税收优惠, 政府采购, 服务外包: relief, public purchase, work commissioned
+    ("落实研发费用加计扣除政策", "instruments", "环境型·税收优惠", True),
+    ("其中税收收入增长17.2%", "instruments", "环境型·税收优惠", False),
+    ("支持政府首购创新产品", "instruments", "需求型·政府采购", True),
+    ("按照模型采购费用的50%给予补助", "instruments", "需求型·政府采购", False),
+    ("委托第三方机构开展评估", "instruments", "需求型·服务外包", True),
+    ("调用第三方大模型接口", "instruments", "需求型·服务外包", False),
     # 示范应用: 先行先试 tries a policy, it does not use a product first
     ("在中心先行先试各类政策", "instruments", "需求型·示范应用", False),
     ("在中心先行先试各类政策", "instruments", "环境型·策略性措施", True),
