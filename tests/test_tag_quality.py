@@ -25,10 +25,12 @@ ANNOTATION = ROOT / "tests" / "annotations" / "tags.yaml"
 CORPUS = ROOT.parent / "shared" / "corpus"
 READABLE = (".txt", ".docx", ".pdf", ".html", ".htm")
 
-# Floors: what the rules reach on this annotation, minus a small margin (never above what is reached).
-THEME_MICRO_F1 = 0.0
-INSTRUMENT_MICRO_F1 = 0.0
-MIN_PRECISION = 0.0  # of any label the rules give at least MIN_SUPPORT times
+# Floors: what the rules reach on this annotation (themes 0.75, instrument sub-types 0.71, lowest precision
+# 0.50: 知识产权), minus a small margin, never above what is reached. The goal (0.90, 0.85, 0.75) is
+# not reached yet; the README's table says where the rules fall short.
+THEME_MICRO_F1 = 0.73
+INSTRUMENT_MICRO_F1 = 0.69
+MIN_PRECISION = 0.45  # of any label the rules give at least MIN_SUPPORT times
 MIN_SUPPORT = 5  # below this a label's precision says little
 
 
