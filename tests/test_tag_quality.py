@@ -12,7 +12,6 @@ import hashlib
 import shutil
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import yaml
@@ -79,9 +78,7 @@ def table(name: str, per_label: dict[str, Score], micro: Score) -> str:
     """A Markdown table of the scores (what the README shows)."""
     lines = [f"| {name} | tagged | annotated | precision | recall | F1 |", "|---|---:|---:|---:|---:|---:|"]
     for label, s in sorted(per_label.items(), key=lambda kv: -(kv[1].tp + kv[1].fn)):
-        lines.append(
-            f"| {label} | {s.tp + s.fp} | {s.tp + s.fn} | {s.precision:.2f} | {s.recall:.2f} | {s.f1:.2f} |"
-        )
+        lines.append(f"| {label} | {s.tp + s.fp} | {s.tp + s.fn} | {s.precision:.2f} | {s.recall:.2f} | {s.f1:.2f} |")
     lines.append(
         f"| **micro** | {micro.tp + micro.fp} | {micro.tp + micro.fn} | {micro.precision:.2f} | "
         f"{micro.recall:.2f} | **{micro.f1:.2f}** |"

@@ -231,7 +231,10 @@ MINIMAL = {
     "change, message",
     [
         ({"themes": {"人才": {"keywords": ["人才"], "not_when": ["人才("]}}}, "themes.人才.not_when: invalid pattern"),
-        ({"themes": {"人才": {"keywords": ["人才"], "only_when": [{"keywords": ["引才"], "pattern": "引"}]}}}, "not keywords of 人才"),
+        (
+            {"themes": {"人才": {"keywords": ["人才"], "only_when": [{"keywords": ["引才"], "pattern": "引"}]}}},
+            "not keywords of 人才",
+        ),
         ({"themes": {"人才": {"keywords": ["人才"], "when": ["x"]}}}, "themes.人才: expected a keyword list"),
         ({"themes": {"人才": ["才"]}}, "needs at least two characters"),
         ({"themes": {"人才": {"not_when": ["x"]}}}, "themes.人才 has no keywords"),
@@ -264,3 +267,29 @@ def test_every_rule_of_the_shipped_file_has_a_comment_saying_why():
     lines = tag_rules.TAXONOMY_YAML.read_text(encoding="utf-8").splitlines()
     rule_lines = [n for n, line in enumerate(lines) if line.lstrip().startswith(("- '", "pattern: '"))]
     assert rule_lines and not [lines[n].strip() for n in rule_lines if not _commented(lines, n)]
+
+
+@pytest.mark.parametrize(
+    "pattern, needs",
+    [
+        ("作出[^，]{0,6}贡献", [{"作出"}, {"贡献"}]),
+        ("(?:部门|单位)", [{"部门", "单位"}]),
+        ("以.{1,3}为(?:目标|[^，])", [{"以"}, {"为"}]),  # one alternative needs nothing: no need
+        ("(?:甲、)+乙?等", [{"甲、"}, {"等"}]),
+        ("(?=牵头|参与)x", [{"牵头", "参与"}, {"x"}]),
+    ],
+)
+def test_a_pattern_is_tried_only_on_texts_holding_the_strings_it_needs(pattern, needs):
+    import re
+
+    assert [set(strings) for strings in tag_rules.gate(re.compile(pattern))] == needs
+
+
+def test_skipping_patterns_never_changes_what_is_blanked(seed_tables):
+    rules = tag_rules.taxonomy()
+    patterns = rules.ignore + rules.ignore_except_industries
+    for text in seed_tables["measures"].heading + "\n" + seed_tables["measures"].text:
+        tried_everywhere = text
+        for pattern in patterns:
+            tried_everywhere = pattern.sub(lambda m: tag_rules.BLANK * len(m.group(0)), tried_everywhere)
+        assert tag_rules.blank(text, patterns) == tried_everywhere

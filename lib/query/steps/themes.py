@@ -62,7 +62,9 @@ def keywords(f):
 def measure_rows(f):
     view = store.filtered(f)
     shown = views.first_in_reading_order(view["measures"], views.TABLE_MAX_ROWS)
-    return theme_tables.measure_table(store.with_long_columns(shown, "measures", ("tag_evidence", "tag_clauses")), view["documents"])
+    return theme_tables.measure_table(
+        store.with_long_columns(shown, "measures", ("tag_evidence", "tag_clauses")), view["documents"]
+    )
 
 
 def default_view(f) -> None:
