@@ -17,6 +17,8 @@ APP_MAP = [
     ("app_pages/districts.py", "区域", ":material/map:", "districts"),
     ("app_pages/targets.py", "目标", ":material/flag:", "targets"),
     ("app_pages/evolution.py", "政策演进", ":material/timeline:", "evolution"),
+    ("app_pages/benchmark.py", "对标", ":material/compare_arrows:", "benchmark"),
+    ("app_pages/catalogue.py", "文件", ":material/folder_open:", "catalogue"),
     ("app_pages/reader.py", "原文", ":material/article:", "reader"),
     ("app_pages/tables.py", "数据与导出", ":material/table_view:", "tables"),
     ("app_pages/importer.py", "导入文档", ":material/upload_file:", "import"),

@@ -98,14 +98,21 @@ if not ui.briefing():
         with tab_measures:
             if note := ui.rows_shown_note(len(own), exported=False):
                 st.caption(note)
-            st.dataframe(own.head(views.TABLE_MAX_ROWS), hide_index=True, width="stretch")
+            st.dataframe(
+                own.head(views.TABLE_MAX_ROWS), hide_index=True, width="stretch", column_config=ui.link_columns()
+            )
         with tab_targets:
             if targets.empty:
                 st.info("该机构的措施中没有抽取到量化目标或参数。")
             else:
                 if note := ui.rows_shown_note(len(targets), exported=False):
                     st.caption(note)
-                st.dataframe(targets.head(views.TABLE_MAX_ROWS), hide_index=True, width="stretch")
+                st.dataframe(
+                    targets.head(views.TABLE_MAX_ROWS),
+                    hide_index=True,
+                    width="stretch",
+                    column_config=ui.link_columns("查看原句"),
+                )
         with tab_partners:
             if partners.empty:
                 st.info("当前筛选下，该机构没有与其他机构共同列为责任单位的措施。")

@@ -3,9 +3,10 @@
 import streamlit as st
 
 from lib import ui
-from lib.query import search, store, textview
+from lib.query import catalogue, permalinks, search, store, textview
 from lib.query.filters import KIND_LABELS
 from lib.query.views import document_facts
+from lib.ui import permalink
 
 f, view = ui.page_header(
     "原文",
@@ -14,7 +15,7 @@ f, view = ui.page_header(
 )
 tables = store.load_tables()
 documents, measures = tables["documents"], tables["measures"]
-focus = st.query_params.get("m")
+focus = permalink.reader_focus(measures, tables["targets"], documents)  # ?m= measure, ?t= target, ?read= document
 READER_QUERY_KEY = "reader_query"
 
 # The same search as the sidebar's: typing here sets it for every page.
@@ -50,18 +51,11 @@ st.divider()
 order = documents[["year", "title", "doc_id"]].sort_values(
     ["year", "title"]
 )  # not the texts: a copy of 200 MB at 10,000
-default_doc = (
-    f.doc_ids[0] if f.doc_ids else next(iter(measures.doc_id[measures.measure_id == focus]), None) if focus else None
-)
-options = list(order.doc_id)
-doc_id = st.selectbox(
-    "阅读文件",
-    options,
-    index=options.index(default_doc) if default_doc in options else 0,
-    format_func=store.doc_titles().get,
-    key="reader_doc",
+doc_id = permalink.reader_document(
+    list(order.doc_id), f.doc_ids[0] if f.doc_ids else None, lambda d: store.doc_titles().get(d, "")
 )
 doc = documents.loc[documents.doc_id == doc_id].iloc[0]
+focused = focus if focus is not None and focus.doc_id == doc_id else None
 
 st.subheader(textview.escape_markdown(doc.title), anchor=False)
 facts = document_facts(doc)
@@ -73,6 +67,9 @@ for part in doc.missing_parts:
     st.warning("原文缺失：" + textview.escape_markdown(part))
 for warning in doc.warnings:
     st.caption("提示：" + textview.escape_markdown(warning))
+cites, cited_by = catalogue.citations_of(tables["citations"], documents, doc_id)
+for column, (label, listed) in zip(st.columns(2), [("本文引用", cites), ("被引用", cited_by)]):
+    column.markdown(f"**{ui.t(label)}**（{len(listed)}）  \n" + permalink.citation_lines(listed))
 
 doc_measures = store.with_long_columns(
     measures[measures.doc_id == doc_id].sort_values("ordinal"), "measures", ("text",)
@@ -82,13 +79,27 @@ with st.expander(f"文件结构（{len(doc_measures)} 条措施）", expanded=Fa
         depth = len(row.path)
         st.markdown("　" * depth + textview.escape_markdown(f"{row.outline} {row.heading}"))
 
+focus_targets = tables["targets"][tables["targets"].target_id == (focused.target_id if focused else None)]
+if focused is not None and focused.measure_id is None and len(focus_targets):  # a goal paragraph's target
+    with st.container(key=permalink.FOCUS_KEY):
+        box = st.container(border=True, key=permalinks.anchor_key(focused.item_id or ""))
+        box.success(ui.t("链接定位：该目标出自文件的目标段落（不属于编号条目）"))
+        goal = focus_targets.iloc[0]
+        box.markdown(textview.highlight(goal.sentence if isinstance(goal.sentence, str) else goal.raw, [goal.raw]))
+focus_raw = focus_targets.raw.tolist()
 for row in doc_measures.itertuples():
-    box = st.container(border=True)
-    label = f"{textview.escape_markdown(row.marker)} **{textview.escape_markdown(row.heading)}** · {KIND_LABELS.get(row.kind, row.kind)}"
-    if row.measure_id == focus:
-        box.success("来自其他页面的定位：这是该数字或措施的原句所在条目")
+    is_focus = focused is not None and row.measure_id == focused.measure_id
+    box = (st.container(key=permalink.FOCUS_KEY) if is_focus else st).container(
+        border=True, key=permalinks.anchor_key(row.measure_id)
+    )
+    number = textview.item_number(row.outline, row.marker)
+    label = f"{textview.escape_markdown(number)} **{textview.escape_markdown(row.heading)}** · {KIND_LABELS.get(row.kind, row.kind)}"
+    if is_focus:
+        box.success(
+            ui.t("链接定位：") + textview.escape_markdown(textview.numbered_path(row.outline, row.path, row.heading))
+        )
     box.markdown(label + ("　（略）" if row.omitted else ""))
-    box.markdown(textview.highlight(row.text, terms))
+    box.markdown(textview.highlight(row.text, [*terms, *focus_raw] if is_focus else terms))
     tags = [*row.themes, *row.industries, *row.instruments]
     meta = [
         f"责任：{'、'.join(row.agencies) or '未写明'}" + ("（按发文机关）" if row.agency_source == "issuer" else "")
@@ -99,4 +110,6 @@ for row in doc_measures.itertuples():
         meta.append("⚠ " + "；".join(row.warnings))
     box.caption(textview.escape_markdown("　".join(meta)))
 
+if focused is not None and focused.item_id:
+    permalink.scroll_to(focused.item_id)
 ui.page_footer("原文")

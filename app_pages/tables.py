@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lib import ui
-from lib.query import store, views
+from lib.query import permalinks, store, views
 
 EXPORTED = ("measures", "targets")  # what the Excel/CSV buttons below hold
 TABLE_LABELS = {"measures": "措施", "targets": "目标与参数", "documents": "文件", "agencies": "机构"}
@@ -35,7 +35,9 @@ for tab, (name, label) in zip(tabs, TABLE_LABELS.items()):
             shown = frame.head(views.TABLE_MAX_ROWS)
             # The measures with their texts; a document's full text is left to the reader (原文).
             shown = store.with_long_columns(shown, name) if name == "measures" else shown
-            st.dataframe(shown, hide_index=True, width="stretch")
+            st.dataframe(
+                permalinks.with_links(shown, name), hide_index=True, width="stretch", column_config=ui.link_columns()
+            )
 
 report_box = st.expander("构建报告（每个输入文件的状态与提示）", key=REPORT_KEY, on_change="rerun")
 with report_box:

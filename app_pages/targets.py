@@ -34,7 +34,7 @@ with right:
         filename="目标_按单位",
     )
 
-link = {"原文": st.column_config.LinkColumn("原文", display_text="查看原句")}
+link = ui.link_columns("查看原句")
 goals, parameters = targets[targets.kind != "parameter"], targets[targets.kind == "parameter"]
 if not ui.briefing():
     st.subheader(f"目标与基线（{len(goals)}）")

@@ -170,6 +170,7 @@ if not brief:
                     column_config={
                         "年份": st.column_config.NumberColumn(format="%d", width="small"),
                         "位置": st.column_config.TextColumn(width="small"),
+                        **ui.link_columns(),
                     },
                 )
 

@@ -52,6 +52,7 @@ DOCUMENTS = pa.schema(
         ("province", STR),  # the issuing place (天津市北辰区, 武汉市, 全国) and its province
         ("effective_from", STR),
         ("effective_until", STR),  # 施行日期 and 有效期至 (ISO dates)
+        ("reviewed_year", INT),  # a government work report's review part (一、2023年工作回顾); year is the plan's
     ]
 )
 

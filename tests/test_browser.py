@@ -39,6 +39,8 @@ PAGES = {
     "districts": "区域",
     "targets": "目标",
     "evolution": "政策演进",
+    "benchmark": "对标",
+    "catalogue": "文件",
     "reader": "原文",
     "tables": "数据与导出",
     "import": "导入文档",
@@ -289,6 +291,37 @@ def test_a_document_of_a_new_year_is_counted_in_the_same_session(browser, tmp_pa
         assert x_range[1] >= "2026-12-31"  # the axis was fixed to end in mid-2026
         page.screenshot(path=str(ARTIFACTS / "overview_2026.png"), full_page=True)
         page.close()
+
+
+def test_benchmark_sets_tianjin_against_another_city_side_by_side(browser, tmp_path):
+    """A Tianjin seed and a Wuhan notice written here, built together: 对标 shows both sides' sizes and the
+    charts of shares, at a laptop's and a wide screen's size (screenshots looked at by hand)."""
+    from test_benchmark import wuhan_document
+
+    seeds, out, manifest = tmp_path / "seeds", tmp_path / "build", tmp_path / "documents.yaml"
+    seeds.mkdir()
+    shutil.copy(ROOT / "seeds" / "003_e4c543bcaf73ff4c.txt", seeds)  # the 2025 scheme: Tianjin, 27 measures
+    (seeds / "wuhan.txt").write_text(wuhan_document(12), encoding="utf-8")
+    manifest.write_text("", encoding="utf-8")
+    assert build_main(["--seeds", str(seeds), "--out", str(out), "--manifest", str(manifest)]) == 0
+    env = {"DASHBOARD_SEEDS_DIR": str(seeds), "DASHBOARD_BUILD_DIR": str(out), "DASHBOARD_MANIFEST": str(manifest)}
+    with streamlit_server(env) as url:
+        for width, height in ((1600, 1000), (1366, 768)):
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.goto(f"{url}/benchmark", timeout=WAIT_MS)
+            wait_for_page(page, "对标")
+            main = page.locator("[data-testid='stMain']")
+            main.get_by_text("天津市：1 份文件", exact=False).wait_for(timeout=WAIT_MS)
+            assert main.get_by_text("武汉市：1 份文件、12 条措施", exact=False).count() == 1
+            assert [m.inner_text() for m in page.locator("[data-testid='stMetricValue']").all()][4:6] == ["1", "12"]
+            charts = page.locator("[data-testid='stPlotlyChart']")
+            assert charts.count() >= 5
+            charts.first.locator(".legendtext").first.wait_for(timeout=WAIT_MS)
+            legend = charts.first.locator(".legendtext").evaluate_all("texts => texts.map(t => t.textContent)")
+            assert set(legend) == {"天津市", "武汉市"}  # both sides in the same chart
+            page.screenshot(path=str(ARTIFACTS / f"benchmark_{width}x{height}.png"), full_page=False)
+            page.screenshot(path=str(ARTIFACTS / f"benchmark_{width}x{height}_full.png"), full_page=True)
+            page.close()
 
 
 def test_the_briefing_deck_downloads_with_one_slide_per_chart(browser, server):

@@ -1,4 +1,4 @@
-"""Extraction quality against hand annotations (tests/annotations/*.yaml): precision and recall of
+"""Extraction quality against hand annotations (tests/annotations/NNN.yaml, one per seed): precision and recall of
 measures, agencies as written and targets must each stay at or above 0.95 per document."""
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import yaml
 from lib.pipeline.normalize import to_simplified, unify_punctuation
 from tests.conftest import rows_of
 
-ANNOTATIONS = sorted((Path(__file__).parent / "annotations").glob("*.yaml"))
+# One file per seed, named by the seed's number; tags.yaml beside them is the blind tag annotation (test_tag_quality).
+ANNOTATIONS = sorted((Path(__file__).parent / "annotations").glob("[0-9][0-9][0-9].yaml"))
 FLOOR = 0.95  # pinned by the issue; the seeds currently score 1.00 (see README)
 
 

@@ -84,6 +84,7 @@ AGENCIES = pd.DataFrame(
 )
 TARGETS = pd.DataFrame(
     {
+        "target_id": ["t1", "t3", "t4"],
         "measure_id": ["m1", "m3", "m4"],
         "indicator": ["平台", "人才", "投入"],
         "value_low": [30.0, None, 5.0],
@@ -286,6 +287,8 @@ def test_one_body_measures_targets_partners_and_names():
     assert list(own["角色"]) == ["牵头", "责任单位", "按发文机关计", "责任单位", "按发文机关计"]
     targets = bodies.body_targets(TARGETS, MEASURES, "乙委")
     assert list(targets["指标"]) == ["平台", "人才"] and list(targets["数值"]) == ["30", "**（原文遮盖）"]
+    assert list(targets["原文"]) == ["/reader?t=t1", "/reader?t=t3"]  # each target's permalink
+    assert list(own["原文"])[:2] == ["/reader?m=m1", "/reader?m=m2"]
     assert bodies.body_partners(MEASURES, "甲局").values.tolist() == [["乙委", 3], ["丙办", 1]]
     written = bodies.written_forms(MEASURES, DOCUMENTS, "甲局")
     assert written == ["市甲局", "甲委"]  # as written in a 责任单位 phrase, and as the issuer of d2

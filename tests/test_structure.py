@@ -110,3 +110,71 @@ def test_attachments_restart_the_numbering_and_glossaries_and_rosters_are_skippe
 def test_text_after_a_closing_line_without_an_attachment_is_not_measures():
     tree = parse("一、任务\n1.建设平台。\n2024年1月5日\n1.相关链接\n2.网站地图")
     assert [leaf.heading for leaf in tree.leaves] == ["建设平台"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the marker alone on its line (a page that set it apart): the next line is the heading, then the body
+        (
+            "一、总体要求\n（一）\n加快基础研究\n支持高校开展研究。\n（二）\n完善机制。建立制度。",
+            [
+                ("（一）", "加快基础研究", "加快基础研究\n支持高校开展研究。"),
+                ("（二）", "完善机制", "完善机制。建立制度。"),
+            ],
+        ),
+        ("一、\n总体要求\n坚持创新。", [("一、", "总体要求", "总体要求\n坚持创新。")]),
+        # a heading line and its body paragraphs: one item, never an empty heading and an orphan body
+        (
+            "一、重点任务\n（一）加快基础研究\n支持高校开展研究。\n建设实验室。",
+            [("（一）", "加快基础研究", "加快基础研究\n支持高校开展研究。\n建设实验室。")],
+        ),
+    ],
+)
+def test_a_heading_only_line_and_the_body_after_it_are_one_item(text, expected):
+    assert [(leaf.marker, leaf.heading, leaf.text) for leaf in parse(text).leaves] == expected
+
+
+def test_a_box_of_numbered_items_holds_them_and_the_plan_numbering_resumes_after_it():
+    tree = parse(
+        "一、重点任务\n1.建设平台。\n专栏1 重大平台工程\n1.建设实验室。\n2.建设中试基地。\n2.引育人才。\n3.强化金融。"
+    )
+    assert [(leaf.marker, leaf.path, leaf.heading) for leaf in tree.leaves] == [
+        ("1.", ("重点任务",), "建设平台"),
+        ("1.", ("重点任务", "重大平台工程"), "建设实验室"),
+        ("2.", ("重点任务", "重大平台工程"), "建设中试基地"),
+        ("2.", ("重点任务",), "引育人才"),
+        ("3.", ("重点任务",), "强化金融"),
+    ]
+    assert tree.missing_parts == ()
+
+
+def test_a_box_numbered_like_the_plan_ends_where_its_own_sequence_breaks():
+    tree = parse("一、重点任务\n1﹒建设平台。\n专栏1 重大工程\n1.建设实验室。\n2﹒引育人才。")
+    assert [(leaf.marker, leaf.path[-1]) for leaf in tree.leaves] == [
+        ("1﹒", "重点任务"),
+        ("1.", "重大工程"),
+        ("2﹒", "重点任务"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "box, headings",
+    [
+        ("专栏2 人才工程\n引进领军人才。\n培养青年人才。", ["引进领军人才", "培养青年人才"]),  # a measure a paragraph
+        ("专栏2 人才工程\n引进领军人才，培养青年人才。", ["人才工程"]),  # one paragraph: the box is the measure
+        ("专栏2\n人才工程\n引进领军人才。", ["人才工程"]),  # title on its own line
+    ],
+)
+def test_unnumbered_box_contents_are_items_under_the_box(box, headings):
+    tree = parse(f"一、重点任务\n1.建设平台。\n{box}\n二、保障措施\n加强领导。")
+    inside = [leaf for leaf in tree.leaves if leaf.path[-1:] in (("人才工程",), ("重点任务", "人才工程"))]
+    assert [leaf.heading for leaf in tree.leaves[1:-1]] == headings
+    assert all(leaf.path == ("重点任务", "人才工程") for leaf in inside if leaf.heading != "人才工程")
+    assert tree.leaves[-1].marker == "二、" and tree.missing_parts == ()
+
+
+def test_a_box_whose_content_is_missing_keeps_the_warning_and_makes_no_measure():
+    tree = parse("一、重点任务\n1.建设平台。\n专栏1 重大平台工程\n二、保障措施\n加强领导。")
+    assert [leaf.heading for leaf in tree.leaves] == ["建设平台", "保障措施"]
+    assert tree.missing_parts == ("专栏1 重大平台工程（原文缺失此表/专栏内容）",)

@@ -6,7 +6,7 @@ import pytest
 
 from lib.pipeline import targets
 from lib.pipeline.document import process_document
-from lib.pipeline.targets import chinese_number, extract, mask_magnitude
+from lib.pipeline.targets import chinese_number, extract, mask_magnitude, review_opening
 
 
 def one(text: str, year: int = 2018):
@@ -284,3 +284,52 @@ def test_a_parent_goal_opening_gives_its_year_to_its_bullet_measures():
     )
     rows = process_document("意见.txt", text.encode(), None).targets
     assert [(r["value_low"], r["target_year"]) for r in rows] == [(1000, 2023), (100, 2023), (100, None)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("研发投入占比超过三成。", [(">=", 30.0, "%")]),
+        ("七成以上企业开展研发活动。", [(">=", 70.0, "%")]),
+        ("不良率控制在千分之五以内。", [("<=", 0.5, "%")]),
+        ("建成一批平台，形成成果，一成不变，成为标杆。", []),  # 成 of words, not tenths
+    ],
+)
+def test_tenths_and_per_mille_are_shares_in_percent(text, expected):
+    assert [(t.comparator, t.value_low, t.unit) for t in extract(text, 2024)] == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("过去一年，高新技术企业突破1.1万家。全市研发投入增长8%。", [("baseline", 2023), ("baseline", 2023)]),
+        ("全市地区生产总值比上年增长4.3%。", [("baseline", 2023)]),
+        ("过去一年，企业突破1.1万家。今年新增企业1000家。", [("baseline", 2023), ("target", None)]),
+        ("力争研发投入比上年增长10%以上。", [("target", None)]),  # a goal compared with last year is a goal
+        ("地区生产总值增长5%左右。", [("target", None)]),
+    ],
+)
+def test_a_reports_past_figures_are_baselines(text, expected):
+    assert [(t.kind, t.target_year) for t in extract(text, 2024)] == expected
+
+
+@pytest.mark.parametrize(
+    "headings, opening",
+    [
+        (("2023年工作回顾",), (2023, False)),
+        (("过去一年工作回顾", "经济运行"), (2023, False)),
+        (("2024年主要任务",), None),
+    ],
+)
+def test_a_review_section_gives_its_year_to_the_figures_under_it(headings, opening):
+    assert review_opening(headings, 2024) == opening
+
+
+def test_a_goal_opening_inside_a_clause_dates_only_the_numbers_after_it():
+    rows = extract("今年新增企业100家，到2027年企业总数达到500家。", 2024)
+    assert [(t.value_low, t.target_year) for t in rows] == [(100.0, None), (500.0, 2027)]
+
+
+def test_a_support_rule_about_last_years_investment_stays_a_parameter():
+    rows = extract("对其上一年度完成投资1000万元以上的企业，同比新增部分给予最高500万元奖补。", 2024)
+    assert {t.kind for t in rows} == {"parameter"}

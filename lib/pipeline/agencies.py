@@ -271,6 +271,11 @@ def _elsewhere(written: str, district: str | None, jurisdiction: str) -> tuple[s
     if body is not None and body.level not in ("市级", "区级"):
         return body.name, body.level  # central bodies (科技部, 国家发展改革委 …)
     province, city, area = _parts(jurisdiction)
+    written = BARE_GOVERNMENT.sub(r"\1人民政府", written)  # 市政府 is everywhere short for 市人民政府
+    if m := PLURAL_BODY.match(written):  # 各区人民政府 in a Wuhan document: Wuhan's districts, not Tianjin's
+        return jurisdiction + written, "市级" if m["tier"] == "市" else "区级"
+    if province and not city and written.startswith("市"):  # a province's bare 市人民政府: its cities' governments
+        return f"{province}各{written}", "市级"
     for prefix, place, level in (
         ("省", province, "省级"),
         ("市", city, "市级"),
@@ -280,6 +285,24 @@ def _elsewhere(written: str, district: str | None, jurisdiction: str) -> tuple[s
         if place and written.startswith(prefix) and not written.startswith(place):
             return place + written[1:], level
     return written, "其他"
+
+
+LEGISLATURE = re.compile(r"人民代表大会|人大常委会|^人大")
+BARE_GOVERNMENT = re.compile(r"^(各?[省市区县])政府$")
+PLURAL_BODY = re.compile(r"^各(?P<tier>[市区县])")  # 各市人民政府, 各区科技局: the lower governments of a place
+
+
+def answering_body(issuer: str | None, jurisdiction: str | None) -> str | None:
+    """Who answers for an actionable measure that names no 责任单位: the issuing body, except a legislature's.
+    A people's congress (人大常委会) adopts a regulation (地方性法规) but does not carry it out: under the
+    Legislation Law and the Organic Law of local congresses and governments the people's government of the same
+    place executes it and the congress supervises, so its unassigned measures are that government's (北京市人民政府
+    for a 北京市人大常委会 regulation, 国务院 for a 全国人大 law), never the legislature's."""
+    if issuer is None or not LEGISLATURE.search(issuer):
+        return issuer
+    if not jurisdiction or jurisdiction == "全国":
+        return "国务院"
+    return canonical(f"{jurisdiction}人民政府", None, jurisdiction)[0]
 
 
 def _parts(jurisdiction: str) -> tuple[str | None, str | None, str | None]:

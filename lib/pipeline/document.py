@@ -43,10 +43,13 @@ def process_document(source_file: str, raw: bytes, overrides: dict | None) -> Do
         measure_id = f"{doc_id}-m{ordinal:03d}"
         row, rule = _measure_row(doc_id, measure_id, ordinal, leaf, kind, meta, rule)  # 4. agencies, 6. tags
         measures.append(row)
-        opening = openings.get(leaf.path) or (None, False)
+        opening = (
+            openings.get(leaf.path) or targets.review_opening((*leaf.path, leaf.heading), meta.year) or (None, False)
+        )
         target_rows.extend(_target_rows(leaf.text, doc_id, measure_id, meta, opening))  # 5. targets
-    for _heading, _path, own_text in tree.headed_blocks:
-        target_rows.extend(_target_rows(own_text, doc_id, None, meta))
+    for heading, path, own_text in tree.headed_blocks:
+        review = targets.review_opening((*path, heading), meta.year) or (None, False)
+        target_rows.extend(_target_rows(own_text, doc_id, None, meta, review))
     # Goals stated in the preamble ("为…，力争到2025年…达到75%以上，制定以下措施"); only dated
     # sentences, so numbers of the web header and the wrapper notice stay out.
     dated = "\n".join(s for s in targets.sentences(tree.preamble) if targets.GOAL_YEAR.search(s))
@@ -89,6 +92,7 @@ def process_document(source_file: str, raw: bytes, overrides: dict | None) -> Do
         "province": meta.province,
         "effective_from": meta.effective_from,
         "effective_until": meta.effective_until,
+        "reviewed_year": meta.reviewed_year,
         "encoding": normalized.encoding,
         "content_sha256": hashlib.sha256(raw).hexdigest(),
         "text_sha256": hashlib.sha256(normalized.text.encode("utf-8")).hexdigest(),
@@ -110,11 +114,14 @@ def _measure_row(
         dict.fromkeys(agencies.canonical(w, meta.district, meta.jurisdiction)[0] for w in responsibility.written)
     )
     source = AgencySource.PHRASE if canonical else AgencySource.NONE
-    if not canonical and kind in ISSUER_ANSWERS_FOR and meta.issuer_canonical:
-        # No 责任单位 written: the issuing body answers for its own document's actions.
-        canonical, source = [meta.issuer_canonical], AgencySource.ISSUER
+    answering = agencies.answering_body(meta.issuer_canonical, meta.jurisdiction)
+    if not canonical and kind in ISSUER_ANSWERS_FOR and answering:
+        # No 责任单位 written: the issuing body answers for its own document's actions (a legislature's
+        # regulation: the government that executes it, see agencies.answering_body).
+        canonical, source = [answering], AgencySource.ISSUER
     fields = tuple(leaf.path) if kind == "rd_direction" else ()  # a research direction is read with its field
-    tags = tagging.tag(leaf.heading + "\n" + body_text, meta.district, fields, kind)
+    tags = tagging.tag(leaf.heading + "
+" + body_text, meta.district, fields, kind)
     garbled = []
     if "〓" in leaf.text:  # rare: one C-speed test spares every other measure the per-character scan
         garbled = [

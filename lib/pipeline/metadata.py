@@ -19,6 +19,18 @@ from lib.pipeline.patterns import DAMAGED_DOC_NUMBER, DOC_NUMBER
 from lib.reference import load_yaml, per_snapshot, require
 
 NOTICE = re.compile(r"(?P<issuer>[^\n：。，]{0,30}?)关于印发(?P<title>[^\n。]{2,80}?)的通知")
+# A notice that forwards another body's document (转发): "X转发Y关于Z的通知", "X关于转发Y的通知的通知". The wrapped
+# document runs to the wrapper's own 的通知, the last one (greedy), and may itself be a notice.
+FORWARD = re.compile(r"(?P<issuer>[^\n：。，]{0,30}?)(?:关于)?转发(?P<title>[^\n。]{2,80})的通知")
+# The body that drafted a forwarded document, before its own title: "市科技局关于…", "市科技局等部门…".
+DRAFTER = re.compile(r"^[^《》\s]{2,30}?(?:等(?:部门|单位)(?=[^关])|(?=关于))")
+# A salutation (称谓) line ends in a colon: the addressee of a letter, report or notice (各位代表：, 张三委员：,
+# 各区人民政府：). GB/T 9704 puts it under the title; it is never the title itself.
+SALUTATION = re.compile(r"^[^。；\n]{1,40}[：:]$")
+REPLY = re.compile(r"现(?:将有关情况)?答复如下")
+# A reply's addressee: a deputy (代表) makes a 建议, a CPPCC member (委员) a 提案.
+ADDRESSEE = re.compile(r"^(?P<who>[^。；：:\n]{1,30}?(?P<role>代表|委员|同志|先生|女士|单位))[：:]$")
+NAMED_PROPOSAL = re.compile(r"《(?P<name>关于[^《》]{2,60}?(?:建议|提案|意见))》")
 CN_DATE = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
 ISO_DATE = re.compile(r"(?P<y>(?:19|20)\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})")
 DAMAGED_DATE = re.compile(r"^(?P<y>20\d{2})(?P<md>\d{2,4})$")  # "202147": 2021年4月7日 without its 年月日
@@ -103,6 +115,7 @@ class DocMeta:
     province: str | None = HOME
     effective_from: str | None = None  # 施行日期 (ISO)
     effective_until: str | None = None  # 有效期至 (ISO)
+    reviewed_year: int | None = None  # a work report's review part: the year it looks back on
 
 
 def extract(text: str, preamble: str, source_file: str, overrides: dict | None = None) -> DocMeta:
@@ -118,14 +131,26 @@ def extract(text: str, preamble: str, source_file: str, overrides: dict | None =
     signers, signed = signature(lines)
     legislature = legislature_lines(lines)
     report = work_report(title, lines, text)
+    # A reply (and any letter) signs after its body: the 落款 at the end of the text names its issuer too.
+    tail_signers = signers or signature([_arabic_date(ln.strip()) for ln in text.split("\n")[-12:] if ln.strip()])[0]
     issuer = (
-        fields.get("发文机关") or signers or _issuer(notice, header, title) or (legislature[0] if legislature else None)
+        fields.get("发文机关")
+        or signers
+        or _issuer(notice, header, title)
+        or (legislature[0] if legislature else None)
+        or tail_signers
     )
     place = jurisdiction_of(issuer or "", title, notice_title, doc_number)
     if report and (issuer is None or issuer.startswith(("市", "省", "区"))):
         # "我代表市人民政府…": the government of the report's place (its title or speaker), else of the jurisdiction
         issuer = f"{report.place or place.name}人民政府"
         place = jurisdiction_of(issuer, title, notice_title, doc_number)
+    if report:
+        title, note = report_title(title, lines, report.place or place.name or "")
+        warnings.extend([note] if note else [])
+    elif REPLY.search(text[:5000]):
+        title, note = reply_title(title, lines, source_file)
+        warnings.extend([note] if note else [])
     if issuer is None and (named := agencies.most_named(text)):
         issuer = named
         warnings.append(f"原文未载明发文机关，按正文中出现最多的机构推断为{named}")
@@ -171,6 +196,7 @@ def extract(text: str, preamble: str, source_file: str, overrides: dict | None =
         place.province,
         effective_from,
         effective_until,
+        report.reviewed_year if report else None,
     )
     return apply_overrides(meta, overrides or {})
 
@@ -193,6 +219,7 @@ class Report:
     date: re.Match[str] | None
     year: int | None
     evidence: str
+    reviewed_year: int | None = None  # "一、2023年工作回顾": the year its review part looks back on
 
 
 def _arabic_date(line: str) -> str:
@@ -226,12 +253,13 @@ def page_fields(lines: list[str]) -> dict[str, str]:
 def _notice(header: str) -> re.Match[str] | None:
     """The 关于印发…的通知 line: looked for line by line first, so that no site chrome above it is taken
     for the issuer, then on joined lines (a title wrapped over two lines)."""
-    if "关于印发" not in header:
+    pattern = NOTICE if "关于印发" in header else FORWARD if "转发" in header else None
+    if pattern is None:
         return None
     for line in header.split("\n"):
-        if m := NOTICE.search(line.strip()):
+        if m := pattern.search(line.strip()):
             return m
-    return NOTICE.search(header.replace("\n", ""))
+    return pattern.search(header.replace("\n", ""))
 
 
 def signature(lines: list[str]) -> tuple[str | None, re.Match[str] | None]:
@@ -273,13 +301,44 @@ def work_report(title: str, lines: list[str], text: str) -> Report | None:
     if m := re.search(r"(?P<place>[^\d年\s]{2,12}?[省市区县])(?:人民)?政府工作报告", LEADING_YEAR.sub("", title)):
         place = m["place"]
     place = place or next((m["place"] for ln in lines[:8] if (m := SPEAKER.match(ln))), "")
+    place = place or (voice["place"] if voice and voice["place"] not in ("市", "省", "区", "县") else "")
     date = next((m for ln in lines[:8] if (m := REPORT_DATE.match(ln))), None)
     reviewed = next((int(m["year"]) for ln in text.split("\n")[:40] if (m := REVIEWED_YEAR.match(ln.strip()))), None)
     if date:
-        return Report(place, date, int(date["y"]), f"报告日期：{date.group(0).lstrip('—-－ ')}")
+        return Report(place, date, int(date["y"]), f"报告日期：{date.group(0).lstrip('—-－ ')}", reviewed)
     if reviewed:
-        return Report(place, None, reviewed + 1, f"政府工作报告回顾{reviewed}年工作，推断为{reviewed + 1}年所作")
+        return Report(
+            place, None, reviewed + 1, f"政府工作报告回顾{reviewed}年工作，推断为{reviewed + 1}年所作", reviewed
+        )
     return Report(place, None, None, "")
+
+
+def report_title(title: str, lines: list[str], place: str) -> tuple[str, str | None]:
+    """A work report's title: its own title line ("政府工作报告", "2025年某省政府工作报告"); a report printed
+    without one (it opens with "各位代表：") is named as governments publish it, "<place>政府工作报告", and a
+    warning says so."""
+    if "政府工作报告" in title:
+        return title, None
+    if own := next((ln for ln in lines[:8] if "政府工作报告" in ln and len(ln) <= 40 and "。" not in ln), None):
+        return strip_title_spam(_clean_label(own)), None
+    named = f"{place}政府工作报告"
+    return named, f"原文没有标题行，标题按政府工作报告的通行写法拟为“{named}”"
+
+
+def reply_title(title: str, lines: list[str], source_file: str) -> tuple[str, str | None]:
+    """A reply's title (提案/建议答复): its own title line; without one, the proposal it answers as the opening
+    names it ("您提出的《关于…的建议》收悉" → 对《关于…的建议》的答复), else its addressee (张三代表 → 对张三代表
+    所提建议的答复). The addressee line itself is never the title."""
+    if title and title != source_file and not SALUTATION.match(title):
+        return title, None
+    opening = "".join(lines[:12])
+    if m := NAMED_PROPOSAL.search(opening):
+        named = f"对《{m['name']}》的答复"
+    elif who := next((m for ln in lines[:8] if (m := ADDRESSEE.match(ln))), None):
+        named = f"对{who['who']}所提{'建议' if who['role'] == '代表' else '提案'}的答复"
+    else:
+        return title, None
+    return named, f"原文没有标题行，标题按答复函的通行写法拟为“{named}”"
 
 
 @per_snapshot
@@ -352,13 +411,21 @@ def _clean_label(line: str) -> str:
 
 
 def _policy_title(notice: re.Match[str] | None, header: str, source_file: str) -> str:
+    if notice and notice.re is FORWARD:
+        # A forwarded document is named by its own title, without the body that drafted it: the wrapper's
+        # issuer, 文号 and date are the document's (they give it force); the wrapper is the notice_title.
+        wrapped = DRAFTER.sub("", notice.group("title").strip("《》")).strip("《》")
+        # its title line, printed above the attached text, may add a 的 the wrapper's line leaves out
+        printed = (ln.strip() for ln in header.split("\n") if TITLE_END.search(ln.strip()))
+        return next((ln for ln in printed if ln.replace("的", "") == wrapped.replace("的", "")), wrapped)
     if notice:
         return notice.group("title").strip("《》")
     for line in header.split("\n"):
         line = strip_title_spam(_clean_label(line.strip()))
-        if 4 <= len(line) <= 80 and TITLE_END.search(line) and "。" not in line:
+        if 4 <= len(line) <= 80 and TITLE_END.search(line) and "。" not in line and not SALUTATION.match(line):
             return line
-    first = next((strip_title_spam(ln.strip()) for ln in header.split("\n") if ln.strip()), "")
+    lines = (strip_title_spam(ln.strip()) for ln in header.split("\n") if ln.strip())
+    first = next((ln for ln in lines if not SALUTATION.match(ln)), "")  # 各位代表： is whom it addresses
     return first[:80] or source_file
 
 

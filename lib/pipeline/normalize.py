@@ -20,6 +20,7 @@ import opencc
 from charset_normalizer import from_bytes
 
 from lib.config import BOILERPLATE_YAML
+from lib.pipeline.tables import CELL
 from lib.reference import load_yaml, per_snapshot, require
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -191,6 +192,15 @@ def strip_title_spam(line: str) -> str:
     return line
 
 
+def tab_cells(line: str) -> str:
+    """A line of three or more tab-separated cells (a table copied from a spreadsheet or Word) → its cells joined
+    by ｜, as the readers render .docx and .html table rows; empty cells keep their place. Other tabs stay spaces."""
+    if line.count("\t") < 2:
+        return line
+    cells = [c.strip(" \u3000") for c in line.strip(" \u3000\t").split("\t")]
+    return CELL.join(cells) if sum(1 for c in cells if c) >= 3 else line
+
+
 def unify_punctuation(line: str) -> str:
     """Full-width letters/digits → ASCII; ASCII punctuation in Chinese context → Chinese; spacing tidied."""
     line = FOLDABLE.sub(lambda m: WIDTH_AND_SPACE[m.group(0)], line)
@@ -242,7 +252,7 @@ def normalize_text(text: str, encoding: str = "str") -> NormalizedText:
     removed: list[str] = []
     for line in text.split("\n"):
         (removed if is_boilerplate(line) else kept).append(line)
-    lines = [unify_punctuation(strip_title_spam(line)) for line in kept]
+    lines = [unify_punctuation(strip_title_spam(tab_cells(line))) for line in kept]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     if truncated:
         warnings.append("文本在末尾被截断（末尾为无法解码的残字）")

@@ -14,6 +14,7 @@ import re
 import zipfile
 from pathlib import PurePath
 
+from lib.pipeline import tables
 from lib.pipeline.normalize import NormalizedText, UndecodableError, decode, normalize, normalize_text
 
 SUPPORTED = (".txt", ".docx", ".pdf", ".html", ".htm")
@@ -23,7 +24,7 @@ MAX_UNZIPPED = 100 * 1024 * 1024  # a .docx inflating beyond this is a zip bomb
 # tens of KB, so 16 MB per stream and 2,000 pages bound a hostile PDF's memory and time far more tightly.
 PDF_MAX_STREAM = 16 * 1024 * 1024
 PDF_MAX_PAGES = 2000
-TABLE_CELL_SEPARATOR = "｜"  # table rows become one line with cells separated by ｜ (see targets.table_targets)
+TABLE_CELL_SEPARATOR = tables.CELL  # a table row becomes one line of cells separated by ｜ (tables, targets read it)
 HTML_NOISE = re.compile(r"nav|menu|footer|header|breadcrumb|crumb|share|sidebar|related|copyright|toolbar|search", re.I)
 
 
@@ -77,13 +78,47 @@ def _docx_text(raw: bytes) -> str:
         if block.tag == qn("w:p"):
             lines.append("".join(t.text or "" for t in block.iter(qn("w:t"))))
         elif block.tag == qn("w:tbl"):
+            rows = []
             for row in block.iter(qn("w:tr")):
-                cells = ["".join(t.text or "" for t in cell.iter(qn("w:t"))).strip() for cell in row.iter(qn("w:tc"))]
-                lines.append(TABLE_CELL_SEPARATOR.join(cells))
+                cells = []
+                for cell in row.iter(qn("w:tc")):
+                    paragraphs = ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in cell.iter(qn("w:p"))]
+                    merge = cell.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
+                    # a vertically merged cell's continuation (<w:vMerge/> without val="restart") repeats the value
+                    carried = merge is not None and merge.get(qn("w:val")) in (None, "continue")
+                    cells.append((None if carried else _cell_text(paragraphs), 1))
+                rows.append(cells)
+            lines.extend(_table_lines(rows))
     text = "\n".join(lines)
     if not text.strip():
         raise RejectedInput(".docx 文件中没有文字")
     return text
+
+
+def _cell_text(paragraphs: list[str]) -> str:
+    """One cell's text: its paragraphs joined, a list of short unpunctuated lines (bodies one a line) with 、."""
+    parts = [p.strip() for p in paragraphs if p.strip()]
+    short_list = len(parts) > 1 and all(len(p) <= 20 and not re.search(r"[。；，：]$", p) for p in parts)
+    return ("、" if short_list else "").join(parts)
+
+
+def _table_lines(rows: list[list[tuple[str | None, int]]]) -> list[str]:
+    """Rows of (cell text or None for "the value above", column span) → one line per row, cells joined by ｜;
+    a value merged down several rows is repeated in each, a cell spanning columns is followed by empty cells,
+    a row of one cell (a group heading spanning the table) is its text alone."""
+    lines: list[str] = []
+    above: dict[int, str] = {}
+    for row in rows:
+        cells: list[str] = []
+        for text, span in row:
+            value = above.get(len(cells), "") if text is None else text
+            above[len(cells)] = value
+            cells.extend([value] + [""] * (span - 1))
+        if any(cells):
+            lines.append(
+                TABLE_CELL_SEPARATOR.join(cells) if sum(1 for c in cells if c) > 1 else next(c for c in cells if c)
+            )
+    return lines
 
 
 def _pdf_text(raw: bytes) -> str:
@@ -108,6 +143,41 @@ def _pdf_text(raw: bytes) -> str:
     return text
 
 
+def _html_rows(table) -> list[list[tuple[str | None, int]]]:
+    """A <table>'s rows as (cell text or None, column span), rowspan turned into None ("the value above")."""
+    rows: list[list[tuple[str | None, int]]] = []
+    pending: dict[int, int] = {}  # column → rows still covered by a rowspan from above
+    for tr in table.find_all("tr"):
+        cells: list[tuple[str | None, int]] = []
+        column = 0
+        for td in tr.find_all(["td", "th"], recursive=False):
+            while pending.get(column, 0) > 0:
+                pending[column] -= 1
+                cells.append((None, 1))
+                column += 1
+            span = _span(td.get("colspan"))
+            if (down := _span(td.get("rowspan"))) > 1:
+                pending[column] = down - 1
+            # Word's HTML splits digits and words into spans ("共<span>5</span>项"): strings join without breaks.
+            found = td.find_all("p")
+            paragraphs = [p.get_text("", strip=True) for p in found] if found else [td.get_text("", strip=True)]
+            cells.append((_cell_text(paragraphs), span))
+            column += span
+        while pending.get(column, 0) > 0:
+            pending[column] -= 1
+            cells.append((None, 1))
+            column += 1
+        rows.append(cells)
+    return rows
+
+
+def _span(value) -> int:
+    try:
+        return max(1, min(int(str(value)), 50))
+    except (TypeError, ValueError):
+        return 1
+
+
 def _html_text(raw: bytes) -> str:
     from bs4 import BeautifulSoup
 
@@ -125,6 +195,11 @@ def _html_text(raw: bytes) -> str:
         names = [*(tag.get("class") or []), str(tag.get("id") or "")]
         if HTML_NOISE.search(" ".join(names)):
             tag.decompose()
+    for table in reversed(soup.find_all("table")):  # innermost first: a nested table becomes its cell's text
+        lines = _table_lines(_html_rows(table))
+        # Only a task table becomes ｜ rows; other tables (a page's metadata table) keep one cell a line.
+        if any(tables.header(line.split(TABLE_CELL_SEPARATOR)) for line in lines[:3]):
+            table.replace_with("\n" + "\n".join(lines) + "\n")
     title = soup.title.get_text(strip=True) if soup.title else ""
     if soup.title:
         soup.title.decompose()

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from lib.pipeline import tables
 from lib.pipeline.patterns import RESPONSIBILITY_PHRASE
 
 CN_NUM = "一二三四五六七八九十百零〇"
@@ -29,10 +30,13 @@ MARKERS: tuple[tuple[re.Pattern[str], str, int], ...] = (
     (re.compile(r"^(?:——|--)(?=\S)"), "dash", 8),  # ——聚焦产业。围绕…  --平台建设长足进步。…
     (re.compile(rf"^[{CN_NUM}]+是(?=[^，。；\s])"), "ordinal_shi", 9),  # 一是坚持科技自立自强…
 )
+TABLE_ROW_RANK = 10  # a row of a task table sits under whatever heading holds the table
 # "…，主要有：一是加强…；二是完善…" → one line per 一是/二是, so they become items.
 INLINE_ORDINAL = re.compile(rf"(?<=[：。；，])(?=[{CN_NUM}]是)")
 # A caption of a table or box whose content the page lost: "表1 科技创新…主要指标", "专栏2 京津冀…".
 CAPTION = re.compile(r"^(?:表|专栏|附表|图)\s*\d+\s*\S")
+# A box (专栏) set between a plan's items: "专栏1 工业互联网网络工程", then its own items or paragraphs.
+BOX = re.compile(r"^专栏\s*\d+")
 OMITTED = re.compile(r"（略）$")
 # Lines that end the body: signature dates, thanks of a reply, 特此通知, attachments.
 CLOSING = re.compile(r"^(?:感谢您|特此(?:通知|函复|答复|批复)|此复|附件[：:]|\d{4}年\d{1,2}月\d{1,2}日$)")
@@ -123,7 +127,9 @@ def split_lines(text: str) -> list[str]:
         line = raw.strip()
         if not line:
             continue
-        parts = INLINE_ORDINAL.split(line) if "是" in line else [line]  # the split tests every position
+        parts = (
+            INLINE_ORDINAL.split(line) if "是" in line and tables.CELL not in line else [line]
+        )  # tests every position
         lines.extend(p.strip() for p in parts if p.strip()) if len(parts) >= 3 else lines.append(line)
     return lines
 
@@ -135,7 +141,10 @@ def parse(text: str) -> DocTree:
     preamble: list[str] = []
     missing: list[str] = []
     closed = skipping = title_next = False
-    for line_no, line in enumerate(split_lines(text)):
+    table: tuple[tables.Column, ...] | None = None  # the header of the task table being read
+    boxes: list[tuple[Item, list[Item], str]] = []  # (box, the list holding it, its "content missing" note)
+    box_next: dict[int, int] = {}  # id of an open box → the number its next own item must carry
+    for line_no, line in enumerate(tables.regroup_cell_lines(split_lines(text), _is_marker)):
         if roots and (attachment := ATTACHMENT.match(line)):
             stack, closed = [], False  # an attachment's numbering starts again at 一、 or 1.
             title = attachment.group("title")
@@ -149,25 +158,112 @@ def parse(text: str) -> DocTree:
         if roots and CLOSING.match(line):
             closed = True  # signature, 特此通知, the attachment list: only an attachment reopens the body
             continue
-        if CAPTION.match(line):
-            missing.append(f"{line}（原文缺失此表/专栏内容）")
+        if box_mark := BOX.match(line):
+            # A box sits beside the item it follows; whether its content is missing is known when it closes.
+            rank = stack[-1].rank if stack else 2
+            _open(stack, roots, Item("box", rank, box_mark.group(0), line[box_mark.end() :].strip(), line_no))
+            boxes.append((stack[-1], stack[-2].children if len(stack) > 1 else roots, _missing_note(line)))
+            missing.append(boxes[-1][2])
+            box_next[id(stack[-1])] = 1
             continue
+        if CAPTION.match(line):
+            missing.append(_missing_note(line))
+            continue
+        if tables.CELL in line:
+            cells = [c.strip() for c in line.split(tables.CELL)]
+            if (columns := tables.header(cells)) is not None:
+                table = columns
+                continue
+            if table and (row := tables.row_item(table, cells)):
+                marker, task, phrase = row
+                _open(
+                    stack, roots, Item("table_row", TABLE_ROW_RANK, marker, task, line_no, [phrase] if phrase else [])
+                )
+                continue
+            if tables.is_indicator_header(cells):
+                table = None  # another table begins: its rows are read by the targets stage
         found = match_marker(line)
         if found is None:
-            (stack[-1].paragraphs if stack else preamble).append(line)
+            if stack and not stack[-1].first_line and not stack[-1].paragraphs and not stack[-1].children:
+                stack[-1].first_line = line  # "（一）" alone on its line: the next line is its heading
+            else:
+                (stack[-1].paragraphs if stack else preamble).append(line)
             continue
         style, rank, marker = found
-        while stack and stack[-1].rank >= rank:
-            stack.pop()
-        item = Item(style, rank, marker, line[len(marker) :].strip() if style != "dash" else line[2:], line_no)
-        item.path = tuple(a.heading for a in stack)
-        (stack[-1].children if stack else roots).append(item)
-        stack.append(item)
+        if (box := _box_item(stack, rank, marker, box_next)) is not None:
+            _open(stack, roots, Item(style, box.rank + 1, marker, line[len(marker) :].strip(), line_no))
+            continue
+        _open(
+            stack,
+            roots,
+            Item(style, rank, marker, line[len(marker) :].strip() if style != "dash" else line[2:], line_no),
+        )
     _split_paragraphs_with_own_responsibility(roots)
     _split_labelled_paragraphs(roots)
+    for box, siblings, note in boxes:
+        if box.children or box.paragraphs:
+            missing.remove(note)
+            _split_box_paragraphs(box)
+        else:
+            siblings.remove(box)  # a caption whose content the page lost: the warning stays, no empty measure
     leaves = tuple(_leaves(roots))
     missing.extend(f"{leaf.heading}（略）" for leaf in leaves if leaf.omitted)
     return DocTree("\n".join(preamble), tuple(roots), leaves, tuple(missing), tuple(_headed_blocks(roots)))
+
+
+def _missing_note(caption: str) -> str:
+    return f"{caption}（原文缺失此表/专栏内容）"
+
+
+def _box_item(stack: list[Item], rank: int, marker: str, box_next: dict[int, int]) -> Item | None:
+    """The open box a marker of its rank or above numbers an item of, when it continues the box's own sequence
+    (1. then 2. …, written alike); None when the marker closes the box (the plan's own numbering resumes).
+    The box is left on top of the stack."""
+    box = next((item for item in reversed(stack) if item.style == "box"), None)
+    if box is None or rank > box.rank:
+        return None
+    first = box.children[0].marker if box.children else None
+    if _ordinal(marker) != box_next[id(box)] or (first and re.sub(r"\d+", "", first) != re.sub(r"\d+", "", marker)):
+        return None
+    box_next[id(box)] += 1
+    while stack[-1] is not box:
+        stack.pop()
+    return box
+
+
+def _ordinal(marker: str) -> int | None:
+    """The number a marker writes: 3. → 3, （二） → 2, ③ → 3; None beyond ten in words."""
+    if digits := re.search(r"\d+", marker):
+        return int(digits.group(0))
+    if circled := re.search(r"[①-⑳]", marker):
+        return ord(circled.group(0)) - ord("①") + 1
+    words = re.sub(r"[^一二三四五六七八九十]", "", marker)
+    return "一二三四五六七八九十".index(words) + 1 if len(words) == 1 else None
+
+
+def _split_box_paragraphs(box: Item) -> None:
+    """A box of several unnumbered paragraphs holds one measure per paragraph, under the box's title."""
+    if box.children or len(box.paragraphs) < 2:
+        return
+    path = (*box.path, box.heading)
+    box.children = [
+        Item("box_paragraph", box.rank + 1, "", paragraph, box.line_no + n, [], [], path)
+        for n, paragraph in enumerate(box.paragraphs, start=1)
+    ]
+    box.paragraphs = []
+
+
+def _is_marker(line: str) -> bool:
+    return match_marker(line) is not None
+
+
+def _open(stack: list[Item], roots: list[Item], item: Item) -> None:
+    """Close every open item of the new item's rank or lower, then open it under what remains."""
+    while stack and stack[-1].rank >= item.rank:
+        stack.pop()
+    item.path = tuple(a.heading for a in stack)
+    (stack[-1].children if stack else roots).append(item)
+    stack.append(item)
 
 
 def _split_paragraphs_with_own_responsibility(items: list[Item]) -> None:

@@ -12,6 +12,9 @@ from dataclasses import dataclass, replace
 
 import cn2an
 
+from lib.pipeline.indicator_phrase import indicator_before
+from lib.pipeline.indicator_phrase import named as name_with_verb
+
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_MAGNITUDES = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 
@@ -31,6 +34,13 @@ QUANTITY = re.compile(
 CN_PERCENT = re.compile(
     r"百分之(?P<low>[零〇一二两三四五六七八九十百点]+)(?:(?P<sep>至|到|—|-)百分之(?P<high>[零〇一二两三四五六七八九十百点]+))?(?P<after>以上|以下|以内|左右)?(?P<unit>)"
 )
+# 千分之五 (0.5 %) and 三成 (30 %): shares written as per mille and as tenths. 成 closes a tenth only when no word
+# goes on (建成, 成果, 成为, 一成不变 are not shares).
+CN_PERMILLE = re.compile(r"千分之(?P<low>[零〇一二两三四五六七八九十点]+)(?P<after>以上|以下|以内|左右)?(?P<unit>)")
+TENTHS = re.compile(
+    r"(?<![零〇一二两三四五六七八九十百千万\d.])(?P<low>[一二两三四五六七八九]|\d)成(?P<after>以上|以下|以内|左右)?"
+    r"(?![本果为立员效熟交长功就都型品绩规不效份])(?P<unit>)"
+)
 # 三分之一, 三分之二以上, 1/3以上: a share, stored like every percentage (unit "%", 1/3 → 33.33…).
 CN_FRACTION = re.compile(
     r"(?<![零〇一二两三四五六七八九十百千万])(?P<den>[一二两三四五六七八九十]+)分之(?P<num>[一二两三四五六七八九十]+)"
@@ -42,7 +52,7 @@ SLASH_FRACTION = re.compile(
 )
 # What every rank and every quantity contains (NUM's three forms): a digit, a mask or 十百千万;
 # 分之 for fractions written in words (三分之一).
-NUMERAL = re.compile(r"[\d*十百千万亿]|分之")
+NUMERAL = re.compile(r"[\d*十百千万亿]|分之|[一二两三四五六七八九]成")
 RANK = re.compile(r"第(?P<low>\d+|\*+)(?P<unit>位)")  # 第56位
 # "连续支持3年", "以三年为一个周期", "以三年为建设周期": durations that are part of a support rule.
 DURATION = re.compile(
@@ -54,9 +64,19 @@ TABLE_CELL = "｜"
 TABLE_YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})年?(?:目标|目标值|预期)?")
 YEAR_PHRASE = re.compile(r"(?:(?:力争)?(?:到|至|截至|截止到?)\s*)?(?P<year>(?:19|20)\d{2}|\*{4})年(?:前|底|末)?")
 GOAL_YEAR = re.compile(r"(?:力争)?(?:到|至)\s*(?P<year>(?:19|20)\d{2}|\*{4})年(?:前|底|末)?")
+# A goal opening inside a clause ("新增100家，到2027年达到500家"): the numbers after it are of its year, not
+# those before it.
+GOAL_SPLIT = re.compile(r"(?<=[，,])(?=(?:力争)?(?:到|至)\s*(?:19|20)\d{2}年)")
 # A goal paragraph's opening ("到2023年，", "到2023年，主要目标是：") whose year holds for the
 # bullets on the lines after it.
 GOAL_OPENING = re.compile(GOAL_YEAR.pattern + r"[，,]?(?:[^。；：:\n]{0,30}[：:])?")
+
+# A review of the past year (a work report's "2023年工作回顾", "过去一年"): its figures are results, baselines.
+REVIEW_HEADING = re.compile(r"回顾|过去一年|过去的一年|过去五年|上年工作|工作总结")
+PAST_CUE = re.compile(r"过去一年|过去的一年|去年")  # holds for the rest of its paragraph
+THIS_YEAR = re.compile(r"今年|本年度")
+RESULT_CUE = re.compile(r"比上年|较上年|同比")  # 比上年增长4.3%: a result, for its clause
+GOAL_CUE = re.compile(r"力争|预期|目标|确保|今年|明年|左右|(?:到|至)\s*(?:19|20)\d{2}年")
 
 # Longest form first: 不低于 must win over 低于, 不高于 over 高于.
 COMPARATOR_WORDS = (
@@ -118,6 +138,7 @@ RESPECTIVELY_NAME_SPLIT = re.compile(r"、|和|及")
 PENALTY = re.compile(r"罚款|罚金|没收|滞纳金")
 FRAGMENT_BREAK = re.compile(r"[，,；。]")
 ARABIC_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+ADJECTIVE_LIST = re.compile(r"^[^，。；、,]{1,4}[型类级性式]、")  # 20家行业型、专业型…平台
 
 
 @dataclass(frozen=True)
@@ -176,6 +197,16 @@ def goal_opening(text: str) -> tuple[int | None, bool] | None:
     if lines and (goal := GOAL_OPENING.fullmatch(lines[-1])):
         return _year(goal.group("year"))
     return None
+
+
+def review_opening(headings: tuple[str, ...], doc_year: int | None) -> tuple[int | None, bool] | None:
+    """The year a review section reports on ("2023年工作回顾" → 2023, "过去一年…" → the year before the document),
+    for the figures under it; None outside a review."""
+    review = next((h for h in reversed(headings) if REVIEW_HEADING.search(h)), None)
+    if review is None or doc_year is None:
+        return None
+    years = [int(y) for y in re.findall(r"(?:19|20)\d{2}(?=年)", review) if int(y) < doc_year]
+    return (years[-1] if years else doc_year - 1), False
 
 
 def extract(block: str, doc_year: int | None, opening: tuple[int | None, bool] = (None, False)) -> list[Target]:
@@ -243,10 +274,18 @@ def _paragraph_targets(
     year, year_masked = opening
     for sentence in sentences(paragraph):
         found_any = False
-        for clause in CLAUSE_BREAK.split(sentence):
+        for clause in (part for whole in CLAUSE_BREAK.split(sentence) for part in GOAL_SPLIT.split(whole)):
             if "年" in clause and (m := YEAR_PHRASE.search(clause)):  # the cheap test spares most clauses a regex scan
                 year, year_masked = _year(m.group("year"))
-            rows = _quantities(clause, year, year_masked, doc_year)
+            if THIS_YEAR.search(clause):
+                year, year_masked = None, False  # 今年: the plan year again, after a review's 过去一年
+            clause_year = year
+            if doc_year and not GOAL_CUE.search(clause) and not any(cue in clause for cue in PARAMETER_CUES):
+                if PAST_CUE.search(clause):
+                    year = clause_year = doc_year - 1
+                elif RESULT_CUE.search(clause):
+                    clause_year = year if year is not None and year < doc_year else doc_year - 1
+            rows = _quantities(clause, clause_year, year_masked, doc_year)
             found_any = found_any or bool(rows)
             out.extend(rows)
         if not found_any and (goal := GOAL_YEAR.match(sentence.lstrip("，"))):
@@ -313,6 +352,11 @@ def _quantities(clause: str, year: int | None, year_masked: bool, doc_year: int 
             high = chinese_number(m.group("high")) if m.group("high") else low
             rows.append((m.start(), _share(clause, m, low, high, year, year_masked, doc_year)))
             taken.append(m.span())
+    for pattern, scale in ((CN_PERMILLE, 0.1), (TENTHS, 10.0)):
+        for m in pattern.finditer(clause) if pattern is TENTHS and "成" in clause or "千分之" in clause else ():
+            if not _overlaps(m.span(), taken) and (value := chinese_number(m.group("low"))) is not None:
+                rows.append((m.start(), _share(clause, m, value * scale, value * scale, year, year_masked, doc_year)))
+                taken.append(m.span())
     for m in _fractions(clause):
         if not _overlaps(m.span(), taken):
             num, den = chinese_number(m.group("num")), chinese_number(m.group("den"))
@@ -324,9 +368,13 @@ def _quantities(clause: str, year: int | None, year_masked: bool, doc_year: int 
     previous = ""
     for m in quantities:
         target = _row(clause, m, year, year_masked, doc_year, None)
-        indicator = named.get(m.start()) or target.indicator or previous or "（未命名指标）"
-        previous = indicator
-        rows.append((m.start(), replace(target, indicator=indicator)))
+        noun, verb = indicator_before(clause[: m.start()], m.group("unit"))
+        indicator = named.get(m.start()) or target.indicator
+        if not indicator and previous:  # "吞吐量达到2218万标准箱、增长5.5%": the list's subject, with its verb
+            indicator = name_with_verb(previous, verb, m.group("unit"))
+        # the next item of a list inherits this one's noun, without what this one's verb made of it
+        previous = noun if noun and indicator == name_with_verb(noun, verb, m.group("unit")) else indicator or previous
+        rows.append((m.start(), replace(target, indicator=indicator or "（未命名指标）")))
     return _not_penalties(clause, sorted(rows, key=lambda r: r[0]))
 
 
@@ -481,26 +529,25 @@ def _kind(clause: str, year: int | None, doc_year: int | None, unit: str) -> str
 
 
 def _indicator(clause: str, m: re.Match[str]) -> str:
-    """The thing counted: the noun after the measure word ('3—5家综合性技术创新中心'), else the
-    phrase before the number ('研发投入强度力争达到3.2%')."""
-    tail = re.split(r"[，。；、,）与和及到]", clause[m.end() :], maxsplit=1)[0]
+    """The thing counted: the noun after the measure word ('3—5家综合性技术创新中心', '20家行业型、专业型平台'),
+    else the noun phrase before the number and its verb ('研发投入强度力争达到3.2%', indicator_phrase)."""
+    after = clause[m.end() :]
+    tail = re.split(r"[，。；、,）与和及到]", after, maxsplit=1)[0]
+    if ADJECTIVE_LIST.match(after):  # 行业型、专业型、区域型平台: the list qualifies one noun
+        tail = re.split(r"[，。；,）与和及到]", after, maxsplit=1)[0]
     tail = re.sub(r"^(以上|以下|以内|左右)", "", tail).removeprefix("的")
     if tail and not re.match(r"^(位居|保持|以上|左右)", tail) and len(tail) >= 2:
         return _short(tail)
-    head = clause[: m.start()].rstrip("”")
-    fragment = FRAGMENT_SPLIT.split(head)[-1] if head else ""
-    for _ in range(4):
-        fragment = FILLER.sub("", fragment)
-    fragment = re.sub(r"^(到|至)?(\d{4}|\*{4})年", "", fragment)
-    fragment = re.sub(r"^(全区|全市|本市)", "", fragment)
-    fragment = LEADING_VERBS.sub("", fragment)
+    head = clause[: m.start()]
     if m.group("unit") == "位":
-        fragment = re.sub(r"^.*?(位列|位居|排名|列)", "", fragment)
-    return _short(fragment) if len(fragment) >= 2 else ""
+        head = re.sub(r"^.*?(位列|位居|排名|列)", "", head.rstrip("”"))
+    return _short(indicator_before(head, m.group("unit"))[0])
 
 
 def _short(text: str, limit: int = 30) -> str:
-    text = text.strip("，。；：“” —-")  # —— and -- open bullets
+    text = text.strip("，。；： —-")  # —— and -- open bullets
+    if text.count("“") != text.count("”"):  # a quote cut in half; “专精特新”企业 keeps its pair
+        text = text.strip("“”")
     return text if len(text) <= limit else text[:limit] + "…"
 
 

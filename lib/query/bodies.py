@@ -13,6 +13,7 @@ import pyarrow.compute as pc
 from lib import codes
 from lib.codes import AgencySource
 from lib.contract import parse_renamed_from, renaming_label
+from lib.query import permalinks
 from lib.query.filters import KIND_LABELS
 from lib.query.labels import LabelIndex, index_labels
 from lib.query.network import co_responsibility_edges
@@ -194,6 +195,7 @@ def body_measures(
             "类型": picked.kind.map(KIND_LABELS).fillna(picked.kind),
             "年份": picked.year,
             "文件": picked.doc_id.map(titles).fillna(picked.doc_id),
+            permalinks.LINK_COLUMN: permalinks.measure_links(picked.measure_id),
         }
     ).reset_index(drop=True)
 
@@ -214,6 +216,7 @@ def body_targets(
             "单位": picked.unit,
             "目标年份": picked.target_year.map(lambda y: "" if pd.isna(y) else str(int(y))),
             "措施": picked.measure_id.map(own),
+            permalinks.LINK_COLUMN: permalinks.target_links(picked.target_id),
         }
     ).reset_index(drop=True)
 

@@ -78,12 +78,7 @@ def parse_query(
     notes: list[str] = []
 
     def values(key: str) -> tuple[str, ...]:
-        raw = params.get(key, "")
-        raw = ",".join(map(str, raw)) if isinstance(raw, list) else str(raw)
-        found = tuple(dict.fromkeys(v.strip() for v in raw.split(",") if v.strip()))
-        if len(found) > MAX_VALUES or any(len(v) > MAX_VALUE_LENGTH for v in found):
-            notes.append(f"链接中的“{key}”过长，已截断")
-        return tuple(v[:MAX_VALUE_LENGTH] for v in found[:MAX_VALUES])
+        return url_values(params, key, notes)
 
     changes: dict = {}
     for dim, (key, label, _) in DIMENSIONS.items():
@@ -112,6 +107,21 @@ def parse_query(
         notes.append(f"链接中的检索词过长，只保留前 {search.MAX_QUERY} 个字")
     changes["search"] = query.strip()[: search.MAX_QUERY]
     return Filters(**changes), notes
+
+
+def url_values(params: Mapping[str, str | list[str]], key: str, notes: list[str]) -> tuple[str, ...]:
+    """The comma-separated values of one URL key, distinct, cut to MAX_VALUES of MAX_VALUE_LENGTH (said in `notes`)."""
+    raw = params.get(key, "")
+    raw = ",".join(map(str, raw)) if isinstance(raw, list) else str(raw)
+    found = tuple(dict.fromkeys(v.strip() for v in raw.split(",") if v.strip()))
+    if len(found) > MAX_VALUES or any(len(v) > MAX_VALUE_LENGTH for v in found):
+        notes.append(f"链接中的“{key}”过长，已截断")
+    return tuple(v[:MAX_VALUE_LENGTH] for v in found[:MAX_VALUES])
+
+
+def url_value(params: Mapping[str, str | list[str]], key: str, notes: list[str]) -> str:
+    """The first value of one URL key ('' when absent), checked as url_values checks them."""
+    return next(iter(url_values(params, key, notes)), "")
 
 
 def _years_from(text: str, span: tuple[int, int] | None, notes: list[str]) -> tuple[int, int] | None:

@@ -121,3 +121,22 @@ def highlight(text: str, terms: list[str]) -> str:
         last = m.end()
     out.append(escape_markdown(text[last:]))
     return "".join(out)
+
+
+def item_number(outline: str, marker: str | None) -> str:
+    """An item's number as every table writes it (the outline, 2.2.5), with the document's own marker
+    beside it when that differs ("2.2.5（原文标号：*.）"): the tables and the reader use one numbering."""
+    marker = (marker or "").strip()
+    if not marker or marker.rstrip(".、．") == outline.rsplit(".", 1)[-1]:
+        return outline
+    return f"{outline}（原文标号：{marker}）"
+
+
+def numbered_path(outline: str, path: tuple[str, ...] | list[str], heading: str) -> str:
+    """Where an item sits, each ancestor with its outline number: "2 重点任务 › 2.2 提升… › 2.2.3 heading"
+    (the ancestors unnumbered when the outline and the path do not match in depth)."""
+    parts = [str(p) for p in path]
+    numbers = outline.split(".")
+    if len(numbers) == len(parts) + 1:
+        parts = [f"{'.'.join(numbers[: n + 1])} {name}" for n, name in enumerate(parts)]
+    return " › ".join([*parts, f"{outline} {heading}"])

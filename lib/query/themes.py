@@ -8,6 +8,7 @@ import pandas as pd
 
 from lib.config import TAXONOMY_YAML
 from lib.intkeys import distinct
+from lib.query import permalinks
 from lib.query.labels import LabelIndex, index_labels
 from lib.query.views import MAX_DOCUMENT_COLUMNS, WRAPPED_COLUMNS, first_in_reading_order, unique_labels
 
@@ -260,5 +261,6 @@ def measure_table(measures: pd.DataFrame, documents: pd.DataFrame, limit: int | 
                 if "tag_clauses" in ordered.columns
                 else {}
             ),
+            permalinks.LINK_COLUMN: permalinks.measure_links(ordered.measure_id),
         }
     )

@@ -10,6 +10,7 @@ import pandas as pd
 
 from lib import codes
 from lib.codes import AgencySource
+from lib.query import permalinks
 from lib.query.labels import LabelIndex, index_labels, label_counts
 
 LEVEL_LABELS = codes.LEVELS  # data/codes.yaml, as the other labels of codes below
@@ -259,10 +260,7 @@ def targets_table(targets: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFram
         每年=targets.periodicity.fillna(""),
         原句=targets.raw,
         文件=targets.doc_id.map(titles),
-        原文=[
-            "/reader?m=" + (m if isinstance(m, str) else "") + "&doc=" + d
-            for m, d in zip(targets.measure_id, targets.doc_id)
-        ],
+        原文=permalinks.target_links(targets.target_id),
     )
     return frame[["类型", "指标", "数值", "目标年份", "范围", "每年", "原句", "文件", "原文"]]
 

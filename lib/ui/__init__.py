@@ -4,6 +4,7 @@
 from lib.ui.chart import chart
 from lib.ui.footer import page_footer
 from lib.ui.page import loading_placeholder, page_header, rows_shown_note
+from lib.ui.permalink import link_columns
 from lib.ui.sidebar import briefing_style, sidebar
 from lib.ui.state import briefing, init_state, restore_filters, search_from, sync_url, t
 
@@ -12,6 +13,7 @@ __all__ = [
     "briefing_style",
     "chart",
     "init_state",
+    "link_columns",
     "loading_placeholder",
     "page_footer",
     "page_header",

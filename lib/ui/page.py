@@ -32,8 +32,9 @@ def loading_placeholder() -> DeltaGenerator:
     return slot
 
 
-def page_header(title: str, intro: str) -> tuple[flt.Filters, dict]:
-    """Title, the active filters as removable chips, and the filtered tables of this run."""
+def page_header(title: str, intro: str, count_places: bool = True) -> tuple[flt.Filters, dict]:
+    """Title, the active filters as removable chips, and the filtered tables of this run. `count_places`:
+    say how many documents of other places are left out (not on a page that sets the places itself)."""
     f = current_filters()
     st.title(t(title))
     intro = t(intro)
@@ -44,7 +45,8 @@ def page_header(title: str, intro: str) -> tuple[flt.Filters, dict]:
         for note in st.session_state.pop(URL_NOTES_KEY, []):
             st.caption(f":material/info: {escape_markdown(note)}")
         filter_chips(f)
-    places_note(f)
+    if count_places:
+        places_note(f)
     return f, store.filtered(f)
 
 

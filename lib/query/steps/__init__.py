@@ -4,9 +4,9 @@ server can compute every page's opening view as it starts (warm), before any off
 
 from lib.query import store
 from lib.query.filters import Filters
-from lib.query.steps import agencies, districts, evolution, overview, targets, themes
+from lib.query.steps import agencies, catalogue, districts, evolution, overview, targets, themes
 
-PAGES = (overview, themes, agencies, districts, targets, evolution)  # the overview first: it opens the app
+PAGES = (overview, themes, agencies, districts, targets, evolution, catalogue)  # the overview first: it opens the app
 
 
 def warm(filters: Filters | None = None) -> None:
