@@ -120,8 +120,7 @@ def _measure_row(
         # regulation: the government that executes it, see agencies.answering_body).
         canonical, source = [answering], AgencySource.ISSUER
     fields = tuple(leaf.path) if kind == "rd_direction" else ()  # a research direction is read with its field
-    tags = tagging.tag(leaf.heading + "
-" + body_text, meta.district, fields, kind)
+    tags = tagging.tag(leaf.heading + "\n" + body_text, meta.district, fields, kind)
     garbled = []
     if "〓" in leaf.text:  # rare: one C-speed test spares every other measure the per-character scan
         garbled = [
