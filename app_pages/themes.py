@@ -17,6 +17,10 @@ SECTION_KEY = "themes_section"
 # One section at a time (tabs that rerun), as on 政策演进: at 10,000 documents plotly.js took ~6.7 s to draw
 # the page's five charts in Chromium (2.9× a one-chart page); a section is one or two.
 SECTIONS = ["主题矩阵", "主题与措施", "产业与政策工具", "关键词", "措施明细"]
+TAG_NOTE = (
+    "标签怎样产生：把每条措施切成分句，只读有动作的分句（部门名单、目的与修辞、咨询事项名单不计），"
+    "按 data/taxonomy.yaml 的规则标注；每个标签都保留给出它的原文分句（悬停方块或见“措施明细”）。"
+)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -31,6 +35,9 @@ f, view = ui.page_header(
     "点击矩阵中的方块、产业或政策工具的条形即可筛选。",
 )
 measures = view["measures"]
+st.caption(ui.t(TAG_NOTE))
+with st.expander(ui.t("标注规则")):
+    st.code(theme_tables.tag_rules_text(), language="yaml", wrap_lines=True)
 counted = steps.facts(f)
 for column, (label, value) in zip(st.columns(len(counted)), counted.items()):
     column.metric(ui.t(label), value)
@@ -153,7 +160,8 @@ if not brief:
                 st.info("当前筛选下没有措施。请放宽筛选条件，或在左侧“清除筛选”。")
             else:
                 st.caption(
-                    f"{ui.rows_shown_note(len(measures))}标注依据：“主题·成果转化←科技成果转化”表示因原文出现“科技成果转化”而标为该主题。"
+                    f"{ui.rows_shown_note(len(measures))}标注依据：“主题·成果转化←科技成果转化”表示因原文出现“科技成果转化”而标为该主题；"
+                    "依据原文：给出该标签的原文分句。"
                 )
                 st.dataframe(
                     table,

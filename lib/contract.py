@@ -86,6 +86,7 @@ MEASURES = pa.schema(
         ("agency_source", STR),
         ("keywords", LIST),
         ("deadline", STR),  # as written in the responsibility phrase: "6月底完成", "持续推进"
+        ("tag_clauses", LIST),  # "主题·人才←<the clause that gave it>", one per theme, industry, instrument, group
     ]
 )
 

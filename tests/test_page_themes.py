@@ -136,6 +136,24 @@ def test_measure_table_keeps_only_the_evidence_of_this_page():
     assert first.标注依据 == "主题·人才←人才"  # target groups and districts are other pages' business
 
 
+def test_measure_table_shows_the_clause_of_each_tag_when_the_frame_has_them():
+    clauses = [["主题·人才←加强人才引进", "对象·人才←加强人才引进"], [], [], []]
+    table = theme_tables.measure_table(MEASURES.assign(tag_clauses=clauses), DOCUMENTS)
+    assert table.依据原文.iloc[0] == "主题·人才←加强人才引进"
+    assert "依据原文" not in theme_tables.measure_table(MEASURES, DOCUMENTS).columns
+
+
+def test_a_measure_box_of_the_treemap_shows_on_hover_the_clause_that_gave_its_theme():
+    tree = theme_tables.theme_tree(MEASURES, DOCUMENTS)
+    long = "加强人才引进" + "，并完善配套服务" * 6
+    shown = theme_tables.with_tag_clauses(tree, {"m1": [f"主题·人才←{long}", "主题·成果转化←推动转化"]}, width=10)
+    hover = shown.set_index("id").hover
+    wrapped = "<br>".join(long[i : i + 10] for i in range(0, len(long), 10))  # ten characters a line
+    assert hover["人才/m1"].endswith(f"依据：“{wrapped}”")
+    assert hover["成果转化/m1"].endswith("依据：“推动转化”")
+    assert hover["成果转化/m3"] == tree.set_index("id").hover["成果转化/m3"]  # no clause known: as before
+
+
 @pytest.mark.parametrize(
     "build",
     [
@@ -238,6 +256,13 @@ def test_the_page_opens_on_the_grid_and_draws_one_section_at_a_time():
         assert len(app.dataframe) == (section == "措施明细")
         assert not app.info, (section, app.info)
     assert len(app.dataframe[0].value) == int(numbers(app)["措施"])
+
+
+def test_the_page_says_how_tags_are_made_and_shows_the_rules():
+    app = open_themes()
+    assert any("标签怎样产生" in c.value for c in app.caption)
+    rules = app.expander[0]
+    assert rules.label == "标注规则" and "not_when" in rules.code[0].value
 
 
 def test_a_theme_filter_changes_the_numbers():

@@ -9,11 +9,8 @@ from lib.pipeline.tagging import (
     DIMENSIONS,
     classify_kinds,
     districts_in,
-    evaluation_keywords,
     keywords,
-    keywords_present,
     tag,
-    vocabularies,
 )
 
 
@@ -42,23 +39,24 @@ def _seed_measure_texts(seed_tables) -> list[str]:
     return (seed_tables["measures"].heading + "\n" + seed_tables["measures"].text).tolist()
 
 
-def test_keywords_present_finds_exactly_the_keywords_in_the_text(seed_tables):
-    every = {w for labels in vocabularies().values() for words in labels.values() for w in words} | set(
-        evaluation_keywords()
-    )
-    for text in [*_seed_measure_texts(seed_tables), "", "科", "科技"]:
-        assert keywords_present(text) == {w for w in every if w in text}
-
-
-def test_each_label_fires_with_its_first_listed_keyword_in_taxonomy_order(seed_tables):
+def test_every_tag_keeps_the_clause_that_gave_it_and_the_word_stands_in_that_clause(seed_tables):
     for text in _seed_measure_texts(seed_tables):
-        expected = [
-            f"{DIMENSIONS[dim]}·{label}←{hit}"
-            for dim, labels in vocabularies().items()
-            for label, words in labels.items()
-            if (hit := next((w for w in words if w in text), None))
-        ]
-        assert [e for e in tag(text, None).evidence if e.split("·")[0] in DIMENSIONS.values()] == expected
+        tags = tag(text, None)
+        tagged = [f"{DIMENSIONS[d]}·{label}" for d in DIMENSIONS for label in getattr(tags, d)]
+        words = [e.split("←", 1) for e in tags.evidence if e.split("·")[0] in DIMENSIONS.values()]
+        clauses = [c.split("←", 1) for c in tags.clauses]
+        assert [label for label, _ in clauses] == [label for label, _ in words]
+        assert sorted(label for label, _ in clauses) == sorted(tagged)
+        for (_, word), (_, clause) in zip(words, clauses):
+            assert clause in text and word in clause
+
+
+def test_the_seed_build_stores_one_clause_per_tag(seed_tables):
+    m = seed_tables["measures"]
+    n_tags = m.themes.map(len) + m.industries.map(len) + m.instruments.map(len) + m.target_groups.map(len)
+    research = m[m.kind == "rd_direction"]
+    assert (m.tag_clauses.map(len) == n_tags).all()
+    assert research.themes.map(len).gt(0).mean() > 0.9  # a research direction has the theme of its field
 
 
 def test_kinds_follow_the_section_headings():

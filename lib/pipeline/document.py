@@ -143,7 +143,8 @@ def _measure_row(
         # No 责任单位 written: the issuing body answers for its own document's actions (a legislature's
         # regulation: the government that executes it, see agencies.answering_body).
         canonical, source = [answering], AgencySource.ISSUER
-    tags = tagging.tag(leaf.heading + "\n" + body_text, meta.district)
+    fields = tuple(leaf.path) if kind == "rd_direction" else ()  # a research direction is read with its field
+    tags = tagging.tag(leaf.heading + "\n" + body_text, meta.district, fields, kind)
     garbled = []
     if "〓" in leaf.text:  # rare: one C-speed test spares every other measure the per-character scan
         garbled = [
@@ -171,6 +172,7 @@ def _measure_row(
             "instruments": list(tags.instruments),
             "target_groups": list(tags.target_groups),
             "tag_evidence": list(tags.evidence),
+            "tag_clauses": list(tags.clauses),
             "has_evaluation": tags.has_evaluation,
             "omitted": leaf.omitted,
             "warnings": garbled,

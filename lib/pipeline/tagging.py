@@ -1,7 +1,8 @@
 """Stage 6, tagging: themes, industries, policy instruments, target groups, districts, keywords.
 
 Tags are multi-label and explainable: every tag records the keyword of data/taxonomy.yaml (or place
-of data/places.yaml) that fired, so the dashboard can say why a measure carries it.
+of data/places.yaml) that fired and the clause it stands in, so the dashboard can say why a measure carries
+it. Themes, industries and instruments come from the clause that acts (lib/pipeline/tag_rules.py).
 """
 
 from __future__ import annotations
@@ -10,19 +11,18 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-import ahocorasick_rs
-
-from lib.config import JIEBA_USERDICT, KINDS_YAML, PLACES_YAML, STOPWORDS_TXT, TAXONOMY_YAML
+from lib.config import JIEBA_USERDICT, KINDS_YAML, PLACES_YAML, STOPWORDS_TXT
+from lib.pipeline import tag_rules
+from lib.pipeline.tag_rules import DIMENSIONS
 from lib.reference import ReferenceDataError, load_word_list, load_yaml, per_snapshot, reference_text, require
 
-DIMENSIONS = {"themes": "主题", "industries": "产业", "instruments": "工具", "target_groups": "对象"}
 HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")
 LIST_SEPARATOR = re.compile(r"[、和]")
 
 
 @dataclass(frozen=True)
 class Tags:
-    """Tags of one measure and the evidence for each."""
+    """Tags of one measure and the evidence for each: the word, and the clause it stands in."""
 
     themes: tuple[str, ...]
     industries: tuple[str, ...]
@@ -31,57 +31,20 @@ class Tags:
     districts: tuple[str, ...]
     has_evaluation: bool
     evidence: tuple[str, ...]
+    clauses: tuple[str, ...] = ()  # "主题·人才←加大引进海内外高层次人才力度", one per tag of the four dimensions
 
 
 @per_snapshot
 def vocabularies() -> dict[str, dict[str, tuple[str, ...]]]:
     """Label → keywords per dimension; instruments are flattened to '供给型·人才支持'."""
-    taxonomy = load_yaml(TAXONOMY_YAML)
-    vocab: dict[str, dict[str, tuple[str, ...]]] = {}
-    for dim in DIMENSIONS:
-        entries = require(taxonomy, dim, TAXONOMY_YAML)
-        if dim == "instruments":
-            entries = {f"{top}·{sub}": words for top, subs in entries.items() for sub, words in subs.items()}
-        for label, words in entries.items():
-            if not words:
-                raise ReferenceDataError(f"{TAXONOMY_YAML}: {dim}.{label} has no keywords")
-        vocab[dim] = {label: tuple(words) for label, words in entries.items()}
+    vocab: dict[str, dict[str, tuple[str, ...]]] = {dim: {} for dim in DIMENSIONS}
+    for rule in tag_rules.taxonomy().labels:
+        vocab[rule.dimension][rule.label] = rule.keywords
     return vocab
 
 
-@per_snapshot
 def evaluation_keywords() -> tuple[str, ...]:
-    return tuple(require(load_yaml(TAXONOMY_YAML), "evaluation_keywords", TAXONOMY_YAML))
-
-
-@per_snapshot
-def _keyword_matcher() -> ahocorasick_rs.AhoCorasick:
-    """Every keyword tag() looks for, in one Aho–Corasick automaton (ahocorasick_rs, in Rust): a text is read
-    once whatever the number of keywords, and overlapping ones (人工智能, 智能制造) are all found. Five times
-    faster than looking for the keywords whose first two characters occur, the set found identical on
-    20,000 generated measures (bench/README.md)."""
-    words = {w for labels in vocabularies().values() for ws in labels.values() for w in ws} | set(evaluation_keywords())
-    for word in words:
-        if len(word) < 2:  # one character (光, 网) would tag nearly every measure
-            raise ReferenceDataError(f"{TAXONOMY_YAML}: keyword '{word}' needs at least two characters")
-    return ahocorasick_rs.AhoCorasick(sorted(words), matchkind=ahocorasick_rs.MatchKind.Standard)
-
-
-@per_snapshot
-def _label_index() -> tuple[tuple[tuple[str, str, tuple[str, ...]], ...], dict[str, tuple[int, ...]]]:
-    """((dimension, label, keywords) in taxonomy order, keyword → positions of the labels listing it):
-    tag() visits only the labels a present keyword points to, not all ~60."""
-    labels = tuple((dim, label, words) for dim, entries in vocabularies().items() for label, words in entries.items())
-    by_keyword: dict[str, list[int]] = {}
-    for position, (_dim, _label, words) in enumerate(labels):
-        for word in words:
-            by_keyword.setdefault(word, []).append(position)
-    return labels, {word: tuple(positions) for word, positions in by_keyword.items()}
-
-
-def keywords_present(text: str) -> frozenset[str]:
-    """The taxonomy and evaluation keywords that occur in a text."""
-    return frozenset(_keyword_matcher().find_matches_as_strings(text, overlapping=True))
+    return tag_rules.taxonomy().evaluation_keywords
 
 
 @per_snapshot
@@ -122,23 +85,22 @@ def districts_in(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def tag(text: str, doc_district: str | None) -> Tags:
-    """Stage 6 entry point for one measure's text."""
-    present = keywords_present(text)
-    labels, by_keyword = _label_index()
+def tag(text: str, doc_district: str | None, fields: tuple[str, ...] = (), kind: str | None = None) -> Tags:
+    """Stage 6 entry point for one measure's text; `fields` are the headings a research direction stands
+    under (its field gives it a theme and an industry), `kind` the measure's kind."""
     found: dict[str, list[str]] = {dim: [] for dim in DIMENSIONS}
     evidence: list[str] = []
-    for position in sorted({p for word in present for p in by_keyword.get(word, ())}):  # taxonomy order
-        dim, label, words = labels[position]
-        hit = next(w for w in words if w in present)  # the label's first keyword that occurs
-        found[dim].append(label)
-        evidence.append(f"{DIMENSIONS[dim]}·{label}←{hit}")
+    clauses: list[str] = []
+    for hit in tag_rules.read_clauses(text, fields, kind):
+        found[hit.dimension].append(hit.label)
+        evidence.append(f"{DIMENSIONS[hit.dimension]}·{hit.label}←{hit.word}")
+        clauses.append(f"{DIMENSIONS[hit.dimension]}·{hit.label}←{hit.clause}")
     places = districts_in(text)
     evidence.extend(f"区域·{d}←文中地名" for d in places)
     districts = tuple(dict.fromkeys(((doc_district,) if doc_district else ()) + places))
     if doc_district:
         evidence.append(f"区域·{doc_district}←区级文件")
-    evaluation = next((w for w in evaluation_keywords() if w in present), None)
+    evaluation = next((w for w in evaluation_keywords() if w in text), None)
     if evaluation:
         evidence.append(f"评估要求←{evaluation}")
     return Tags(
@@ -149,6 +111,7 @@ def tag(text: str, doc_district: str | None) -> Tags:
         districts,
         evaluation is not None,
         tuple(evidence),
+        tuple(clauses),
     )
 
 

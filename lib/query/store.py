@@ -116,7 +116,7 @@ def _verified(build_dir: str, version: str) -> None:
 # Columns most pages never show: the full texts, the tagging evidence and the keywords. At 10,000 documents
 # they are 400 of the measures' 560 MB; reading, converting and filtering them made the first page ~1 s
 # slower (bench/README.md). They are read on first use and joined to a frame by position (with_long_columns).
-LONG_COLUMNS = {"documents": ("text",), "measures": ("text", "tag_evidence", "keywords")}
+LONG_COLUMNS = {"documents": ("text",), "measures": ("text", "tag_evidence", "tag_clauses", "keywords")}
 
 
 def _read(path: Path, columns: list[str] | None = None) -> pa.Table:

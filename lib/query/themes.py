@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from lib.config import TAXONOMY_YAML
 from lib.intkeys import distinct
 from lib.query import permalinks
 from lib.query.labels import LabelIndex, index_labels
@@ -209,9 +210,32 @@ def instrument_counts(measures: pd.DataFrame, instruments: LabelIndex | None = N
     return counts[columns].reset_index(drop=True)
 
 
+def with_tag_clauses(tree: pd.DataFrame, clauses: dict[str, list[str]], width: int = 36) -> pd.DataFrame:
+    """The treemap's measure boxes with, on hover, the clause that gave the measure its theme (tag_clauses
+    of the measures shown, by measure_id)."""
+    if tree.empty or not clauses:
+        return tree
+
+    def hover(node: str, theme: str, text: str) -> str:
+        measure_id = node.split("/", 1)[1] if "/" in node else ""
+        prefix = f"主题·{theme}←"
+        clause = next((c[len(prefix) :] for c in clauses.get(measure_id, ()) if c.startswith(prefix)), None)
+        if clause is None:
+            return text
+        lines = [clause[i : i + width] for i in range(0, len(clause), width)]
+        return f"{text}<br>依据：“{'<br>'.join(lines)}”"
+
+    return tree.assign(hover=[hover(n, t, h) for n, t, h in zip(tree.id, tree.theme, tree.hover)])
+
+
+def tag_rules_text() -> str:
+    """data/taxonomy.yaml as written, comments included: the rules that make the tags, for officials to read."""
+    return TAXONOMY_YAML.read_text(encoding="utf-8")
+
+
 def measure_table(measures: pd.DataFrame, documents: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
-    """措施明细: one row per measure with its document, tags and the words that triggered them; the
-    first `limit` in reading order when given."""
+    """措施明细: one row per measure with its document, tags, the words that triggered them and (when the
+    frame has tag_clauses) the clauses they stand in; the first `limit` in reading order when given."""
     titles = documents.set_index("doc_id").title
     ordered = first_in_reading_order(measures, limit)
 
@@ -232,6 +256,11 @@ def measure_table(measures: pd.DataFrame, documents: pd.DataFrame, limit: int | 
             "产业": ordered.industries.map(joined).values,
             "政策工具": ordered.instruments.map(joined).values,
             "标注依据": ordered.tag_evidence.map(evidence).values,
+            **(
+                {"依据原文": ordered.tag_clauses.map(evidence).values}  # the clause each tag came from
+                if "tag_clauses" in ordered.columns
+                else {}
+            ),
             permalinks.LINK_COLUMN: permalinks.measure_links(ordered.measure_id),
         }
     )

@@ -32,9 +32,12 @@ def theme_matrix(f, by: str):
 @store.per_view
 def theme_tree(f):
     view = store.filtered(f)
-    return theme_tables.theme_tree(
-        view["measures"], view["documents"], themes=store.labels_within(view["measures"], "themes")
-    )
+    measures = view["measures"]
+    tree = theme_tables.theme_tree(measures, view["documents"], themes=store.labels_within(measures, "themes"))
+    # The clause behind each measure box: read for the few measures the tree shows, not the whole view.
+    shown = measures[measures.measure_id.isin({node.split("/", 1)[1] for node in tree.id if "/" in node})]
+    clauses = store.with_long_columns(shown, "measures", ("tag_clauses",))
+    return theme_tables.with_tag_clauses(tree, dict(zip(clauses.measure_id, clauses.tag_clauses)))
 
 
 @store.per_view
@@ -59,7 +62,9 @@ def keywords(f):
 def measure_rows(f):
     view = store.filtered(f)
     shown = views.first_in_reading_order(view["measures"], views.TABLE_MAX_ROWS)
-    return theme_tables.measure_table(store.with_long_columns(shown, "measures", ("tag_evidence",)), view["documents"])
+    return theme_tables.measure_table(
+        store.with_long_columns(shown, "measures", ("tag_evidence", "tag_clauses")), view["documents"]
+    )
 
 
 def default_view(f) -> None:
