@@ -99,4 +99,5 @@ for row in doc_measures.itertuples():
         meta.append("⚠ " + "；".join(row.warnings))
     box.caption(textview.escape_markdown("　".join(meta)))
 
+ui.correct_rows("measures", doc_measures, "reader_correct")  # 修正与审核 (issue #18)
 ui.page_footer("原文")

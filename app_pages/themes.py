@@ -164,5 +164,6 @@ if not brief:
                         "位置": st.column_config.TextColumn(width="small"),
                     },
                 )
+            ui.correct_rows("measures", measures, "themes_correct")  # 修正与审核 (issue #18)
 
 ui.page_footer("主题")
