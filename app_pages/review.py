@@ -19,7 +19,7 @@ report = store.load_report()
 
 lost = review.orphans(report)
 if not lost.empty:
-    st.error(ui.t("以下修正在本次构建中找不到对应的条目，未能生效（仍保留在修正记录中）："))
+    st.error(f"{len(lost)} 条修正" + ui.t("在本次构建中找不到对应的条目，未能生效（仍保留在修正记录中）："))
     st.dataframe(lost, hide_index=True, width="stretch")
 
 share = review.reviewed_share(measures, targets, documents)

@@ -52,8 +52,8 @@ def built_tables():
 
 
 @contextmanager
-def streamlit_server(env: dict | None = None):
-    """A fresh server process: nothing has run st.navigation yet."""
+def streamlit_server(env: dict | None = None, cwd=ROOT):
+    """A fresh server process: nothing has run st.navigation yet (cwd: where it finds .streamlit/secrets.toml)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -71,7 +71,7 @@ def streamlit_server(env: dict | None = None):
             "--server.port",
             str(port),
         ],
-        cwd=ROOT,
+        cwd=cwd,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env={**os.environ, **(env or {})},
