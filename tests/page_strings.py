@@ -19,7 +19,18 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from lib.config import ROOT  # noqa: E402
 
-PAGES = ["overview", "themes", "agencies", "districts", "targets", "evolution", "reader", "tables", "importer"]
+PAGES = [
+    "overview",
+    "themes",
+    "agencies",
+    "districts",
+    "targets",
+    "evolution",
+    "reader",
+    "tables",
+    "review",
+    "importer",
+]
 
 
 def _json_strings(value: Any) -> Iterator[str]:

@@ -41,6 +41,7 @@ PAGES = {
     "evolution": "政策演进",
     "reader": "原文",
     "tables": "数据与导出",
+    "review": "审核",
     "import": "导入文档",
 }
 WAIT_MS = 60_000

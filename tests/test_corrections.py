@@ -4,6 +4,7 @@ YAML, written safely by two processes at once."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import shutil
 import subprocess
@@ -17,6 +18,7 @@ from lib import curation
 from lib.build import corrections as corr
 from lib.build.cli import main as build_main
 from lib.build.fingerprint import is_stale
+from lib.build.lock import lock_file
 from lib.config import ROOT, SEEDS_DIR
 from lib.contract import TABLES
 
@@ -359,3 +361,28 @@ def test_a_failed_rebuild_puts_the_file_back(store, monkeypatch):
 def test_the_export_neutralises_spreadsheet_formulas():
     data = curation.export_csv([_correction(why='=HYPERLINK("x")')]).decode("utf-8-sig")
     assert "'=HYPERLINK" in data and data.splitlines()[0].startswith("id,who,when")
+
+
+def test_a_process_killed_after_saving_loses_nothing(store):
+    """Killed (SIGKILL) between writing the file and finishing the rebuild: the file holds the correction
+    whole, the lock is free, the tables are stale and the next build applies it."""
+    seeds, out, manifest = store
+    script = (
+        "import os, signal, sys; from pathlib import Path; import pyarrow.parquet as pq\n"
+        "from lib import curation, importer\n"
+        "seeds, out, manifest = map(Path, sys.argv[1:4])\n"
+        "importer.rebuild = lambda *a: os.kill(os.getpid(), signal.SIGKILL)\n"
+        "docs = pq.read_table(out / 'documents.parquet').to_pylist()\n"
+        f"doc = next(d for d in docs if d['source_file'] == '{BEICHEN}')\n"
+        "rows = [m for m in pq.read_table(out / 'measures.parquet').to_pylist() if m['doc_id'] == doc['doc_id']]\n"
+        "c = curation.for_row('王丽', 'measures', 'set', rows[2], rows, doc, {'kind': 'procedure'})\n"
+        "curation.save(c, (), seeds_dir=seeds, out_dir=out, manifest=manifest)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(seeds), str(out), str(manifest)], cwd=ROOT, timeout=120)
+    assert done.returncode == -9
+    assert [c.values for c in curation.load(manifest)] == [{"kind": "procedure"}]
+    with open(lock_file(out), "w") as handle:  # free: a killed process holds no lock
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    assert is_stale(seeds, out, manifest=manifest)
+    assert build_main(["--seeds", str(seeds), "--out", str(out), "--manifest", str(manifest), "--if-stale"]) == 0
+    assert [m["kind"] for m in pq.read_table(out / "measures.parquet").to_pylist() if m["corrected"]] == ["procedure"]

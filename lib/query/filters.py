@@ -373,14 +373,15 @@ def apply(
     targets_ok = _at(documents_ok, links.target_document)
     if filters.reviewed:
         targets_ok = targets_ok & reviewed_rows(targets).to_numpy()
-    if (
+    narrowed = (
         any(getattr(filters, d) for d in ("districts", "themes", "industries", "instruments", "agencies"))
         or filters.search
-        or filters.reviewed
-    ):
+    )
+    if narrowed:
         targets_ok = targets_ok & _at(
             any_kind, links.target_measure
         )  # a goal section's target passes no measure filter
+    if narrowed or filters.reviewed:
         holding = np.zeros(len(documents), dtype=bool)  # documents with a measure or target left in the view
         for positions in (links.measure_document[kept], links.target_document[targets_ok]):
             holding[positions[positions >= 0]] = True

@@ -96,7 +96,7 @@ def orphans(report: Mapping) -> pd.DataFrame:
     found = (report.get("corrections") or {}).get("orphans") or []
     columns = {"id": "编号", "who": "修正人", "when": "时间", "title": "文件", "text": "条目", "message": "原因"}
     frame = pd.DataFrame(found)
-    return frame.reindex(columns=list(columns)).rename(columns=columns).fillna("")
+    return frame.reindex(columns=list(columns)).astype(object).rename(columns=columns).fillna("")
 
 
 def original_text(original: str | None) -> str:

@@ -234,7 +234,7 @@ def _save(editor, table, action, row, rows, document, values, why) -> None:
         log.error("correction failed", exc_info=exc)
         st.error(escape_markdown(str(exc)))
         return
-    st.session_state[DONE_KEY] = t("已保存修正并重建数据表：") + codes.Action(action).label
+    st.session_state[DONE_KEY] = t("已保存修正并重建数据表：") + t(codes.Action(action).label)
     st.rerun()
 
 
