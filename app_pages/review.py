@@ -5,8 +5,8 @@ import streamlit as st
 
 from lib import curation, ui
 from lib.query import review, store
-from lib.ui import signin
 from lib.query.textview import escape_markdown
+from lib.ui import signin
 from lib.ui.correct import correct_rows
 
 f, view = ui.page_header(

@@ -57,9 +57,9 @@ def correct_rows(table: str, rows: pd.DataFrame, key: str) -> None:
         shown = rows.head(OPTION_LIMIT)
         titles = store.doc_titles()
         labels = {row[id_column]: _label(table, row, titles) for _, row in shown.iterrows()}
-        chosen = st.selectbox(t("选择一行"), list(labels), format_func=labels.get, key=f"{key}_pick")
+        chosen = st.selectbox(t("选择一行"), list(labels), format_func=lambda k: labels.get(k, k), key=f"{key}_pick")
         st.button(t("修正所选行…"), key=f"{key}_open", on_click=_opened, args=(table, chosen), type="primary")
-        if st.session_state.get("correct_open") == (table, chosen):
+        if chosen is not None and st.session_state.get("correct_open") == (table, chosen):
             dialog(table, chosen, editor)
 
 
@@ -129,7 +129,7 @@ def _measure_form(row: dict) -> dict:
     options = store.filter_options()
     kind = st.selectbox(
         t("措施类型"), list(codes.MEASURE_KINDS), index=list(codes.MEASURE_KINDS).index(row["kind"]),
-        format_func=codes.MEASURE_KINDS.get, key=f"kind_{row['measure_id']}",
+        format_func=lambda k: codes.MEASURE_KINDS.get(k, k), key=f"kind_{row['measure_id']}",
     )  # fmt: skip
     bodies = st.text_input(
         t("责任单位（用、分隔）"), "、".join(row.get("agencies") or []), key=f"bodies_{row['measure_id']}"
@@ -176,7 +176,7 @@ def _target_form(row: dict) -> dict:
             t("类型"),
             list(codes.TARGET_KINDS),
             index=list(codes.TARGET_KINDS).index(row["kind"]),
-            format_func=codes.TARGET_KINDS.get,
+            format_func=lambda k: codes.TARGET_KINDS.get(k, k),
             key=f"tkind_{rid}",
         ),  # fmt: skip
         "increment": right.checkbox(t("新增量（新增/新建）"), bool(row.get("increment")), key=f"inc_{rid}"),
@@ -202,7 +202,7 @@ def _added_target_form(row: dict) -> dict | None:
             "value_low": left.text_input(t("数值"), key=f"add_value_{mid}"),
             "unit": right.text_input(t("单位"), key=f"add_unit_{mid}"),
             "target_year": right.text_input(t("目标年份"), key=f"add_year_{mid}"),
-            "kind": left.selectbox(t("类型"), list(codes.TARGET_KINDS), format_func=codes.TARGET_KINDS.get, key=f"add_kind_{mid}"),
+            "kind": left.selectbox(t("类型"), list(codes.TARGET_KINDS), format_func=lambda k: codes.TARGET_KINDS.get(k, k), key=f"add_kind_{mid}"),
         }  # fmt: skip
         if st.button(t("添加目标"), key=f"add_{mid}"):
             return {k: v for k, v in values.items() if v not in ("", None)}
