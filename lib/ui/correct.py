@@ -257,6 +257,9 @@ def _history(table: str, row: dict, rows: list[dict], document: dict, editor: st
             escape_markdown(f"{c.when} · {c.who} · {codes.Action(c.action).label} · {dict(c.values) or ''} · {c.why}")
         )
         if button.button(t("撤销"), key=f"undo_{c.id}"):
+            if refusal := signin.refuse_change(editor):
+                st.error(refusal)
+                return
             try:
                 curation.undo(c.id, editor)
             except curation.StaleEdit as exc:
