@@ -13,6 +13,7 @@ import streamlit as st
 
 from lib import codes
 from lib.query import review, store
+from lib.query.filters import reviewed_rows
 from lib.query.textview import escape_markdown
 from lib.ui import signin
 from lib.ui.state import t
@@ -46,7 +47,8 @@ def correct_rows(table: str, rows: pd.DataFrame, key: str) -> None:
         st.success(st.session_state.pop(DONE_KEY))
     editor = signin.current_editor()
     what = t("措施") if table == "measures" else t("目标")
-    with st.expander(f"{t('修正与审核')}：{what}（{len(rows)}）", expanded=False):
+    share = review.reviewed_text(100 * reviewed_rows(rows).mean()) if len(rows) else ""
+    with st.expander(f"{t('修正与审核')}：{what}（{len(rows)}{'，' + share if share else ''}）", expanded=False):
         if not editor:
             st.caption(t("修正数据需要编辑账号登录：请在“审核”页登录。"))
             return
