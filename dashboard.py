@@ -21,6 +21,7 @@ APP_MAP = [
     ("app_pages/catalogue.py", "文件", ":material/folder_open:", "catalogue"),
     ("app_pages/reader.py", "原文", ":material/article:", "reader"),
     ("app_pages/tables.py", "数据与导出", ":material/table_view:", "tables"),
+    ("app_pages/review.py", "审核", ":material/fact_check:", "review"),
     ("app_pages/importer.py", "导入文档", ":material/upload_file:", "import"),
 ]
 

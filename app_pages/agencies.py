@@ -119,4 +119,5 @@ if not ui.briefing():
             else:
                 st.dataframe(partners, hide_index=True, width="stretch")
 
+ui.correct_rows("measures", measures, "agencies_correct")  # 修正与审核 (issue #18)
 ui.page_footer("部门任务")

@@ -113,4 +113,5 @@ for row in doc_measures.itertuples():
 
 if focused is not None and focused.item_id:
     permalink.scroll_to(focused.item_id)
+ui.correct_rows("measures", doc_measures, "reader_correct")  # 修正与审核 (issue #18)
 ui.page_footer("原文")

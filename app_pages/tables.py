@@ -39,6 +39,8 @@ for tab, (name, label) in zip(tabs, TABLE_LABELS.items()):
                 permalinks.with_links(shown, name), hide_index=True, width="stretch", column_config=ui.link_columns()
             )
 
+ui.correct_rows("measures", view["measures"], "tables_measures")  # 修正与审核 (issue #18)
+ui.correct_rows("targets", view["targets"], "tables_targets")
 report_box = st.expander("构建报告（每个输入文件的状态与提示）", key=REPORT_KEY, on_change="rerun")
 with report_box:
     if report_box.open:

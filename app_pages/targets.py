@@ -53,4 +53,6 @@ if not ui.briefing():
     else:
         st.dataframe(steps.target_rows(f, True), hide_index=True, width="stretch", column_config=link)
 
+    ui.correct_rows("targets", targets, "targets_correct")  # 修正与审核 (issue #18)
+
 ui.page_footer("目标")

@@ -173,5 +173,6 @@ if not brief:
                         **ui.link_columns(),
                     },
                 )
+            ui.correct_rows("measures", measures, "themes_correct")  # 修正与审核 (issue #18)
 
 ui.page_footer("主题")

@@ -42,6 +42,8 @@ AGENCY_SOURCES: dict[str, str] = VOCABULARIES["agency_source"]
 BODY_ROLES: dict[str, str] = VOCABULARIES["body_role"]
 LEVELS: dict[str, str] = VOCABULARIES["level"]
 DATE_SOURCES: dict[str, str] = VOCABULARIES["date_source"]
+CONFIDENCE_REASONS: dict[str, str] = VOCABULARIES["confidence_reason"]
+CORRECTION_ACTIONS: dict[str, str] = VOCABULARIES["correction_action"]
 YES, NO = VOCABULARIES["boolean"][True], VOCABULARIES["boolean"][False]
 # table → {column: {code: label}}: the columns an export shows by label instead of code
 CODED_COLUMNS: dict[str, dict[str, dict[str, str]]] = {
@@ -129,10 +131,43 @@ class DateSource(StrEnum):
         return DATE_SOURCES[self.value]
 
 
+class Reason(StrEnum):
+    """Why a row's extraction is uncertain: measures/targets.confidence_reasons (lib/build/confidence.py)."""
+
+    BODY_MISSING = "body_missing"
+    BODY_UNKNOWN = "body_unknown"
+    BODY_FROM_ISSUER = "body_from_issuer"
+    INDICATOR_FRAGMENT = "indicator_fragment"
+    UNIT_UNKNOWN = "unit_unknown"
+    VALUE_MASKED = "value_masked"
+    TAG_GENERIC_WORD = "tag_generic_word"
+    DATE_INFERRED = "date_inferred"
+    JURISDICTION_GUESSED = "jurisdiction_guessed"
+
+    @property
+    def label(self) -> str:
+        return CONFIDENCE_REASONS[self.value]
+
+
+class Action(StrEnum):
+    """What an editor did to a row (data/corrections.yaml)."""
+
+    SET = "set"
+    DROP = "drop"
+    ADD = "add"
+    REVIEW = "review"
+
+    @property
+    def label(self) -> str:
+        return CORRECTION_ACTIONS[self.value]
+
+
 TYPED = {
     "measure_kind": Kind,
     "agency_source": AgencySource,
     "target_kind": TargetKind,
     "level": Level,
     "date_source": DateSource,
+    "confidence_reason": Reason,
+    "correction_action": Action,
 }  # vocabulary of data/codes.yaml → its enum

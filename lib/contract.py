@@ -56,6 +56,15 @@ DOCUMENTS = pa.schema(
     ]
 )
 
+# Added to measures and targets by the build's last stages (issue #18): where to look first, and what editors did.
+REVIEW_COLUMNS = [
+    ("confidence", FLOAT),  # 0–1 from explicit signals (lib/build/confidence.py); 1 once reviewed
+    ("confidence_reasons", LIST),  # codes of data/codes.yaml confidence_reason
+    ("corrected", BOOL),  # an editor changed a value (data/corrections.yaml)
+    ("reviewed", BOOL),  # an editor checked the row (corrected rows are reviewed)
+    ("original", STR),  # JSON {column: value before the correction}, or null
+]
+
 MEASURES = pa.schema(
     [
         ("measure_id", STR),
@@ -87,6 +96,7 @@ MEASURES = pa.schema(
         ("keywords", LIST),
         ("deadline", STR),  # as written in the responsibility phrase: "6月底完成", "持续推进"
         ("tag_clauses", LIST),  # "主题·人才←<the clause that gave it>", one per theme, industry, instrument, group
+        *REVIEW_COLUMNS,
     ]
 )
 
@@ -113,6 +123,7 @@ TARGETS = pa.schema(
         ("sentence", STR),
         ("year", INT),
         ("increment", BOOL),  # 新增/新建: the value counts what is added, not a total
+        *REVIEW_COLUMNS,
     ]
 )
 

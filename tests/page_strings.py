@@ -30,6 +30,7 @@ PAGES = [
     "catalogue",
     "reader",
     "tables",
+    "review",
     "importer",
 ]
 

@@ -43,6 +43,7 @@ PAGES = {
     "catalogue": "文件",
     "reader": "原文",
     "tables": "数据与导出",
+    "review": "审核",
     "import": "导入文档",
 }
 WAIT_MS = 60_000
@@ -54,8 +55,8 @@ def built_tables():
 
 
 @contextmanager
-def streamlit_server(env: dict | None = None):
-    """A fresh server process: nothing has run st.navigation yet."""
+def streamlit_server(env: dict | None = None, cwd=ROOT):
+    """A fresh server process: nothing has run st.navigation yet (cwd: where it finds .streamlit/secrets.toml)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -73,7 +74,7 @@ def streamlit_server(env: dict | None = None):
             "--server.port",
             str(port),
         ],
-        cwd=ROOT,
+        cwd=cwd,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env={**os.environ, **(env or {})},

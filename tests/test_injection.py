@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from lib.build.cli import main as build_main
+from lib.build.corrections import Correction, dump
 from lib.config import ROOT
 from lib.query.textview import escape_markdown
 
@@ -61,6 +62,10 @@ def payload_build(tmp_path_factory) -> dict[str, str]:
     seeds.mkdir()
     (seeds / FILE_NAME).write_text(DOCUMENT, encoding="utf-8")
     manifest.write_text("", encoding="utf-8")
+    # a correction by an editor whose every field is a payload, its item gone: shown on 审核 as lost
+    lost = Correction("c0000000001", TITLE, "2026-01-01", "measures", "review", "0" * 64, FILE_NAME, "0" * 40,
+                      text=TITLE, title=TITLE, why=TITLE)  # fmt: skip
+    manifest.with_name("corrections.yaml").write_text(dump([lost]), encoding="utf-8")
     assert build_main(["--seeds", str(seeds), "--out", str(out), "--manifest", str(manifest)]) in (0, 3)
     return {
         "DASHBOARD_SEEDS_DIR": str(seeds),

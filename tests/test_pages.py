@@ -23,6 +23,7 @@ PAGES = [
     "catalogue",
     "reader",
     "tables",
+    "review",
     "importer",
 ]
 NOTHING = "不存在的词语xyz"
@@ -54,7 +55,7 @@ def test_page_renders_without_exception(page):
 
 
 # 对标 over the seeds (Tianjin alone) shows how to load another place, with nothing to export yet.
-@pytest.mark.parametrize("page", [p for p in PAGES if p not in ("importer", "benchmark")])
+@pytest.mark.parametrize("page", [p for p in PAGES if p not in ("importer", "benchmark", "review")])
 def test_every_data_page_ends_with_its_exports(page):
     labels = [b.label for b in open_page(page).get("download_button")]
     assert (

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from lib import reference
 from lib.build.cache import Input, cache_state, scan_inputs
+from lib.build.corrections import path_next_to
 from lib.build.output import damaged_tables
 from lib.config import DOCUMENTS_YAML, PIPELINE_VERSION, ROOT
 
@@ -73,13 +74,16 @@ def input_digest(inputs: list[Input], fingerprint: str, use_manifest: bool, mani
         digest.update(f"{item.name}\0{item.sha256}\n".encode())
     if use_manifest and manifest.exists():
         digest.update(manifest.name.encode() + b"\0" + manifest.read_bytes())
+    if use_manifest and (corrections := path_next_to(manifest)).exists():  # applied by every build, last
+        digest.update(corrections.name.encode() + b"\0" + corrections.read_bytes())
     return digest.hexdigest()[:16]
 
 
 def input_hash(
     seed_dir: Path, use_manifest: bool = True, manifest: Path = DOCUMENTS_YAML, out_dir: Path | None = None
 ) -> str:
-    """Fingerprint of everything a build depends on: inputs, curated overrides, reference data, code (with
+    """Fingerprint of everything a build depends on: inputs, curated overrides and corrections, reference data,
+    code (with
     the content hashes remembered in out_dir's cache, when given)."""
     inputs = scan_inputs(seed_dir, cache_state(out_dir).get("inputs"))
     return input_digest(inputs, code_fingerprint(), use_manifest, manifest)

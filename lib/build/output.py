@@ -91,9 +91,9 @@ class MemorySink:
     def __init__(self) -> None:
         self.parts: dict[str, list[pa.Table]] = {name: [] for name in TABLES}
 
-    def put(self, name: str, run: Run) -> None:
+    def put(self, name: str, run: Run, shown: pa.Table | None = None) -> None:
         table, _segment, start, length = run
-        self.parts[name].append(table.slice(start, length))
+        self.parts[name].append(table.slice(start, length) if shown is None else shown)
 
     def tables(self) -> dict[str, pa.Table]:
         return {
@@ -134,16 +134,16 @@ class _TableWriter:
         new_rows, ipc = 0, None
         buffered: list[pa.Table] = []
         with pq.ParquetWriter(self.tmp, schema, **_parquet_options(schema)) as parquet:
-            while (run := self.queue.get()) is not None:
-                table, segment, start, length = run
-                if not length:
-                    continue
+            while (item := self.queue.get()) is not None:
+                (table, segment, start, length), shown = item
                 rows = table.slice(start, length)
-                buffered.append(rows)
-                self.rows += length
+                shown = rows if shown is None else shown  # the corrected rows go to the table, rows to the cache
+                if shown.num_rows:
+                    buffered.append(shown)
+                    self.rows += shown.num_rows
                 if sum(t.num_rows for t in buffered) >= ROW_GROUP_ROWS:
                     buffered = self._write_row_groups(parquet, pa.concat_tables(buffered))
-                if not cached:
+                if not cached or not length:
                     continue
                 if segment is not None and segment in self.reusable:
                     self._add_piece(segment, start, length)
@@ -208,11 +208,13 @@ class FileSink:
             self.abort()
             raise
 
-    def put(self, name: str, run: Run) -> None:
+    def put(self, name: str, run: Run, shown: pa.Table | None = None) -> None:
+        """Write a run of rows: `shown` (the corrected rows) to the table if given, else the run; the run
+        itself to the cache."""
         for writer in self.writers.values():
             if writer.error is not None:  # a failed writer stops the build now, not after every document
                 raise writer.error
-        self.writers[name].queue.put(run)
+        self.writers[name].queue.put((run, shown))
 
     def close(self, report: dict, inputs: list[Input], fingerprint: str) -> None:
         """Finish every table, stage the report (with each table's size) and the cache state, then rename

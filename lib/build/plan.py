@@ -3,6 +3,7 @@ or rejected."""
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import NamedTuple
 
 from lib import reference
 from lib.build.cache import Input, Run, cache_state, cached_tables, parquet_tables, reusable_segments, scan_inputs
+from lib.build.corrections import path_next_to
 from lib.build.fingerprint import build_key, code_fingerprint, input_digest
 from lib.config import DOCUMENTS_YAML
 from lib.pipeline import metadata
@@ -41,6 +43,7 @@ class Plan:
     jobs: list[Job]  # in doc_id order: their measures and targets come out in the tables' order
     rejected: dict[str, DocResult]
     reference: reference.Snapshot  # the reference files every stage of this build reads
+    corrections: Path | None = None  # the editors' corrections this build applies last (None: ignored)
 
     def reusable_segments(self) -> frozenset[str]:
         """The cache segments the new cache may keep pointing into (see build_cache.reusable_segments)."""
@@ -61,7 +64,9 @@ def plan_build(
     inputs = scan_inputs(seed_dir, state.get("inputs"))
     previous = None
     if previous_dir is not None:
-        previous = cached_tables(previous_dir, state, fingerprint) or parquet_tables(previous_dir)
+        previous = cached_tables(previous_dir, state, fingerprint) or (
+            None if corrected(previous_dir) else parquet_tables(previous_dir)
+        )
     known: dict[str, dict] = {}
     if previous:
         columns = [
@@ -105,4 +110,15 @@ def plan_build(
         jobs,
         rejected,
         snapshot,
+        path_next_to(manifest_path) if use_manifest else None,
     )
+
+
+def corrected(out_dir: Path) -> bool:
+    """Whether the tables in out_dir may hold corrected rows (never the pipeline's own, so never reused): their
+    report says corrections were applied, or there is no readable report to say they were not."""
+    try:
+        report = json.loads((out_dir / "build_report.json").read_text(encoding="utf-8"))
+        return bool(report.get("corrections", {}).get("applied", 0))
+    except (OSError, ValueError, AttributeError):
+        return True

@@ -19,6 +19,8 @@ from pathlib import Path
 import pyarrow as pa
 
 from lib import reference
+from lib.build import confidence
+from lib.build import corrections as corr
 from lib.build.cache import Run, coalesce, joined, runs_by_key
 from lib.build.fingerprint import code_fingerprint
 from lib.build.output import FileSink, MemorySink
@@ -26,7 +28,14 @@ from lib.build.plan import Job, Plan, plan_build
 from lib.build.tables import AGENCY_COLUMNS, agency_table, citation_rows, resolve_citations
 from lib.config import DOCUMENTS_YAML, PIPELINE_VERSION
 from lib.contract import TABLES
+from lib.pipeline import agencies
 from lib.pipeline.document import DocResult, process_document
+
+
+@reference.per_snapshot
+def known_bodies() -> frozenset[str]:
+    """The canonical bodies of data/agencies.yaml (a body outside them lowers a measure's confidence)."""
+    return frozenset(body.name for body in agencies.bodies())
 
 
 def _process_job(job: Job) -> DocResult:
@@ -36,6 +45,7 @@ def _process_job(job: Job) -> DocResult:
     result = process_document(job.name, raw, job.overrides)
     if result.document:
         result.document["build_key"] = job.key
+        confidence.annotate(result.document, result.measures, result.targets, known_bodies())
     return result
 
 
@@ -100,8 +110,8 @@ ROW_ORDER = {
 class _Emitter:
     """Hands one table's runs to the sink in order, neighbouring runs joined into one slice."""
 
-    def __init__(self, name: str, sink, taps: list[pa.Table] | None = None) -> None:
-        self.name, self.sink, self.taps = name, sink, taps
+    def __init__(self, name: str, sink, taps: list[pa.Table] | None = None, corrector=None) -> None:
+        self.name, self.sink, self.taps, self.corrector = name, sink, taps, corrector
         self.open: Run | None = None
         self.rows = 0
 
@@ -117,10 +127,14 @@ class _Emitter:
     def flush(self) -> None:
         if self.open:
             table, _segment, start, length = self.open
-            self.sink.put(self.name, self.open)
+            # The tables get the corrected rows, the cache the pipeline's (the sink writes both)
+            shown = table.slice(start, length)
+            if self.corrector is not None:
+                shown = self.corrector.apply(self.name, shown)
+            self.sink.put(self.name, self.open, shown)
             if self.taps is not None:  # the columns the agencies table needs, kept as zero-copy slices
-                self.taps.append(table.slice(start, length).select(AGENCY_COLUMNS))
-            self.rows += length
+                self.taps.append(shown.select(AGENCY_COLUMNS))
+            self.rows += shown.num_rows
             self.open = None
 
 
@@ -136,16 +150,17 @@ def _concat(runs: list[Run], name: str) -> pa.Table:
     return pa.concat_tables(parts) if parts else TABLES[name].empty_table()
 
 
-def run_build(plan: Plan, sink, results: Iterator[DocResult]) -> dict:
-    """Every table of the contract into the sink, the new documents' rows processed and the others reused;
-    returns the build report."""
+def run_build(plan: Plan, sink, results: Iterator[DocResult], corrector: corr.Corrector | None = None) -> dict:
+    """Every table of the contract into the sink, the new documents' rows processed and the others reused, and
+    the editors' corrections applied last (to what the tables show, not to the cache); returns the build report."""
     previous = plan.previous or {}
+    corrector = corrector or corr.Corrector([], [])
     cached = {row["doc_id"]: (name, row) for name, row in plan.reused.items()}
     kept = set(cached)
     texts: dict[str, tuple[str, str]] = {}  # text_sha256 → (source_file, encoding) of the copy built
     kept_runs = {name: runs_by_key(previous.get(name, []), "doc_id") for name in STREAMED}
     taps: list[pa.Table] = []
-    emitters = {name: _Emitter(name, sink, taps if name == "measures" else None) for name in STREAMED}
+    emitters = {name: _Emitter(name, sink, taps if name == "measures" else None, corrector) for name in STREAMED}
     fresh: dict[str, list[pa.Table]] = {"documents": [], "citations": []}
     reports: dict[str, dict] = {}
     pending: list[DocResult] = []  # processed, not yet in Arrow
@@ -205,13 +220,17 @@ def run_build(plan: Plan, sink, results: Iterator[DocResult]) -> dict:
     convert()
     for emitter in emitters.values():
         emitter.flush()
+    if corrector.added:  # targets editors added: found through their measures, so written after them
+        added = corrector.added_targets(TABLES["targets"])
+        sink.put("targets", Run(added, None, 0, 0), added)
+        emitters["targets"].rows += added.num_rows
     # 2. documents (in source_file order) and citations, reused and new
     new_docs = pa.concat_tables(fresh["documents"]).sort_by(ROW_ORDER["documents"])
     fresh["documents"].clear()  # the sorted copy replaces the chunks (a full build holds every text once)
     doc_runs = _merged(previous.get("documents"), {cached[doc_id][0] for doc_id in kept}, new_docs, "source_file")
-    documents = _concat(doc_runs, "documents")
+    documents = corrector.documents(_concat(doc_runs, "documents"))
     for run in doc_runs:
-        sink.put("documents", run)
+        sink.put("documents", run, corrector.documents(run.table.slice(run.start, run.length)))
     new_citations = pa.concat_tables(fresh["citations"]).sort_by(ROW_ORDER["citations"])
     cited = resolve_citations(
         _concat(_merged(previous.get("citations"), kept, new_citations, "from_doc_id"), "citations"), documents
@@ -234,6 +253,7 @@ def run_build(plan: Plan, sink, results: Iterator[DocResult]) -> dict:
         "input_hash": plan.input_hash,
         "reused": len(kept),
         "processed": len(plan.jobs),
+        "corrections": corrector.report(),
         "inputs": [
             reports.get(i.name) or _report_entry(i.name, plan.reused.get(i.name), plan.rejected.get(i.name))
             for i in plan.inputs
@@ -265,7 +285,7 @@ def build_tables(
     return the tables of the contract and the build report, in memory."""
     plan = plan_build(seed_dir, use_manifest, manifest_path, previous_dir)
     sink = MemorySink()
-    report = run_build(plan, sink, _results(plan.jobs, workers, progress, plan.reference))
+    report = run_build(plan, sink, _results(plan.jobs, workers, progress, plan.reference), _corrector(plan))
     return sink.tables(), report
 
 
@@ -288,7 +308,7 @@ def build(
         results.close()
         raise
     try:
-        report = run_build(plan, sink, results)
+        report = run_build(plan, sink, results, _corrector(plan))
         sink.close(report, plan.inputs, plan.fingerprint)
     except BaseException:
         results.close()  # stops the worker processes now (their queued documents are cancelled)
@@ -296,6 +316,12 @@ def build(
         raise
     results.close()
     return report
+
+
+def _corrector(plan: Plan) -> corr.Corrector:
+    """The editors' corrections for this build's documents (none when the build ignores the curated files)."""
+    inputs = [(i.name, i.sha256) for i in plan.inputs]
+    return corr.load_for_build(plan.corrections, inputs) if plan.corrections else corr.Corrector([], inputs)
 
 
 def _report_entry(source_file: str, reused: dict | None, result: DocResult | None) -> dict:

@@ -84,8 +84,17 @@ def _mask_cells(mask: str) -> tuple[str, str]:
 
 
 def _labelled(values: list, labels: dict[str, str] | None) -> list:
-    """Codes → their Chinese labels (data/codes.yaml); a code without a label stays as written."""
-    return values if labels is None else [labels.get(v, v) if isinstance(v, str) else v for v in values]
+    """Codes → their Chinese labels (data/codes.yaml), in lists too; a code without a label stays as written."""
+    if labels is None:
+        return values
+    return [
+        labels.get(v, v)
+        if isinstance(v, str)
+        else [labels.get(x, x) for x in v]
+        if isinstance(v, (list, tuple, np.ndarray))
+        else v
+        for v in values
+    ]
 
 
 def document_titles(doc_ids: pd.Series, documents: pd.DataFrame) -> list[str | None]:

@@ -30,6 +30,8 @@ MAX_VALUE_LENGTH, MAX_VALUES = 80, 50
 # 地区: the place a document is for (documents.jurisdiction). The dashboard is Tianjin's: by default it shows
 # Tianjin, the city and its districts; a document loaded from elsewhere is counted only when its place is chosen.
 ALL_PLACES = "全部地区"  # a choice of the 地区 filter: every place loaded
+# 仅已审核: charts count only rows an editor checked (measures/targets.reviewed, issue #18); off by default.
+REVIEWED_KEY, REVIEWED_LABEL = "rv", "仅已审核"
 JURISDICTION_KEY, JURISDICTION_LABEL = "j", "地区"
 
 # Filter field → (URL key, Chinese label, measures column it tests)
@@ -57,6 +59,7 @@ class Filters:
     kinds: tuple[str, ...] = ACTIONABLE_KINDS
     search: str = ""
     jurisdictions: tuple[str, ...] = (HOME,)  # places (in_places); (ALL_PLACES,): every place
+    reviewed: bool = False  # only rows an editor reviewed or corrected
 
     @property
     def is_default(self) -> bool:
@@ -101,6 +104,7 @@ def parse_query(
             notes.append(f"链接中的{JURISDICTION_LABEL}“{'、'.join(unknown)[:40]}”在数据中不存在，已忽略")
             places = tuple(p for p in places if p in offered)
         changes["jurisdictions"] = places_filter(places)
+    changes["reviewed"] = str(params.get(REVIEWED_KEY, "")) == "1"
     query = params.get("q", "")
     query = " ".join(map(str, query)) if isinstance(query, list) else str(query)
     if len(query) > search.MAX_QUERY:
@@ -246,6 +250,8 @@ def to_query(filters: Filters) -> dict[str, str]:
         query["q"] = filters.search
     if filters.jurisdictions != (HOME,):
         query[JURISDICTION_KEY] = ",".join(filters.jurisdictions)
+    if filters.reviewed:
+        query[REVIEWED_KEY] = "1"
     return query
 
 
@@ -281,6 +287,8 @@ def describe(filters: Filters, doc_titles: Mapping[str, str] | None = None) -> s
         parts.append(search_text(filters.search))
     if filters.jurisdictions != (HOME,):
         parts.append(f"{JURISDICTION_LABEL}：{OR.join(filters.jurisdictions)}")
+    if filters.reviewed:
+        parts.append(REVIEWED_LABEL)
     return AND.join(parts) if parts else "全部文件（默认：可执行类措施）"
 
 
@@ -304,7 +312,16 @@ def measure_mask(
         mask &= measures.kind.isin(filters.kinds)
     if filters.search:
         mask &= search.matching(measures, search.query_words(filters.search))
+    if filters.reviewed:
+        mask &= reviewed_rows(measures)
     return mask
+
+
+def reviewed_rows(rows: pd.DataFrame) -> pd.Series:
+    """Rows an editor reviewed or corrected (a build older than the column has none)."""
+    if "reviewed" not in rows:
+        return pd.Series(False, index=rows.index)
+    return rows.reviewed.fillna(False).astype(bool)
 
 
 def _in_years(year: pd.Series, years: tuple[int, int] | None) -> pd.Series:
@@ -383,13 +400,17 @@ def rows(
         ).to_numpy()
     )
     targets_ok = _at(documents_ok, links.target_document)
-    if (
+    if filters.reviewed:
+        targets_ok = targets_ok & reviewed_rows(tables["targets"]).to_numpy()
+    narrowed = (
         any(getattr(filters, d) for d in ("districts", "themes", "industries", "instruments", "agencies"))
         or filters.search
-    ):
+    )
+    if narrowed:
         targets_ok = targets_ok & _at(
             any_kind, links.target_measure
         )  # a goal section's target passes no measure filter
+    if narrowed or filters.reviewed:
         holding = np.zeros(len(documents), dtype=bool)  # documents with a measure or target left in the view
         for positions in (links.measure_document[kept], links.target_document[targets_ok]):
             holding[positions[positions >= 0]] = True

@@ -2,6 +2,7 @@
 (drawing and click-to-filter) and footer (exports). lib/query reads and reshapes the data; this package draws."""
 
 from lib.ui.chart import chart
+from lib.ui.correct import correct_rows
 from lib.ui.footer import page_footer
 from lib.ui.page import loading_placeholder, page_header, rows_shown_note
 from lib.ui.permalink import link_columns
@@ -12,6 +13,7 @@ __all__ = [
     "briefing",
     "briefing_style",
     "chart",
+    "correct_rows",
     "init_state",
     "link_columns",
     "loading_placeholder",

@@ -96,6 +96,8 @@ def active_chips(f: flt.Filters, titles: dict[str, str]) -> list[tuple[str, str,
         for n, place in enumerate(f.jurisdictions):
             label = f"{flt.JURISDICTION_LABEL}：{place}" if n == 0 else f"或 {place}"
             chips.append((f"jurisdictions_{place}", label, (_remove_value, "jurisdictions", place)))
+    if f.reviewed:
+        chips.append(("reviewed", flt.REVIEWED_LABEL, (_reset, "reviewed")))
     return chips
 
 

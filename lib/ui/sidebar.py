@@ -55,6 +55,9 @@ def sidebar(tables: dict) -> None:
             placeholder=t("默认：可执行类"),
             help=t("默认只看可执行的措施（不含原则与背景目标段落）"),
         )
+        st.toggle(
+            t(flt.REVIEWED_LABEL), key=KEY["reviewed"], help=t("图表只计入编辑已审核或修正的措施与目标（审核页）")
+        )
         view = store.filtered(current_filters())
         st.caption(
             f"通过筛选：**{view.count('measures')}** 条措施、**{view.count('targets')}** 个目标/参数、"

@@ -38,6 +38,13 @@ def _oidc_email() -> str | None:
         return None
 
 
+def current_editor() -> str | None:
+    """The editor of this session, or None, drawing nothing (for controls on pages other than sign-in's)."""
+    return auth.editor_of(
+        st.get_option("server.address"), _config(), st.session_state.get(SIGNED_IN_KEY), _oidc_email()
+    )
+
+
 def editor() -> str | None:
     """The editor of this session, or None after drawing why editing is closed and how to sign in.
     Decided by the server's own listening address (server.address), never the client's, which a proxy hides."""

@@ -15,6 +15,7 @@ KEY = {dim: f"filter_{dim}" for dim in flt.DIMENSIONS} | {
     "kinds": "filter_kinds",
     "search": "filter_search",
     "jurisdictions": "filter_jurisdictions",
+    "reviewed": "filter_reviewed",
 }
 
 
@@ -49,6 +50,7 @@ def _state_from_filters(f: flt.Filters) -> dict:
     state: dict[str, object] = {KEY[dim]: list(getattr(f, dim)) for dim in flt.DIMENSIONS}
     state.update({KEY["years"]: f.years, KEY["kinds"]: list(f.kinds), KEY["search"]: f.search})
     state[KEY["jurisdictions"]] = list(f.jurisdictions)
+    state[KEY["reviewed"]] = f.reviewed
     return state
 
 
@@ -101,6 +103,7 @@ def current_filters() -> flt.Filters:
         kinds=tuple(s.get(KEY["kinds"]) or flt.ACTIONABLE_KINDS),
         search=str(s.get(KEY["search"], "")).strip(),
         jurisdictions=flt.places_filter(s.get(KEY["jurisdictions"]) or ()),
+        reviewed=bool(s.get(KEY["reviewed"], False)),
     )
 
 
@@ -115,6 +118,7 @@ MANAGED_QUERY_KEYS = {key for key, _, _ in flt.DIMENSIONS.values()} | {
     "k",
     "q",
     flt.JURISDICTION_KEY,
+    flt.REVIEWED_KEY,
     "brief",
     "lang",
 }
