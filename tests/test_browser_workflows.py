@@ -3,9 +3,15 @@ inset, and tables on a laptop screen. Screenshots at 1600×1000 and 1366×768 la
 
 from __future__ import annotations
 
+import re
+import shutil
+
 import pytest
 import test_browser
-from test_browser import ARTIFACTS, WAIT_MS, streamlit_server, wait_for_page, wait_for_run  # noqa: F401
+from test_browser import ARTIFACTS, WAIT_MS, streamlit_server, wait_for_page, wait_for_run
+
+from lib.build.cli import main as build_main
+from lib.config import ROOT
 
 # The browser test's module fixtures, shared: one Chromium, one server, the seed tables built once.
 browser, server, built_tables = test_browser.browser, test_browser.server, test_browser.built_tables
@@ -14,8 +20,11 @@ pytestmark = pytest.mark.browser
 SCREENS = {"1600": {"width": 1600, "height": 1000}, "1366": {"width": 1366, "height": 768}}
 
 
-def shoot(page, name: str) -> None:
+def shoot(page, name: str, focus=None) -> None:
+    """A screenshot of the viewport (Streamlit scrolls inside its own container), `focus` scrolled into view."""
     ARTIFACTS.mkdir(exist_ok=True)
+    if focus is not None:
+        focus.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
 
@@ -60,4 +69,67 @@ def test_briefing_mode_keeps_the_navigation_drops_the_sidebar_and_survives_a_pag
     wait_for_run(page)
     assert "brief=1" not in page.url and page.get_by_role("heading", name="区域", exact=True).count() == 1
     shoot(page, f"briefing_off_districts_{screen}")
+    page.close()
+
+
+@pytest.fixture()
+def private_store(tmp_path):
+    """A server over a private copy of seeds/, manifest and build folder (imports never touch the repository)."""
+    seeds, out, manifest = tmp_path / "seeds", tmp_path / "build", tmp_path / "documents.yaml"
+    shutil.copytree(ROOT / "seeds", seeds)
+    shutil.copy(ROOT / "data" / "documents.yaml", manifest)
+    assert build_main(["--seeds", str(seeds), "--out", str(out), "--manifest", str(manifest)]) == 0
+    env = {"DASHBOARD_SEEDS_DIR": str(seeds), "DASHBOARD_BUILD_DIR": str(out), "DASHBOARD_MANIFEST": str(manifest)}
+    with streamlit_server(env) as url:
+        yield url, seeds, manifest
+
+
+def test_the_import_preview_lists_targets_and_a_removal_is_confirmed_then_undone(browser, private_store):
+    url, seeds, manifest = private_store
+    page = browser.new_page(viewport=SCREENS["1600"])
+    page.goto(f"{url}/import", timeout=WAIT_MS)
+    wait_for_page(page, "导入文档")
+    page.locator("input[type=file]").set_input_files(
+        str(ROOT / "tests" / "fixtures" / "docs" / "docx_action_plan.docx")
+    )
+    page.get_by_role("button", name="确认导入").wait_for(timeout=WAIT_MS)
+    wait_for_run(page)
+    # The targets themselves, not a count: the first tab's table has their columns and one row per target.
+    shoot(page, "import_preview_1600", page.get_by_role("tab", name="目标与参数（16）"))
+    assert page.get_by_role("tab", name="目标与参数（16）").get_attribute("aria-selected") == "true"
+    targets = page.get_by_role("tabpanel").locator("[data-testid='stDataFrame']").first
+    assert targets.locator("[role=columnheader]").all_inner_texts() == ["类型", "指标", "数值", "单位", "年份", "原句"]
+    assert targets.locator("[role=gridcell]").all_inner_texts()[1] == "人工智能核心产业"  # the first target's indicator
+    assert page.get_by_role("tab", name=re.compile(r"责任机构（\d+）")).count() == 1
+    shoot(page, "import_preview_1600")
+    page.set_viewport_size(SCREENS["1366"])
+    shoot(page, "import_preview_1366", page.get_by_role("tab", name="目标与参数（16）"))
+    page.get_by_role("button", name="确认导入").click()
+    page.get_by_text("已导入：docx_action_plan.docx").wait_for(timeout=WAIT_MS)
+
+    title = "滨海新区人工智能产业创新行动计划（2023—2025年）"
+    listed = page.locator("[data-testid='stVerticalBlockBorderWrapper'], [data-testid='stVerticalBlock']").filter(
+        has_text=title
+    )
+    listed.first.wait_for(timeout=WAIT_MS)  # the list names the document by its title, not its file name
+    page.get_by_role("button", name="删除", exact=True).click()
+    page.get_by_role("button", name="确认删除").wait_for(timeout=WAIT_MS)  # one click removes nothing
+    assert (seeds / "docx_action_plan.docx").exists()
+    shoot(page, "import_confirm_removal_1366", page.get_by_role("button", name="确认删除"))
+    page.get_by_role("button", name="确认删除").click()
+    page.get_by_role("button", name="撤销删除").wait_for(timeout=WAIT_MS)
+    wait_for_run(page)
+    assert not (seeds / "docx_action_plan.docx").exists() and "docx_action_plan.docx" not in manifest.read_text(
+        encoding="utf-8"
+    )
+    assert page.get_by_role("button", name="删除", exact=True).count() == 0
+    shoot(page, "import_removed_1366", page.get_by_role("button", name="撤销删除"))
+    page.get_by_role("button", name="撤销删除").click()
+    page.get_by_role("button", name="删除", exact=True).wait_for(timeout=WAIT_MS)  # back in the list
+    wait_for_run(page)
+    assert (seeds / "docx_action_plan.docx").exists() and "docx_action_plan.docx" in manifest.read_text(
+        encoding="utf-8"
+    )
+    page.set_viewport_size(SCREENS["1600"])
+    shoot(page, "import_restored_1600", page.get_by_role("button", name="删除", exact=True))
     page.close()
