@@ -17,7 +17,7 @@ counts = steps.district_counts(f)
 left, right = st.columns([3, 2])
 with left:
     ui.chart(
-        charts.district_map(counts),
+        charts.district_map(counts, f.districts),
         "districts_map",
         title="各区涉及的措施数（地图）",
         select="districts",

@@ -133,3 +133,41 @@ def test_the_import_preview_lists_targets_and_a_removal_is_confirmed_then_undone
     page.set_viewport_size(SCREENS["1600"])
     shoot(page, "import_restored_1600", page.get_by_role("button", name="删除", exact=True))
     page.close()
+
+
+# Where a district's interior point is on the page: the map subplot's MapLibre map projects it.
+DISTRICT_ON_SCREEN = """(plot, [subplot, lon, lat]) => {
+  const map = plot._fullLayout[subplot]._subplot.map;
+  const box = map.getContainer().getBoundingClientRect(), point = map.project([lon, lat]);
+  return [box.left + point.x, box.top + point.y];
+}"""
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_a_click_on_a_central_district_in_the_inset_filters_and_outlines_it(screen, browser, server):
+    from lib.query.geo import label_points
+
+    page = browser.new_page(viewport=SCREENS[screen])
+    page.goto(f"{server}/districts", timeout=WAIT_MS)
+    wait_for_page(page, "区域")
+    plot = page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot").first
+    plot.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => document.querySelector('.js-plotly-plot')._fullLayout.map2._subplot.map.loaded()", timeout=WAIT_MS
+    )
+    shoot(page, f"districts_{screen}", plot)
+    lon, lat = label_points()["红桥区"]  # 红桥区: a few pixels wide on the whole map
+    x, y = plot.evaluate(DISTRICT_ON_SCREEN, ["map2", lon, lat])
+    page.mouse.click(x, y)
+    page.wait_for_function("() => decodeURIComponent(location.search).includes('红桥区')", timeout=WAIT_MS)
+    page.get_by_role("button", name="✕ 区域：红桥区").wait_for(timeout=WAIT_MS)
+    wait_for_run(page)
+    plot = page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot").first
+    outlined = plot.evaluate(
+        "plot => plot.data.filter(t => t.name === '已筛选').map(t => [t.subplot, [...t.locations]])"
+    )
+    assert sorted(outlined) == [["map", ["红桥区"]], ["map2", ["红桥区"]]]
+    plot.scroll_into_view_if_needed()
+    page.wait_for_timeout(1500)  # MapLibre draws a moment after the figure arrives
+    shoot(page, f"districts_filtered_{screen}", plot)
+    page.close()
