@@ -98,18 +98,28 @@ if not ui.briefing():
         with tab_measures:
             if note := ui.rows_shown_note(len(own), exported=False):
                 st.caption(note)
-            st.dataframe(own.head(views.TABLE_MAX_ROWS), hide_index=True, width="stretch")
+            st.dataframe(
+                own.head(views.TABLE_MAX_ROWS),
+                hide_index=True,
+                width="stretch",
+                **ui.fitted(own.head(views.TABLE_MAX_ROWS)),
+            )
         with tab_targets:
             if targets.empty:
                 st.info("该机构的措施中没有抽取到量化目标或参数。")
             else:
                 if note := ui.rows_shown_note(len(targets), exported=False):
                     st.caption(note)
-                st.dataframe(targets.head(views.TABLE_MAX_ROWS), hide_index=True, width="stretch")
+                st.dataframe(
+                    targets.head(views.TABLE_MAX_ROWS),
+                    hide_index=True,
+                    width="stretch",
+                    **ui.fitted(targets.head(views.TABLE_MAX_ROWS)),
+                )
         with tab_partners:
             if partners.empty:
                 st.info("当前筛选下，该机构没有与其他机构共同列为责任单位的措施。")
             else:
-                st.dataframe(partners, hide_index=True, width="stretch")
+                st.dataframe(partners, hide_index=True, width="stretch", **ui.fitted(partners))
 
 ui.page_footer("部门任务")

@@ -171,3 +171,23 @@ def test_a_click_on_a_central_district_in_the_inset_filters_and_outlines_it(scre
     page.wait_for_timeout(1500)  # MapLibre draws a moment after the figure arrives
     shoot(page, f"districts_filtered_{screen}", plot)
     page.close()
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("path, title", [("targets", "目标"), ("districts?d=北辰区", "区域"), ("agencies", "部门任务")])
+def test_tables_fit_a_laptop_screen_with_the_link_column_in_view(path, title, screen, browser, server):
+    page = browser.new_page(viewport=SCREENS[screen])
+    page.goto(f"{server}/{path}", timeout=WAIT_MS)
+    wait_for_page(page, title)
+    table = page.locator("[data-testid='stDataFrame']").first
+    table.scroll_into_view_if_needed()
+    wait_for_run(page)
+    shoot(page, f"table_{path.split('?')[0]}_{screen}", table)
+    scroller = table.locator(".dvn-scroller").first
+    scroll_width, client_width = scroller.evaluate("s => [s.scrollWidth, s.clientWidth]")
+    assert scroll_width <= client_width + 1, "no sideways scrolling"
+    box = table.bounding_box()
+    assert box["x"] + box["width"] <= SCREENS[screen]["width"]  # the whole table is on screen
+    if path == "targets":  # and the link to the sentence is its first column, pinned
+        assert table.locator("[role=columnheader]").all_inner_texts()[0] == "原文"
+    page.close()

@@ -3,6 +3,7 @@
 
 from lib.ui.chart import chart
 from lib.ui.footer import page_footer
+from lib.ui.grid import fitted
 from lib.ui.page import loading_placeholder, page_header, rows_shown_note
 from lib.ui.sidebar import briefing_style, sidebar
 from lib.ui.state import briefing, init_state, restore_filters, search_from, sync_url, t
@@ -11,6 +12,7 @@ __all__ = [
     "briefing",
     "briefing_style",
     "chart",
+    "fitted",
     "init_state",
     "loading_placeholder",
     "page_footer",
