@@ -104,19 +104,19 @@ for upload in uploads or []:
         found_targets, found_bodies = imports.preview_targets(result.targets), imports.preview_bodies(result.measures)
         targets_tab, bodies_tab, measures_tab = st.tabs(
             [
-                f"目标与参数（{len(found_targets)}）",
-                f"责任机构（{len(found_bodies)}）",
-                f"措施（{len(result.measures)}）",
+                ui.t("目标与参数") + f"（{len(found_targets)}）",
+                ui.t("责任机构") + f"（{len(found_bodies)}）",
+                ui.t("措施") + f"（{len(result.measures)}）",
             ]
         )
         with targets_tab:
             if found_targets.empty:
-                st.caption("未识别到量化目标或参数。")
+                st.caption(ui.t("未识别到量化目标或参数。"))
             else:
                 st.dataframe(found_targets, hide_index=True, width="stretch", column_config=TARGET_COLUMNS)
         with bodies_tab:
             if found_bodies.empty:
-                st.caption("未识别到写明的责任机构（措施将按发文机关计）。")
+                st.caption(ui.t("未识别到写明的责任机构（措施将按发文机关计）。"))
             else:
                 st.dataframe(found_bodies, hide_index=True, width="stretch")
         with measures_tab:
@@ -172,17 +172,21 @@ for row in listed.itertuples(index=False):
         st.markdown(
             f"**{escape_markdown(row.文件标题)}**  \n"
             + escape_markdown(" · ".join(v for v in (row.文号, row.发文机关, row.成文日期) if v))
-            + f"  \n:gray[{row.措施} 条措施、{row.目标} 个目标 · {escape_markdown(name)}]",
+            + f"  \n:gray[{ui.t('措施')} {row.措施} · {ui.t('目标/参数')} {row.目标} · {escape_markdown(name)}]",
             width="stretch",
         )
         if editor:
-            st.button("删除", key=f"remove_{name}", on_click=ask_removal, args=(name,))
+            st.button(ui.t("删除"), key=f"remove_{name}", on_click=ask_removal, args=(name,))
     if editor and st.session_state.get(PENDING_REMOVAL_KEY) == name:
         with st.container(border=True):
-            st.warning(f"确定删除“{escape_markdown(row.文件标题)}”？删除后数据表随即重建；文件移入回收区，可以撤销。")
+            st.warning(
+                ui.t("确定删除")
+                + f"“{escape_markdown(row.文件标题)}”？"
+                + ui.t("删除后数据表随即重建；文件移入回收区，可以撤销。")
+            )
             with st.container(horizontal=True):
-                confirmed = st.button("确认删除", key=f"confirm_remove_{name}", type="primary")
-                st.button("取消", key=f"cancel_remove_{name}", on_click=ask_removal, args=(None,))
+                confirmed = st.button(ui.t("确认删除"), key=f"confirm_remove_{name}", type="primary")
+                st.button(ui.t("取消"), key=f"cancel_remove_{name}", on_click=ask_removal, args=(None,))
         if confirmed:
             st.session_state.pop(PENDING_REMOVAL_KEY, None)
             write(lambda n=name: importer.remove(n), "delete", name, f"已删除“{row.文件标题}”，文件已移入回收区。")
@@ -191,19 +195,19 @@ last = st.session_state.get(LAST_REMOVAL_KEY)
 if editor and last:
     with st.container(horizontal=True, vertical_alignment="center"):
         st.success(escape_markdown(last["message"]), width="stretch")
-        if st.button("撤销删除", key="undo_removal", type="primary"):
+        if st.button(ui.t("撤销删除"), key="undo_removal", type="primary"):
             st.session_state.pop(LAST_REMOVAL_KEY, None)
             write(lambda: importer.restore(last["removal_id"]), "restore", last["name"], None)
 
 removed = importer.trashed()
 if editor and removed:
-    with st.expander(f"回收区：最近删除的导入文件（{len(removed)}）"):
+    with st.expander(ui.t("回收区：最近删除的导入文件") + f"（{len(removed)}）"):
         for item in removed:
             with st.container(horizontal=True, vertical_alignment="center"):
                 st.markdown(
-                    f"{escape_markdown(item.title)}  \n:gray[{escape_markdown(item.source_file)} · 删除于 "
+                    f"{escape_markdown(item.title)}  \n:gray[{escape_markdown(item.source_file)} · {ui.t('删除于')} "
                     f"{escape_markdown(item.removed_at)}]",
                     width="stretch",
                 )
-                if st.button("恢复", key=f"restore_{item.removal_id}"):
+                if st.button(ui.t("恢复"), key=f"restore_{item.removal_id}"):
                     write(lambda i=item: importer.restore(i.removal_id), "restore", item.source_file, None)
