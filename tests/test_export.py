@@ -439,3 +439,30 @@ def test_a_slide_figure_is_laid_out_at_its_placed_size_with_every_font_at_least_
 def test_chart_images_are_rendered_at_the_deck_resolution(deck):
     picture = next(s for s in deck.slides[1].shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE)
     assert picture.image.size[0] == round(picture.width / 12700 * IMAGE_DPI / 72)
+
+
+CENTRE = [[117.1, 39.03], [117.31, 39.19]]  # 市内六区's bounds
+
+
+@pytest.mark.parametrize(
+    "size, zoom_change",
+    [((300, 300), 0), ((600, 600), 1), ((150, 150), -1), ((300, 600), 0), ((300, 1200), 0)],
+)
+def test_a_map_zoom_fits_its_bounds_and_doubles_the_scale_at_double_size(size, zoom_change):
+    from lib.exports.deck import fit_zoom
+
+    assert fit_zoom(CENTRE, *size) == pytest.approx(fit_zoom(CENTRE, 300, 300) + zoom_change)
+
+
+def test_a_slide_map_that_names_its_bounds_is_zoomed_to_show_them_at_the_placed_size():
+    from lib.exports.deck import fit_zoom
+
+    fig = go.Figure(
+        layout={
+            "map": {"zoom": 7.4, "domain": {"x": [0.5, 1], "y": [0, 1]}},
+            "meta": {"map_bounds": {"map": CENTRE}},
+            "height": 650,
+        }
+    )
+    zoom = slide_figure(fig, 888, 385).layout.map.zoom
+    assert zoom == pytest.approx(fit_zoom(CENTRE, 0.5 * (888 - 20), 385 - 20))

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from lib.charts.base import PALETTE
-from lib.query.geo import CENTRAL_DISTRICTS, bounds, label_points, load_districts
+from lib.query.geo import CENTRAL_DISTRICTS, bounds, district_names, label_points, load_districts
 
 MAP_CENTER = {"lon": 117.35, "lat": 39.3}  # Tianjin, fits zoom 7.4 in a ~650 px chart
 MAP_HEIGHT = 650
@@ -129,6 +129,13 @@ def district_map(counts: pd.DataFrame, chosen: tuple[str, ...] = ()) -> go.Figur
     fig.update_layout(
         height=MAP_HEIGHT,
         showlegend=False,
+        # What each map must show, for a copy drawn at another size (the briefing deck zooms to fit it).
+        meta={
+            "map_bounds": {
+                "map": [list(p) for p in bounds(tuple(district_names()))],
+                "map2": [[west, south], [east, north]],
+            }
+        },
         map={"style": "white-bg", "center": MAP_CENTER, "zoom": 7.4, "domain": MAIN_DOMAIN},
         map2={
             "style": "white-bg",

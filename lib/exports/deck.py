@@ -106,6 +106,21 @@ def _raise_fonts(node: Any, minimum: float) -> None:
             _raise_fonts(item, minimum)
 
 
+MAP_TILE_PX = 512  # MapLibre's tile size: at zoom z the world is 512 × 2^z px wide
+
+
+def fit_zoom(bounds: list, width_px: float, height_px: float, padding: float = 0.95) -> float:
+    """The zoom at which [[west, south], [east, north]] fills a width_px × height_px map (Web Mercator)."""
+    (west, south), (east, north) = bounds
+
+    def mercator(lat: float) -> float:
+        return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+
+    zoom_x = math.log2(width_px * padding * 360 / (MAP_TILE_PX * (east - west)))
+    zoom_y = math.log2(height_px * padding * 360 / (MAP_TILE_PX * (mercator(north) - mercator(south))))
+    return min(zoom_x, zoom_y)
+
+
 def slide_figure(fig: go.Figure, width_pt: float, height_pt: float, minimum: float = MIN_PT) -> go.Figure:
     """A copy of fig laid out at the size it is placed at on a slide (1 px = 1 pt), every font at least `minimum`
     points there, without the dashboard's subtitle (the slide has its own title and filter line). Text inside
@@ -115,11 +130,19 @@ def slide_figure(fig: go.Figure, width_pt: float, height_pt: float, minimum: flo
     base = layout.setdefault("font", {})
     base["size"] = max(base.get("size") or 0, minimum + 2)
     _raise_fonts(spec, minimum)
-    # A map's zoom is in screen pixels: at another height it would crop the districts or leave them small.
+    # A map's zoom is in screen pixels: at another size it would crop the districts or leave them small. A
+    # figure that names what each map must show (layout.meta.map_bounds) is zoomed to fit it at the new size.
     drawn_height = layout.get("height") or 450
+    wanted = (layout.get("meta") or {}).get("map_bounds", {}) if isinstance(layout.get("meta"), dict) else {}
     for key, value in layout.items():
         if key.startswith("map") and isinstance(value, dict) and isinstance(value.get("zoom"), (int, float)):
-            value["zoom"] += math.log2(height_pt / drawn_height)
+            if key in wanted:
+                domain = value.get("domain") or {}
+                x0, x1 = domain.get("x", [0, 1])
+                y0, y1 = domain.get("y", [0, 1])
+                value["zoom"] = fit_zoom(wanted[key], (x1 - x0) * (width_pt - 20), (y1 - y0) * (height_pt - 20))
+            else:
+                value["zoom"] += math.log2(height_pt / drawn_height)
     layout.update(
         title=None,
         width=round(width_pt),
