@@ -95,15 +95,14 @@ def test_the_import_preview_lists_targets_and_a_removal_is_confirmed_then_undone
     page.get_by_role("button", name="确认导入").wait_for(timeout=WAIT_MS)
     wait_for_run(page)
     # The targets themselves, not a count: the first tab's table has their columns and one row per target.
-    shoot(page, "import_preview_1600", page.get_by_role("tab", name="目标与参数（16）"))
     assert page.get_by_role("tab", name="目标与参数（16）").get_attribute("aria-selected") == "true"
     targets = page.get_by_role("tabpanel").locator("[data-testid='stDataFrame']").first
+    shoot(page, "import_preview_1600", targets)
     assert targets.locator("[role=columnheader]").all_inner_texts() == ["类型", "指标", "数值", "单位", "年份", "原句"]
     assert targets.locator("[role=gridcell]").all_inner_texts()[1] == "人工智能核心产业"  # the first target's indicator
     assert page.get_by_role("tab", name=re.compile(r"责任机构（\d+）")).count() == 1
-    shoot(page, "import_preview_1600")
     page.set_viewport_size(SCREENS["1366"])
-    shoot(page, "import_preview_1366", page.get_by_role("tab", name="目标与参数（16）"))
+    shoot(page, "import_preview_1366", targets)
     page.get_by_role("button", name="确认导入").click()
     page.get_by_text("已导入：docx_action_plan.docx").wait_for(timeout=WAIT_MS)
 
