@@ -98,6 +98,7 @@ def test_the_import_preview_lists_targets_and_a_removal_is_confirmed_then_undone
     assert page.get_by_role("tab", name="目标与参数（16）").get_attribute("aria-selected") == "true"
     targets = page.get_by_role("tabpanel").locator("[data-testid='stDataFrame']").first
     shoot(page, "import_preview_1600", targets)
+    targets.locator("[role=columnheader]").first.wait_for(state="attached", timeout=WAIT_MS)  # drawn when in view
     assert targets.locator("[role=columnheader]").all_inner_texts() == ["类型", "指标", "数值", "单位", "年份", "原句"]
     assert targets.locator("[role=gridcell]").all_inner_texts()[1] == "人工智能核心产业"  # the first target's indicator
     assert page.get_by_role("tab", name=re.compile(r"责任机构（\d+）")).count() == 1
