@@ -99,7 +99,10 @@ if not ui.briefing():
             if note := ui.rows_shown_note(len(own), exported=False):
                 st.caption(note)
             st.dataframe(
-                own.head(views.TABLE_MAX_ROWS), hide_index=True, width="stretch", column_config=ui.link_columns()
+                own.head(views.TABLE_MAX_ROWS),
+                hide_index=True,
+                width="stretch",
+                **ui.fitted(own.head(views.TABLE_MAX_ROWS), ui.link_columns(), links=("原文",)),
             )
         with tab_targets:
             if targets.empty:
@@ -111,13 +114,13 @@ if not ui.briefing():
                     targets.head(views.TABLE_MAX_ROWS),
                     hide_index=True,
                     width="stretch",
-                    column_config=ui.link_columns("查看原句"),
+                    **ui.fitted(targets.head(views.TABLE_MAX_ROWS), ui.link_columns("查看原句"), links=("原文",)),
                 )
         with tab_partners:
             if partners.empty:
                 st.info("当前筛选下，该机构没有与其他机构共同列为责任单位的措施。")
             else:
-                st.dataframe(partners, hide_index=True, width="stretch")
+                st.dataframe(partners, hide_index=True, width="stretch", **ui.fitted(partners))
 
 ui.correct_rows("measures", measures, "agencies_correct")  # 修正与审核 (issue #18)
 ui.page_footer("部门任务")

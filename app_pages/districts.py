@@ -17,7 +17,7 @@ counts = steps.district_counts(f)
 left, right = st.columns([3, 2])
 with left:
     ui.chart(
-        lambda: charts.district_map(counts),  # built once per filters: the boundaries are ~1 MB
+        lambda: charts.district_map(counts, f.districts),  # built once per filters: the boundaries are ~1 MB
         "districts_map",
         title="各区涉及的措施数（地图）",
         select="districts",
@@ -45,13 +45,10 @@ if f.districts and not ui.briefing():
             f"**本区文件**：{escape_markdown('、'.join(own.title)) if len(own) else '当前数据中没有该区自己的文件'}"
         )
         rows = measures.loc[measures.districts.map(lambda d, x=district: x in d).astype(bool)]
-        st.dataframe(
-            rows.assign(文件=rows.doc_id.map(titles), 责任机构=views.bodies_shown(rows))[
-                ["heading", "文件", "责任机构", "themes"]
-            ].rename(columns={"heading": "措施", "themes": "主题"}),
-            hide_index=True,
-            width="stretch",
-        )
+        table = rows.assign(文件=rows.doc_id.map(titles), 责任机构=views.bodies_shown(rows))[
+            ["heading", "文件", "责任机构", "themes"]
+        ].rename(columns={"heading": "措施", "themes": "主题"})
+        st.dataframe(table, hide_index=True, width="stretch", **ui.fitted(table))
 elif not ui.briefing():
     st.info("在地图或条形图中点击一个区，或在左侧“区域”中选择，即可查看该区的措施与文件。")
 

@@ -43,7 +43,8 @@ if not ui.briefing():
     else:
         if note := ui.rows_shown_note(len(goals)):
             st.caption(note)
-        st.dataframe(steps.target_rows(f, False), hide_index=True, width="stretch", column_config=link)
+        rows = steps.target_rows(f, False)
+        st.dataframe(rows, hide_index=True, width="stretch", **ui.fitted(rows, link, links=("原文",)))
     st.subheader(f"支持参数（{len(parameters)}）")
     st.caption(
         "补助比例、资金上限、支持年限、奖励金额等政策规则，与发展目标分开列出。" + ui.rows_shown_note(len(parameters))
@@ -51,7 +52,8 @@ if not ui.briefing():
     if parameters.empty:
         st.info("当前筛选下没有支持参数。")
     else:
-        st.dataframe(steps.target_rows(f, True), hide_index=True, width="stretch", column_config=link)
+        rows = steps.target_rows(f, True)
+        st.dataframe(rows, hide_index=True, width="stretch", **ui.fitted(rows, link, links=("原文",)))
 
     ui.correct_rows("targets", targets, "targets_correct")  # 修正与审核 (issue #18)
 

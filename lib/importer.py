@@ -189,21 +189,108 @@ def store(
     return name
 
 
+TRASH_FOLDER = "trash"  # beside the manifest (data/trash/): removed imports, kept for undo
+TRASH_ENTRY = "entry.yaml"  # in a removal's folder: {file name: its manifest entry, removed_at}
+
+
+def trash_dir(manifest: Path = DOCUMENTS_YAML) -> Path:
+    """Where removed imports are kept until restored (data/trash/, never an input of the build)."""
+    return manifest.parent / TRASH_FOLDER
+
+
+@dataclass(frozen=True)
+class Removed:
+    """One removed import kept in the trash."""
+
+    removal_id: str  # its folder's name under trash_dir
+    source_file: str
+    title: str
+    removed_at: str  # UTC, ISO
+
+
 def remove(
     source_file: str, seeds_dir: Path = SEEDS_DIR, manifest: Path = DOCUMENTS_YAML, out_dir: Path = BUILD_DIR
-) -> None:
-    """Delete an imported document (only files recorded as imported) and rebuild, all or nothing."""
+) -> str:
+    """Delete an imported document (only files recorded as imported) and rebuild, all or nothing. The file and
+    its manifest entry go to the trash, so restore(removal_id) undoes it; returns the removal id."""
     with build_lock(out_dir):
+        entries = _manifest_entries(manifest)
         if source_file not in imported_files(manifest):
             raise ImportRejected(f"“{source_file}”不是导入的文件，不能在此删除")
         path = _inside(seeds_dir, source_file)
+        now = datetime.now(UTC)
+        removal_id = f"{now:%Y%m%dT%H%M%SZ}_{secrets.token_hex(4)}"
+        trash = trash_dir(manifest)
+        staged, kept = trash / f".staging_{removal_id}", trash / removal_id
         try:
             with _restored_on_failure(manifest, path):
+                staged.mkdir(parents=True)
+                shutil.copy2(path, staged / source_file)
+                record = {"entry": entries[source_file], "removed_at": now.isoformat(timespec="seconds")}
+                text = yaml.safe_dump({source_file: record}, allow_unicode=True, sort_keys=False)
+                write_atomically(staged / TRASH_ENTRY, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+                os.replace(staged, kept)  # the trash entry appears whole, or not at all
                 path.unlink(missing_ok=True)
                 _set_manifest_entry(manifest, source_file, None)
                 rebuild(seeds_dir, out_dir, manifest)
         except Exception as exc:
+            shutil.rmtree(staged, ignore_errors=True)
+            shutil.rmtree(kept, ignore_errors=True)
             raise ImportFailed(f"删除失败，已恢复原状（文件、元数据与数据表均未改变）：{failure_cause(exc)}") from exc
+    return removal_id
+
+
+def _trash_record(folder: Path) -> tuple[str, dict] | None:
+    """(file name, {entry, removed_at}) of a removal's folder; None when it is incomplete or unreadable."""
+    try:
+        record = yaml.safe_load((folder / TRASH_ENTRY).read_text(encoding="utf-8"))
+        (name, details), *rest = record.items()
+    except (OSError, ValueError, AttributeError, yaml.YAMLError):
+        return None
+    if rest or not isinstance(details, dict) or not (folder / str(name)).is_file():
+        return None
+    return str(name), details
+
+
+def trashed(manifest: Path = DOCUMENTS_YAML) -> list[Removed]:
+    """The removed imports that can be restored, newest first."""
+    trash = trash_dir(manifest)
+    found = []
+    for folder in sorted(trash.iterdir(), reverse=True) if trash.is_dir() else []:
+        record = _trash_record(folder) if folder.is_dir() and not folder.name.startswith(".") else None
+        if record:
+            name, details = record
+            entry = details.get("entry") or {}
+            found.append(Removed(folder.name, name, str(entry.get("title") or name), str(details.get("removed_at"))))
+    return found
+
+
+def restore(
+    removal_id: str, seeds_dir: Path = SEEDS_DIR, manifest: Path = DOCUMENTS_YAML, out_dir: Path = BUILD_DIR
+) -> str:
+    """Undo a removal: the file back into seeds/ with its manifest entry, rebuilt, all or nothing; the trash
+    entry goes once it is back. Returns the name it is stored under (another if its old name was taken)."""
+    with build_lock(out_dir):
+        folder = _inside(trash_dir(manifest), removal_id)
+        record = _trash_record(folder) if folder.is_dir() else None
+        if record is None:
+            raise ImportRejected("该删除记录不存在或已恢复")
+        name, details = record
+        raw = (folder / name).read_bytes()
+        if duplicate := existing_hashes(seeds_dir).get(hashlib.sha256(raw).hexdigest()):
+            raise ImportRejected(f"“{name}”：与已有文件“{duplicate}”内容完全相同（已重新导入？），无需恢复")
+        stored = _free_name(seeds_dir, sanitize_name(name))
+        target = _inside(seeds_dir, stored)
+        try:
+            with _restored_on_failure(manifest) as created:
+                created.append(target)
+                write_atomically(target, lambda tmp: Path(tmp).write_bytes(raw))
+                _set_manifest_entry(manifest, stored, details.get("entry") or {})
+                rebuild(seeds_dir, out_dir, manifest)
+        except Exception as exc:
+            raise ImportFailed(f"恢复失败，已恢复原状（文件、元数据与数据表均未改变）：{failure_cause(exc)}") from exc
+        shutil.rmtree(folder, ignore_errors=True)
+    return stored
 
 
 def _kept_copy(path: Path) -> Path:
@@ -248,10 +335,15 @@ def _restored_on_failure(*paths: Path):
                 keep.unlink(missing_ok=True)
 
 
+def _manifest_entries(manifest: Path) -> dict:
+    entries = yaml.safe_load(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}
+    return entries or {}
+
+
 def imported_files(manifest: Path = DOCUMENTS_YAML) -> list[str]:
     """Files added through the importer (their manifest entry carries imported_at)."""
-    entries = yaml.safe_load(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}
-    return sorted(name for name, entry in (entries or {}).items() if isinstance(entry, dict) and "imported_at" in entry)
+    entries = _manifest_entries(manifest)
+    return sorted(name for name, entry in entries.items() if isinstance(entry, dict) and "imported_at" in entry)
 
 
 def rebuild(seeds_dir: Path = SEEDS_DIR, out_dir: Path = BUILD_DIR, manifest: Path = DOCUMENTS_YAML) -> dict:

@@ -283,14 +283,20 @@ def test_after_a_correct_password_the_controls_appear_and_changes_are_audited(pa
     assert not app.exception and not app.error
     assert editing_controls(app) == {"uploader": 1, "delete": 1}
     assert "wang" in texts(app.caption)
-    next(b for b in app.button if b.label == "删除").click().run()
+    remove_confirmed(app)
     assert page.removed == [IMPORTED]
     assert [(r["who"], r["action"], r["target"]) for r in auth.read_audit()] == [
         ("wang", "sign_in", ""),
         ("wang", "delete", IMPORTED),
     ]
-    next(b for b in app.button if b.label == "删除").click().run()  # the limiter of this test allows 1 a minute
+    remove_confirmed(app)  # the limiter of this test allows 1 a minute
     assert page.removed == [IMPORTED] and "秒后再试" in texts(app.error)
+
+
+def remove_confirmed(app: AppTest) -> AppTest:
+    """删除, then 确认删除: one click removes nothing."""
+    next(b for b in app.button if b.label == "删除").click().run()
+    return next(b for b in app.button if b.label == "确认删除").click().run()
 
 
 def test_a_wrong_password_says_so_and_the_next_try_is_delayed(page):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 
 import numpy as np
 import openpyxl
@@ -16,7 +17,7 @@ from pptx.oxml.ns import qn
 
 from lib import codes
 from lib.contract import MEASURES, TARGETS
-from lib.exports.deck import deck_pptx, with_cjk_font
+from lib.exports.deck import CJK_FONT, IMAGE_DPI, MIN_PT, deck_pptx, slide_figure, with_cjk_font
 from lib.exports.tables import (
     COLUMN_LABELS,
     LIST_SEPARATOR,
@@ -351,7 +352,7 @@ def test_xlsx_without_documents_has_no_documents_sheet(measures, targets):
 
 def test_with_cjk_font_sets_a_font_only_when_none_is_set():
     plain = go.Figure(go.Bar(x=["人才"], y=[1]))
-    assert "WenQuanYi Micro Hei" in with_cjk_font(plain).layout.font.family
+    assert with_cjk_font(plain).layout.font.family.startswith("Microsoft YaHei, PingFang SC, Noto Sans CJK SC")
     assert plain.layout.font.family is None  # the argument is untouched
     chosen = go.Figure(layout={"font": {"family": "Noto Sans CJK SC"}})
     assert with_cjk_font(chosen).layout.font.family == "Noto Sans CJK SC"
@@ -386,12 +387,99 @@ def test_each_chart_slide_has_title_picture_filters_and_source(deck, index):
     assert slide.shapes.title.text_frame.text == title
     pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
     assert len(pictures) == 1
-    assert pictures[0].image.size == (3200, 1800)  # 1600 × 900 at scale 2
+    picture = pictures[0]
+    # Rendered at the size it is placed at: the same shape, and at least 150 dpi on the slide.
+    px_w, px_h = picture.image.size
+    assert abs(px_w / px_h - picture.width / picture.height) < 0.01
+    assert px_w / (picture.width / 914400) >= 150 and px_h / (picture.height / 914400) >= 150
     texts = _texts(slide)
     assert FILTERS in texts and SOURCE_LINE in texts
 
 
-def test_deck_runs_name_the_cjk_font_for_east_asian_text(deck):
-    run = deck.slides[1].shapes.title.text_frame.paragraphs[0].runs[0]
-    east_asian = run._r.rPr.find(qn("a:ea"))
-    assert east_asian is not None and east_asian.get("typeface") == "WenQuanYi Micro Hei"
+def _runs(deck):
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                yield from (run for paragraph in shape.text_frame.paragraphs for run in paragraph.runs)
+
+
+def test_every_text_on_every_slide_is_at_least_12_pt(deck):
+    sizes = [run.font.size for run in _runs(deck)]
+    assert sizes and all(size is not None and size.pt >= 12 for size in sizes)
+
+
+def test_deck_runs_name_a_common_cjk_font_for_east_asian_text_with_a_chinese_fallback(deck):
+    for run in _runs(deck):
+        east_asian = run._r.rPr.find(qn("a:ea"))
+        assert east_asian.get("typeface") == "Microsoft YaHei" and east_asian.get("charset") == "-122"
+        assert run._r.rPr.find(qn("a:latin")).get("typeface") == "Microsoft YaHei"
+
+
+def test_the_theme_names_the_cjk_font_for_east_asian_text(deck):
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    theme = deck.slide_master.part.part_related_by(RT.THEME).blob.decode()
+    assert theme.count(f'<a:ea typeface="{CJK_FONT}"/>') == 2  # headings and body
+    assert f'<a:font script="Hans" typeface="{CJK_FONT}"/>' in theme and "宋体" not in theme
+
+
+SMALL_TEXT = go.Figure(
+    [
+        go.Bar(x=["人才"], y=[3], text=["3"], textfont={"size": 8}),
+        go.Scattermap(lon=[117.2], lat=[39.1], mode="text", text=["和平区"], textfont={"size": 11}),
+    ],
+    layout={
+        "font": {"size": 9},
+        "legend": {"font": {"size": 10}},
+        "annotations": [{"text": "注", "font": {"size": 7}}],
+        "xaxis": {"tickfont": {"size": 6}},
+        "map": {"zoom": 7.4},
+        "height": 650,
+        "title": {"text": "标题<br><sup>筛选</sup>"},
+    },
+)
+
+
+def test_a_slide_figure_is_laid_out_at_its_placed_size_with_every_font_at_least_12_pt():
+    fig = slide_figure(SMALL_TEXT, 888, 385)
+    spec = fig.to_dict()
+    assert (fig.layout.width, fig.layout.height) == (888, 385)  # 1 px = 1 pt on the slide
+    assert fig.layout.font.size >= MIN_PT and fig.layout.legend.font.size >= MIN_PT
+    assert spec["data"][0]["textfont"]["size"] == spec["data"][1]["textfont"]["size"] == MIN_PT
+    assert fig.layout.annotations[0].font.size == MIN_PT and fig.layout.xaxis.tickfont.size == MIN_PT
+    assert fig.layout.uniformtext.minsize == MIN_PT  # text inside bars hides rather than shrinks
+    assert not fig.layout.title.text  # the slide has its own title: no <sup> subtitle at 70 % size
+    assert fig.layout.map.zoom == pytest.approx(7.4 + math.log2(385 / 650))  # the whole map still fits
+    assert SMALL_TEXT.layout.font.size == 9  # the page's figure is untouched
+
+
+def test_chart_images_are_rendered_at_the_deck_resolution(deck):
+    picture = next(s for s in deck.slides[1].shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE)
+    assert picture.image.size[0] == round(picture.width / 12700 * IMAGE_DPI / 72)
+
+
+CENTRE = [[117.1, 39.03], [117.31, 39.19]]  # 市内六区's bounds
+
+
+@pytest.mark.parametrize(
+    "size, zoom_change",
+    [((300, 300), 0), ((600, 600), 1), ((150, 150), -1), ((300, 600), 0), ((300, 1200), 0)],
+)
+def test_a_map_zoom_fits_its_bounds_and_doubles_the_scale_at_double_size(size, zoom_change):
+    from lib.exports.deck import fit_zoom
+
+    assert fit_zoom(CENTRE, *size) == pytest.approx(fit_zoom(CENTRE, 300, 300) + zoom_change)
+
+
+def test_a_slide_map_that_names_its_bounds_is_zoomed_to_show_them_at_the_placed_size():
+    from lib.exports.deck import fit_zoom
+
+    fig = go.Figure(
+        layout={
+            "map": {"zoom": 7.4, "domain": {"x": [0.5, 1], "y": [0, 1]}},
+            "meta": {"map_bounds": {"map": CENTRE}},
+            "height": 650,
+        }
+    )
+    zoom = slide_figure(fig, 888, 385).layout.map.zoom
+    assert zoom == pytest.approx(fit_zoom(CENTRE, 0.5 * (888 - 20), 385 - 20))

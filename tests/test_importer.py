@@ -12,6 +12,7 @@ import zipfile
 
 import pyarrow.parquet as pq
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -172,3 +173,129 @@ def test_arbitrary_bytes_are_previewed_or_rejected_never_crash(raw, suffix, tmp_
         assert str(exc)
     else:
         assert item.result.measures
+
+
+# ---------------------------------------------------------------- removal to the trash, and undo
+
+
+def _digest(folder):
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_a_removal_goes_to_the_trash_and_restore_puts_back_the_file_its_corrections_and_its_rows(store):
+    seeds, out, manifest = store
+    item = importer.preview("西青方案.txt", GOOD, seeds)
+    name = importer.confirm(item, {"issued_date": "2023-03-09"}, seeds, manifest, out)
+    entry_before = yaml.safe_load(manifest.read_text(encoding="utf-8"))[name]
+    removal = importer.remove(name, seeds, manifest, out)
+    assert not (seeds / name).exists() and pq.read_table(out / "documents.parquet").num_rows == 5
+    kept = importer.trash_dir(manifest) / removal
+    assert (kept / name).read_bytes() == GOOD  # the file itself, kept for undo
+    [listed] = importer.trashed(manifest)
+    assert (listed.removal_id, listed.source_file) == (removal, name) and listed.title == name  # no title override
+
+    assert importer.restore(removal, seeds, manifest, out) == name
+    assert (seeds / name).read_bytes() == GOOD and yaml.safe_load(manifest.read_text(encoding="utf-8"))[
+        name
+    ] == entry_before
+    docs = pq.read_table(out / "documents.parquet").to_pandas().set_index("source_file")
+    assert len(docs) == 6 and docs.loc[name, "issued_date"] == "2023-03-09"  # the correction is back too
+    assert importer.trashed(manifest) == [] and not kept.exists()
+
+
+@pytest.mark.parametrize("removal_id", ["20260101T000000Z_00000000", "../seeds", "../../etc", ""])
+def test_restoring_what_is_not_in_the_trash_is_refused_and_changes_nothing(removal_id, store):
+    seeds, out, manifest = store
+    before = _digest(seeds), manifest.read_text(encoding="utf-8")
+    with pytest.raises(importer.ImportRejected):
+        importer.restore(removal_id, seeds, manifest, out)
+    assert (_digest(seeds), manifest.read_text(encoding="utf-8")) == before
+
+
+def test_restore_refuses_a_document_that_was_imported_again_meanwhile(store):
+    seeds, out, manifest = store
+    name = importer.confirm(importer.preview("a.txt", GOOD, seeds), {}, seeds, manifest, out)
+    removal = importer.remove(name, seeds, manifest, out)
+    importer.confirm(importer.preview("b.txt", GOOD, seeds), {}, seeds, manifest, out)
+    with pytest.raises(importer.ImportRejected, match="内容完全相同"):
+        importer.restore(removal, seeds, manifest, out)
+    assert [r.removal_id for r in importer.trashed(manifest)] == [removal]  # still there, nothing lost
+
+
+@pytest.mark.parametrize("action", ["remove", "restore"])
+def test_a_failed_rebuild_leaves_seeds_manifest_and_trash_as_they_were(action, store, monkeypatch):
+    seeds, out, manifest = store
+    name = importer.confirm(importer.preview("a.txt", GOOD, seeds), {}, seeds, manifest, out)
+    removal = importer.remove(name, seeds, manifest, out) if action == "restore" else None
+    trash = importer.trash_dir(manifest)
+    before = _digest(seeds), manifest.read_text(encoding="utf-8"), sorted(p.name for p in trash.glob("*"))
+
+    def disk_full(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(importer, "rebuild", disk_full)
+    with pytest.raises(importer.ImportFailed, match="磁盘空间已满"):
+        importer.remove(name, seeds, manifest, out) if action == "remove" else importer.restore(
+            removal, seeds, manifest, out
+        )
+    assert (_digest(seeds), manifest.read_text(encoding="utf-8"), sorted(p.name for p in trash.glob("*"))) == before
+
+
+# ---------------------------------------------------------------- what the page lists
+
+TARGET = {
+    "kind": "target",
+    "indicator": "技术合同成交额",
+    "comparator": ">=",
+    "value_low": 2000.0,
+    "value_high": 2000.0,
+    "unit": "亿元",
+    "target_year": 2025,
+    "masked": False,
+    "mask": None,
+    "mask_magnitude": None,
+    "year_masked": False,
+    "sentence": "到2025年，技术合同成交额达到2000亿元。",
+}
+
+
+@pytest.mark.parametrize(
+    "target, row",
+    [
+        (TARGET, ["目标", "技术合同成交额", "≥2000", "亿元", "2025", "到2025年，技术合同成交额达到2000亿元。"]),
+        (
+            {**TARGET, "masked": True, "mask": "****", "mask_magnitude": "4位数", "year_masked": True},
+            ["目标", "技术合同成交额", "≥****（遮盖：4位数）", "亿元", "遮盖", TARGET["sentence"]],
+        ),
+        (
+            {**TARGET, "kind": "qualitative_goal", "target_year": None},
+            ["定性目标", "技术合同成交额", "（无数值）", "亿元", "—", TARGET["sentence"]],
+        ),
+    ],
+)
+def test_the_preview_lists_each_target_with_indicator_value_unit_year_and_sentence(target, row):
+    from lib.query.imports import preview_targets
+
+    assert preview_targets([target]).iloc[0].tolist() == row
+
+
+def test_the_preview_lists_the_bodies_busiest_first_with_the_measures_they_lead():
+    from lib.query.imports import preview_bodies
+
+    measures = [
+        {"agencies": ["市科技局", "市教委"], "lead_agency": "市科技局"},
+        {"agencies": ["市教委"], "lead_agency": "市教委"},
+        {"agencies": ["市教委", "市教委"], "lead_agency": None},
+        {"agencies": [], "lead_agency": None},
+    ]
+    assert preview_bodies(measures).values.tolist() == [["市教委", 1, 3], ["市科技局", 1, 1]]
+
+
+def test_the_list_of_imports_names_each_document_by_title_number_issuer_and_date(seed_tables):
+    from lib.query.imports import imports_table
+
+    documents = seed_tables["documents"]
+    seed = documents.iloc[0]
+    table = imports_table([seed.source_file, "not_built_yet.txt"], documents)
+    assert table.iloc[0][["文件标题", "措施", "源文件名"]].tolist() == [seed.title, seed.n_measures, seed.source_file]
+    assert table.iloc[1].tolist() == ["not_built_yet.txt", "", "", "", 0, 0, "not_built_yet.txt"]

@@ -115,3 +115,17 @@ def test_document_facts_say_what_is_missing_in_words_and_years_as_integers(seed_
     open_ended = plan_row.copy()
     open_ended["period_end"] = None
     assert views.document_facts(open_ended)["规划期"] == "2021–"
+
+
+@pytest.mark.parametrize(
+    "dates, sides",
+    [
+        (["2018-03-01", "2021-06-01", "2025-05-01"], ["center", "center", "left"]),  # the last year's label runs left
+        (["2018-03-01", "2025-12-01"], ["center", "left"]),
+        (["2024-01-01"], ["center"]),  # one year: nothing near an end of a longer axis
+        ([None, "2020-01-01", "2025-01-01"], ["center", "center", "left"]),  # undated: centred
+        ([], []),
+    ],
+)
+def test_timeline_labels_near_the_axis_end_run_inwards(dates, sides):
+    assert list(views.label_sides(pd.Series(pd.to_datetime(dates), dtype="datetime64[ns]"))) == sides

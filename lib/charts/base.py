@@ -131,7 +131,12 @@ def _wrap(text: str, width: int = 70) -> str:
     return "<br>".join(text[i : i + width] for i in range(0, len(text), width)) if len(text) > width else text
 
 
-def download_config(filename: str) -> dict:
-    """plotly's camera button: a 2× PNG with a meaningful file name."""
+SLIDE_PNG = {"width": 1600, "height": 900, "scale": 1.2}  # 16:9 laid out at 1600×900, saved as 1920×1080
+
+
+def download_config(filename: str, briefing: bool = False) -> dict:
+    """plotly's camera button: a 2× PNG with a meaningful file name; in briefing mode a 16:9 slide-sized PNG
+    whatever the chart's width on screen (a half-width chart would otherwise save as a portrait image)."""
     safe = re.sub(r"[^\w\u4e00-\u9fff-]+", "_", filename).strip("_") or "chart"
-    return {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2, "filename": safe}}
+    size = SLIDE_PNG if briefing else {"scale": 2}
+    return {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": safe, **size}}

@@ -16,6 +16,8 @@ from lib.config import DATA_DIR
 DISTRICTS_GEOJSON = DATA_DIR / "geo" / "tianjin_districts.geojson"
 
 Point = tuple[float, float]
+# 市内六区: the city centre, too small on a map of the whole city to see or click; the map draws them again, enlarged.
+CENTRAL_DISTRICTS = ("和平区", "河东区", "河西区", "南开区", "河北区", "红桥区")
 
 
 @lru_cache(maxsize=1)
@@ -110,3 +112,16 @@ def _label_points() -> tuple[tuple[str, Point], ...]:
 def label_points() -> dict[str, Point]:
     """{district name: (lon, lat)} — a point inside each district's largest polygon, for text labels."""
     return dict(_label_points())
+
+
+def bounds(names: tuple[str, ...]) -> tuple[Point, Point]:
+    """((west, south), (east, north)) of the named districts' boundaries."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for feature in load_districts()["features"]:
+        if feature["properties"]["name"] in names:
+            geom = feature["geometry"]
+            for poly in geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]:
+                xs.extend(p[0] for p in poly[0])
+                ys.extend(p[1] for p in poly[0])
+    return (min(xs), min(ys)), (max(xs), max(ys))

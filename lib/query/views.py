@@ -162,11 +162,29 @@ def timeline(documents: pd.DataFrame) -> pd.DataFrame:
         )
     ]
     frame = frame.sort_values("when")
-    # Neighbours on the same row alternate their labels above and below, so close dates stay legible.
-    frame["label_position"] = (
-        frame.groupby("level").cumcount().map(lambda n: "top center" if n % 2 == 0 else "bottom center")
-    )
+    # Neighbours on the same row alternate their labels above and below, so close dates stay legible; near
+    # the axis's end a label runs inwards, or the figure's edge would cut it.
+    above = frame.groupby("level").cumcount() % 2 == 0
+    frame["label_position"] = [
+        f"{'top' if top else 'bottom'} {side}" for top, side in zip(above, label_sides(frame.when))
+    ]
     return frame
+
+
+EDGE_SHARE = 0.2  # a centred 18-character label is about a fifth of a full-width axis of 8 years
+
+
+def label_sides(when: pd.Series) -> pd.Series:
+    """Horizontal side of each point's label: "left" (the label ends at its point) in the last EDGE_SHARE of the
+    dated span, where the figure's narrow right margin would cut a centred label; "center" elsewhere (the left
+    end has the axis labels' margin) and where no date is known."""
+    sides = pd.Series("center", index=when.index)
+    dated = when.dropna()
+    if dated.empty:
+        return sides
+    low, high = dated.min() - pd.DateOffset(years=1), dated.max() + pd.DateOffset(years=1)
+    sides[when > high - (high - low) * EDGE_SHARE] = "left"
+    return sides
 
 
 POINT_LABEL_CHARS = 18

@@ -4,6 +4,7 @@
 from lib.ui.chart import chart
 from lib.ui.correct import correct_rows
 from lib.ui.footer import page_footer
+from lib.ui.grid import fitted
 from lib.ui.page import loading_placeholder, page_header, rows_shown_note
 from lib.ui.permalink import link_columns
 from lib.ui.sidebar import briefing_style, sidebar
@@ -14,6 +15,7 @@ __all__ = [
     "briefing_style",
     "chart",
     "correct_rows",
+    "fitted",
     "init_state",
     "link_columns",
     "loading_placeholder",

@@ -62,7 +62,7 @@ def chart(
         key=key,
         on_select="rerun" if select else "ignore",
         selection_mode=("points",) if select else ("points", "box", "lasso"),
-        config=download_config(filename),
+        config=download_config(filename, briefing()),
         width="stretch",
     )
     if select:

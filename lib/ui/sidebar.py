@@ -108,20 +108,30 @@ def year_slider(span: tuple[int, int] | None) -> None:
     st.slider(t("年份"), span[0], span[1], key=KEY["years"])
 
 
-def briefing_sidebar() -> None:
-    """In briefing mode the panel holds only the switch back."""
-    with st.sidebar:
-        st.toggle(t("简报模式"), key=BRIEFING_KEY, help=t("关闭后恢复筛选面板"))
+BRIEFING_SWITCH_KEY = "briefing_switch_main"  # the switch back, drawn over the page instead of in a sidebar
 
-
+# Briefing mode draws nothing in the sidebar, so Streamlit leaves it out (no empty column in screenshots); the
+# header stays for the page navigation, without the menu, the run indicator and the deploy button. Columns that
+# hold charts stack, so every chart is full width; the content is 1200 px wide, so a 675 px chart is 16:9.
 BRIEFING_CSS = """<style>
-[data-testid="stHeader"], [data-testid="stToolbar"] {display: none;}
-.block-container {padding-top: 1.2rem; max-width: 1600px;}
+[data-testid="stMainMenu"], [data-testid="stStatusWidget"], [data-testid="stToolbarActions"],
+[data-testid="stDecoration"], [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] {display: none;}
+.block-container {padding-top: 3.5rem; max-width: calc(1200px + 6rem); padding-left: 3rem; padding-right: 3rem;}
+[data-testid="stHorizontalBlock"]:has([data-testid="stPlotlyChart"]) {flex-direction: column;}
+[data-testid="stHorizontalBlock"]:has([data-testid="stPlotlyChart"]) > [data-testid="stColumn"] {
+  width: 100% !important; flex: 1 1 100% !important; min-width: 100% !important;}
 h1 {font-size: 2.6rem !important;}
 </style>"""
 
 
+def _leave_briefing() -> None:
+    st.session_state[BRIEFING_KEY] = bool(st.session_state.get(BRIEFING_SWITCH_KEY))
+
+
 def briefing_style() -> None:
-    """Briefing mode: no toolbar, larger title; the CSS is ours, never document text."""
-    briefing_sidebar()
+    """Briefing mode: navigation kept, no sidebar, charts full width; the switch back sits over the page.
+    The CSS is ours, never document text."""
+    st.session_state[BRIEFING_SWITCH_KEY] = True
+    with st.container(horizontal=True, horizontal_alignment="right"):
+        st.toggle(t("简报模式"), key=BRIEFING_SWITCH_KEY, on_change=_leave_briefing, help=t("关闭后恢复筛选面板"))
     st.markdown(BRIEFING_CSS, unsafe_allow_html=True)
