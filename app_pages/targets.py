@@ -34,23 +34,24 @@ with right:
         filename="目标_按单位",
     )
 
-link = {"原文": st.column_config.LinkColumn("原文", display_text="查看原句")}
+link = {ui.t("原文"): st.column_config.LinkColumn(ui.t("原文"), display_text=ui.t("查看原句"))}
 goals, parameters = targets[targets.kind != "parameter"], targets[targets.kind == "parameter"]
 if not ui.briefing():
-    st.subheader(f"目标与基线（{len(goals)}）")
+    st.subheader(ui.t(f"目标与基线（{len(goals)}）"))
     if goals.empty:
-        st.info("当前筛选下没有目标。请放宽筛选条件。")
+        st.info(ui.t("当前筛选下没有目标。请放宽筛选条件。"))
     else:
         if note := ui.rows_shown_note(len(goals)):
             st.caption(note)
-        st.dataframe(steps.target_rows(f, False), hide_index=True, width="stretch", column_config=link)
-    st.subheader(f"支持参数（{len(parameters)}）")
+        st.dataframe(ui.table(steps.target_rows(f, False)), hide_index=True, width="stretch", column_config=link)
+    st.subheader(ui.t(f"支持参数（{len(parameters)}）"))
     st.caption(
-        "补助比例、资金上限、支持年限、奖励金额等政策规则，与发展目标分开列出。" + ui.rows_shown_note(len(parameters))
+        ui.t("补助比例、资金上限、支持年限、奖励金额等政策规则，与发展目标分开列出。")
+        + ui.rows_shown_note(len(parameters))
     )
     if parameters.empty:
-        st.info("当前筛选下没有支持参数。")
+        st.info(ui.t("当前筛选下没有支持参数。"))
     else:
-        st.dataframe(steps.target_rows(f, True), hide_index=True, width="stretch", column_config=link)
+        st.dataframe(ui.table(steps.target_rows(f, True)), hide_index=True, width="stretch", column_config=link)
 
 ui.page_footer("目标")

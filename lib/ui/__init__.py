@@ -3,7 +3,7 @@
 
 from lib.ui.chart import chart
 from lib.ui.footer import page_footer
-from lib.ui.page import loading_placeholder, page_header, rows_shown_note
+from lib.ui.page import loading_placeholder, page_header, rows_shown_note, table
 from lib.ui.sidebar import briefing_style, sidebar
 from lib.ui.state import briefing, init_state, restore_filters, search_from, sync_url, t
 
@@ -21,4 +21,5 @@ __all__ = [
     "sidebar",
     "sync_url",
     "t",
+    "table",
 ]

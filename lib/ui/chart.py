@@ -10,7 +10,17 @@ from lib.charts import download_config, style
 from lib.query import filters as flt
 from lib.query import store
 from lib.query.textview import escape_figure, unescape_chart_value
-from lib.ui.state import APPLIED_PREFIX, FIGURES_KEY, PENDING_KEY, TREEMAP_ROOT, briefing, current_filters, t
+from lib.ui.i18n import plotly_config, translate_figure
+from lib.ui.state import (
+    APPLIED_PREFIX,
+    FIGURES_KEY,
+    PENDING_KEY,
+    TREEMAP_ROOT,
+    briefing,
+    current_filters,
+    language,
+    t,
+)
 
 
 def chart(
@@ -27,17 +37,18 @@ def chart(
     With `select`, a click on a mark adds its customdata[0] to that filter dimension."""
     title = t(title)
     if fig is None:
-        st.info(f"**{title}**：{empty}")
+        st.info(f"**{title}**{t('：')}{t(empty)}")
         return
     f = current_filters()
-    escape_figure(style(fig, title, flt.describe(f, store.doc_titles()), briefing(), height=height))
+    subtitle = t(flt.describe(f, store.doc_titles()))
+    escape_figure(translate_figure(style(fig, title, subtitle, briefing(), height=height), language()))
     st.session_state.setdefault(FIGURES_KEY, []).append((title, fig))
     event = st.plotly_chart(
         fig,
         key=key,
         on_select="rerun" if select else "ignore",
         selection_mode=("points",) if select else ("points", "box", "lasso"),
-        config=download_config(filename),
+        config=download_config("_".join(t(part) for part in filename.split("_"))) | plotly_config(language()),
         width="stretch",
     )
     if select:
