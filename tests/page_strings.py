@@ -16,6 +16,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import pyarrow as pa  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from lib.config import ROOT  # noqa: E402
@@ -64,10 +65,12 @@ def page_strings(page: str, query: dict[str, str], tab: tuple[str, str] | None =
         if proto is None or not hasattr(proto, "ListFields"):
             continue
         if node.type == "dataframe":  # a table: its headers and text cells (the Arrow bytes hold them)
-            frame = node.value
-            yield from ([page, node.type, "column", str(c)] for c in frame.columns)
-            for column in frame.select_dtypes(include="object").columns:
-                yield from ([page, node.type, "cell", v] for v in frame[column].dropna().unique() if isinstance(v, str))
+            table = pa.ipc.open_stream(proto.arrow_data.data).read_all()  # .value cannot read list columns
+            names = [c for c in table.column_names if not c.startswith("__index_level_")]  # a hidden index
+            yield from ([page, node.type, "column", c] for c in names)
+            for column in table.columns:
+                if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+                    yield from ([page, node.type, "cell", v] for v in set(column.to_pylist()) if v)
             continue
         if node.type == "plotly_chart":
             for path, text in _json_strings(json.loads(proto.spec)):

