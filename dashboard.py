@@ -25,6 +25,7 @@ PAGE_FAILED = "抱歉，本页在当前筛选下出错，已记录。请调整�
 
 new_session = ui.init_state()
 st.set_page_config(page_title=ui.t("天津科技政策看板"), page_icon=":material/insights:", layout="wide")
+ui.streamlit_in_chinese()
 PAGES = [
     st.Page(script, title=ui.t(title), icon=icon, url_path=url, default=url == "overview")
     for script, title, icon, url in APP_MAP

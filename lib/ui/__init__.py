@@ -3,7 +3,7 @@
 
 from lib.ui.chart import chart
 from lib.ui.footer import page_footer
-from lib.ui.page import loading_placeholder, page_header, rows_shown_note, table
+from lib.ui.page import loading_placeholder, page_header, rows_shown_note, streamlit_in_chinese, table
 from lib.ui.sidebar import briefing_style, sidebar
 from lib.ui.state import briefing, init_state, restore_filters, search_from, sync_url, t
 
@@ -19,6 +19,7 @@ __all__ = [
     "rows_shown_note",
     "search_from",
     "sidebar",
+    "streamlit_in_chinese",
     "sync_url",
     "t",
     "table",

@@ -179,3 +179,19 @@ def translate_frame(frame: pd.DataFrame, language: str) -> pd.DataFrame:
         if any(k != v for k, v in mapping.items()):
             out[column] = values.map(lambda v, m=mapping: m.get(v, v) if isinstance(v, str) else v)
     return out
+
+
+# Streamlit has no locale: the English words it draws itself are hidden (font-size 0) and Chinese put in their
+# place (::after), by data-testid, in the Chinese interface only. The upload widget's "Upload" and "20MB per file"
+# (its limit is the server's 20 MB, server.maxUploadSize), and the Fullscreen button Streamlit adds to plotly's
+# toolbar (plotly.js translates only its own buttons). Tested in Chromium (tests/test_browser_i18n.py).
+CHINESE_CSS = """<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {font-size: 0;}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
+  content: "上传文件"; font-size: 0.875rem;}
+[data-testid="stFileUploaderDropzoneInstructions"] span {font-size: 0;}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {
+  content: "可拖放文件到此处，单个文件不超过 20 MB"; font-size: 0.75rem;}
+.js-plotly-plot .plotly .modebar-btn[data-title="Fullscreen"]::after {content: "全屏";}
+.js-plotly-plot .plotly .modebar-btn[data-title="Close fullscreen"]::after {content: "退出全屏";}
+</style>"""

@@ -12,7 +12,7 @@ from lib.config import HOME
 from lib.query import filters as flt
 from lib.query import store, views
 from lib.query.textview import escape_markdown
-from lib.ui.i18n import translate_frame
+from lib.ui.i18n import CHINESE_CSS, ENGLISH, translate_frame
 from lib.ui.state import (
     URL_NOTES_KEY,
     _remove_value,
@@ -112,3 +112,10 @@ def rows_shown_note(total: int, exported: bool = True) -> str:
 def table(frame: pd.DataFrame) -> pd.DataFrame:
     """A table for st.dataframe in the interface language (headers and labels; document text as written)."""
     return translate_frame(frame, language())
+
+
+def streamlit_in_chinese() -> None:
+    """In the Chinese interface, Streamlit's own English words (upload widget, chart toolbar) in Chinese; the CSS
+    is ours, never document text (st.html with only a style block takes no room on the page)."""
+    if language() != ENGLISH:
+        st.html(CHINESE_CSS)
