@@ -115,3 +115,11 @@ def test_document_facts_say_what_is_missing_in_words_and_years_as_integers(seed_
     open_ended = plan_row.copy()
     open_ended["period_end"] = None
     assert views.document_facts(open_ended)["规划期"] == "2021–"
+
+
+def test_bodies_shown_of_no_measures_is_empty():
+    """A district chosen with filters that leave none of its measures: an empty column, not an error."""
+    from lib.query.views import bodies_shown
+
+    empty = pd.DataFrame({"agencies": pd.Series([], dtype=object), "agency_source": pd.Series([], dtype=object)})
+    assert bodies_shown(empty).tolist() == []

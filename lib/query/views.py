@@ -73,7 +73,8 @@ FALLBACK_NOTE = "（未写明责任单位，按发文机关计）"
 
 def bodies_shown(measures: pd.DataFrame) -> pd.Series:
     """Each measure's bodies as one line for a table, a body the text never names marked as the fallback."""
-    names = measures.agencies.map(lambda bodies: "、".join(bodies) if len(bodies) else "未写明")
+    # astype: mapping no rows gives float64, to which no note can be added (a district chosen, nothing left)
+    names = measures.agencies.map(lambda bodies: "、".join(bodies) if len(bodies) else "未写明").astype(object)
     return names.where(
         measures.agency_source.ne(AgencySource.ISSUER).to_numpy(dtype=bool, na_value=True), names + FALLBACK_NOTE
     )

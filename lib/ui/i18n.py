@@ -20,7 +20,7 @@ from lib.reference import load_yaml
 I18N_YAML = DATA_DIR / "i18n.yaml"
 PLOTLY_LOCALE_YAML = DATA_DIR / "plotly_locale.yaml"
 ENGLISH = "English"
-PLACEHOLDER = re.compile(r"\{(\w+)\}")
+PLACEHOLDER = re.compile(r"(?<!%)\{(\w+)\}")  # {name}; plotly's own %{y} is text of the template
 # The joints of composite texts (filters described, chart titles with subtitles), outermost first.
 # (、 and ， are not among them: document titles and texts use them.)
 SEPARATORS = {"<br>": "<br>", "　｜　": " | ", "；": "; ", " 或 ": " or "}
@@ -75,7 +75,11 @@ def _english(text: str, exact: dict[str, str], templates: list[Template], top: b
         return wrapped[1] + _english(wrapped[2], exact, templates, top) + wrapped[3]
     for pattern, english, worded in templates:
         if (top or worded) and (match := pattern.match(text)):
-            return english.format(**{k: _english(v, exact, templates, False) for k, v in match.groupdict().items()})
+            parts = match.groupdict()
+            if any(separator in part for part in parts.values() for separator in SEPARATORS):
+                continue  # a template matched across a joint (“A与B合并计数；C与D合并计数”): split first
+            filled = {k: _english(v, exact, templates, False) for k, v in parts.items()}
+            return PLACEHOLDER.sub(lambda m, f=filled: f.get(m[1], m[0]), english)
     for separator, joint in SEPARATORS.items():
         if separator in text:
             return joint.join(_english(part, exact, templates, top) for part in text.split(separator))
@@ -172,9 +176,11 @@ def translate_frame(frame: pd.DataFrame, language: str) -> pd.DataFrame:
         return frame
     exact, templates = _catalogue(_entries())
     out = frame.rename(columns=lambda c: _english(c, exact, templates) if isinstance(c, str) else c)
-    for column in out.select_dtypes(include="object").columns:
+    for column in out.columns:
         values = out[column]
-        short = {v for v in values.dropna().unique() if isinstance(v, str) and len(v) <= SHORT_CELL}
+        if values.dtype.kind in "biufcmM":  # numbers and dates
+            continue
+        short = {v for v in values.tolist() if isinstance(v, str) and len(v) <= SHORT_CELL}  # lists are not text
         mapping = {v: _english(v, exact, templates, top=False) for v in short}  # a cell's text is data first
         if any(k != v for k, v in mapping.items()):
             out[column] = values.map(lambda v, m=mapping: m.get(v, v) if isinstance(v, str) else v)
