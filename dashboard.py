@@ -7,8 +7,6 @@ import streamlit as st
 from lib import ui
 from lib.query import store
 
-st.set_page_config(page_title="天津科技政策看板", page_icon=":material/insights:", layout="wide")
-
 # The app map: (script, Chinese title, icon, URL path). Titles follow the language switch.
 APP_MAP = [
     ("app_pages/overview.py", "总览", ":material/home:", "overview"),
@@ -29,6 +27,8 @@ APP_MAP = [
 PAGE_FAILED = "抱歉，本页在当前筛选下出错，已记录。请调整或清除筛选后重试；其他页面不受影响。"
 
 new_session = ui.init_state()
+st.set_page_config(page_title=ui.t("天津科技政策看板"), page_icon=":material/insights:", layout="wide")
+ui.streamlit_in_chinese()
 PAGES = [
     st.Page(script, title=ui.t(title), icon=icon, url_path=url, default=url == "overview")
     for script, title, icon, url in APP_MAP

@@ -15,17 +15,19 @@ f, view = ui.page_header(
 )
 measures, agencies = view["measures"], view["agencies"]
 for column, (label, value) in zip(st.columns(5), steps.headline(f).items()):
-    column.metric(label, value)
+    column.metric(ui.t(label), value)
 include_issuer, by = True, steps.GRID_BY
 top = steps.BRIEFING_TOP if ui.briefing() else steps.TOP
 if not ui.briefing():
     left, right = st.columns([3, 2])
     include_issuer = left.toggle(
-        "计入未写明责任单位、按发文机关计的措施",
+        ui.t("计入未写明责任单位、按发文机关计的措施"),
         value=True,
-        help="原文没有“责任单位”表述时，由发文机关承担；图中以斜纹浅色段或空心圆标出",
+        help=ui.t("原文没有“责任单位”表述时，由发文机关承担；图中以斜纹浅色段或空心圆标出"),
     )
-    by = right.radio("工作量网格的列", list(bodies.GRID_BY), format_func=bodies.GRID_BY.get, horizontal=True)
+    by = right.radio(
+        ui.t("工作量网格的列"), list(bodies.GRID_BY), format_func=lambda v: ui.t(bodies.GRID_BY[v]), horizontal=True
+    )
 
 # 1. Measures per body, lead / named / issuer-fallback
 rows = steps.measure_bodies(f)
@@ -53,8 +55,10 @@ ui.chart(
 )
 if by == "doc_id" and (n_docs := measures.doc_id.nunique()) > views.MAX_DOCUMENT_COLUMNS:
     st.caption(
-        f"当前筛选下共 {n_docs} 份文件，网格只列出这些机构承担措施最多的 {views.MAX_DOCUMENT_COLUMNS} 份；"
-        "按区域、年份或文件筛选可看到其余文件，或将网格的列改为“年份”。"
+        ui.t(
+            f"当前筛选下共 {n_docs} 份文件，网格只列出这些机构承担措施最多的 {views.MAX_DOCUMENT_COLUMNS} 份；"
+            "按区域、年份或文件筛选可看到其余文件，或将网格的列改为“年份”。"
+        )
     )
 
 # 3. Co-responsibility network (written 责任单位 phrases only)
@@ -70,57 +74,57 @@ ui.chart(
 )
 if not ui.briefing() and not nodes.empty:
     st.caption(
-        "节点大小：原文写明为责任单位的措施数；连线粗细：共同列为责任单位的措施数；颜色：机构层级。布局固定（随机种子 7）。"
+        ui.t(
+            "节点大小：原文写明为责任单位的措施数；连线粗细：共同列为责任单位的措施数；颜色：机构层级。布局固定（随机种子 7）。"
+        )
     )
 
 # 4. One body in detail
 if not ui.briefing():
-    st.subheader("单个机构")
+    st.subheader(ui.t("单个机构"))
     options = bodies.body_options(rows)
     if not options:
-        st.info("当前筛选下没有可归属到机构的措施，无法查看单个机构。")
+        st.info(ui.t("当前筛选下没有可归属到机构的措施，无法查看单个机构。"))
     else:
         body = st.selectbox(
-            "机构",
+            ui.t("机构"),
             options,
             index=options.index(bodies.default_body(options, f.agencies)),
-            help="默认：筛选中的第一个机构；未筛选机构时为承担措施最多的机构",
+            help=ui.t("默认：筛选中的第一个机构；未筛选机构时为承担措施最多的机构"),
         )
         own, targets, partners, profile = steps.one_body(f, body)
         cells = st.columns(5)
-        cells[0].metric("措施", len(own))
-        cells[1].metric("牵头", int((own["角色"] == bodies.ROLE_SHORT["lead"]).sum()))
-        cells[2].metric("按发文机关计", int((own["角色"] == bodies.ROLE_SHORT["issuer"]).sum()))
-        cells[3].metric("目标/参数", len(targets))
-        cells[4].metric("合作机构", len(partners))
-        st.caption(escape_markdown("　｜　".join(f"{label}：{value}" for label, value in profile.items())))
-        tab_measures, tab_targets, tab_partners = st.tabs(["措施", "目标/参数", "合作机构"])
+        cells[0].metric(ui.t("措施"), len(own))
+        cells[1].metric(ui.t("牵头"), int((own["角色"] == bodies.ROLE_SHORT["lead"]).sum()))
+        cells[2].metric(ui.t("按发文机关计"), int((own["角色"] == bodies.ROLE_SHORT["issuer"]).sum()))
+        cells[3].metric(ui.t("目标/参数"), len(targets))
+        cells[4].metric(ui.t("合作机构"), len(partners))
+        st.caption(escape_markdown(ui.t("　｜　").join(ui.t(f"{label}：{value}") for label, value in profile.items())))
+        tab_measures, tab_targets, tab_partners = st.tabs([ui.t("措施"), ui.t("目标/参数"), ui.t("合作机构")])
         with tab_measures:
             if note := ui.rows_shown_note(len(own), exported=False):
                 st.caption(note)
             st.dataframe(
-                own.head(views.TABLE_MAX_ROWS),
+                **ui.grid(own.head(views.TABLE_MAX_ROWS), ui.link_columns(), links=("原文",)),
                 hide_index=True,
                 width="stretch",
-                **ui.fitted(own.head(views.TABLE_MAX_ROWS), ui.link_columns(), links=("原文",)),
             )
         with tab_targets:
             if targets.empty:
-                st.info("该机构的措施中没有抽取到量化目标或参数。")
+                st.info(ui.t("该机构的措施中没有抽取到量化目标或参数。"))
             else:
                 if note := ui.rows_shown_note(len(targets), exported=False):
                     st.caption(note)
                 st.dataframe(
-                    targets.head(views.TABLE_MAX_ROWS),
+                    **ui.grid(targets.head(views.TABLE_MAX_ROWS), ui.link_columns("查看原句"), links=("原文",)),
                     hide_index=True,
                     width="stretch",
-                    **ui.fitted(targets.head(views.TABLE_MAX_ROWS), ui.link_columns("查看原句"), links=("原文",)),
                 )
         with tab_partners:
             if partners.empty:
-                st.info("当前筛选下，该机构没有与其他机构共同列为责任单位的措施。")
+                st.info(ui.t("当前筛选下，该机构没有与其他机构共同列为责任单位的措施。"))
             else:
-                st.dataframe(partners, hide_index=True, width="stretch", **ui.fitted(partners))
+                st.dataframe(**ui.grid(partners), hide_index=True, width="stretch")
 
 ui.correct_rows("measures", measures, "agencies_correct")  # 修正与审核 (issue #18)
 ui.page_footer("部门任务")

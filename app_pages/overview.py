@@ -22,7 +22,7 @@ ui.chart(
     height=380,
 )
 if (note := charts.timeline_note(rows)) and not ui.briefing():
-    st.caption(note)
+    st.caption(ui.t(note))
 
 left, right = st.columns(2)
 with left:
@@ -46,10 +46,10 @@ with right:
 
 if not ui.briefing():
     st.subheader(ui.t("数据质量"))
-    st.caption("遮盖的数值不做猜测；推断的日期注明依据；原文缺失、略去或截断的部分单独列出。")
+    st.caption(ui.t("遮盖的数值不做猜测；推断的日期注明依据；原文缺失、略去或截断的部分单独列出。"))
     facts = steps.quality(f)
     if note := ui.rows_shown_note(len(facts), exported=False):
         st.caption(note)
-    st.dataframe(facts.head(views.TABLE_MAX_ROWS), hide_index=True, width="stretch", **ui.fitted(facts))
+    st.dataframe(**ui.grid(facts.head(views.TABLE_MAX_ROWS)), hide_index=True, width="stretch")
 
 ui.page_footer("总览")

@@ -21,8 +21,8 @@ READER_QUERY_KEY = "reader_query"
 # The same search as the sidebar's: typing here sets it for every page.
 st.session_state[READER_QUERY_KEY] = f.search
 st.text_input(
-    "检索原文",
-    placeholder="输入词语，如：揭榜挂帅、天开高教科创园、研发投入",
+    ui.t("检索原文"),
+    placeholder=ui.t("输入词语，如：揭榜挂帅、天开高教科创园、研发投入"),
     key=READER_QUERY_KEY,
     max_chars=search.MAX_QUERY,
     on_change=ui.search_from,
@@ -33,11 +33,13 @@ if terms:
     found = store.with_long_columns(view["measures"], "measures", ("text",))  # the view holds only matches
     hits = found.assign(hits=search.hit_counts(found, tuple(terms))).sort_values("hits", ascending=False, kind="stable")
     st.caption(
-        f"检索“{textview.escape_markdown(f.search)}”：找到 {len(hits)} 条措施，"
-        f"须同时包含：{textview.escape_markdown('、'.join(terms))}"
+        ui.t(
+            f"检索“{textview.escape_markdown(f.search)}”：找到 {len(hits)} 条措施，"
+            f"须同时包含：{textview.escape_markdown('、'.join(terms))}"
+        )
     )
     if hits.empty:
-        st.info("没有措施同时包含这些词语。可减少或缩短词语，或在左侧“清除筛选”。")
+        st.info(ui.t("没有措施同时包含这些词语。可减少或缩短词语，或在左侧“清除筛选”。"))
     titles = store.doc_titles()
     for row in hits.head(30).itertuples():
         with st.container(border=True):
@@ -60,13 +62,13 @@ focused = focus if focus is not None and focus.doc_id == doc_id else None
 st.subheader(textview.escape_markdown(doc.title), anchor=False)
 facts = document_facts(doc)
 for column, (label, value) in zip(st.columns(len(facts)), facts.items()):
-    column.markdown(f"**{label}**  \n{textview.escape_markdown(str(value))}")
+    column.markdown(f"**{ui.t(label)}**  \n{ui.t(textview.escape_markdown(str(value)))}")
 if doc.date_source != "explicit" and isinstance(doc.date_evidence, str) and doc.date_evidence:
-    st.caption("日期依据：" + textview.escape_markdown(doc.date_evidence))
+    st.caption(ui.t("日期依据：") + textview.escape_markdown(doc.date_evidence))
 for part in doc.missing_parts:
-    st.warning("原文缺失：" + textview.escape_markdown(part))
+    st.warning(ui.t("原文缺失：") + textview.escape_markdown(part))
 for warning in doc.warnings:
-    st.caption("提示：" + textview.escape_markdown(warning))
+    st.caption(ui.t("提示：") + textview.escape_markdown(warning))
 cites, cited_by = catalogue.citations_of(tables["citations"], documents, doc_id)
 for column, (label, listed) in zip(st.columns(2), [("本文引用", cites), ("被引用", cited_by)]):
     column.markdown(f"**{ui.t(label)}**（{len(listed)}）  \n" + permalink.citation_lines(listed))
@@ -74,7 +76,7 @@ for column, (label, listed) in zip(st.columns(2), [("本文引用", cites), ("�
 doc_measures = store.with_long_columns(
     measures[measures.doc_id == doc_id].sort_values("ordinal"), "measures", ("text",)
 )
-with st.expander(f"文件结构（{len(doc_measures)} 条措施）", expanded=False):
+with st.expander(ui.t(f"文件结构（{len(doc_measures)} 条措施）"), expanded=False):
     for row in doc_measures.itertuples():
         depth = len(row.path)
         st.markdown("　" * depth + textview.escape_markdown(f"{row.outline} {row.heading}"))
@@ -93,20 +95,19 @@ for row in doc_measures.itertuples():
         border=True, key=permalinks.anchor_key(row.measure_id)
     )
     number = textview.item_number(row.outline, row.marker)
-    label = f"{textview.escape_markdown(number)} **{textview.escape_markdown(row.heading)}** · {KIND_LABELS.get(row.kind, row.kind)}"
+    label = f"{textview.escape_markdown(number)} **{textview.escape_markdown(row.heading)}** · {ui.t(KIND_LABELS.get(row.kind, row.kind))}"
     if is_focus:
         box.success(
             ui.t("链接定位：") + textview.escape_markdown(textview.numbered_path(row.outline, row.path, row.heading))
         )
-    box.markdown(label + ("　（略）" if row.omitted else ""))
+    box.markdown(label + (ui.t("　（略）") if row.omitted else ""))
     box.markdown(textview.highlight(row.text, [*terms, *focus_raw] if is_focus else terms))
     tags = [*row.themes, *row.industries, *row.instruments]
-    meta = [
-        f"责任：{'、'.join(row.agencies) or '未写明'}"
-        + {"issuer": "（按发文机关）", "carried": "（沿用上文）"}.get(row.agency_source, "")
-    ]
+    bodies = "、".join(row.agencies) or ui.t("未写明")
+    source_note = {"issuer": "（按发文机关）", "carried": "（沿用上文）"}.get(row.agency_source, "")
+    meta = [ui.t("责任：") + bodies + (ui.t(source_note) if source_note else "")]
     if tags:
-        meta.append("标签：" + "、".join(tags))
+        meta.append(ui.t("标签：") + "、".join(tags))
     if len(row.warnings):
         meta.append("⚠ " + "；".join(row.warnings))
     box.caption(textview.escape_markdown("　".join(meta)))

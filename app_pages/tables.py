@@ -1,9 +1,9 @@
-"""数据与导出: the filtered tables as built, the build report, and the exports."""
+"""数据与导出: the filtered tables as an official reads them, the build report, and the exports."""
 
 import streamlit as st
 
 from lib import ui
-from lib.query import permalinks, store, views
+from lib.query import permalinks, shown, store, views
 
 EXPORTED = ("measures", "targets")  # what the Excel/CSV buttons below hold
 TABLE_LABELS = {"measures": "措施", "targets": "目标与参数", "documents": "文件", "agencies": "机构"}
@@ -28,24 +28,37 @@ for tab, (name, label) in zip(tabs, TABLE_LABELS.items()):
             continue
         frame = tables[name]
         if frame.empty:
-            st.info(f"当前筛选下没有{label}。请放宽筛选条件。")
+            st.info(ui.t(f"当前筛选下没有{label}。请放宽筛选条件。"))
+            continue
+        if note := ui.rows_shown_note(len(frame), exported=name in EXPORTED):
+            st.caption(note)
+        first = frame.head(views.TABLE_MAX_ROWS)
+        if name == "measures":  # with their texts; a document's full text is left to the reader (原文)
+            table = shown.measures_shown(store.with_long_columns(first, name), tables["documents"])
+        elif name == "targets":
+            table = shown.targets_shown(first, store.load_tables()["measures"], tables["documents"])
         else:
-            if note := ui.rows_shown_note(len(frame), exported=name in EXPORTED):
-                st.caption(note)
-            shown = frame.head(views.TABLE_MAX_ROWS)
-            # The measures with their texts; a document's full text is left to the reader (原文).
-            shown = store.with_long_columns(shown, name) if name == "measures" else shown
-            st.dataframe(
-                permalinks.with_links(shown, name), hide_index=True, width="stretch", column_config=ui.link_columns()
+            table = shown.documents_shown(first) if name == "documents" else shown.agencies_shown(first)
+        if name in EXPORTED:  # each row's permalink first (the shown tables keep the rows' order)
+            table.insert(
+                0, permalinks.LINK_COLUMN, permalinks.with_links(first, name)[permalinks.LINK_COLUMN].to_numpy()
             )
+        st.dataframe(ui.table(table), hide_index=True, width="stretch", column_config=ui.link_columns())
+if not ui.briefing():
+    st.caption(
+        ui.t(
+            "页面上的表只列出阅读所需的列（文件按标题、措施按层级编号）；"
+            "Excel/CSV 导出保留数据表的全部列（含文件编号、措施编号，便于表间对应），表头为中文。"
+        )
+    )
 
 ui.correct_rows("measures", view["measures"], "tables_measures")  # 修正与审核 (issue #18)
 ui.correct_rows("targets", view["targets"], "tables_targets")
-report_box = st.expander("构建报告（每个输入文件的状态与提示）", key=REPORT_KEY, on_change="rerun")
+report_box = st.expander(ui.t("构建报告（每个输入文件的状态与提示）"), key=REPORT_KEY, on_change="rerun")
 with report_box:
     if report_box.open:
         report = store.load_report()
-        st.caption(f"流水线版本 {report['pipeline_version']} · 输入指纹 {report.get('input_hash', '—')}")
-        st.dataframe(report["inputs"], hide_index=True, width="stretch")
+        st.caption(ui.t(f"流水线版本 {report['pipeline_version']}"))
+        st.dataframe(ui.table(shown.report_shown(report["inputs"])), hide_index=True, width="stretch")
 
-ui.page_footer("数据")
+ui.page_footer("数据与导出")

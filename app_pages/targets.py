@@ -37,23 +37,24 @@ with right:
 link = ui.link_columns("查看原句")
 goals, parameters = targets[targets.kind != "parameter"], targets[targets.kind == "parameter"]
 if not ui.briefing():
-    st.subheader(f"目标与基线（{len(goals)}）")
+    st.subheader(ui.t(f"目标与基线（{len(goals)}）"))
     if goals.empty:
-        st.info("当前筛选下没有目标。请放宽筛选条件。")
+        st.info(ui.t("当前筛选下没有目标。请放宽筛选条件。"))
     else:
         if note := ui.rows_shown_note(len(goals)):
             st.caption(note)
         rows = steps.target_rows(f, False)
-        st.dataframe(rows, hide_index=True, width="stretch", **ui.fitted(rows, link, links=("原文",)))
-    st.subheader(f"支持参数（{len(parameters)}）")
+        st.dataframe(**ui.grid(rows, link, links=("原文",)), hide_index=True, width="stretch")
+    st.subheader(ui.t(f"支持参数（{len(parameters)}）"))
     st.caption(
-        "补助比例、资金上限、支持年限、奖励金额等政策规则，与发展目标分开列出。" + ui.rows_shown_note(len(parameters))
+        ui.t("补助比例、资金上限、支持年限、奖励金额等政策规则，与发展目标分开列出。")
+        + ui.rows_shown_note(len(parameters))
     )
     if parameters.empty:
-        st.info("当前筛选下没有支持参数。")
+        st.info(ui.t("当前筛选下没有支持参数。"))
     else:
         rows = steps.target_rows(f, True)
-        st.dataframe(rows, hide_index=True, width="stretch", **ui.fitted(rows, link, links=("原文",)))
+        st.dataframe(**ui.grid(rows, link, links=("原文",)), hide_index=True, width="stretch")
 
     ui.correct_rows("targets", targets, "targets_correct")  # 修正与审核 (issue #18)
 

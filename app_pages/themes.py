@@ -53,7 +53,7 @@ with tabs[0]:
         if not brief:
             by = (
                 st.segmented_control(
-                    "矩阵的列",
+                    ui.t("矩阵的列"),
                     list(theme_tables.MATRIX_BY),
                     format_func=lambda v: ui.t(theme_tables.MATRIX_BY[v]),
                     default=steps.MATRIX_BY,
@@ -76,8 +76,10 @@ with tabs[0]:
         )
         if by == "document" and n_docs > views.MAX_DOCUMENT_COLUMNS:
             st.caption(
-                f"共 {n_docs} 份文件有带主题的措施，图中只列出措施最多的 {views.MAX_DOCUMENT_COLUMNS} 份；"
-                "按区域、文件或年份筛选可看到其余文件，或切换为“主题 × 年份”。"
+                ui.t(
+                    f"共 {n_docs} 份文件有带主题的措施，图中只列出措施最多的 {views.MAX_DOCUMENT_COLUMNS} 份；"
+                    "按区域、文件或年份筛选可看到其余文件，或切换为“主题 × 年份”。"
+                )
             )
 
 with tabs[1]:
@@ -94,8 +96,10 @@ with tabs[1]:
         )
         if not tree.empty:
             st.caption(
-                "一条措施可属多个主题，因此各主题之和大于措施数。点击主题方块展开其措施标题（最多显示 "
-                f"{theme_tables.LEAVES_PER_THEME} 条，最贴近该主题的在前），点击上方路径返回。"
+                ui.t(
+                    "一条措施可属多个主题，因此各主题之和大于措施数。点击主题方块展开其措施标题（最多显示 "
+                    f"{theme_tables.LEAVES_PER_THEME} 条，最贴近该主题的在前），点击上方路径返回。"
+                )
             )
 
 with tabs[2]:
@@ -132,14 +136,14 @@ with tabs[3]:
         with left:
             png = cloud_png(tuple(sorted(freqs.items())))
             if png is None:
-                st.info("**关键词词云**：当前筛选下的措施没有关键词。")
+                st.info(ui.t("**关键词词云**：当前筛选下的措施没有关键词。"))
             else:
                 st.markdown(f"**{ui.t('关键词词云')}**")
                 st.caption(
-                    f"{escape_markdown(describe(f, store.doc_titles()))}。字号：含该词的措施数；"
-                    f"略去出现在三分之一以上措施中的通用词（{'、'.join(common)}）。"
+                    ui.t(escape_markdown(describe(f, store.doc_titles())))
+                    + ui.t(f"。字号：含该词的措施数；略去出现在三分之一以上措施中的通用词（{'、'.join(common)}）。")
                 )
-                st.image(png, width="stretch", alt="当前筛选下措施关键词的词云")
+                st.image(png, width="stretch", alt=ui.t("当前筛选下措施关键词的词云"))
         with right:
             ui.chart(
                 charts.keyword_bars(textstats.top_keywords(freqs, 20)),
@@ -155,21 +159,23 @@ if not brief:
         if tabs[4].open:
             # 5. The measures behind the selection
             table = steps.measure_rows(f)
-            st.subheader(f"{ui.t('措施明细')}（{len(measures)}）")
+            st.subheader(ui.t(f"措施明细（{len(measures)}）"))
             if table.empty:
-                st.info("当前筛选下没有措施。请放宽筛选条件，或在左侧“清除筛选”。")
+                st.info(ui.t("当前筛选下没有措施。请放宽筛选条件，或在左侧“清除筛选”。"))
             else:
                 st.caption(
-                    f"{ui.rows_shown_note(len(measures))}标注依据：“主题·成果转化←科技成果转化”表示因原文出现“科技成果转化”而标为该主题；"
-                    "依据原文：给出该标签的原文分句。"
+                    ui.rows_shown_note(len(measures))
+                    + ui.t(
+                        "标注依据：“主题·成果转化←科技成果转化”表示因原文出现“科技成果转化”而标为该主题；依据原文：给出该标签的原文分句。"
+                    )
                 )
                 st.dataframe(
-                    table,
+                    ui.table(table),
                     hide_index=True,
                     width="stretch",
                     column_config={
-                        "年份": st.column_config.NumberColumn(format="%d", width="small"),
-                        "位置": st.column_config.TextColumn(width="small"),
+                        ui.t("年份"): st.column_config.NumberColumn(format="%d", width="small"),
+                        ui.t("位置"): st.column_config.TextColumn(width="small"),
                         **ui.link_columns(),
                     },
                 )

@@ -4,6 +4,7 @@ explains itself, a chart click filters, and a sweep of filter combinations raise
 from __future__ import annotations
 
 import itertools
+import re
 
 import pyarrow as pa
 import pytest
@@ -117,8 +118,8 @@ def test_a_measure_link_opens_the_reader_on_its_document():
 def test_the_data_page_shows_the_measures_with_their_texts():
     sent = open_page("tables").dataframe[0].proto.arrow_data.data  # .value cannot convert Arrow list columns
     shown = pa.ipc.open_stream(sent).read_all()
-    assert {"heading", "text", "tag_evidence", "keywords"} <= set(shown.column_names)
-    assert shown.num_rows > 0 and all(shown.column("text").to_pylist())
+    assert {"所属文件", "层级编号", "措施标题", "措施原文"} <= set(shown.column_names)
+    assert shown.num_rows > 0 and all(shown.column("措施原文").to_pylist())
 
 
 def sent_columns(app: AppTest) -> list[set[str]]:
@@ -126,15 +127,38 @@ def sent_columns(app: AppTest) -> list[set[str]]:
     return [set(pa.ipc.open_stream(frame.proto.arrow_data.data).schema.names) for frame in app.dataframe]
 
 
+TABLE_TABS = {"措施": "措施标题", "目标与参数": "指标", "文件": "文号", "机构": "牵头的措施数"}
+
+
 def test_the_data_page_sends_only_the_open_table_and_the_report_once_opened():
     shown = sent_columns(open_page("tables"))
-    assert len(shown) == 1 and "tag_evidence" in shown[0]  # the measures only
-    for label, column in (("目标与参数", "indicator"), ("文件", "notice_title"), ("机构", "n_measures_lead")):
+    assert len(shown) == 1 and "措施标题" in shown[0]  # the measures only
+    for label, column in TABLE_TABS.items():
         shown = sent_columns(open_page("tables", tables_shown=label))
         assert len(shown) == 1 and column in shown[0], label
     opened = open_page("tables", tables_report_open=True)
-    assert len(opened.dataframe) == 2 and "status" in sent_columns(opened)[1]
+    assert len(opened.dataframe) == 2 and "状态" in sent_columns(opened)[1]
     assert "流水线版本" in " ".join(c.value for c in opened.caption)
+
+
+INTERNAL_IDS = {"measure_id", "doc_id", "doc_ids", "target_id", "path", "input_hash", "content_sha256", "text_sha256"}
+
+
+@pytest.mark.parametrize("tab", [*TABLE_TABS, "report"])
+def test_the_data_page_shows_chinese_headers_and_no_internal_ids(tab):
+    """A document by its title, a measure by its outline number: neither a column of ids nor an id in a cell."""
+    from lib.query import store
+
+    tables = store.load_tables()
+    ids = {*tables["documents"].doc_id, *tables["measures"].measure_id, *tables["targets"].target_id}
+    app = open_page("tables", **({"tables_report_open": True} if tab == "report" else {"tables_shown": tab}))
+    frame = app.dataframe[-1].value
+    assert not set(frame.columns) & INTERNAL_IDS
+    assert all(re.search(r"[\u4e00-\u9fff]", column) for column in frame.columns), list(frame.columns)
+    cells = {v for column in frame.columns for v in frame[column] if isinstance(v, str)}
+    assert not cells & ids
+    if tab == "目标与参数":  # each target's measure by its outline number (2.2.5)
+        assert frame["层级编号"].str.fullmatch(r"(\d+(\.\d+)*)?").all() and (frame["层级编号"] != "").any()
 
 
 SWEEP = list(

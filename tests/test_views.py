@@ -129,3 +129,11 @@ def test_document_facts_say_what_is_missing_in_words_and_years_as_integers(seed_
 )
 def test_timeline_labels_near_the_axis_end_run_inwards(dates, sides):
     assert list(views.label_sides(pd.Series(pd.to_datetime(dates), dtype="datetime64[ns]"))) == sides
+
+
+def test_bodies_shown_of_no_measures_is_empty():
+    """A district chosen with filters that leave none of its measures: an empty column, not an error."""
+    from lib.query.views import bodies_shown
+
+    empty = pd.DataFrame({"agencies": pd.Series([], dtype=object), "agency_source": pd.Series([], dtype=object)})
+    assert bodies_shown(empty).tolist() == []

@@ -76,7 +76,8 @@ CARRIED_NOTE = "（沿用上文责任单位）"
 def bodies_shown(measures: pd.DataFrame) -> pd.Series:
     """Each measure's bodies as one line for a table, a body the text never names marked as the fallback and
     one an earlier item's 下同 gives marked as carried."""
-    names = measures.agencies.map(lambda bodies: "、".join(bodies) if len(bodies) else "未写明")
+    # astype: mapping no rows gives float64, to which no note can be added (a district chosen, nothing left)
+    names = measures.agencies.map(lambda bodies: "、".join(bodies) if len(bodies) else "未写明").astype(object)
     source = measures.agency_source
     names = names.where(source.ne(AgencySource.ISSUER).to_numpy(dtype=bool, na_value=True), names + FALLBACK_NOTE)
     return names.where(source.ne(AgencySource.CARRIED).to_numpy(dtype=bool, na_value=True), names + CARRIED_NOTE)

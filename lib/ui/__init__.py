@@ -4,8 +4,8 @@
 from lib.ui.chart import chart
 from lib.ui.correct import correct_rows
 from lib.ui.footer import page_footer
-from lib.ui.grid import fitted
-from lib.ui.page import loading_placeholder, page_header, rows_shown_note
+from lib.ui.grid import fitted, grid
+from lib.ui.page import loading_placeholder, page_header, rows_shown_note, streamlit_in_chinese, table
 from lib.ui.permalink import link_columns
 from lib.ui.sidebar import briefing_style, sidebar
 from lib.ui.state import briefing, init_state, restore_filters, search_from, sync_url, t
@@ -16,6 +16,7 @@ __all__ = [
     "chart",
     "correct_rows",
     "fitted",
+    "grid",
     "init_state",
     "link_columns",
     "loading_placeholder",
@@ -25,6 +26,8 @@ __all__ = [
     "rows_shown_note",
     "search_from",
     "sidebar",
+    "streamlit_in_chinese",
     "sync_url",
     "t",
+    "table",
 ]

@@ -13,7 +13,18 @@ from lib.query import filters as flt
 from lib.query import store
 from lib.query.lru import ByteLRU, nbytes
 from lib.query.textview import escape_figure, unescape_chart_value
-from lib.ui.state import APPLIED_PREFIX, FIGURES_KEY, LANG_KEY, PENDING_KEY, TREEMAP_ROOT, briefing, current_filters, t
+from lib.ui.i18n import plotly_config, translate_figure
+from lib.ui.state import (
+    APPLIED_PREFIX,
+    FIGURES_KEY,
+    LANG_KEY,
+    PENDING_KEY,
+    TREEMAP_ROOT,
+    briefing,
+    current_filters,
+    language,
+    t,
+)
 
 FIGURES_BUDGET = 48 << 20  # styled figures kept across sessions (a districts map is ~1 MB with its boundaries)
 
@@ -54,7 +65,7 @@ def chart(
     else:
         fig = _styled(fig, title, f, height)
     if fig is None:
-        st.info(f"**{title}**：{empty}")
+        st.info(f"**{title}**{t('：')}{t(empty)}")
         return
     st.session_state.setdefault(FIGURES_KEY, []).append((title, fig))
     event = st.plotly_chart(
@@ -62,7 +73,8 @@ def chart(
         key=key,
         on_select="rerun" if select else "ignore",
         selection_mode=("points",) if select else ("points", "box", "lasso"),
-        config=download_config(filename, briefing()),
+        config=download_config("_".join(t(part) for part in filename.split("_")), briefing())
+        | plotly_config(language()),
         width="stretch",
     )
     if select:
@@ -72,7 +84,8 @@ def chart(
 def _styled(fig: go.Figure | None, title: str, f: flt.Filters, height: int | None) -> go.Figure | None:
     """The figure in the page's style, its document text escaped (a cached one is never changed again)."""
     if fig is not None:
-        escape_figure(style(fig, title, flt.describe(f, store.doc_titles()), briefing(), height=height))
+        subtitle = t(flt.describe(f, store.doc_titles()))
+        escape_figure(translate_figure(style(fig, title, subtitle, briefing(), height=height), language()))
     return fig
 
 

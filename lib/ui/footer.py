@@ -3,6 +3,7 @@ made only when a button is clicked, and the exporters (xlsxwriter, python-pptx) 
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import plotly.graph_objects as go
@@ -17,6 +18,11 @@ def _untitled(figures: list[tuple[str, go.Figure]]) -> list[tuple[str, go.Figure
     """Copies of the page's figures without their title (a slide has its own). Copying a figure validates
     every trace again, seconds for a large treemap, hence only when the deck is asked for."""
     return [(title, go.Figure(fig).update_layout(title=None)) for title, fig in figures]
+
+
+def _name(label: str) -> str:
+    """A label in the interface language as part of a file name ("Data & exports" → "Data_exports")."""
+    return re.sub(r"[^\w-]+", "_", t(label)).strip("_")
 
 
 def page_footer(page: str) -> None:
@@ -52,33 +58,33 @@ def page_footer(page: str) -> None:
     st.caption(t("导出（按当前筛选）"))
     xlsx, csv_measures, csv_targets, slides = st.columns(4)
     xlsx.download_button(
-        "Excel：措施与目标",
+        t("Excel：措施与目标"),
         data=xlsx_file,
-        file_name=f"天津科技政策_{page}_{stamp}.xlsx",
+        file_name=f"{_name('天津科技政策')}_{_name(page)}_{stamp}.xlsx",
         key=f"export_xlsx_{page}",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         on_click="ignore",
     )
     csv_measures.download_button(
-        "CSV：措施",
+        t("CSV：措施"),
         data=lambda: csv_file("measures"),
-        file_name=f"措施_{page}_{stamp}.csv",
+        file_name=f"{_name('措施')}_{_name(page)}_{stamp}.csv",
         mime="text/csv",
         key=f"export_csv_m_{page}",
         on_click="ignore",
     )
     csv_targets.download_button(
-        "CSV：目标与参数",
+        t("CSV：目标与参数"),
         data=lambda: csv_file("targets"),
-        file_name=f"目标_{page}_{stamp}.csv",
+        file_name=f"{_name('目标')}_{_name(page)}_{stamp}.csv",
         mime="text/csv",
         key=f"export_csv_t_{page}",
         on_click="ignore",
     )
     slides.download_button(
-        f"简报 PPTX（本页 {len(figures)} 张图）",
+        t(f"简报 PPTX（本页 {len(figures)} 张图）"),
         data=deck_file,
-        file_name=f"天津科技政策简报_{page}_{stamp}.pptx",
+        file_name=f"{_name('天津科技政策简报')}_{_name(page)}_{stamp}.pptx",
         key=f"export_pptx_{page}",
         disabled=not figures,
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",

@@ -6,6 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from lib.ui.i18n import translate_frame
+from lib.ui.state import language, t
+
 # The main column at 1366 px with the filter panel open is ~905 px (measured in Chromium); less the grid's
 # border and a vertical scrollbar.
 LAPTOP_TABLE_PX = 880
@@ -64,6 +67,14 @@ def fitted(
         base = config.get(column) or st.column_config.Column()
         config[column] = {**base, "width": width} | ({"pinned": True} if column in link_px else {})
         if width < natural.get(column, 0) and not base.get("help"):
-            config[column]["help"] = CUT_HELP
+            config[column]["help"] = t(CUT_HELP)
     order = [*link_px, *(c for c in frame.columns if c not in link_px)]
     return {"column_config": config, "column_order": order}
+
+
+def grid(frame: pd.DataFrame, config: dict | None = None, links: tuple[str, ...] = ()) -> dict:
+    """st.dataframe's data and column settings: `frame` in the interface language, fitted to a laptop. `config`
+    and `links` name columns as the code writes them (Chinese); they follow the headers' translation."""
+    shown = translate_frame(frame, language())
+    translated = {t(column): setting for column, setting in (config or {}).items()}
+    return {"data": shown, **fitted(shown, translated, tuple(t(column) for column in links))}

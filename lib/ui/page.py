@@ -3,6 +3,7 @@ over long tables."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
@@ -11,6 +12,7 @@ from lib.config import HOME
 from lib.query import filters as flt
 from lib.query import store, views
 from lib.query.textview import escape_markdown
+from lib.ui.i18n import CHINESE_CSS, ENGLISH, translate_frame
 from lib.ui.state import (
     URL_NOTES_KEY,
     _remove_value,
@@ -19,6 +21,7 @@ from lib.ui.state import (
     clear_filters,
     current_filters,
     include_all_places,
+    language,
     t,
 )
 
@@ -39,11 +42,11 @@ def page_header(title: str, intro: str, count_places: bool = True) -> tuple[flt.
     st.title(t(title))
     intro = t(intro)
     if briefing():
-        st.caption(f"筛选：{escape_markdown(flt.describe(f, store.doc_titles()))}　｜　{SOURCE_LINE}")
+        st.caption(t(f"筛选：{escape_markdown(flt.describe(f, store.doc_titles()))}　｜　{SOURCE_LINE}"))
     else:
         st.caption(intro)
         for note in st.session_state.pop(URL_NOTES_KEY, []):
-            st.caption(f":material/info: {escape_markdown(note)}")
+            st.caption(f":material/info: {t(escape_markdown(note))}")
         filter_chips(f)
     if count_places:
         places_note(f)
@@ -56,10 +59,10 @@ def places_note(f: flt.Filters) -> None:
     if not note:
         return
     if briefing():
-        st.caption(f":material/info: {escape_markdown(note)}")
+        st.caption(f":material/info: {t(escape_markdown(note))}")
         return
     with st.container(horizontal=True, gap="small", vertical_alignment="center"):
-        st.caption(f":material/info: {escape_markdown(note)}")
+        st.caption(f":material/info: {t(escape_markdown(note))}")
         st.button(t("纳入全部地区"), key="include_all_places", on_click=include_all_places, type="tertiary")
 
 
@@ -71,7 +74,7 @@ def filter_chips(f: flt.Filters) -> None:
         return
     with st.container(horizontal=True, gap="small"):
         for key, label, remove in chips:
-            st.button(f"✕ {escape_markdown(label)}", key=f"chip_{key}", on_click=remove[0], args=remove[1:])
+            st.button(f"✕ {t(escape_markdown(label))}", key=f"chip_{key}", on_click=remove[0], args=remove[1:])
         if len(chips) > 1:
             st.button(t("清除全部"), key="chip_clear_all", on_click=clear_filters, type="tertiary")
 
@@ -107,4 +110,16 @@ def rows_shown_note(total: int, exported: bool = True) -> str:
     if total <= views.TABLE_MAX_ROWS:
         return ""
     rest = "全部内容见页尾的 Excel/CSV 导出。" if exported else "缩小筛选范围可看到其余各行。"
-    return f"下表列出前 {views.TABLE_MAX_ROWS} 条（共 {total} 条），{rest}"
+    return t(f"下表列出前 {views.TABLE_MAX_ROWS} 条（共 {total} 条），{rest}")
+
+
+def table(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table for st.dataframe in the interface language (headers and labels; document text as written)."""
+    return translate_frame(frame, language())
+
+
+def streamlit_in_chinese() -> None:
+    """In the Chinese interface, Streamlit's own English words (upload widget, chart toolbar) in Chinese; the CSS
+    is ours, never document text (st.html with only a style block takes no room on the page)."""
+    if language() != ENGLISH:
+        st.html(CHINESE_CSS)

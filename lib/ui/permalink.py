@@ -44,7 +44,7 @@ SCROLL_SCRIPT = """<script>(() => {
 def link_columns(display: str = "查看原文", width: int | Literal["small"] = "small") -> dict:
     """column_config for a table holding permalinks.LINK_COLUMN: a link per row (open it, or copy it)."""
     return {
-        permalinks.LINK_COLUMN: st.column_config.LinkColumn(
+        t(permalinks.LINK_COLUMN): st.column_config.LinkColumn(
             t(permalinks.LINK_COLUMN),
             display_text=t(display),
             help=t("在原文中打开并定位到该条；右键可复制链接"),

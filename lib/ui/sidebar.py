@@ -24,7 +24,8 @@ def sidebar(tables: dict) -> None:
     titles = store.doc_titles()
     with st.sidebar:
         st.toggle(t("简报模式"), key=BRIEFING_KEY, help=t("隐藏控件、放大字体、16:9 图表，便于截图放入幻灯片"))
-        st.radio("语言 / Language", ["中文", "English"], key=LANG_KEY, horizontal=True)
+        # Each language named in itself, so a reader of either finds the switch.
+        st.radio(t("语言"), ["中文", "English"], key=LANG_KEY, horizontal=True)
         st.text_input(
             t("全文检索"),
             key=KEY["search"],
@@ -36,6 +37,7 @@ def sidebar(tables: dict) -> None:
             t("地区"),
             flt.place_options(documents),
             key=KEY["jurisdictions"],
+            format_func=t,  # 全部地区 is ours; the places are data and stay as written
             placeholder=t("默认：天津市（含各区）"),
             help=t("文件所属地区：默认只看天津市及各区的文件；选“全部地区”纳入已导入的其他地区文件"),
         )
@@ -51,7 +53,7 @@ def sidebar(tables: dict) -> None:
             t("措施类型"),
             list(flt.ALL_KINDS),
             key=KEY["kinds"],
-            format_func=lambda kind: flt.KIND_LABELS.get(kind, kind),
+            format_func=lambda kind: t(flt.KIND_LABELS.get(kind) or kind),
             placeholder=t("默认：可执行类"),
             help=t("默认只看可执行的措施（不含原则与背景目标段落）"),
         )
@@ -60,8 +62,10 @@ def sidebar(tables: dict) -> None:
         )
         view = store.filtered(current_filters())
         st.caption(
-            f"通过筛选：**{view.count('measures')}** 条措施、**{view.count('targets')}** 个目标/参数、"
-            f"**{view.count('documents')}** 份文件"
+            t(
+                f"通过筛选：**{view.count('measures')}** 条措施、**{view.count('targets')}** 个目标/参数、"
+                f"**{view.count('documents')}** 份文件"
+            )
         )
         st.button(t("清除筛选"), on_click=clear_filters, width="stretch")
 
@@ -101,7 +105,7 @@ def year_slider(span: tuple[int, int] | None) -> None:
     s = st.session_state
     if span is None or span[0] == span[1]:
         s.pop(KEY["years"], None)
-        st.caption(t("年份") + ("：数据中的文件均无年份" if span is None else f"：{span[0]}（数据只含这一年）"))
+        st.caption(t("年份：数据中的文件均无年份") if span is None else t(f"年份：{span[0]}（数据只含这一年）"))
         return
     s[KEY["years"]] = flt.follow_span(s.get(KEY["years"]), s.get(SPAN_KEY), span)
     s[SPAN_KEY] = span

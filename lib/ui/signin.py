@@ -11,6 +11,7 @@ import streamlit as st
 
 from lib import auth
 from lib.query.textview import escape_markdown
+from lib.ui.state import t
 
 SIGNED_IN_KEY = "signed_in_editor"  # the password account this session signed in with
 log = logging.getLogger("dashboard.auth")
@@ -53,22 +54,27 @@ def editor() -> str | None:
     if name:
         if name != auth.LOCAL_EDITOR:
             left, right = st.columns([5, 1])
-            left.caption(f"已登录编辑：{escape_markdown(name)}。导入、删除与修正均记录操作人和时间。")
-            right.button("退出登录", on_click=_sign_out, key="signin_out")
+            left.caption(t(f"已登录编辑：{escape_markdown(name)}。导入、删除与修正均记录操作人和时间。"))
+            right.button(t("退出登录"), on_click=_sign_out, key="signin_out")
         return name
     if not config.configured:
         st.info(
-            "只读模式：本服务器对网络开放，且未配置编辑账号，因此不能导入、删除或修正文件。"
-            "管理员可按 docs/security.md 配置编辑账号。"
+            t(
+                "只读模式：本服务器对网络开放，且未配置编辑账号，因此不能导入、删除或修正文件。"
+                "管理员可按 docs/security.md 配置编辑账号。"
+            )
         )
         return None
-    st.info("只读模式：导入、删除或修正文件需要编辑账号登录。")
+    st.info(t("只读模式：导入、删除或修正文件需要编辑账号登录。"))
     email = _oidc_email()
     if email:
-        st.warning(f"账号 {escape_markdown(email)} 不在编辑名单中，只能浏览。")
+        st.warning(t(f"账号 {escape_markdown(email)} 不在编辑名单中，只能浏览。"))
     if config.oidc and config.emails:
         st.button(
-            "使用单位账号登录", key="signin_oidc", on_click=st.login, args=(config.provider,) if config.provider else ()
+            t("使用单位账号登录"),
+            key="signin_oidc",
+            on_click=st.login,
+            args=(config.provider,) if config.provider else (),
         )
     if config.passwords:
         _password_form(config)
@@ -82,14 +88,14 @@ def _sign_out() -> None:
 
 def _password_form(config: auth.AuthConfig) -> None:
     with st.form("signin_password"):
-        account = st.text_input("账号", key="signin_account").strip()
-        password = st.text_input("密码", type="password", key="signin_password_text")
-        submitted = st.form_submit_button("登录")
+        account = st.text_input(t("账号"), key="signin_account").strip()
+        password = st.text_input(t("密码"), type="password", key="signin_password_text")
+        submitted = st.form_submit_button(t("登录"))
     if not submitted:
         return
     backoff, now = _guards()[0], time.monotonic()
     if (wait := backoff.wait(account, now)) > 0:
-        st.error(f"登录尝试过于频繁：请 {math.ceil(wait)} 秒后再试。")
+        st.error(t(f"登录尝试过于频繁：请 {math.ceil(wait)} 秒后再试。"))
         return
     if auth.verify_password(password, config.passwords.get(account)):
         backoff.succeeded(account)
@@ -98,7 +104,7 @@ def _password_form(config: auth.AuthConfig) -> None:
         st.rerun()
     backoff.failed(account, now)
     log.warning("failed sign-in for account %r", account)
-    st.error(f"账号或密码不正确。请 {math.ceil(backoff.wait(account, now))} 秒后再试。")
+    st.error(t(f"账号或密码不正确。请 {math.ceil(backoff.wait(account, now))} 秒后再试。"))
 
 
 def refuse_change(editor_name: str) -> str | None:
@@ -107,6 +113,6 @@ def refuse_change(editor_name: str) -> str | None:
     limiter, now = _guards()[1], time.monotonic()
     if limiter.allow(editor_name, now):
         return None
-    return (
+    return t(
         f"一分钟内最多 {limiter.limit} 次导入或删除：请 {math.ceil(limiter.retry_after(editor_name, now))} 秒后再试。"
     )

@@ -138,9 +138,14 @@ def sync_url() -> None:
         st.query_params.from_dict(query)
 
 
+def language() -> str:
+    """The interface language chosen in the sidebar ("中文" or "English")."""
+    return str(st.session_state.get(LANG_KEY, "中文"))
+
+
 def t(label: str) -> str:
-    """An interface label in the language chosen in the sidebar."""
-    return translate(label, st.session_state.get(LANG_KEY, "中文"))
+    """An interface label (or a text made from a template of data/i18n.yaml) in the chosen language."""
+    return translate(label, language())
 
 
 def briefing() -> bool:
