@@ -22,6 +22,10 @@ APP_MAP = [
     ("app_pages/review.py", "审核", ":material/fact_check:", "review"),
     ("app_pages/importer.py", "导入文档", ":material/upload_file:", "import"),
 ]
+# The top navigation holds the analysis pages; the document and data pages, and the editors' pages, are two
+# menus beside them, so that every page is reachable at a laptop's width (twelve pages overflow into a
+# "N more" menu that Streamlit labels in English).
+NAV_MENUS = {"文件与数据": ("文件", "原文", "数据与导出"), "审核与导入": ("审核", "导入文档")}
 
 # Shown instead of a traceback (client.showErrorDetails = "none" hides Streamlit's own); the log keeps it.
 PAGE_FAILED = "抱歉，本页在当前筛选下出错，已记录。请调整或清除筛选后重试；其他页面不受影响。"
@@ -29,10 +33,11 @@ PAGE_FAILED = "抱歉，本页在当前筛选下出错，已记录。请调整�
 new_session = ui.init_state()
 st.set_page_config(page_title=ui.t("天津科技政策看板"), page_icon=":material/insights:", layout="wide")
 ui.streamlit_in_chinese()
-PAGES = [
-    st.Page(script, title=ui.t(title), icon=icon, url_path=url, default=url == "overview")
-    for script, title, icon, url in APP_MAP
-]
+MENU_OF = {title: menu for menu, titles in NAV_MENUS.items() for title in titles}
+PAGES: dict[str, list] = {}
+for script, title, icon, url in APP_MAP:
+    page = st.Page(script, title=ui.t(title), icon=icon, url_path=url, default=url == "overview")
+    PAGES.setdefault(ui.t(MENU_OF.get(title, "")), []).append(page)
 navigation = st.navigation(PAGES, position="top")
 # Later runs hold an empty slot in its place, so the page's elements keep their positions.
 loading = ui.loading_placeholder() if new_session else st.empty()

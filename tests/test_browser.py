@@ -4,6 +4,7 @@ Screenshots of every page land in test-artifacts/."""
 
 from __future__ import annotations
 
+import ast
 import io
 import os
 import shutil
@@ -263,6 +264,40 @@ PLAN_2026 = """天津市科技局关于印发天津市概念验证中心提质�
 """
 
 
+def _menus() -> dict[str, str]:
+    """Page title → the navigation menu holding it (dashboard.NAV_MENUS, read without running the app)."""
+    tree = ast.parse((ROOT / "dashboard.py").read_text(encoding="utf-8"))
+    node = next(n for n in tree.body if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "NAV_MENUS")
+    return {title: menu for menu, titles in ast.literal_eval(node.value).items() for title in titles}
+
+
+def navigate(page, title: str) -> None:
+    """Go to a page within the session, as an official does: its link in the top navigation, or in the menu
+    that holds it."""
+    menu = _menus().get(title)
+    if menu:
+        page.locator("[data-testid='stTopNavSection']", has_text=menu).click()
+        page.get_by_role("menuitem", name=title).click()
+    else:
+        page.get_by_role("link", name=title).click()
+
+
+def test_every_page_is_in_the_navigation_at_a_laptops_width(browser):
+    """Twelve pages do not fit one row at 1366 px: Streamlit would fold the last into an English "N more"
+    menu. Every page is reachable from the top navigation or one of its named menus."""
+    with streamlit_server() as url:
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        page.goto(url, timeout=WAIT_MS)
+        wait_for_page(page, "总览")
+        header = page.locator("header")
+        assert not header.get_by_text("more", exact=False).count()
+        for path, title in PAGES.items():
+            navigate(page, title)
+            wait_for_page(page, title)
+            assert page.url.rstrip("/").endswith(path)
+        page.close()
+
+
 def test_a_document_of_a_new_year_is_counted_in_the_same_session(browser, tmp_path):
     """An official opens the overview (the year slider then ends at the seeds' last year, 2025), imports this
     year's plan and goes back: it is counted and on the timeline, without touching the slider."""
@@ -278,12 +313,12 @@ def test_a_document_of_a_new_year_is_counted_in_the_same_session(browser, tmp_pa
         page.goto(url, timeout=WAIT_MS)
         wait_for_page(page, "总览")
         assert metric_value(page, "文件") == "5"
-        page.get_by_role("link", name="导入文档").click()  # the same session: no reload
+        navigate(page, "导入文档")  # the same session: no reload
         wait_for_page(page, "导入文档")
         page.locator("input[type=file]").set_input_files(str(upload))
         page.get_by_role("button", name="确认导入").click(timeout=WAIT_MS)
         page.get_by_text(f"已导入：{upload.name}").wait_for(timeout=WAIT_MS)
-        page.get_by_role("link", name="总览").click()
+        navigate(page, "总览")
         wait_for_page(page, "总览")
         assert metric_value(page, "文件") == "6" and metric_value(page, "年份") == "2018–26"
         timeline = page.locator("[data-testid='stPlotlyChart']").first
