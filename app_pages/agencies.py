@@ -105,7 +105,7 @@ if not ui.briefing():
             if note := ui.rows_shown_note(len(own), exported=False):
                 st.caption(note)
             st.dataframe(
-                **ui.grid(own.head(views.TABLE_MAX_ROWS), ui.link_columns(), links=("原文",)),
+                **ui.fitted_table(own.head(views.TABLE_MAX_ROWS), ui.link_columns(), links=("原文",)),
                 hide_index=True,
                 width="stretch",
             )
@@ -116,7 +116,7 @@ if not ui.briefing():
                 if note := ui.rows_shown_note(len(targets), exported=False):
                     st.caption(note)
                 st.dataframe(
-                    **ui.grid(targets.head(views.TABLE_MAX_ROWS), ui.link_columns("查看原句"), links=("原文",)),
+                    **ui.fitted_table(targets.head(views.TABLE_MAX_ROWS), ui.link_columns("查看原句"), links=("原文",)),
                     hide_index=True,
                     width="stretch",
                 )
@@ -124,7 +124,7 @@ if not ui.briefing():
             if partners.empty:
                 st.info(ui.t("当前筛选下，该机构没有与其他机构共同列为责任单位的措施。"))
             else:
-                st.dataframe(**ui.grid(partners), hide_index=True, width="stretch")
+                st.dataframe(**ui.fitted_table(partners), hide_index=True, width="stretch")
 
 ui.correct_rows("measures", measures, "agencies_correct")  # 修正与审核 (issue #18)
 ui.page_footer("部门任务")

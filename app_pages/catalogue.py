@@ -34,15 +34,14 @@ if shown.empty:
     st.info(ui.t("没有符合这些条件的文件。请减少上方的选择，或放宽侧栏的筛选。"))
 else:
     st.dataframe(
-        shown,
+        ui.table(shown),
         hide_index=True,
         width="stretch",
         column_config={
-            **{c: ui.t(c) for c in shown.columns},
-            **{c: st.column_config.NumberColumn(ui.t(c), width="small") for c in catalogue.COUNT_COLUMNS},
+            **{ui.t(c): st.column_config.NumberColumn(width="small") for c in catalogue.COUNT_COLUMNS},
             # Fixed widths: the title stays in view (pinned) with its link when a laptop scrolls sideways.
-            "标题": st.column_config.TextColumn(ui.t("标题"), pinned=True, width=catalogue.TITLE_WIDTH),
-            "成文日期": st.column_config.TextColumn(ui.t("成文日期"), width=catalogue.DATE_WIDTH),
+            ui.t("标题"): st.column_config.TextColumn(pinned=True, width=catalogue.TITLE_WIDTH),
+            ui.t("成文日期"): st.column_config.TextColumn(width=catalogue.DATE_WIDTH),
             **ui.link_columns("阅读原文", width=catalogue.LINK_WIDTH),
         },
     )

@@ -47,7 +47,7 @@ if f.districts and not ui.briefing():
         table = rows.assign(文件=rows.doc_id.map(titles), 责任机构=views.bodies_shown(rows))[
             ["heading", "文件", "责任机构", "themes"]
         ].rename(columns={"heading": "措施", "themes": "主题"})
-        st.dataframe(**ui.grid(table), hide_index=True, width="stretch")
+        st.dataframe(**ui.fitted_table(table), hide_index=True, width="stretch")
 elif not ui.briefing():
     st.info(ui.t("在地图或条形图中点击一个区，或在左侧“区域”中选择，即可查看该区的措施与文件。"))
 

@@ -50,6 +50,6 @@ if not ui.briefing():
     facts = steps.quality(f)
     if note := ui.rows_shown_note(len(facts), exported=False):
         st.caption(note)
-    st.dataframe(**ui.grid(facts.head(views.TABLE_MAX_ROWS)), hide_index=True, width="stretch")
+    st.dataframe(**ui.fitted_table(facts.head(views.TABLE_MAX_ROWS)), hide_index=True, width="stretch")
 
 ui.page_footer("总览")

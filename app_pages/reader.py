@@ -94,7 +94,7 @@ for row in doc_measures.itertuples():
     box = (st.container(key=permalink.FOCUS_KEY) if is_focus else st).container(
         border=True, key=permalinks.anchor_key(row.measure_id)
     )
-    number = textview.item_number(row.outline, row.marker)
+    number = ui.t(textview.item_number(row.outline, row.marker))
     label = f"{textview.escape_markdown(number)} **{textview.escape_markdown(row.heading)}** · {ui.t(KIND_LABELS.get(row.kind, row.kind))}"
     if is_focus:
         box.success(

@@ -44,7 +44,7 @@ if not ui.briefing():
         if note := ui.rows_shown_note(len(goals)):
             st.caption(note)
         rows = steps.target_rows(f, False)
-        st.dataframe(**ui.grid(rows, link, links=("原文",)), hide_index=True, width="stretch")
+        st.dataframe(**ui.fitted_table(rows, link, links=("原文",)), hide_index=True, width="stretch")
     st.subheader(ui.t(f"支持参数（{len(parameters)}）"))
     st.caption(
         ui.t("补助比例、资金上限、支持年限、奖励金额等政策规则，与发展目标分开列出。")
@@ -54,7 +54,7 @@ if not ui.briefing():
         st.info(ui.t("当前筛选下没有支持参数。"))
     else:
         rows = steps.target_rows(f, True)
-        st.dataframe(**ui.grid(rows, link, links=("原文",)), hide_index=True, width="stretch")
+        st.dataframe(**ui.fitted_table(rows, link, links=("原文",)), hide_index=True, width="stretch")
 
     ui.correct_rows("targets", targets, "targets_correct")  # 修正与审核 (issue #18)
 

@@ -100,7 +100,9 @@ def test_the_import_preview_lists_targets_and_a_removal_is_confirmed_then_undone
     shoot(page, "import_preview_1600", targets)
     targets.locator("[role=columnheader]").first.wait_for(state="attached", timeout=WAIT_MS)  # drawn when in view
     assert targets.locator("[role=columnheader]").all_inner_texts() == ["类型", "指标", "数值", "单位", "年份", "原句"]
-    assert targets.locator("[role=gridcell]").all_inner_texts()[1] == "人工智能核心产业"  # the first target's indicator
+    assert (
+        targets.locator("[role=gridcell]").all_inner_texts()[1] == "人工智能核心产业规模"
+    )  # the first target's indicator
     assert page.get_by_role("tab", name=re.compile(r"责任机构（\d+）")).count() == 1
     page.set_viewport_size(SCREENS["1366"])
     shoot(page, "import_preview_1366", targets)
@@ -189,5 +191,6 @@ def test_tables_fit_a_laptop_screen_with_the_link_column_in_view(path, title, sc
     box = table.bounding_box()
     assert box["x"] + box["width"] <= SCREENS[screen]["width"]  # the whole table is on screen
     if path == "targets":  # and the link to the sentence is its first column, pinned
+        table.locator("[role=columnheader]").first.wait_for(state="attached", timeout=WAIT_MS)  # drawn when in view
         assert table.locator("[role=columnheader]").all_inner_texts()[0] == "原文"
     page.close()

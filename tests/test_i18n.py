@@ -38,7 +38,7 @@ DATA_FIELDS = {
     "measures": [
         "heading", "text", "path", "agencies_raw", "agencies", "lead_agency", "responsibility_phrase", "actors",
         "districts", "themes", "industries", "instruments", "target_groups", "keywords", "deadline", "warnings",
-        "marker", "outline", "tag_evidence",
+        "marker", "outline", "tag_evidence", "tag_clauses",
     ],
     "targets": ["indicator", "unit", "scope", "raw", "sentence", "mask"],
     "agencies": ["agency", "aliases", "renamed_from"],
@@ -70,7 +70,7 @@ SHOWN = re.compile(
 LANGUAGE_NAMES = {"中文", "English"}
 PROPER = {
     "PPTX", "CSV", "PNG", "Excel", "PDF", "UTF", "BOM", "GB", "Big", "OCR", "JSON", "MIT", "YYYY", "MM", "DD",
-    "Plotly", "js", "Monroe", "Colaresi", "Quinn", "cnmaps", "python", "lib", "build", "README",
+    "Plotly", "js", "Monroe", "Colaresi", "Quinn", "cnmaps", "python", "lib", "build", "add", "README", "YAML",
 }  # fmt: skip
 
 
@@ -178,6 +178,8 @@ def leftovers(rows: list[list[str]], remover: DataRemover, pattern: re.Pattern, 
             continue
         if element == "html" and text.startswith("<style>"):
             continue  # a style block is never shown
+        if element == "code":
+            continue  # a code block shows a file as written (the tagging rules of data/taxonomy.yaml)
         if element == "radio" and field == "options" and text in LANGUAGE_NAMES:
             continue  # the language switch names each language in itself
         if pattern is ENGLISH_WORD and not SHOWN.match(field):

@@ -4,7 +4,7 @@
 from lib.ui.chart import chart
 from lib.ui.correct import correct_rows
 from lib.ui.footer import page_footer
-from lib.ui.grid import fitted, grid
+from lib.ui.grid import fitted, fitted_table
 from lib.ui.page import loading_placeholder, page_header, rows_shown_note, streamlit_in_chinese, table
 from lib.ui.permalink import link_columns
 from lib.ui.sidebar import briefing_style, sidebar
@@ -16,7 +16,7 @@ __all__ = [
     "chart",
     "correct_rows",
     "fitted",
-    "grid",
+    "fitted_table",
     "init_state",
     "link_columns",
     "loading_placeholder",

@@ -47,7 +47,7 @@ def correct_rows(table: str, rows: pd.DataFrame, key: str) -> None:
         st.success(st.session_state.pop(DONE_KEY))
     editor = signin.current_editor()
     what = t("措施") if table == "measures" else t("目标")
-    share = review.reviewed_text(100 * reviewed_rows(rows).mean()) if len(rows) else ""
+    share = t(review.reviewed_text(100 * reviewed_rows(rows).mean())) if len(rows) else ""
     with st.expander(f"{t('修正与审核')}：{what}（{len(rows)}{'，' + share if share else ''}）", expanded=False):
         if not editor:
             st.caption(t("修正数据需要编辑账号登录：请在“审核”页登录。"))

@@ -72,7 +72,7 @@ def fitted(
     return {"column_config": config, "column_order": order}
 
 
-def grid(frame: pd.DataFrame, config: dict | None = None, links: tuple[str, ...] = ()) -> dict:
+def fitted_table(frame: pd.DataFrame, config: dict | None = None, links: tuple[str, ...] = ()) -> dict:
     """st.dataframe's data and column settings: `frame` in the interface language, fitted to a laptop. `config`
     and `links` name columns as the code writes them (Chinese); they follow the headers' translation."""
     shown = translate_frame(frame, language())
