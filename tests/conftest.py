@@ -48,3 +48,25 @@ def rows_of(tables: dict[str, pd.DataFrame], table: str, prefix: str) -> pd.Data
     """Rows of a table that belong to the document whose file starts with prefix."""
     frame = tables[table]
     return frame[frame.doc_id == doc_by_prefix(tables, prefix).doc_id]
+
+
+# Debian's chromium, never a downloaded one; every browser test module shares this fixture.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_browser import ARTIFACTS, CHROMIUM_ARGS, WAIT_MS, streamlit_server, wait_for_page, wait_for_run
+from test_browser import ARTIFACTS, WAIT_MS, streamlit_server, wait_for_page, wait_for_run
 
 from lib.build.cli import main as build_main
 from lib.config import ROOT, SEEDS_DIR
@@ -73,16 +73,6 @@ def table(build: dict[str, str], name: str) -> pd.DataFrame:
 def server(build):
     with streamlit_server(build) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def open_focus(browser, url: str, viewport: tuple[int, int]):

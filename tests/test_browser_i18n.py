@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_browser import CHROMIUM_ARGS, WAIT_MS, streamlit_server, wait_for_page
+from test_browser import WAIT_MS, streamlit_server, wait_for_page
 
 from lib.build.cli import main as build_main
 from lib.config import ROOT
@@ -45,16 +45,6 @@ UPLOADER_WORDS = """() => {
 @pytest.fixture(scope="module", autouse=True)
 def built_tables():
     assert build_main(["--if-stale"]) in (0, 3)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

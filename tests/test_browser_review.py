@@ -15,10 +15,9 @@ import pytest
 from lib import auth
 from lib.build.cli import main as build_main
 from lib.config import SEEDS_DIR
-from tests.test_browser import ARTIFACTS, WAIT_MS, browser, metric_value, streamlit_server, wait_for_page, wait_for_run
+from tests.test_browser import ARTIFACTS, WAIT_MS, metric_value, streamlit_server, wait_for_page, wait_for_run
 
 pytestmark = pytest.mark.browser
-__all__ = ["browser"]  # the fixture, shared with test_browser.py
 NEW_BODY = "市审核测试局"
 PASSWORD = "pw-for-the-review-test"
 

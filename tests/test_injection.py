@@ -146,8 +146,10 @@ def test_no_chart_receives_a_tag_of_a_payload(rendered):
 # ---------------------------------------------------------------- in the browser
 
 pytest.importorskip("playwright")
-from test_browser import CHROMIUM_ARGS, WAIT_MS, streamlit_server, wait_for_page  # noqa: E402
 from test_browser import PAGES as PAGE_TITLES  # noqa: E402  (URL path → the page's title)
+from test_browser import WAIT_MS, streamlit_server, wait_for_page  # noqa: E402
+
+from tests.conftest import CHROMIUM_ARGS  # noqa: E402
 
 # Every attribute through which a page could link to, or load from, another host.
 FOREIGN_REFERENCES = """() => Array.from(document.querySelectorAll('*')).flatMap(el =>

@@ -12,21 +12,8 @@ from streamlit.testing.v1 import AppTest
 
 from lib.build.cli import main as build_main
 from lib.config import ROOT
+from tests.page_strings import PAGES
 
-PAGES = [
-    "overview",
-    "themes",
-    "agencies",
-    "districts",
-    "targets",
-    "evolution",
-    "benchmark",
-    "catalogue",
-    "reader",
-    "tables",
-    "review",
-    "importer",
-]
 NOTHING = "不存在的词语xyz"
 
 
