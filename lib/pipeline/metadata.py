@@ -72,7 +72,7 @@ PAGE_FIELD = re.compile(r"^(?P<label>" + "|".join(PAGE_FIELDS) + r")\s*[:：]\s*
 CN_NUMERAL_DATE = re.compile(
     r"(?P<y>[〇○零一二三四五六七八九]{4})年(?P<m>[一二三四五六七八九十]{1,2})月(?P<d>[一二三四五六七八九十]{1,3})日"
 )
-# "2019年11月27日北京市第十五届人民代表大会常务委员会第十六次会议通过", "…批准"
+# "2020年10月15日某市第十五届人民代表大会常务委员会第二十六次会议通过", "…批准"
 LEGISLATURE = re.compile(
     r"^" + CN_DATE.pattern + r"(?P<place>[\u4e00-\u9fff]{2,12}?)第[一二三四五六七八九十百]+届"
     r"人民代表大会(?P<standing>常务委员会)?第[一二三四五六七八九十百]+次(?:全体)?会议(?P<act>通过|批准)"
@@ -565,7 +565,7 @@ def _explicit_date(
 
 def validity(text: str, fields: dict[str, str], issued: str | None) -> tuple[str | None, str | None]:
     """(effective_from, effective_until) as ISO dates: 施行日期/有效期至 fields of a database page, else the
-    document's own clause ("本办法自2023年9月8日起施行，有效期3年", "自印发之日起施行，有效期至…")."""
+    document's own clause ("本办法自2023年5月12日起施行，有效期3年", "自印发之日起施行，有效期至…")."""
     start = _first_date(fields.get("施行日期", ""))
     until = _first_date(fields.get("有效期至", ""))
     tail = text[-3000:]

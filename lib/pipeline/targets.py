@@ -370,7 +370,7 @@ def _quantities(clause: str, year: int | None, year_masked: bool, doc_year: int 
         target = _row(clause, m, year, year_masked, doc_year, None)
         noun, verb = indicator_before(clause[: m.start()], m.group("unit"))
         indicator = named.get(m.start()) or target.indicator
-        if not indicator and previous:  # "吞吐量达到2218万标准箱、增长5.5%": the list's subject, with its verb
+        if not indicator and previous:  # "吞吐量达到1500万标准箱、增长4.2%": the list's subject, with its verb
             indicator = name_with_verb(previous, verb, m.group("unit"))
         # the next item of a list inherits this one's noun, without what this one's verb made of it
         previous = noun if noun and indicator == name_with_verb(noun, verb, m.group("unit")) else indicator or previous
