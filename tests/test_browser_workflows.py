@@ -14,7 +14,7 @@ from lib.build.cli import main as build_main
 from lib.config import ROOT
 
 # The browser test's module fixtures, shared: one Chromium, one server, the seed tables built once.
-browser, server, built_tables = test_browser.browser, test_browser.server, test_browser.built_tables
+server, built_tables = test_browser.server, test_browser.built_tables  # browser: tests/conftest.py
 
 pytestmark = pytest.mark.browser
 SCREENS = {"1600": {"width": 1600, "height": 1000}, "1366": {"width": 1366, "height": 768}}
