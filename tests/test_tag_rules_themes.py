@@ -70,6 +70,20 @@ THEME_RULES = [
     ("支持青年创办OPC", "创新创业与孵化", True),
     ("推广OPC UA等工业通信协议", "创新创业与孵化", False),
     ("实施传统文化“双创”工程", "创新创业与孵化", False),
+    # 企业创新主体: a firm's own R&D spending or the R&D body it builds; a subsidy to firms is not
+    ("鼓励企业持续加大研发投入", "企业创新主体", True),
+    ("支持龙头企业建立研发中心", "企业创新主体", True),
+    ("对企业购置设备给予补贴", "企业创新主体", False),
+    # 人才: motivating researchers and letting them work both sides count
+    ("充分调动科研人员的积极性", "人才", True),
+    ("支持高校科技人才到企业兼职", "人才", True),
+    ("统筹项目、人才、资金等资源", "人才", False),
+    # 产业创新融合: AI put into trades, a technology applied in production
+    ("深入实施“人工智能+”行动", "产业创新融合", True),
+    ("推动数字技术在生产制造环节的推广应用", "产业创新融合", True),
+    ("推动数字技术研发", "产业创新融合", False),
+    # 区域创新布局: 集聚区 is the same as 聚集区
+    ("建设人工智能创新集聚区", "区域创新布局", True),
     # 人才: athletes and artists are not S&T talent
     ("培养体育后备人才", "人才", False),
     ("培养青年科技人才", "人才", True),
