@@ -21,6 +21,11 @@ SPANS_THEMES_NEVER_READ = [
     ("发挥其在共性技术攻关、青年人才培养等方面的支撑作用", "关键核心技术攻关", False),
     ("发挥大学科技园在成果转化、创业孵化等方面的功能", "成果转化", False),
     ("组织开展关键技术攻关", "关键核心技术攻关", True),
+    # a clause that only names a principle held states a stance
+    ("坚持科技自立自强，组织实施重大专项", "关键核心技术攻关", True),
+    ("坚持科技自立自强，优化营商环境", "关键核心技术攻关", False),
+    # a list of what the work relies on, framed by 以…为依托 however long
+    ("以国家实验室、前沿科学中心、交叉研究平台等一批重大创新平台为依托，培养青年人才", "基础研究", False),
     # what an assessment counts is measured, not done
     ("将研发投入、专利产出及成果转化等纳入国有企业负责人经营业绩考核", "知识产权", False),
     ("加强专利导航和知识产权运营", "知识产权", True),
@@ -91,8 +96,15 @@ THEME_RULES = [
     ("支持各区创建市级主题园区", "区域创新布局", True),
     ("加强与国家自主创新示范区的协同联动", "区域创新布局", False),
     ("高标准建设国家自主创新示范区", "区域创新布局", True),
-    # 知识产权: a standard factory building is no standard
+    # 知识产权: a standard factory building is no standard; 标准化 as “made uniform”; holding patents is a condition
     ("建设标准化厂房", "知识产权", False),
+    ("推广标准化服务组件", "知识产权", False),
+    ("加强人工智能标准化体系建设", "知识产权", True),
+    ("对拥有发明专利的企业给予奖励", "知识产权", False),
+    ("支持企业开展专利导航", "知识产权", True),
+    # 产业创新融合: 改造升级 of plants, not of pipes
+    ("推动企业生产线改造升级", "产业创新融合", True),
+    ("推进老旧管网改造升级", "产业创新融合", False),
     # 关键核心技术攻关: bare 攻关 carried out, not listed among areas; a common-technology platform is a platform
     ("在协同攻关、资源对接等方面加强撮合", "关键核心技术攻关", False),
     ("组织产学研联合攻关", "关键核心技术攻关", True),
