@@ -89,6 +89,20 @@ THEME_RULES = [
     ("推动数字技术研发", "产业创新融合", False),
     # 区域创新布局: 集聚区 is the same as 聚集区
     ("建设人工智能创新集聚区", "区域创新布局", True),
+    # 开放合作: opening up with S&T in the clause, not trade, business climate or greetings
+    ("提高对外开放水平", "开放合作", False),
+    ("扩大科技领域对外开放", "开放合作", True),
+    ("打造市场化法治化国际化营商环境", "开放合作", False),
+    ("向港澳台同胞、海外侨胞致以问候", "开放合作", False),
+    ("支持企业在海外设立研发中心", "开放合作", True),
+    # 科技金融: property and local-government financing, pension finance, 社会资本市场化 are not innovation finance
+    ("用好城市房地产融资协调机制", "科技金融", False),
+    ("推动社会资本市场化运作", "科技金融", False),
+    ("发展养老金融产品", "科技金融", False),
+    ("拓宽科技型企业融资渠道", "科技金融", True),
+    # 创新平台与载体: a city's positioning as a science hub is not a platform
+    ("加快建设具有全球影响力的科技创新中心", "创新平台与载体", False),
+    ("建设企业科技创新中心", "创新平台与载体", True),
     # 人才: athletes and artists are not S&T talent
     ("培养体育后备人才", "人才", False),
     ("培养青年科技人才", "人才", True),
