@@ -21,6 +21,14 @@ SPANS_THEMES_NEVER_READ = [
     ("发挥其在共性技术攻关、青年人才培养等方面的支撑作用", "关键核心技术攻关", False),
     ("发挥大学科技园在成果转化、创业孵化等方面的功能", "成果转化", False),
     ("组织开展关键技术攻关", "关键核心技术攻关", True),
+    # a clause that judges a state reached reviews the past; a target with 到20… or 力争 is read
+    ("技术转移体系建设初见成效", "成果转化", False),
+    ("全社会创新创业氛围日益浓厚", "创新创业与孵化", False),
+    ("职务科技成果赋权改革取得积极进展", "科技体制改革与评价", False),
+    ("到2027年，科技成果转移转化成效显著提升", "成果转化", True),
+    # 民生科技: pension finance is finance
+    ("发展科技金融、养老金融、数字金融", "民生科技", False),
+    ("发展智慧养老技术", "民生科技", True),
     # a clause that only names a principle held states a stance
     ("坚持科技自立自强，组织实施重大专项", "关键核心技术攻关", True),
     ("坚持科技自立自强，优化营商环境", "关键核心技术攻关", False),
