@@ -2,9 +2,10 @@
 
 A label fires when a clause that acts names its subject: the text is cut into clauses (，；。：), the spans
 that name who acts or why (department lists, actor lists, purpose and 以…为… frames, areas experts are
-consulted on) are blanked, and a keyword counts only where it survives them, outside the label's
-`not_when` spans and, for keywords with an `only_when` condition, in a clause that meets it. Every tag keeps
-the clause that gave it. The file's own header documents the schema for the officials who edit it.
+consulted on; for themes also cited titles and review clauses) are blanked, and a keyword counts only where it
+survives them, outside the label's `not_when` spans and, for keywords with an `only_when` condition, in a
+clause that meets it. Every tag keeps the clause that gave it. The file's own header documents the schema for
+the officials who edit it.
 """
 
 from __future__ import annotations
