@@ -8,6 +8,7 @@ import pytest
 from lib.pipeline import tag_rules
 from lib.pipeline.tag_rules import parse_taxonomy
 from lib.pipeline.tagging import tag
+from tests.test_tag_rules import MINIMAL
 
 SPANS_THEMES_NEVER_READ = [
     # a cited document's title is not what the measure does
@@ -150,15 +151,6 @@ def test_a_theme_fires_only_on_the_clause_that_acts(text, label, fires):
 )
 def test_spans_ignored_for_themes_are_still_read_by_the_other_dimensions(text, dimension, label):
     assert label in getattr(tag(text, None), dimension)
-
-
-MINIMAL = {
-    "themes": {"人才": ["人才"]},
-    "industries": {"人工智能": ["人工智能"]},
-    "instruments": {"供给型": {"人才支持": ["人才培养"]}},
-    "target_groups": {"企业": ["企业"]},
-    "evaluation_keywords": ["考核"],
-}
 
 
 def test_ignore_themes_is_optional_and_parsed_like_the_other_ignore_lists():
