@@ -1,4 +1,4 @@
-"""Theme rules of data/taxonomy.yaml (#15), each on a short snippet written for it, and the `ignore_themes`
+"""Theme rules of data/taxonomy.yaml (#15), each on a short snippet written for it, and the `ignore_themes_only`
 key of the engine. A row reads: in this snippet, this theme does (or does not) fire."""
 
 from __future__ import annotations
@@ -153,12 +153,12 @@ def test_spans_ignored_for_themes_are_still_read_by_the_other_dimensions(text, d
     assert label in getattr(tag(text, None), dimension)
 
 
-def test_ignore_themes_is_optional_and_parsed_like_the_other_ignore_lists():
-    assert parse_taxonomy(MINIMAL).ignore_themes == ()
-    parsed = parse_taxonomy({**MINIMAL, "ignore_themes": ["《[^》]+》"]})
-    assert [p.pattern for p in parsed.ignore_themes] == ["《[^》]+》"]
-    with pytest.raises(tag_rules.ReferenceDataError, match="ignore_themes: invalid pattern"):
-        parse_taxonomy({**MINIMAL, "ignore_themes": ["《[^》+》"]})
+def test_ignore_themes_only_is_optional_and_parsed_like_the_other_ignore_lists():
+    assert parse_taxonomy(MINIMAL).ignore_themes_only == ()
+    parsed = parse_taxonomy({**MINIMAL, "ignore_themes_only": ["《[^》]+》"]})
+    assert [p.pattern for p in parsed.ignore_themes_only] == ["《[^》]+》"]
+    with pytest.raises(tag_rules.ReferenceDataError, match="ignore_themes_only: invalid pattern"):
+        parse_taxonomy({**MINIMAL, "ignore_themes_only": ["《[^》+》"]})
 
 
 @pytest.mark.parametrize(
@@ -170,7 +170,7 @@ def test_ignore_themes_is_optional_and_parsed_like_the_other_ignore_lists():
     ],
 )
 def test_skipping_the_theme_patterns_never_changes_what_is_blanked(text):
-    patterns = tag_rules.taxonomy().ignore_themes
+    patterns = tag_rules.taxonomy().ignore_themes_only
     tried_everywhere = text
     for pattern in patterns:
         tried_everywhere = pattern.sub(lambda m: tag_rules.BLANK * len(m.group(0)), tried_everywhere)

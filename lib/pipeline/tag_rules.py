@@ -63,7 +63,7 @@ class Taxonomy:
     ignore: tuple[re.Pattern[str], ...]  # for themes, industries and instruments
     ignore_except_industries: tuple[re.Pattern[str], ...]  # for themes and instruments only
     evaluation_keywords: tuple[str, ...]
-    ignore_themes: tuple[re.Pattern[str], ...] = ()  # for themes only (review sentences, names of documents)
+    ignore_themes_only: tuple[re.Pattern[str], ...] = ()  # for themes only (review sentences, names of documents)
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ def parse_taxonomy(data: Any) -> Taxonomy:
         tuple(_regex(p, "ignore") for p in data.get("ignore") or []),
         tuple(_regex(p, "ignore_except_industries") for p in data.get("ignore_except_industries") or []),
         _words(require(data, "evaluation_keywords", TAXONOMY_YAML), "evaluation_keywords"),
-        tuple(_regex(p, "ignore_themes") for p in data.get("ignore_themes") or []),
+        tuple(_regex(p, "ignore_themes_only") for p in data.get("ignore_themes_only") or []),
     )
 
 
@@ -203,7 +203,7 @@ def _gate_strings() -> ahocorasick_rs.AhoCorasick:
     patterns = (
         rules.ignore
         + rules.ignore_except_industries
-        + rules.ignore_themes
+        + rules.ignore_themes_only
         + tuple(p for r in rules.labels for p in r.patterns)
     )
     strings = sorted({s for p in patterns for strings in gate(p) for s in strings})
@@ -257,7 +257,7 @@ def read_clauses(text: str, fields: tuple[str, ...] = (), kind: str | None = Non
     industries = blank(text, rules.ignore, present)
     instruments = blank(industries, rules.ignore_except_industries, present)
     views = {  # the text each dimension reads
-        "themes": blank(instruments, rules.ignore_themes, present),
+        "themes": blank(instruments, rules.ignore_themes_only, present),
         "industries": industries,
         "instruments": instruments,
         "target_groups": text,  # the kinds of beneficiary are exactly what target groups record
