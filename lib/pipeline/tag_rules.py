@@ -2,9 +2,10 @@
 
 A label fires when a clause that acts names its subject: the text is cut into clauses (，；。：), the spans
 that name who acts or why (department lists, actor lists, purpose and 以…为… frames, areas experts are
-consulted on) are blanked, and a keyword counts only where it survives them, outside the label's
-`not_when` spans and, for keywords with an `only_when` condition, in a clause that meets it. Every tag keeps
-the clause that gave it. The file's own header documents the schema for the officials who edit it.
+consulted on; for themes also cited titles and review clauses) are blanked, and a keyword counts only where it
+survives them, outside the label's `not_when` spans and, for keywords with an `only_when` condition, in a
+clause that meets it. Every tag keeps the clause that gave it. The file's own header documents the schema for
+the officials who edit it.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ class Taxonomy:
     ignore: tuple[re.Pattern[str], ...]  # for themes, industries and instruments
     ignore_except_industries: tuple[re.Pattern[str], ...]  # for themes and instruments only
     evaluation_keywords: tuple[str, ...]
+    ignore_themes_only: tuple[re.Pattern[str], ...] = ()  # for themes only (review sentences, names of documents)
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,7 @@ def parse_taxonomy(data: Any) -> Taxonomy:
         tuple(_regex(p, "ignore") for p in data.get("ignore") or []),
         tuple(_regex(p, "ignore_except_industries") for p in data.get("ignore_except_industries") or []),
         _words(require(data, "evaluation_keywords", TAXONOMY_YAML), "evaluation_keywords"),
+        tuple(_regex(p, "ignore_themes_only") for p in data.get("ignore_themes_only") or []),
     )
 
 
@@ -197,7 +200,12 @@ def gate(pattern: re.Pattern[str]) -> Gate:
 def _gate_strings() -> ahocorasick_rs.AhoCorasick:
     """One automaton over every string a pattern of the taxonomy needs: a text is read once for all."""
     rules = taxonomy()
-    patterns = rules.ignore + rules.ignore_except_industries + tuple(p for r in rules.labels for p in r.patterns)
+    patterns = (
+        rules.ignore
+        + rules.ignore_except_industries
+        + rules.ignore_themes_only
+        + tuple(p for r in rules.labels for p in r.patterns)
+    )
     strings = sorted({s for p in patterns for strings in gate(p) for s in strings})
     return ahocorasick_rs.AhoCorasick(strings or ["\x00"], matchkind=ahocorasick_rs.MatchKind.Standard)
 
@@ -247,12 +255,13 @@ def read_clauses(text: str, fields: tuple[str, ...] = (), kind: str | None = Non
     automaton, words, by_word = _index()
     present = present_strings(text)
     industries = blank(text, rules.ignore, present)
+    instruments = blank(industries, rules.ignore_except_industries, present)
     views = {  # the text each dimension reads
-        "themes": blank(industries, rules.ignore_except_industries, present),
+        "themes": blank(instruments, rules.ignore_themes_only, present),
         "industries": industries,
+        "instruments": instruments,
         "target_groups": text,  # the kinds of beneficiary are exactly what target groups record
     }
-    views["instruments"] = views["themes"]
     spans = clause_spans(text)
     starts = [s for s, _ in spans]
     first: dict[int, tuple[int, Hit]] = {}  # label position → (where in the text, hit)
