@@ -1,0 +1,65 @@
+"""Instrument sub-types (政策工具) from the clause that acts (#15): each rule of the `instruments:` section of
+data/taxonomy.yaml on a short snippet written for it. A row reads: in this snippet, this sub-type does (or does
+not) fire."""
+
+from __future__ import annotations
+
+import pytest
+
+from lib.pipeline.tagging import tag
+
+INSTRUMENT_RULES = [
+    # a list of duties a body answers for is named in passing (ignore): no plan, no supervision set by it
+    ("区科技局负责总体规划、日常管理、监督检查等工作", "环境型·目标规划", False),
+    ("区科技局负责总体规划、日常管理、监督检查等工作", "环境型·法规管制", False),
+    ("区科技局加强对专项资金使用的监督", "环境型·法规管制", True),
+    # 目标规划: a masked target year sets a goal for the clause after it; 达到20… reports an amount reached
+    ("到****年，新增**家中试平台", "环境型·目标规划", True),
+    ("到****年底前完成", "环境型·目标规划", True),
+    ("地方财政收入达到2150亿元", "环境型·目标规划", False),
+    ("到2030年建成现代化产业体系", "环境型·目标规划", True),
+    # 目标规划: carrying out a plan someone else set, however long its name, does not set one
+    ("认真落实市政府关于支持新型研发机构高质量发展的若干措施和新型研发机构发展三年行动计划", "环境型·目标规划", False),
+    # 公共服务: a field where something is applied, a legal form, a body's own capacity are not a service given
+    ("在公共服务领域打造一批应用标杆", "供给型·公共服务", False),
+    ("在政务服务领域开展智能问答应用", "供给型·公共服务", False),
+    ("可以登记为社会服务机构", "供给型·公共服务", False),
+    ("提升园区专业服务能力", "供给型·公共服务", False),
+    ("孵化器应当提高专业化服务水平", "供给型·公共服务", False),
+    ("推行政务服务一网通办", "供给型·公共服务", True),
+    # 基础设施: a research or technology centre or a laboratory built is a facility supplied
+    ("新建一批市级技术创新中心", "供给型·基础设施", True),
+    ("支持企业建立重点实验室和工程研究中心", "供给型·基础设施", True),
+    ("推进海洋装备创新中心建设", "供给型·基础设施", True),
+    ("市科技局作为创新中心建设的牵头部门", "供给型·基础设施", False),
+    ("建设具有全球影响力的科技创新中心", "供给型·基础设施", False),
+    ("提升技术创新中心服务能力", "供给型·基础设施", False),
+    # 法规管制: issuing an opinion document, drafting standards, protecting rights by law
+    ("研究出台促进数据要素流通的实施意见", "环境型·法规管制", True),
+    ("支持企业参与国家标准、行业标准的编制", "环境型·法规管制", True),
+    ("牵头制修订团体标准", "环境型·法规管制", True),
+    ("加快低空经济标准体系建设", "环境型·法规管制", True),
+    ("以地方立法形式明确容错情形", "环境型·法规管制", True),
+    ("依法保护外商投资企业知识产权", "环境型·法规管制", True),
+    ("维护科研人员合法权益", "环境型·法规管制", True),
+    ("坚持高标准建设产业园区", "环境型·法规管制", False),
+    # an opinion document named across an ignored frame (以…为导向) is not read through the blank
+    ("出台以质量为导向的若干意见", "环境型·法规管制", False),
+    # 法规管制: a binding duty is a rule; a soft duty to promote, a grant by the rules, final provisions are not
+    ("项目承担单位应当按期报送年度报告", "环境型·法规管制", True),
+    ("区人民政府应当加强科学普及工作", "环境型·法规管制", False),
+    ("县级人民政府应当引导社会资本投资建设孵化器", "环境型·法规管制", False),
+    ("孵化器应当提高专业化服务水平", "环境型·法规管制", False),
+    ("对获奖项目按照规定给予支持", "环境型·法规管制", False),
+    ("本细则自2025年3月1日起施行", "环境型·法规管制", False),
+    ("有效期届满而应当拨付的资金继续拨付", "环境型·法规管制", False),
+    ("加快建设法治政府", "环境型·法规管制", False),
+    # 策略性措施: valuing assets is accounting, not an assessment of the work
+    ("国有资产转让前进行资产评估", "环境型·策略性措施", False),
+    ("每年对孵化器进行绩效评估", "环境型·策略性措施", True),
+]
+
+
+@pytest.mark.parametrize("text, label, fires", INSTRUMENT_RULES)
+def test_an_instrument_fires_only_on_the_clause_that_acts(text, label, fires):
+    assert (label in tag(text, None).instruments) is fires
