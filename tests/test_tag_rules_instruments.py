@@ -54,6 +54,26 @@ INSTRUMENT_RULES = [
     ("本细则自2025年3月1日起施行", "环境型·法规管制", False),
     ("有效期届满而应当拨付的资金继续拨付", "环境型·法规管制", False),
     ("加快建设法治政府", "环境型·法规管制", False),
+    ("坚持依法行政", "环境型·法规管制", False),
+    # 公共服务: popularising science, data and information given are services to the public
+    ("推动科普进社区、进校园", "供给型·公共服务", True),
+    ("为中小企业提供高质量行业数据集", "供给型·公共服务", True),
+    ("为企业提供贷款", "供给型·公共服务", False),
+    # a role a body plays in areas (在…等方面…作用) names the areas, not what the measure does
+    ("发挥实验室在共性技术攻关、人才培养等方面的支撑作用", "供给型·技术支持", False),
+    ("组织开展共性技术攻关", "供给型·技术支持", True),
+    # 资金投入: an award withdrawn, money not yet paid, what a project's own money may pay for are not grants
+    ("撤销其奖励", "供给型·资金投入", False),
+    ("扶持资金应当支付而尚未支付的", "供给型·资金投入", False),
+    ("差旅费可以从项目经费中列支", "供给型·资金投入", False),
+    ("给予最高50万元奖励", "供给型·资金投入", True),
+    # 政府采购: a kind of product is bought or promoted; an entry rule or an exception is not a purchase
+    ("建立新技术新产品准入机制", "需求型·政府采购", False),
+    ("加大新技术新产品推广力度", "需求型·政府采购", True),
+    ("属政府采购的服务机构除外", "需求型·政府采购", False),
+    # 服务外包: work commissioned from a third party, not a third party rewarded
+    ("第三方服务机构每推荐一家企业给予奖励", "需求型·服务外包", False),
+    ("聘请第三方开展绩效评价", "需求型·服务外包", True),
     # 策略性措施: valuing assets is accounting, not an assessment of the work
     ("国有资产转让前进行资产评估", "环境型·策略性措施", False),
     ("每年对孵化器进行绩效评估", "环境型·策略性措施", True),
