@@ -54,6 +54,9 @@ INSTRUMENT_RULES = [
     ("本细则自2025年3月1日起施行", "环境型·法规管制", False),
     ("有效期届满而应当拨付的资金继续拨付", "环境型·法规管制", False),
     ("加快建设法治政府", "环境型·法规管制", False),
+    ("打造市场化法治化国际化营商环境", "环境型·法规管制", False),
+    ("区人民政府应当逐步提高财政科技投入水平", "环境型·法规管制", False),
+    ("高等院校应当建立科技成果转化管理制度", "环境型·法规管制", True),
     ("坚持依法行政", "环境型·法规管制", False),
     # 公共服务: popularising science, data and information given are services to the public
     ("推动科普进社区、进校园", "供给型·公共服务", True),
@@ -74,6 +77,27 @@ INSTRUMENT_RULES = [
     # 服务外包: work commissioned from a third party, not a third party rewarded
     ("第三方服务机构每推荐一家企业给予奖励", "需求型·服务外包", False),
     ("聘请第三方开展绩效评价", "需求型·服务外包", True),
+    # 资金投入: public money put in, or more of it for a field
+    ("市级财政三年统筹投入20亿元", "供给型·资金投入", True),
+    ("加大对基础研究的投入", "供给型·资金投入", True),
+    ("企业加大研发投入", "供给型·资金投入", False),
+    # 示范应用: use at scale; a bare 场景 only when scenarios are opened or built; 率先试点 is no first use
+    ("推动北斗技术在交通行业规模化应用", "需求型·示范应用", True),
+    ("向企业开放城市治理场景", "需求型·示范应用", True),
+    ("面向特定工业场景开发工业APP", "需求型·示范应用", False),
+    ("培育一批场景应用型企业", "需求型·示范应用", False),
+    ("率先试点新型养老金融产品", "需求型·示范应用", False),
+    # 基础设施: 网络化 is a way of working, not a network built
+    ("建立网络化、扁平化的管理模式", "供给型·基础设施", False),
+    ("建设千兆光纤网络", "供给型·基础设施", True),
+    # 策略性措施: bodies made to act together, a yearly report owed, the parts of an assessment scheme
+    ("推动市、区两级联动", "环境型·策略性措施", True),
+    ("构建“投贷保”联动的融资服务体系", "环境型·策略性措施", False),
+    ("高校每年向主管部门提交成果转化年度报告", "环境型·策略性措施", True),
+    ("由牵头考核单位计算分值", "环境型·策略性措施", True),
+    ("对通过评估考核的中心优先支持", "环境型·策略性措施", True),
+    ("支持高校开展科技成果转化活动", "环境型·策略性措施", False),
+    ("组织开展科技成果路演活动", "环境型·策略性措施", True),
     # 策略性措施: valuing assets is accounting, not an assessment of the work
     ("国有资产转让前进行资产评估", "环境型·策略性措施", False),
     ("每年对孵化器进行绩效评估", "环境型·策略性措施", True),
