@@ -106,9 +106,8 @@ def gold_pairs(pairs: list[tuple[dict, dict]], field: str) -> list[tuple[set[str
 
 
 @pytest.fixture(scope="module")
-def annotated(tmp_path_factory) -> tuple[list[tuple[dict, dict]], int, int]:
-    """The annotated measures matched to a build of the seeds and the corpus (when present)."""
-    gold = yaml.safe_load(ANNOTATION.read_text(encoding="utf-8"))
+def built(tmp_path_factory) -> tuple[list[dict], set[str]]:
+    """The measures of a build of the seeds and the corpus (when present), and the names of the files built."""
     folder = tmp_path_factory.mktemp("seeds_and_corpus")
     sources = [SEEDS_DIR, *([CORPUS] if CORPUS.is_dir() else [])]
     for source in sources:
@@ -128,9 +127,21 @@ def annotated(tmp_path_factory) -> tuple[list[tuple[dict, dict]], int, int]:
         }
         for row in measures_frame.itertuples()
     ]
-    present = {p.name for s in sources for p in s.iterdir()}
+    return measures, {p.name for s in sources for p in s.iterdir()}
+
+
+def matched_annotation(path, built) -> tuple[list[tuple[dict, dict]], int, int]:
+    """(matched pairs, annotated items whose file is here, all annotated items) of one annotation file."""
+    gold = yaml.safe_load(path.read_text(encoding="utf-8"))
+    measures, present = built
     expected = [g for g in gold if g["file"] in present]
     return match(measures, expected), len(expected), len(gold)
+
+
+@pytest.fixture(scope="module")
+def annotated(built) -> tuple[list[tuple[dict, dict]], int, int]:
+    """The annotated measures matched to the build."""
+    return matched_annotation(ANNOTATION, built)
 
 
 def test_the_annotated_items_that_can_be_built_are_matched(annotated):
@@ -187,4 +198,26 @@ def test_on_the_seeds_alone_micro_f1_stays_above_its_floor(annotated, field, flo
     assert len(on_seeds) >= 100  # the seeds' items of the annotation, matched
     per_label, micro = score(gold_pairs(on_seeds, field))
     print(f"\nseeds only\n{table(field, per_label, micro)}")
+    assert micro.f1 >= floor
+
+
+# The held-out annotation (tags_holdout.yaml, 122 measures by a third annotator, made after the rules of session 7
+# and never read while the rules of session 8 were written): what the rules do on measures they were not written
+# for. Reached when it was committed, with session 7's rules: themes 0.75, instruments 0.65; with session 8's
+# (written against tags.yaml only): themes 0.75, instruments 0.65 — the gains on tags.yaml did not carry over.
+HOLDOUT = ROOT / "tests" / "annotations" / "tags_holdout.yaml"
+HOLDOUT_THEME_MICRO_F1 = 0.73
+HOLDOUT_INSTRUMENT_MICRO_F1 = 0.63
+
+
+@pytest.mark.parametrize(
+    "field, floor", [("themes", HOLDOUT_THEME_MICRO_F1), ("instruments", HOLDOUT_INSTRUMENT_MICRO_F1)]
+)
+def test_on_the_held_out_annotation_micro_f1_stays_above_its_floor(built, field, floor):
+    if not CORPUS.is_dir():
+        pytest.skip("the held-out items are mostly corpus measures; their floors were measured with ../shared/corpus")
+    pairs, expected, total = matched_annotation(HOLDOUT, built)
+    assert len(pairs) >= MIN_MATCHED * expected
+    per_label, micro = score(gold_pairs(pairs, field))
+    print(f"\nheld out ({len(pairs)} of {total})\n{table(field, per_label, micro)}")
     assert micro.f1 >= floor
