@@ -486,6 +486,10 @@ class FileSink:
         for path in self.staged:
             path.unlink(missing_ok=True)
         shutil.rmtree(self.version, ignore_errors=True)
+        try:
+            self.version.parent.rmdir()  # a first build leaves no empty .tables
+        except OSError:
+            pass
 
 
 def damaged_tables(out_dir: Path, report: dict) -> list[str]:
