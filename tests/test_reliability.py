@@ -458,7 +458,9 @@ DAMAGE = {
     "measures replaced by another table": lambda out: shutil.copy(_file_of(out, "targets"), _file_of(out, "measures")),
     "measures overwritten with junk": lambda out: _file_of(out, "measures").write_bytes(os.urandom(4096)),
     "a part of measures deleted": lambda out: _file_of(out, "measures").unlink(),
-    "a stray part in measures": lambda out: shutil.copy(_file_of(out, "measures"), out / "measures.parquet" / "x.parquet"),
+    "a stray part in measures": lambda out: shutil.copy(
+        _file_of(out, "measures"), out / "measures.parquet" / "x.parquet"
+    ),
     "documents deleted": lambda out: (out / "documents.parquet").unlink(),
     "report truncated": lambda out: _truncate(out / "build_report.json"),
 }

@@ -323,7 +323,9 @@ class Corrector:
         """The corrections a document's rows of `table` are made with ("" when none): a part of the tables is
         written again when they change (output.FileSink)."""
         found = self._by_doc[table].get(doc_id)
-        return json.dumps([c.to_yaml() for c in found], ensure_ascii=False, sort_keys=True, default=str) if found else ""
+        return (
+            json.dumps([c.to_yaml() for c in found], ensure_ascii=False, sort_keys=True, default=str) if found else ""
+        )
 
     def apply(self, table: str, rows: pa.Table) -> pa.Table:
         """A slice of measures or targets (each document's rows whole) with its corrections applied."""

@@ -413,7 +413,9 @@ class FileSink:
                 parts = None
                 if name in PARTITIONED:
                     last = self.last / name if self.last is not None else None
-                    parts = _Parts(self.version / name, TABLES[name], previous.get(name, {}), last, dirty or frozenset())
+                    parts = _Parts(
+                        self.version / name, TABLES[name], previous.get(name, {}), last, dirty or frozenset()
+                    )
                 self.writers[name] = _TableWriter(out_dir, name, self.segment, reusable, parts)
         except BaseException:  # e.g. no permission to create files in OUT: stop the writers already started
             self.abort()
@@ -437,7 +439,9 @@ class FileSink:
         made = {name: writer.target.made for name, writer in self.writers.items() if isinstance(writer.target, _Parts)}
         (self.version / PARTS_FILE).write_text(json.dumps(made, sort_keys=True), encoding="utf-8")
         report["table_bytes"] = {
-            name: sum(m["bytes"] for m in made[name].values()) if name in made else (writer.tmp or Path()).stat().st_size
+            name: sum(m["bytes"] for m in made[name].values())
+            if name in made
+            else (writer.tmp or Path()).stat().st_size
             for name, writer in self.writers.items()
         }
         report["table_parts"] = {
