@@ -16,8 +16,17 @@ import pytest
 from lib import curation
 from lib.build import output
 from lib.build.cli import main as build_main
-from lib.build.output import BUCKETS, PARTITIONED, TABLES_DIR, bucket_of, current_version, damaged_tables, part_file
-from lib.build.run import build, build_tables
+from lib.build.output import (
+    BUCKETS,
+    EXTRA_BUCKET,
+    PARTITIONED,
+    TABLES_DIR,
+    bucket_of,
+    current_version,
+    damaged_tables,
+    part_file,
+)
+from lib.build.run import build, build_tables, write_outputs
 from lib.config import ROOT, SEEDS_DIR
 from lib.contract import TABLES
 
@@ -183,3 +192,14 @@ def test_a_reader_that_resolved_the_last_version_can_still_read_it(store):
     (seeds / FIXTURE.name).unlink()  # the build after that removes it
     rebuild(store)
     assert not resolved.exists()
+
+
+def test_a_table_made_in_memory_keeps_rows_after_the_doc_id_order_last(tmp_path):
+    tables, report = build_tables(SEEDS_DIR)
+    added = tables["targets"].slice(0, 1)  # an editor's target on the first document: after every other row
+    added = added.set_column(added.schema.get_field_index("target_id"), "target_id", pa.array(["t-added"]))
+    tables["targets"] = pa.concat_tables([tables["targets"], added])
+    report["counts"]["targets"] += 1
+    write_outputs(tables, report, tmp_path)
+    assert pq.read_table(tmp_path / "targets.parquet").equals(tables["targets"])
+    assert (tmp_path / "targets.parquet" / part_file(EXTRA_BUCKET)).exists()

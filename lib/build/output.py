@@ -223,7 +223,9 @@ class _Parts:
     def add(self, table: pa.Table, bucket: str | None = None, key: str | None = None) -> None:
         if bucket is None:  # rows of documents the caller did not name (a table made in memory): never linked
             for found, piece in _by_bucket(table):
-                self.add(piece, found, None)
+                # rows after the doc_id order (targets editors added, last in a table made in memory) come last
+                behind = found in self.made or (self.bucket is not None and found < self.bucket)
+                self.add(piece, EXTRA_BUCKET if behind else found, None)
             return
         if bucket != self.bucket:
             self._end()
