@@ -18,6 +18,7 @@ from lib.build import cache as build_cache
 from lib.build import output as build_output
 from lib.build import plan as build_plan
 from lib.build import run as build_run
+from lib.build.output import TABLES_DIR, current_version
 from lib.config import ROOT, SEEDS_DIR
 from lib.contract import TABLES
 
@@ -100,7 +101,7 @@ def test_nothing_changed_reuses_every_document_and_writes_the_same_tables(tmp_pa
     assert all(written(out)[name].equals(before[name]) for name in TABLES)
 
 
-def test_the_main_tables_are_single_parquet_files_and_the_cache_is_hidden(tmp_path):
+def test_the_main_tables_are_named_parquet_and_the_cache_is_hidden(tmp_path):
     out = tmp_path / "out"
     assert build.main(["--seeds", str(SEEDS_DIR), "--out", str(out)]) == 0
     visible = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
@@ -253,7 +254,9 @@ def test_a_killed_build_leaves_the_previous_build_and_a_usable_cache(tmp_path, d
     report = build.build(seeds, out)
     assert report["processed"] <= 1 and report["reused"] + report["processed"] == 6
     assert_same_as_a_full_build(out, seeds)
-    assert not [p for p in out.iterdir() if p.name.startswith(".") and p.name != build.CACHE_DIR]
+    assert not [p for p in out.iterdir() if p.name.startswith(".") and p.name not in (build.CACHE_DIR, TABLES_DIR)]
+    versions = {p.name for p in (out / TABLES_DIR).iterdir()}
+    assert current_version(out).name in versions and len(versions) == 2, "the current and the last version only"
     assert cache_files(out) == referenced_files(out), "the killed build's segment is deleted"
 
 

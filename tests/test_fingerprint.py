@@ -3,6 +3,7 @@ the reference bytes its stages read, taken once per build as a snapshot that eve
 
 from __future__ import annotations
 
+import ast
 import json
 import shutil
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from lib import build, reference
+from lib.build.fingerprint import lib_imports
 from lib.config import ROOT, SEEDS_DIR, TAXONOMY_YAML
 from lib.pipeline import tagging
 
@@ -102,3 +104,36 @@ def test_an_edited_taxonomy_reaches_every_document_of_the_next_build(tmp_path, m
 
     themes = pq.read_table(out / "measures.parquet", columns=["themes"]).column("themes").to_pylist()
     assert sum("测试新主题" in t for t in themes) > 0  # 0 before: the stages kept the vocabulary they loaded first
+
+
+def _imports_by_walking(source: bytes) -> list[tuple[str, list[str]]]:
+    """What the whole module's syntax tree imports from lib (the reference lib_imports must agree with)."""
+    found: list[tuple[str, list[str]]] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.extend((a.name, []) for a in node.names if a.name.split(".")[0] == "lib")
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "lib":
+            found.append((node.module, [a.name for a in node.names]))
+    return found
+
+
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("import lib.codes\n", [("lib.codes", [])]),
+        ("from lib.pipeline import tagging, targets\n", [("lib.pipeline", ["tagging", "targets"])]),
+        ("from lib.build.cache import (\n    Run,\n    joined,\n)\n", [("lib.build.cache", ["Run", "joined"])]),
+        ("def f():\n    from lib import importer\n    return importer\n", [("lib", ["importer"])]),
+        ("from lib.build.cache import Run, \\\n    joined\n", [("lib.build.cache", ["Run", "joined"])]),
+        ("import os\nfrom pathlib import Path\nlibrary = 1\n", []),
+    ],
+    ids=["import", "from", "parenthesised", "inside a function", "backslash", "none"],
+)
+def test_the_lib_imports_of_a_module_are_read_without_parsing_all_of_it(source, expected):
+    assert sorted(lib_imports(source.encode())) == sorted(expected)
+
+
+def test_reading_only_the_import_statements_finds_what_the_whole_syntax_tree_does():
+    for path in sorted([*(ROOT / "lib").rglob("*.py"), *(ROOT / "app_pages").glob("*.py")]):
+        source = path.read_bytes()
+        assert sorted(lib_imports(source)) == sorted(_imports_by_walking(source)), path.name

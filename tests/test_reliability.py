@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from lib import importer
 from lib.build.cli import main as build_main
 from lib.build.fingerprint import is_stale
-from lib.build.output import damaged_tables, failure_cause
+from lib.build.output import damaged_tables, failure_cause, table_files
 from lib.config import ROOT, SEEDS_DIR
 from lib.pipeline import readers
 from lib.pipeline.document import process_document
@@ -447,11 +447,20 @@ def _truncate(path: Path) -> None:
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
 
 
+def _file_of(out: Path, name: str) -> Path:
+    """The file a damage hits: the table's file, or the largest of its parts (a folder of parts)."""
+    return max(table_files(out / f"{name}.parquet"), key=lambda p: p.stat().st_size)
+
+
 DAMAGE = {
-    "measures truncated": lambda out: _truncate(out / "measures.parquet"),
-    "measures emptied": lambda out: (out / "measures.parquet").write_bytes(b""),
-    "measures replaced by another table": lambda out: shutil.copy(out / "targets.parquet", out / "measures.parquet"),
-    "measures overwritten with junk": lambda out: (out / "measures.parquet").write_bytes(os.urandom(4096)),
+    "measures truncated": lambda out: _truncate(_file_of(out, "measures")),
+    "measures emptied": lambda out: _file_of(out, "measures").write_bytes(b""),
+    "measures replaced by another table": lambda out: shutil.copy(_file_of(out, "targets"), _file_of(out, "measures")),
+    "measures overwritten with junk": lambda out: _file_of(out, "measures").write_bytes(os.urandom(4096)),
+    "a part of measures deleted": lambda out: _file_of(out, "measures").unlink(),
+    "a stray part in measures": lambda out: shutil.copy(
+        _file_of(out, "measures"), out / "measures.parquet" / "x.parquet"
+    ),
     "documents deleted": lambda out: (out / "documents.parquet").unlink(),
     "report truncated": lambda out: _truncate(out / "build_report.json"),
 }
@@ -476,7 +485,7 @@ def test_a_report_of_an_older_build_without_sizes_still_catches_a_truncated_tabl
     del report["table_bytes"]
     (out / "build_report.json").write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
     assert damaged_tables(out, report) == []
-    _truncate(out / "targets.parquet")
+    _truncate(_file_of(out, "targets"))
     assert damaged_tables(out, report) == ["targets.parquet"]
 
 
@@ -535,7 +544,7 @@ def test_the_dashboard_on_damaged_tables_says_so_and_names_the_command(store, da
 
 def test_the_damage_message_follows_the_interface_language(store):
     seeds, out, manifest = store
-    _truncate(out / "measures.parquet")
+    _truncate(_file_of(out, "measures"))
     shown, _log = run_dashboard(out, seeds, manifest, language="en")
     assert shown["error"] == [
         "The tables are damaged and cannot be shown: run `python -m lib.build` on the "

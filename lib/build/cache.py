@@ -157,7 +157,7 @@ def cached_tables(out_dir: Path, state: dict, fingerprint: str) -> dict[str, lis
 def parquet_tables(out_dir: Path) -> dict[str, list[Run]] | None:
     """The last build's tables read from its Parquet files (no cache), or None."""
     try:
-        tables = {name: pq.ParquetFile(out_dir / f"{name}.parquet").read() for name in CACHED_TABLES}
+        tables = {name: pq.read_table((out_dir / f"{name}.parquet").resolve()) for name in CACHED_TABLES}
     except (OSError, pa.ArrowException):
         return None
     if any(not tables[name].schema.equals(TABLES[name], check_metadata=False) for name in CACHED_TABLES):

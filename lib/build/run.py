@@ -23,7 +23,7 @@ from lib.build import confidence
 from lib.build import corrections as corr
 from lib.build.cache import Run, coalesce, joined, runs_by_key
 from lib.build.fingerprint import code_fingerprint
-from lib.build.output import FileSink, MemorySink
+from lib.build.output import EXTRA_BUCKET, FileSink, MemorySink, bucket_of
 from lib.build.plan import Job, Plan, plan_build
 from lib.build.tables import AGENCY_COLUMNS, agency_table, citation_rows, resolve_citations
 from lib.config import DOCUMENTS_YAML, PIPELINE_VERSION
@@ -108,30 +108,34 @@ ROW_ORDER = {
 
 
 class _Emitter:
-    """Hands one table's runs to the sink in order, neighbouring runs joined into one slice."""
+    """Hands one table's runs to the sink in order, neighbouring runs of one bucket joined into one slice, with
+    the keys of their documents (doc_id, build key, corrections: what the sink compares to reuse a part)."""
 
-    def __init__(self, name: str, sink, taps: list[pa.Table] | None = None, corrector=None) -> None:
+    def __init__(self, name: str, sink, corrector: corr.Corrector, taps: list[pa.Table] | None = None) -> None:
         self.name, self.sink, self.taps, self.corrector = name, sink, taps, corrector
         self.open: Run | None = None
+        self.bucket: str | None = None
+        self.keys: list[str] = []
         self.rows = 0
 
-    def add(self, run: Run | None) -> None:
+    def add(self, run: Run | None, doc_id: str, build_key: str) -> None:
         if run is None or not run.length:
             return
-        if longer := joined(self.open, run):
+        bucket = bucket_of(doc_id)
+        if bucket == self.bucket and (longer := joined(self.open, run)):
             self.open = longer
         else:
             self.flush()
-            self.open = run
+            self.open, self.bucket = run, bucket
+        self.keys.append(f"{doc_id} {build_key} {self.corrector.key(self.name, doc_id)}")
 
     def flush(self) -> None:
         if self.open:
             table, _segment, start, length = self.open
             # The tables get the corrected rows, the cache the pipeline's (the sink writes both)
-            shown = table.slice(start, length)
-            if self.corrector is not None:
-                shown = self.corrector.apply(self.name, shown)
-            self.sink.put(self.name, self.open, shown)
+            shown = self.corrector.apply(self.name, table.slice(start, length))
+            self.sink.put(self.name, self.open, shown, self.bucket, "\n".join(self.keys))
+            self.keys = []
             if self.taps is not None:  # the columns the agencies table needs, kept as zero-copy slices
                 self.taps.append(shown.select(AGENCY_COLUMNS))
             self.rows += shown.num_rows
@@ -160,11 +164,11 @@ def run_build(plan: Plan, sink, results: Iterator[DocResult], corrector: corr.Co
     texts: dict[str, tuple[str, str]] = {}  # text_sha256 → (source_file, encoding) of the copy built
     kept_runs = {name: runs_by_key(previous.get(name, []), "doc_id") for name in STREAMED}
     taps: list[pa.Table] = []
-    emitters = {name: _Emitter(name, sink, taps if name == "measures" else None, corrector) for name in STREAMED}
+    emitters = {name: _Emitter(name, sink, corrector, taps if name == "measures" else None) for name in STREAMED}
     fresh: dict[str, list[pa.Table]] = {"documents": [], "citations": []}
     reports: dict[str, dict] = {}
     pending: list[DocResult] = []  # processed, not yet in Arrow
-    held: list[tuple[str, DocResult | None]] = []  # documents in doc_id order from the first pending one on
+    held: list[tuple[str, str, DocResult | None]] = []  # (doc_id, build key, result) from the first pending one on
 
     def convert() -> None:  # pending rows → Arrow; then every held document's rows to the emitters, in order
         built = [r for r in pending if r.document]
@@ -180,13 +184,13 @@ def run_build(plan: Plan, sink, results: Iterator[DocResult], corrector: corr.Co
         offsets = dict.fromkeys(STREAMED, 0)
         for name in STREAMED:
             chunk[name] = chunk[name].sort_by(ROW_ORDER[name])  # each document's rows stay together, in doc_id order
-        for doc_id, result in held:
+        for doc_id, key, result in held:
             for name, emitter in emitters.items():
                 if result is None:
-                    emitter.add(kept_runs[name].get(doc_id))
+                    emitter.add(kept_runs[name].get(doc_id), doc_id, key)
                 else:
                     n = len(result.measures if name == "measures" else result.targets)
-                    emitter.add(Run(chunk[name], None, offsets[name], n))
+                    emitter.add(Run(chunk[name], None, offsets[name], n), doc_id, key)
                     offsets[name] += n
         pending.clear()
         held.clear()
@@ -200,9 +204,10 @@ def run_build(plan: Plan, sink, results: Iterator[DocResult], corrector: corr.Co
             reports[cached[doc_id][0]] = _report_entry(cached[doc_id][0], None, copy)
             kept.discard(doc_id)  # a copy of a document met earlier in doc_id order: none of its rows
             continue
+        key = cached[doc_id][1]["build_key"] if job is None else job.key
         if job is None and not held:
             for name, emitter in emitters.items():
-                emitter.add(kept_runs[name].get(doc_id))
+                emitter.add(kept_runs[name].get(doc_id), doc_id, key)
             continue
         if job is not None:
             for emitter in emitters.values():
@@ -212,9 +217,9 @@ def run_build(plan: Plan, sink, results: Iterator[DocResult], corrector: corr.Co
                 result = copy
             reports[result.source_file] = _report_entry(result.source_file, None, result)
             pending.append(result)
-            held.append((doc_id, result))
+            held.append((doc_id, key, result))
         else:
-            held.append((doc_id, None))
+            held.append((doc_id, key, None))
         if len(pending) >= CHUNK:
             convert()
     convert()
@@ -222,7 +227,7 @@ def run_build(plan: Plan, sink, results: Iterator[DocResult], corrector: corr.Co
         emitter.flush()
     if corrector.added:  # targets editors added: found through their measures, so written after them
         added = corrector.added_targets(TABLES["targets"])
-        sink.put("targets", Run(added, None, 0, 0), added)
+        sink.put("targets", Run(added, None, 0, 0), added, EXTRA_BUCKET)
         emitters["targets"].rows += added.num_rows
     # 2. documents (in source_file order) and citations, reused and new
     new_docs = pa.concat_tables(fresh["documents"]).sort_by(ROW_ORDER["documents"])
@@ -302,8 +307,10 @@ def build(
     tables to disk as they are made; returns the build report."""
     plan = plan_build(seed_dir, use_manifest, manifest_path, None if full else out_dir)
     results = _results(plan.jobs, workers, progress, plan.reference)
+    # Parts of the last build are linked only when its rows are reused (not --full, not another pipeline)
+    dirty = frozenset(bucket_of(job.sha256) for job in plan.jobs) if plan.previous is not None else None
     try:
-        sink = FileSink(out_dir, plan.reusable_segments())
+        sink = FileSink(out_dir, plan.reusable_segments(), dirty)
     except BaseException:  # e.g. no permission to write in out_dir
         results.close()
         raise

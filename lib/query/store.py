@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import streamlit as st
 
-from lib.build.output import damaged_tables
+from lib.build.output import damaged_tables, read_schema
 from lib.config import BUILD_DIR
 from lib.contract import TABLES, to_frame
 from lib.query import filters as flt
@@ -120,13 +120,15 @@ LONG_COLUMNS = {"documents": ("text",), "measures": ("text", "tag_evidence", "ta
 
 
 def _read(path: Path, columns: list[str] | None = None) -> pa.Table:
-    """A table's columns; TablesDamaged when its pages cannot be read (damage the footer check misses)."""
+    """A table's columns (a file, or a folder of parts); TablesDamaged when its pages cannot be read (damage
+    the footer check misses)."""
     try:
+        source = path.resolve()  # a folder of parts: read the version the link names now, all of it
         return pq.read_table(
-            path,
+            source,
             columns=columns
             if columns is not None
-            else [c for c in pq.read_schema(path).names if c not in LONG_COLUMNS.get(path.stem, ())],
+            else [c for c in read_schema(source).names if c not in LONG_COLUMNS.get(path.stem, ())],
         )
     except (OSError, pa.ArrowException) as exc:
         raise _damaged(path.name) from exc
