@@ -13,11 +13,13 @@ import pyarrow as pa
 import pytest
 
 from lib.build.cli import main as build_main
+from lib.query import evolution as ev
 from lib.query import filters as flt
 from lib.query import permalinks, store, views
 from lib.query.filters import ALL_KINDS, Filters
 from lib.query.labels import index_labels
 from lib.query.steps import districts as district_steps
+from lib.query.steps import evolution as evolution_steps
 from lib.query.steps import overview
 
 LISTS = pd.ArrowDtype(pa.list_(pa.string()))
@@ -28,7 +30,13 @@ def small_tables() -> dict[str, pd.DataFrame]:
     documents = pd.DataFrame(
         {
             "doc_id": ["d1", "d2", "d3", "d4", "d5"],
-            "title": ["滨海新区数字经济行动方案（2023—2025年）", "市科技局关于概念验证的通知", "东丽区人才十条", "无日期的工作要点", "北辰区科技金融实施方案"],
+            "title": [
+                "滨海新区数字经济行动方案（2023—2025年）",
+                "市科技局关于概念验证的通知",
+                "东丽区人才十条",
+                "无日期的工作要点",
+                "北辰区科技金融实施方案",
+            ],
             "year": [2023.0, 2021.0, 2021.0, np.nan, 2024.0],
             "issued_date": ["2023-03-02", "2021-06", "2021-06", None, "2024"],
             "level": ["district", "municipal", "district", "municipal", "district"],
@@ -48,11 +56,29 @@ def small_tables() -> dict[str, pd.DataFrame]:
             "doc_id": ["d1", "d1", "d1", "d2", "d2", "d3", "d4", "d5"],
             "agency_source": ["phrase", "issuer", "carried", "phrase", "issuer", None, "phrase", "issuer"],
             "agencies": pd.Series(
-                [["市科技局"], ["滨海新区政府"], ["市科技局", "市财政局"], ["市科技局"], [], ["东丽区政府"], ["市财政局"], []],
+                [
+                    ["市科技局"],
+                    ["滨海新区政府"],
+                    ["市科技局", "市财政局"],
+                    ["市科技局"],
+                    [],
+                    ["东丽区政府"],
+                    ["市财政局"],
+                    [],
+                ],
                 dtype=LISTS,
             ),
             "districts": pd.Series(
-                [["滨海新区"], ["滨海新区", "东丽区"], [], ["北辰区"], ["东丽区"], ["东丽区"], [], ["北辰区", "滨海新区"]],
+                [
+                    ["滨海新区"],
+                    ["滨海新区", "东丽区"],
+                    [],
+                    ["北辰区"],
+                    ["东丽区"],
+                    ["东丽区"],
+                    [],
+                    ["北辰区", "滨海新区"],
+                ],
                 dtype=LISTS,
             ),
             "warnings": pd.Series([["乱码"], [], [], ["乱码", "截断"], [], [], ["乱码"], []], dtype=LISTS),
@@ -174,12 +200,53 @@ def test_the_pages_steps_on_the_seeds_equal_the_same_steps_over_the_taken_view(f
     pd.testing.assert_frame_equal(
         overview.top_labels(f, "themes"), views.count_labels(taken["measures"], "themes", top=10, indexes=indexes)
     )
-    pd.testing.assert_frame_equal(overview.top_bodies(f), views.count_bodies(taken["measures"], top=10, indexes=indexes))
+    pd.testing.assert_frame_equal(
+        overview.top_bodies(f), views.count_bodies(taken["measures"], top=10, indexes=indexes)
+    )
     from lib.query.geo import district_names
 
     pd.testing.assert_frame_equal(
         district_steps.district_counts(f),
         views.district_counts(taken["measures"], store.load_tables()["documents"], district_names()),
     )
+    pd.testing.assert_frame_equal(
+        evolution_steps.mix(f, "instrument_types", "year"),
+        ev.mix_table(taken["measures"], taken["documents"], "instrument_types", "year"),
+    )
     for table, names in (("measures", ("agency_source", "doc_id")), ("documents", ("year",)), ("targets", ())):
         pd.testing.assert_frame_equal(view.columns(table, names), taken[table][list(names)])
+
+
+@pytest.mark.parametrize("dimension", ["themes", "instruments", "instrument_types"])
+@pytest.mark.parametrize("by", ["year", "doc_id"])
+@pytest.mark.parametrize("subset", SUBSETS, ids=str)
+def test_a_mix_from_the_whole_tables_index_equals_the_mix_of_the_taken_measures(subset, by, dimension):
+    documents = small_tables()["documents"].assign(year=[2023.0, 2021.0, 2021.0, np.nan, 2024.0])
+    measures = pd.DataFrame(
+        {
+            "doc_id": ["d1", "d1", "d1", "d2", "d2", "d3", "d4", "d5"],
+            "year": [2023.0, 2023.0, 2023.0, 2021.0, 2021.0, 2021.0, np.nan, 2024.0],
+            "themes": pd.Series(
+                [["人才"], ["人才", "金融"], [], ["金融"], ["平台"], ["人才"], ["平台"], []], dtype=LISTS
+            ),
+            "instruments": pd.Series(
+                [
+                    ["供给型·人才支持"],
+                    ["环境型·金融支持", "供给型·资金投入"],
+                    [],
+                    ["需求型·政府采购"],
+                    [],
+                    ["供给型·人才支持"],
+                    [],
+                    ["环境型·税收优惠"],
+                ],
+                dtype=LISTS,
+            ),
+        }
+    )
+    column = "instruments" if dimension == "instrument_types" else dimension
+    taken = measures.iloc[np.array(subset[0])]
+    pd.testing.assert_frame_equal(
+        ev.mix_table(taken[["year", "doc_id"]], documents, dimension, by, index_labels(measures[column])),
+        ev.mix_table(taken, documents, dimension, by),
+    )
