@@ -32,7 +32,7 @@ from lib.contract import TABLES, to_frame
 from lib.query import filters as flt
 from lib.query import views
 from lib.query.labels import LabelIndex, index_labels, positions
-from lib.query.lru import ByteLRU, release_memory, thaw_unless
+from lib.query.lru import ByteLRU, release_buffers, release_memory, thaw_unless
 
 FILTER_COLUMNS = ("districts", "themes", "industries", "instruments", "agencies")
 
@@ -229,7 +229,11 @@ ROWS_BUDGET, FRAMES_BUDGET, STEPS_BUDGET = 32 << 20, 96 << 20, 48 << 20
 @st.cache_resource(show_spinner=False)
 def _caches() -> dict[str, ByteLRU]:
     # Held with cache_resource so that st.cache_resource.clear() (tests, a new deployment) empties them too.
-    return {"rows": ByteLRU(ROWS_BUDGET), "frames": ByteLRU(FRAMES_BUDGET), "steps": ByteLRU(STEPS_BUDGET)}
+    # Evictions free their values at once (no cycles in positions, frames or steps): no cycle collection.
+    return {
+        name: ByteLRU(budget, release=release_buffers)
+        for name, budget in (("rows", ROWS_BUDGET), ("frames", FRAMES_BUDGET), ("steps", STEPS_BUDGET))
+    }
 
 
 def _view_rows(version: str, filters: flt.Filters) -> flt.ViewRows:
