@@ -135,7 +135,8 @@ def test_a_frame_or_step_result_evicted_from_a_cache_without_cycle_collection_is
         counted = cache.get("step", lambda: table.iloc[:500].groupby("doc_id").size().rename("n").reset_index())
         alive = [weakref.ref(taken), weakref.ref(counted)]
         del taken, counted
-        cache.put("another", block(0.99))  # evicts both
-        assert [ref() for ref in alive] == [None, None]
+        cache.put("another", block(1))  # the whole budget: evicts both
+        assert len(cache) == 1
+        assert [ref() is None for ref in alive] == [True, True]
     finally:
         gc.enable()
