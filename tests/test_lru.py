@@ -113,3 +113,30 @@ def test_a_figure_is_sized_by_its_points():
     small = go.Figure(go.Scatter(x=np.arange(10), y=np.arange(10)))
     large = go.Figure(go.Scatter(x=np.arange(1_000_000), y=np.arange(1_000_000)))
     assert _figure_bytes(large) >= 16_000_000 > 100 * _figure_bytes(small)  # two arrays of 1,000,000 int64
+
+
+def test_a_frame_or_step_result_evicted_from_a_cache_without_cycle_collection_is_freed_at_once():
+    """The store's caches release without gc.collect (release_buffers): what they hold must hold no cycles."""
+    import gc
+    import weakref
+
+    from lib.query.lru import release_buffers
+
+    table = pd.DataFrame(
+        {
+            "doc_id": [f"d{i}" for i in range(2_000)],
+            "themes": pd.Series([["人才", "金融"]] * 2_000, dtype=pd.ArrowDtype(pa.list_(pa.string()))),
+        }
+    )
+    cache = ByteLRU(1 * MB, release=release_buffers)
+    gc.disable()
+    try:
+        taken = cache.get("view", lambda: table.iloc[np.arange(0, 2_000, 2)])
+        counted = cache.get("step", lambda: table.iloc[:500].groupby("doc_id").size().rename("n").reset_index())
+        alive = [weakref.ref(taken), weakref.ref(counted)]
+        del taken, counted
+        cache.put("another", block(1))  # the whole budget: evicts both
+        assert len(cache) == 1
+        assert [ref() is None for ref in alive] == [True, True]
+    finally:
+        gc.enable()

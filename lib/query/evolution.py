@@ -20,7 +20,7 @@ import pandas as pd
 from lib.codes import WRITTEN_SOURCES, AgencySource
 from lib.config import DATA_DIR, JIEBA_USERDICT
 from lib.contract import parse_renamed_from, renaming_label
-from lib.query.labels import LabelIndex, index_labels, label_counts, relabel
+from lib.query.labels import LabelIndex, index_labels, label_counts, positions, relabel
 from lib.query.textstats import keyword_frequencies
 from lib.query.views import VALUE_TEXT_COLUMNS, decimal_year, value_text, year_text
 from lib.reference import ReferenceDataError, load_yaml, require
@@ -46,11 +46,14 @@ Z_95 = 1.96  # |z| above this: the difference is unlikely to be chance (two-side
 # --- 1. mixes ---------------------------------------------------------------------------------------
 
 
-def labels_of(measures: pd.DataFrame, dimension: str) -> LabelIndex:
-    """The measures' labels on a mix dimension; instrument_types keeps only 供给型/环境型/需求型."""
+def labels_of(measures: pd.DataFrame, dimension: str, index: LabelIndex | None = None) -> LabelIndex:
+    """The measures' labels on a mix dimension; instrument_types keeps only 供给型/环境型/需求型. `index`: the
+    column's LabelIndex of the table `measures` was filtered from, if at hand (cut, not exploded again)."""
+    column = "instruments" if dimension == "instrument_types" else dimension
+    labels = index.within(positions(measures)) if index is not None else index_labels(measures[column])
     if dimension == "instrument_types":
-        return relabel(index_labels(measures["instruments"]), lambda label: label.split("·")[0])
-    return index_labels(measures[dimension])
+        return relabel(labels, lambda label: label.split("·")[0])
+    return labels
 
 
 def document_labels(documents: pd.DataFrame) -> pd.DataFrame:
@@ -64,16 +67,19 @@ def document_labels(documents: pd.DataFrame) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def mix_table(measures: pd.DataFrame, documents: pd.DataFrame, dimension: str, by: str = "year") -> pd.DataFrame:
+def mix_table(
+    measures: pd.DataFrame, documents: pd.DataFrame, dimension: str, by: str = "year", index: LabelIndex | None = None
+) -> pd.DataFrame:
     """Label counts per year or document: group, group_label, label, n (measures carrying the label),
-    share (of all labels in the group, so a group's shares sum to 1), n_measures (in the group)."""
+    share (of all labels in the group, so a group's shares sum to 1), n_measures (in the group). `index` as
+    for labels_of."""
     columns = ["group", "group_label", "label", "n", "share", "n_measures"]
     if measures.empty:
         return pd.DataFrame(columns=columns)
     key = "year" if by == "year" else "doc_id"
     groups = measures[key].to_numpy()
     sizes = pd.Series(groups).groupby(groups).size()
-    pairs = labels_of(measures, dimension).pairs()
+    pairs = labels_of(measures, dimension, index).pairs()
     tagged = pd.DataFrame({"group": groups[pairs.row.to_numpy()], "label": pairs.label.to_numpy()}).dropna(
         subset=["group"]
     )

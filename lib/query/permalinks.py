@@ -26,10 +26,15 @@ LINK_COLUMN = "原文"  # the column of every measure and target table that hold
 # anchor a permalink scrolls to. Ids are hex; anything else is replaced, as Streamlit replaces it.
 ANCHOR_PREFIX = "item-"
 UNSAFE_IN_CLASS = re.compile(r"[^a-zA-Z0-9_-]")
+# What urlencode leaves as written (quote_plus's unreserved characters): every id, which is hex. A table of
+# 50,000 measures links each row, and urlencode's generic path took ~0.1 ms a row at 10,000 documents.
+SAFE_IN_URL = re.compile(r"[A-Za-z0-9_.~-]+")
 
 
 def reader_url(key: str, value: str) -> str:
     """The reader's URL for one row (value quoted: an id is hex, but the URL must be one whatever it holds)."""
+    if SAFE_IN_URL.fullmatch(value):
+        return f"{READER_PATH}?{key}={value}"
     return f"{READER_PATH}?{urllib.parse.urlencode({key: value})}"
 
 

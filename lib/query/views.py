@@ -149,6 +149,12 @@ def short_titles(documents: pd.DataFrame) -> dict[str, str]:
 
 def timeline(documents: pd.DataFrame) -> pd.DataFrame:
     """One row per document for the 2018→2025 timeline, with readable labels and date provenance."""
+    return placed_on_timeline(timeline_points(documents))
+
+
+def timeline_points(documents: pd.DataFrame) -> pd.DataFrame:
+    """timeline's columns that each document has on its own (labels, date, hover), in the documents' order:
+    computed once for the whole table, a view's are taken by position (placed_on_timeline does the rest)."""
     frame = documents[
         ["doc_id", "title", "year", "issued_date", "level", "doc_type", "n_measures", "date_source", "date_evidence"]
     ].copy()
@@ -162,7 +168,12 @@ def timeline(documents: pd.DataFrame) -> pd.DataFrame:
             frame.title, frame.doc_type, frame.n_measures, frame.issued_date, frame.date_label
         )
     ]
-    frame = frame.sort_values("when")
+    return frame
+
+
+def placed_on_timeline(points: pd.DataFrame) -> pd.DataFrame:
+    """Rows of timeline_points in time order, each with its label's position among the rows shown."""
+    frame = points.sort_values("when")
     # Neighbours on the same row alternate their labels above and below, so close dates stay legible; near
     # the axis's end a label runs inwards, or the figure's edge would cut it.
     above = frame.groupby("level").cumcount() % 2 == 0
@@ -216,6 +227,40 @@ def _date_for_axis(issued: str | None) -> pd.Timestamp | None:
         int(parts[2]) if len(parts) > 2 else (15 if len(parts) > 1 else 1),
     )
     return pd.Timestamp(year=year, month=month, day=day)
+
+
+def quality_columns(documents: pd.DataFrame) -> pd.DataFrame:
+    """quality's columns that each document has on its own, in the documents' order (index kept): computed
+    once for the whole table, a view's are taken by position (quality_at)."""
+    return pd.DataFrame(
+        {
+            "文件": documents.title,
+            "年份": documents.year,
+            "日期来源": documents.date_source.map(DATE_SOURCE_LABELS).fillna("未知"),
+            "缺失或略去的部分": documents.missing_parts.map(len),
+            "截断": documents.truncated.map({True: codes.YES, False: codes.NO}),
+            "提示": documents.warnings.map(lambda w: "；".join(list(w)[:3])),
+        }
+    )
+
+
+def quality_at(
+    columns: pd.DataFrame, masked_per_document: np.ndarray, garbled_per_document: np.ndarray, documents: np.ndarray
+) -> pd.DataFrame:
+    """quality of a view from row positions: `columns` = quality_columns(the whole documents table), the
+    view's masked values and garbled measures counted per document position (per_document), and the
+    view's document positions."""
+    frame = columns.iloc[documents]
+    frame.insert(3, "遮盖的数值", masked_per_document[documents].astype(int))
+    frame.insert(6, "含乱码的措施", garbled_per_document[documents].astype(int))
+    return frame.reset_index(drop=True)
+
+
+def per_document(document_of_row: np.ndarray, counted: np.ndarray, n_documents: int) -> np.ndarray:
+    """How many rows of a child table count per document: `document_of_row` is each row's document position
+    (-1: none), `counted` whether (or how much) the row counts."""
+    known = document_of_row >= 0
+    return np.bincount(document_of_row[known], weights=counted[known], minlength=n_documents)
 
 
 def quality(view: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -309,6 +354,30 @@ def district_counts(measures: pd.DataFrame, documents: pd.DataFrame, districts: 
         }
     )
     table = frame.groupby(["district", "source"]).size().unstack(fill_value=0) if len(frame) else pd.DataFrame()
+    return _district_table(table, districts)
+
+
+def district_counts_at(
+    index: LabelIndex, rows: np.ndarray, own_district: np.ndarray, districts: list[str]
+) -> pd.DataFrame:
+    """district_counts of the measures at `rows` (positions in the whole table) without exploding their lists:
+    `index` is the whole table's districts index, `own_district` each measure's document's district as a
+    position in index.names (-1: none), both once per build."""
+    view = index.within(rows)
+    own = own_district[rows][view.rows] == view.codes
+    n = len(index.names)
+    own_n, other_n = np.bincount(view.codes[own], minlength=n), np.bincount(view.codes[~own], minlength=n)
+    seen = (own_n + other_n) > 0
+    if not seen.any():
+        return _district_table(pd.DataFrame(), districts)
+    table = pd.DataFrame(
+        {"区级文件": own_n[seen], "市级等文件提及": other_n[seen]},
+        index=pd.Index(index.names[seen], name="district"),
+    )
+    return _district_table(table.rename_axis(columns="source"), districts)
+
+
+def _district_table(table: pd.DataFrame, districts: list[str]) -> pd.DataFrame:
     table = table.reindex(districts, fill_value=0).reindex(columns=["区级文件", "市级等文件提及"], fill_value=0)
     table["total"] = table.sum(axis=1)
     return table.rename_axis("district").reset_index()

@@ -55,7 +55,7 @@ def page_header(title: str, intro: str, count_places: bool = True) -> tuple[flt.
 
 def places_note(f: flt.Filters) -> None:
     """Under the title: how many documents of other places are loaded but not counted, and how to count them."""
-    note = flt.places_left_out_note(flt.places_left_out(store.load_tables()["documents"], f))
+    note = flt.places_left_out_note(store.places_left_out(f))
     if not note:
         return
     if briefing():

@@ -35,7 +35,7 @@ def sidebar(tables: dict) -> None:
         )
         st.multiselect(
             t("地区"),
-            flt.place_options(documents),
+            store.place_options(),
             key=KEY["jurisdictions"],
             format_func=t,  # 全部地区 is ours; the places are data and stay as written
             placeholder=t("默认：天津市（含各区）"),

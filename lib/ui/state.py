@@ -83,7 +83,7 @@ def restore_filters(tables: dict) -> None:
     f, notes = flt.parse_query(
         st.query_params.to_dict(),
         store.year_span(),
-        flt.known_values(store.filter_options(), tables["documents"].doc_id, flt.place_options(tables["documents"])),
+        flt.known_values(store.filter_options(), tables["documents"].doc_id, store.place_options()),
     )
     for key, value in _state_from_filters(f).items():
         st.session_state[key] = value

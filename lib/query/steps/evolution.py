@@ -13,8 +13,10 @@ MIX_DIMENSION, MIX_BY = "instrument_types", "year"  # the first tab as the page 
 # Each computed once per build, filters and arguments, and shared by every session (store.per_view).
 @store.per_view
 def mix(f, dimension: str, by: str):
+    # The view's years and documents and the whole table's labels: no take of the measures, no lists exploded.
     view = store.filtered(f)
-    return ev.mix_table(view["measures"], view["documents"], dimension, by)
+    index = store.label_index("instruments" if dimension == "instrument_types" else dimension)
+    return ev.mix_table(view.columns("measures", ("year", "doc_id")), view["documents"], dimension, by, index)
 
 
 def whole_keywords() -> LabelIndex:
