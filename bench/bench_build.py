@@ -8,7 +8,9 @@ met or missed; asserts nothing about time.
    against the floor of any build process, a fresh `python -c "import pandas, pyarrow.parquet"`.
 2. full builds of generated corpora (bench/make_corpus.py, cached under bench/out/corpus/): the CLI with
    `--full` in a fresh process, `--workers 1` and `--workers 2`; wall time, docs/s, the largest process's
-   peak RSS (os.wait4) and the peak PSS summed over the process tree (sampled every 0.25 s).
+   peak RSS (os.wait4) and the peak PSS summed over the process tree (sampled every 0.25 s); after the
+   2-worker builds, the read+decode floor (READ_DECODE_FLOOR: the build's imports, 2 workers reading,
+   hashing and decoding every document) and the build's time as a multiple of it.
 3. growth: the least-squares exponent of time against corpus size on a log-log scale.
 4. incremental rebuild at the largest size: on a copy of the full build, add one new document (a
    different one each run) and time the CLI without --full; also a rebuild with nothing changed and the
@@ -91,6 +93,24 @@ def seeds_figures() -> list[str]:
     ]
 
 
+# The floor of a build's throughput: a fresh process with the build's imports, its two worker processes
+# reading, hashing and decoding every document (what any pipeline must do) and nothing else.
+READ_DECODE_FLOOR = """
+import hashlib, sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+import lib.build  # noqa: F401  (the build's imports)
+from lib.pipeline.normalize import decode
+
+def read(path):
+    raw = path.read_bytes()
+    return hashlib.sha256(raw).hexdigest(), len(decode(raw)[0])
+
+with ProcessPoolExecutor(max_workers=int(sys.argv[2])) as pool:
+    list(pool.map(read, sorted(Path(sys.argv[1]).glob("gen_*.txt")), chunksize=8))
+"""
+
+
 def full_builds(sizes: list[int], quick: bool) -> tuple[dict, list[str]]:
     """{(n, workers): [Run]} and the printed rows."""
     results: dict[tuple[int, int], list] = {}
@@ -115,6 +135,15 @@ def full_builds(sizes: list[int], quick: bool) -> tuple[dict, list[str]]:
                 f"{statistics.median(r.others_cores for r in runs):>6.2f}"
             )
             print(rows[-1], flush=True)
+            if workers == 2:  # the floor right after the build it bounds, so both see the same machine
+                floor = [quiet_run([PYTHON, "-c", READ_DECODE_FLOOR, str(corpus), "2"], {}) for _ in runs]
+                f = statistics.median(r.seconds for r in floor)
+                rows.append(
+                    f"{'':>7} {'':>6} {'floor':>7}  {spread([r.seconds for r in floor]):<38} {n / f:>7.1f} "
+                    f"{mb * 1000 / SEED_MEAN_KB / f:>9.1f}  read+hash+decode, 2 workers: the build takes "
+                    f"{t / f:.2f}× the floor's time ({n / t / (n / f):.0%} of its docs/s)"
+                )
+                print(rows[-1], flush=True)
     return results, rows
 
 
