@@ -3,6 +3,7 @@ met or missed; asserts nothing about time.
 
     .venv/bin/python bench/bench_build.py            # 100 / 1,000 / 10,000 documents, about 12 min on 2 cores
     .venv/bin/python bench/bench_build.py --quick    # 100 / 1,000 only, fewer runs, about 2 min
+    .venv/bin/python bench/bench_build.py --alternate 3e90e6b HEAD --size 1000 --runs 3   # old vs new only
 
 1. seeds: `python -m lib.build --seeds seeds --out TMP` as a fresh process, 1 warm-up + 5 timed runs,
    against the floor of any build process, a fresh `python -c "import pandas, pyarrow.parquet"`.
@@ -331,6 +332,40 @@ def corpus_findings(corpus: Path, out_dir: Path) -> list[str]:
     return lines
 
 
+def alternate(codes: list[str], n: int, runs: int) -> list[str]:
+    """Full 2-worker builds of n documents and the read+decode floor, each code in turn (old, new, old, new …),
+    so the shared machine's drift falls on every code alike; CPU seconds of the process tree are the figure
+    that load changes least."""
+    corpus = corpus_dir(n)
+    mb = sum(p.stat().st_size for p in corpus.glob("gen_*.txt")) / 1e6
+    roots = {code: use_code(code) for code in codes}
+    measured: dict[str, dict[str, list]] = {code: {"build": [], "floor": []} for code in codes}
+    for _ in range(runs):
+        for code in codes:
+            common.CODE = roots[code]
+            out_dir = BUILDS / f"n{n}_{code}"
+            args = build_cmd(corpus, out_dir, "--full", "--workers", "2")
+            measured[code]["build"].append(checked(quiet_run(args, build_env(out_dir)), args))
+            measured[code]["floor"].append(quiet_run([PYTHON, "-c", READ_DECODE_FLOOR, str(corpus), "2"], {}))
+    rows = [
+        f"{n:,} documents ({mb:.1f} MB), --workers 2, {runs} runs each, alternating; median [min, max]; "
+        "CPU = user+system of the process tree; others = cores busy with other processes during the build"
+    ]
+    for code in codes:
+        build, floor = measured[code]["build"], measured[code]["floor"]
+        wall, cpu = statistics.median(r.seconds for r in build), statistics.median(r.cpu_seconds for r in build)
+        f_wall, f_cpu = statistics.median(r.seconds for r in floor), statistics.median(r.cpu_seconds for r in floor)
+        rows.append(
+            f"  {code:<10} build {spread([r.seconds for r in build])}, {n / wall:.1f} docs/s, "
+            f"{mb * 1000 / SEED_MEAN_KB / wall:.1f} seed-eq/s, CPU {spread([r.cpu_seconds for r in build])} "
+            f"({cpu * 1000 / n:.1f} ms a document), others {statistics.median(r.others_cores for r in build):.2f}\n"
+            f"  {'':<10} floor {spread([r.seconds for r in floor])}, CPU {f_cpu:.2f} s: the build is {wall / f_wall:.1f}× "
+            f"the floor's wall time, {cpu / f_cpu:.1f}× its CPU; on two idle cores the build's CPU alone allows "
+            f"≤ {2 * n / cpu:.0f} docs/s ({2 * mb * 1000 / SEED_MEAN_KB / cpu:.0f} seed-eq/s)"
+        )
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="100 and 1,000 documents only, fewer runs")
@@ -348,7 +383,20 @@ def main(argv: list[str] | None = None) -> int:
         help="the commit to measure (default HEAD, unpacked under "
         "bench/out/snapshot/), or 'worktree' for the files as they are",
     )
+    parser.add_argument(
+        "--alternate",
+        nargs="+",
+        metavar="CODE",
+        help="only compare these commits (or 'worktree'): 2-worker builds of --size documents and the floor, alternating",
+    )
+    parser.add_argument("--size", type=int, default=1000, help="with --alternate: the corpus size")
+    parser.add_argument("--runs", type=int, default=3, help="with --alternate: runs of each code")
     args = parser.parse_args(argv)
+    if args.alternate:
+        MAX_WAIT[0] = args.wait
+        print(machine(), flush=True)
+        print("\n".join(alternate(args.alternate, args.size, args.runs)))
+        return 0
     if args.add_in_process:
         use_code(os.environ["BENCH_CODE"])
         work, out_dir, *documents = map(Path, args.add_in_process)
