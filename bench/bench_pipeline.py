@@ -3,7 +3,7 @@ this process, its CPU seconds and those of `tagging.keywords` alone, and where t
 per pipeline module). Figures are printed, never asserted.
 
     .venv/bin/python bench/bench_pipeline.py                       # 300 documents, HEAD, 3 runs
-    .venv/bin/python bench/bench_pipeline.py --code worktree --profile
+    .venv/bin/python bench/bench_pipeline.py --code worktree --profile --stages
     .venv/bin/python bench/bench_pipeline.py --code 3e90e6b --code worktree   # old and new, alternating
 
 Every run is a fresh process; with several --code values their runs alternate (old, new, old, new …),
@@ -32,12 +32,52 @@ def documents(n: int) -> list[Path]:
     return sorted(corpus_dir(1000).glob("gen_*.txt"))[:n]
 
 
-def worker(n: int, profile: bool) -> dict:
+# The stages timed without a profiler (module, function): each is wrapped where process_document finds it.
+STAGES = (
+    ("lib.pipeline.document", "read_document"),
+    ("lib.pipeline.structure", "parse"),
+    ("lib.pipeline.metadata", "extract"),
+    ("lib.pipeline.agencies", "find_responsibility"),
+    ("lib.pipeline.tagging", "tag"),
+    ("lib.pipeline.tag_rules", "read_clauses"),
+    ("lib.pipeline.tagging", "keywords"),
+    ("lib.pipeline.targets", "extract"),
+    ("lib.pipeline.citations", "extract"),
+)
+
+
+def timed_stages() -> dict[str, list[float]]:
+    """Wrap each stage so that its CPU seconds add up (the outermost call only, for a recursive one)."""
+    import importlib
+
+    spent: dict[str, list[float]] = {}
+    for module_name, name in STAGES:
+        module = importlib.import_module(module_name)
+        total = spent.setdefault(f"{module_name.rsplit('.', 1)[1]}.{name}", [0.0, 0.0])
+        original = getattr(module, name)
+
+        def wrapper(*args, _original=original, _total=total, **kwargs):
+            if _total[1]:  # inside the outer call's time already
+                return _original(*args, **kwargs)
+            _total[1] = 1.0
+            started = time.process_time()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                _total[0] += time.process_time() - started
+                _total[1] = 0.0
+
+        setattr(module, name, wrapper)
+    return spent
+
+
+def worker(n: int, profile: bool, stages: bool = False) -> dict:
     from lib.pipeline import tagging
     from lib.pipeline.document import process_document
 
     files = [(p.name, p.read_bytes()) for p in documents(n)]
     tagging.keywords("预热分词器")  # the segmenter and reference data load once per process, outside the timing
+    spent = timed_stages() if stages else {}
     profiler = cProfile.Profile() if profile else None
     started = time.process_time()
     if profiler:
@@ -46,6 +86,7 @@ def worker(n: int, profile: bool) -> dict:
     if profiler:
         profiler.disable()
     documents_cpu = time.process_time() - started
+    staged = {name: seconds for name, (seconds, _) in spent.items()}  # before keywords are timed again below
     texts = [m["heading"] + "\n" + m["text"] for r in results for m in r.measures]
     started = time.process_time()
     for text in texts:
@@ -56,6 +97,8 @@ def worker(n: int, profile: bool) -> dict:
         tagging.cut(text)
     cut_cpu = time.process_time() - started
     out = {"documents": documents_cpu, "keywords": keywords_cpu, "cut": cut_cpu, "measures": len(texts)}
+    if stages:
+        out["stages"] = staged
     if profiler:
         out["profile"] = profile_table(profiler)
     return out
@@ -107,11 +150,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--code", action="append", help="a commit or 'worktree' (repeat to compare; default HEAD)")
     parser.add_argument("--profile", action="store_true", help="also one profiled run per code, printed")
+    parser.add_argument("--stages", action="store_true", help="also one run per code with each stage's CPU, unprofiled")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         use_code(args.code[0])
-        print(json.dumps(worker(args.docs, args.profile)))
+        print(json.dumps(worker(args.docs, args.profile, args.stages)))
         return
     codes = args.code or ["HEAD"]
     for code in codes:
@@ -119,10 +163,9 @@ def main() -> None:
     print(machine())
     runs: dict[str, list[dict]] = {code: [] for code in codes}
 
-    def run(code: str, profile: bool = False) -> dict:
-        cmd = [PYTHON, __file__, "--worker", "--code", code, "--docs", str(args.docs)] + (
-            ["--profile"] if profile else []
-        )
+    def run(code: str, profile: bool = False, stages: bool = False) -> dict:
+        cmd = [PYTHON, __file__, "--worker", "--code", code, "--docs", str(args.docs)]
+        cmd += (["--profile"] if profile else []) + (["--stages"] if stages else [])
         done = subprocess.run(cmd, capture_output=True, text=True, cwd=common.ROOT)
         if done.returncode:
             sys.exit(done.stderr[-3000:])
@@ -141,6 +184,16 @@ def main() -> None:
     for code in codes:
         docs, kw, cut = ([r[key] for r in runs[code]] for key in ("documents", "keywords", "cut"))
         print(f"  {code:<10} {fmt(docs):>24} {args.docs / statistics.median(docs):>16.1f} {fmt(kw):>26} {fmt(cut):>22}")
+    if args.stages:
+        print("\nCPU seconds of each stage inside process_document (one run per code, wrappers, no profiler):")
+        staged = {code: run(code, stages=True) for code in codes}
+        for name in staged[codes[0]]["stages"]:
+            cells = [
+                f"{staged[c]['stages'][name]:6.3f} s {staged[c]['stages'][name] / staged[c]['documents']:6.1%}"
+                for c in codes
+            ]
+            print(f"  {name:<32} " + "   ".join(cells))
+        print(f"  {'process_document':<32} " + "   ".join(f"{staged[c]['documents']:6.3f} s" for c in codes))
     if args.profile:
         for code in codes:
             print(f"\nprofile, {code}:\n{run(code, profile=True)['profile']}")
