@@ -3,12 +3,15 @@ met or missed; asserts nothing about time.
 
     .venv/bin/python bench/bench_build.py            # 100 / 1,000 / 10,000 documents, about 12 min on 2 cores
     .venv/bin/python bench/bench_build.py --quick    # 100 / 1,000 only, fewer runs, about 2 min
+    .venv/bin/python bench/bench_build.py --alternate 3e90e6b HEAD --size 1000 --runs 3   # old vs new only
 
 1. seeds: `python -m lib.build --seeds seeds --out TMP` as a fresh process, 1 warm-up + 5 timed runs,
    against the floor of any build process, a fresh `python -c "import pandas, pyarrow.parquet"`.
 2. full builds of generated corpora (bench/make_corpus.py, cached under bench/out/corpus/): the CLI with
    `--full` in a fresh process, `--workers 1` and `--workers 2`; wall time, docs/s, the largest process's
-   peak RSS (os.wait4) and the peak PSS summed over the process tree (sampled every 0.25 s).
+   peak RSS (os.wait4) and the peak PSS summed over the process tree (sampled every 0.25 s); after the
+   2-worker builds, the read+decode floor (READ_DECODE_FLOOR: the build's imports, 2 workers reading,
+   hashing and decoding every document) and the build's time as a multiple of it.
 3. growth: the least-squares exponent of time against corpus size on a log-log scale.
 4. incremental rebuild at the largest size: on a copy of the full build, add one new document (a
    different one each run) and time the CLI without --full; also a rebuild with nothing changed and the
@@ -62,11 +65,12 @@ SEED_MEAN_KB = sum(p.stat().st_size for p in (ROOT / "seeds").iterdir() if p.is_
 
 
 WAITED = [0.0]
+MAX_WAIT = [common.QUIET_MAX_WAIT]  # --wait: on a machine shared all day, waiting only lengthens the run
 
 
 def quiet_run(args: list[str], env: dict):
     """run_fresh once other processes leave the machine quiet (or after a minute of waiting)."""
-    WAITED[0] += wait_quiet()
+    WAITED[0] += wait_quiet(MAX_WAIT[0])
     return run_fresh(args, env)
 
 
@@ -89,6 +93,24 @@ def seeds_figures() -> list[str]:
         f"seeds build (5 docs, fresh process): {spread([r.seconds for r in builds])}; floor `import pandas, "
         f"pyarrow.parquet` {floor:.2f} s → {med / floor:.1f}× floor; peak RSS {max(r.max_rss_mb for r in builds):.0f} MB"
     ]
+
+
+# The floor of a build's throughput: a fresh process with the build's imports, its two worker processes
+# reading, hashing and decoding every document (what any pipeline must do) and nothing else.
+READ_DECODE_FLOOR = """
+import hashlib, sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+import lib.build  # noqa: F401  (the build's imports)
+from lib.pipeline.normalize import decode
+
+def read(path):
+    raw = path.read_bytes()
+    return hashlib.sha256(raw).hexdigest(), len(decode(raw)[0])
+
+with ProcessPoolExecutor(max_workers=int(sys.argv[2])) as pool:
+    list(pool.map(read, sorted(Path(sys.argv[1]).glob("gen_*.txt")), chunksize=8))
+"""
 
 
 def full_builds(sizes: list[int], quick: bool) -> tuple[dict, list[str]]:
@@ -115,6 +137,15 @@ def full_builds(sizes: list[int], quick: bool) -> tuple[dict, list[str]]:
                 f"{statistics.median(r.others_cores for r in runs):>6.2f}"
             )
             print(rows[-1], flush=True)
+            if workers == 2:  # the floor right after the build it bounds, so both see the same machine
+                floor = [quiet_run([PYTHON, "-c", READ_DECODE_FLOOR, str(corpus), "2"], {}) for _ in runs]
+                f = statistics.median(r.seconds for r in floor)
+                rows.append(
+                    f"{'':>7} {'':>6} {'floor':>7}  {spread([r.seconds for r in floor]):<38} {n / f:>7.1f} "
+                    f"{mb * 1000 / SEED_MEAN_KB / f:>9.1f}  read+hash+decode, 2 workers: the build takes "
+                    f"{t / f:.2f}× the floor's time ({n / t / (n / f):.0%} of its docs/s)"
+                )
+                print(rows[-1], flush=True)
     return results, rows
 
 
@@ -220,7 +251,7 @@ def add_in_process_worker(work: Path, out_dir: Path, documents: list[Path]) -> t
     seconds, cpu = [], []
     for path in documents:
         shutil.copy(path, work / f"gen_in_process_{path.name}")
-        wait_quiet()
+        wait_quiet(MAX_WAIT[0])
         started, started_cpu = time.perf_counter(), time.process_time()
         report = rebuild(work, out_dir)
         seconds.append(time.perf_counter() - started)
@@ -318,10 +349,50 @@ def corpus_findings(corpus: Path, out_dir: Path) -> list[str]:
     return lines
 
 
+def alternate(codes: list[str], n: int, runs: int) -> list[str]:
+    """Full 2-worker builds of n documents and the read+decode floor, each code in turn (old, new, old, new …),
+    so the shared machine's drift falls on every code alike; CPU seconds of the process tree are the figure
+    that load changes least."""
+    corpus = corpus_dir(n)
+    mb = sum(p.stat().st_size for p in corpus.glob("gen_*.txt")) / 1e6
+    roots = {code: use_code(code) for code in codes}
+    measured: dict[str, dict[str, list]] = {code: {"build": [], "floor": []} for code in codes}
+    for _ in range(runs):
+        for code in codes:
+            common.CODE = roots[code]
+            out_dir = BUILDS / f"n{n}_{code}"
+            args = build_cmd(corpus, out_dir, "--full", "--workers", "2")
+            measured[code]["build"].append(checked(quiet_run(args, build_env(out_dir)), args))
+            measured[code]["floor"].append(quiet_run([PYTHON, "-c", READ_DECODE_FLOOR, str(corpus), "2"], {}))
+    rows = [
+        f"{n:,} documents ({mb:.1f} MB), --workers 2, {runs} runs each, alternating; median [min, max]; "
+        "CPU = user+system of the process tree; others = cores busy with other processes during the build"
+    ]
+    for code in codes:
+        build, floor = measured[code]["build"], measured[code]["floor"]
+        wall, cpu = statistics.median(r.seconds for r in build), statistics.median(r.cpu_seconds for r in build)
+        f_wall, f_cpu = statistics.median(r.seconds for r in floor), statistics.median(r.cpu_seconds for r in floor)
+        rows.append(
+            f"  {code:<10} build {spread([r.seconds for r in build])}, {n / wall:.1f} docs/s, "
+            f"{mb * 1000 / SEED_MEAN_KB / wall:.1f} seed-eq/s, CPU {spread([r.cpu_seconds for r in build])} "
+            f"({cpu * 1000 / n:.1f} ms a document), others {statistics.median(r.others_cores for r in build):.2f}\n"
+            f"  {'':<10} floor {spread([r.seconds for r in floor])}, CPU {f_cpu:.2f} s: the build is {wall / f_wall:.1f}× "
+            f"the floor's wall time, {cpu / f_cpu:.1f}× its CPU; on two idle cores the build's CPU alone allows "
+            f"≤ {2 * n / cpu:.0f} docs/s ({2 * mb * 1000 / SEED_MEAN_KB / cpu:.0f} seed-eq/s)"
+        )
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="100 and 1,000 documents only, fewer runs")
     parser.add_argument("--incremental-runs", type=int, default=5)
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=common.QUIET_MAX_WAIT,
+        help="seconds to wait at most for a quiet machine before each timed run (0: never wait)",
+    )
     parser.add_argument("--add-in-process", nargs="+", metavar="PATH", help=argparse.SUPPRESS)
     parser.add_argument(
         "--incremental-only",
@@ -335,13 +406,27 @@ def main(argv: list[str] | None = None) -> int:
         help="the commit to measure (default HEAD, unpacked under "
         "bench/out/snapshot/), or 'worktree' for the files as they are",
     )
+    parser.add_argument(
+        "--alternate",
+        nargs="+",
+        metavar="CODE",
+        help="only compare these commits (or 'worktree'): 2-worker builds of --size documents and the floor, alternating",
+    )
+    parser.add_argument("--size", type=int, default=1000, help="with --alternate: the corpus size")
+    parser.add_argument("--runs", type=int, default=3, help="with --alternate: runs of each code")
     args = parser.parse_args(argv)
+    if args.alternate:
+        MAX_WAIT[0] = args.wait
+        print(machine(), flush=True)
+        print("\n".join(alternate(args.alternate, args.size, args.runs)))
+        return 0
     if args.add_in_process:
         use_code(os.environ["BENCH_CODE"])
         work, out_dir, *documents = map(Path, args.add_in_process)
         print(json.dumps(add_in_process_worker(work, out_dir, documents)))
         return 0
     use_code(args.code)
+    MAX_WAIT[0] = args.wait
     print(machine(), flush=True)
     if args.incremental_only:
         print(

@@ -154,6 +154,7 @@ def apptest_worker(runs: int, profile_over: float) -> dict:
     result["floor"] = [timed(AppTest.from_file(str(floor), default_timeout=60).run) for _ in range(runs)]
     # What `streamlit run server.py` does as it starts (its lifespan), in the code measured.
     result["warmed"] = ""
+    warm_cpu, warm_wall = time.process_time(), time.perf_counter()
     if (common.CODE / "server.py").exists():
         from lib import charts, ui  # noqa: F401
         from lib.query import store  # noqa: F401
@@ -165,6 +166,12 @@ def apptest_worker(runs: int, profile_over: float) -> dict:
 
             steps.warm()
             result["warmed"] += " and every page's opening view"
+    result["warm_up"] = {
+        "seconds": time.perf_counter() - warm_wall,
+        "cpu_seconds": time.process_time() - warm_cpu,
+        "rss_mb": status_mb("VmRSS"),
+        "peak_rss_mb": status_mb("VmHWM"),
+    }
     for page, _, _ in PAGES:
         # First visit in this process: the page's own steps are not cached yet (without server.py's warm-up,
         # the overview also loads the tables).
@@ -216,6 +223,12 @@ def apptest_worker(runs: int, profile_over: float) -> dict:
         app.session_state["filter_districts"] = [FILTER_DISTRICTS[-1], FILTER_DISTRICTS[-2]]  # a new combination
         result["profiles"]["filter change (overview)"] = profiled(app.run)
     return result
+
+
+def status_mb(field: str) -> float:
+    """This process's VmRSS (now) or VmHWM (its peak so far) in MB."""
+    line = next(ln for ln in Path("/proc/self/status").read_text().splitlines() if ln.startswith(field + ":"))
+    return int(line.split()[1]) / 1024
 
 
 def apptest_figures(seeds: Path, build: Path, runs: int, profile_over: float) -> dict:
@@ -419,9 +432,14 @@ def main() -> None:
         "new sessions on the warm process"
     )
     for label, r in apptest.items():
+        if warm := r.get("warm_up"):
+            print(
+                f"  {label} warm-up: {warm['seconds']:.1f} s ({warm['cpu_seconds']:.1f} s CPU), then RSS "
+                f"{warm['rss_mb']:,.0f} MB (peak so far {warm['peak_rss_mb']:,.0f} MB)"
+            )
         print(
             f"  floor in the {label} process (one plotly chart): {ms(r['floor'])}; peak RSS of that process "
-            f"after every page {r['peak_rss_mb']:.0f} MB"
+            f"after every page {r['peak_rss_mb']:,.0f} MB"
         )
     header = f"  {'page':<9} {'charts':>6}"
     for label in apptest:

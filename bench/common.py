@@ -241,9 +241,15 @@ def build_cmd(seeds: Path, out_dir: Path, *extra: str) -> list[str]:
 
 
 def corpus_dir(n_docs: int) -> Path:
-    """The cached generated corpus of n documents (generated on first use)."""
+    """The cached generated corpus of n documents (generated on first use). A corpus linked from another
+    checkout (a large one made once for everyone) is used as it is, never regenerated into its folder."""
     from make_corpus import cached_corpus
 
+    linked = OUT / "corpus" / f"n{n_docs}_s0"
+    if linked.is_symlink():
+        if not (linked / ".corpus.json").exists():  # the stamp is written last
+            sys.exit(f"{linked} links to {linked.resolve()}, which is not complete yet")
+        return linked
     return cached_corpus(n_docs)[0]
 
 

@@ -83,3 +83,59 @@ def test_rjieba_cuts_exactly_like_jieba_with_the_same_user_dictionary(seed_table
     reference.load_userdict(str(JIEBA_USERDICT))
     texts = (seed_tables["measures"].heading + "\n" + seed_tables["measures"].text).tolist()
     assert [cut(t) for t in texts] == [reference.lcut(t) for t in texts]
+
+
+def _keywords_by_counter(text: str, limit: int = 30) -> list[str]:
+    """The definition `keywords` must keep: content words (two or more CJK characters, not a stopword) counted
+    with Counter, most frequent first, ties in reading order."""
+    import re
+    from collections import Counter
+
+    from lib.pipeline.tagging import cut, stopwords
+
+    words = [t for t in cut(text) if len(t) >= 2 and t not in stopwords() and re.fullmatch(r"[\u4e00-\u9fff]+", t)]
+    return [word for word, _ in Counter(words).most_common(limit)]
+
+
+KEYWORD_PIECES = (
+    "人才", "加强", "揭榜挂帅", "海河实验室", "专精特新中小企业", "的", "和", "积极推进", "2025年", "AI",
+    "数字经济", "，", "。", "、", "\n", " ", "5G", "人工智能", "科技成果转化", "（一）", "企业", "平台",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text, limit",
+    [
+        ("人才人才平台平台企业", 2),  # a tie at the limit: the word read first wins
+        ("平台企业人才，人才企业平台。", 30),
+        ("的和与及", 30),  # only stopwords
+        ("", 30),
+        ("AI 5G 2025年", 30),  # no CJK words of two characters
+        ("加强人工智能人工智能，推进数字经济", 1),
+    ],
+)
+def test_keywords_are_the_most_frequent_content_words_with_ties_in_reading_order(text, limit):
+    assert keywords(text, limit) == _keywords_by_counter(text, limit)
+
+
+def test_keywords_equal_the_counter_definition_on_many_generated_snippets():
+    import random
+
+    rng = random.Random(20)
+    snippets = ["".join(rng.choices(KEYWORD_PIECES, k=rng.randint(1, 60))) for _ in range(2000)]
+    for limit in (1, 5, 30):
+        assert [keywords(s, limit) for s in snippets] == [_keywords_by_counter(s, limit) for s in snippets]
+
+
+def test_keywords_equal_the_counter_definition_on_every_seed_measure(seed_tables):
+    texts = _seed_measure_texts(seed_tables)
+    assert [keywords(t) for t in texts] == [_keywords_by_counter(t) for t in texts]
+
+
+def test_the_memo_of_judged_tokens_is_bounded_and_judges_again_after_clearing(monkeypatch):
+    from lib.pipeline import tagging
+
+    monkeypatch.setattr(tagging._ContentWords, "MAX_TOKENS", 3)
+    content = tagging._ContentWords(frozenset({"加强"}))
+    judged = [content[t] for t in ("人才", "加强", "AI", "平台", "人")]
+    assert judged == [True, False, False, True, False] and len(content) <= 3

@@ -274,16 +274,23 @@ def _paragraph_targets(
     year, year_masked = opening
     for sentence in sentences(paragraph):
         found_any = False
-        for clause in (part for whole in CLAUSE_BREAK.split(sentence) for part in GOAL_SPLIT.split(whole)):
+        for clause in _clauses(sentence):
             if "年" in clause and (m := YEAR_PHRASE.search(clause)):  # the cheap test spares most clauses a regex scan
                 year, year_masked = _year(m.group("year"))
             if THIS_YEAR.search(clause):
                 year, year_masked = None, False  # 今年: the plan year again, after a review's 过去一年
             clause_year = year
-            if doc_year and not GOAL_CUE.search(clause) and not any(cue in clause for cue in PARAMETER_CUES):
-                if PAST_CUE.search(clause):
+            # A past or result cue is rare: only then does it matter whether a goal or parameter cue overrides it.
+            past = PAST_CUE.search(clause)
+            if (
+                doc_year
+                and (past or RESULT_CUE.search(clause))
+                and not GOAL_CUE.search(clause)
+                and not any(cue in clause for cue in PARAMETER_CUES)
+            ):
+                if past:
                     year = clause_year = doc_year - 1
-                elif RESULT_CUE.search(clause):
+                else:
                     clause_year = year if year is not None and year < doc_year else doc_year - 1
             rows = _quantities(clause, clause_year, year_masked, doc_year)
             found_any = found_any or bool(rows)
@@ -308,6 +315,12 @@ def _paragraph_targets(
                 )
             )
     return out
+
+
+def _clauses(sentence: str) -> list[str]:
+    """A sentence's clauses: split after ；, and before a goal opening inside a clause (GOAL_SPLIT needs 到 or 至)."""
+    parts = CLAUSE_BREAK.split(sentence) if "；" in sentence else [sentence]
+    return [c for whole in parts for c in (GOAL_SPLIT.split(whole) if "到" in whole or "至" in whole else (whole,))]
 
 
 def _year(text: str) -> tuple[int | None, bool]:
