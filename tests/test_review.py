@@ -57,6 +57,40 @@ def test_the_queue_puts_unreviewed_low_confidence_and_much_charted_rows_first():
     assert first.loc[0, "原因"] == "责任单位按发文机关推定" and first.loc[0, "文件"] == "方案一"
 
 
+def ranked_in_full(measures: pd.DataFrame, targets: pd.DataFrame, limit: int) -> list[str]:
+    """The definition of the queue's order: every row of both tables ranked in one stable sort."""
+    every = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "row_id": rows[key],
+                    "reviewed": flt.reviewed_rows(rows),
+                    "confidence": rows.confidence.fillna(1.0),
+                    "fed": review.charts_fed(rows, table),
+                }
+            )
+            for table, rows, key in (("measures", measures, "measure_id"), ("targets", targets, "target_id"))
+        ],
+        ignore_index=True,
+    )
+    order = every.sort_values(["reviewed", "confidence", "fed"], ascending=[True, True, False], kind="stable")
+    return order.row_id.head(limit).tolist()
+
+
+@pytest.mark.parametrize("limit", [1, 3, 7, 50])
+def test_the_queue_ranks_every_row_though_it_describes_only_the_first(limit):
+    many_measures = pd.concat([measures()] * 6, ignore_index=True)
+    many_measures["measure_id"] = [f"m{i}" for i in range(len(many_measures))]
+    many_measures["confidence"] = [0.6, 0.4, 0.6, None, 0.9, 0.6] * 3
+    many_measures["reviewed"] = [False, True, False] * 6
+    many_targets = pd.concat([targets()] * 5, ignore_index=True)
+    many_targets["target_id"] = [f"t{i}" for i in range(5)]
+    many_targets["confidence"] = [0.4, 0.6, 0.6, None, 0.75]
+    first = review.queue(many_measures, many_targets, {"d1": "方案一", "d2": "方案二"}, limit=limit)
+    assert first.row_id.tolist() == ranked_in_full(many_measures, many_targets, limit)
+    assert len(first) == min(limit, len(many_measures) + len(many_targets))
+
+
 def test_each_document_shows_its_share_reviewed():
     documents = pd.DataFrame({"doc_id": ["d1", "d2", "d3"], "title": ["方案一", "方案二", "空文件"]})
     share = review.reviewed_share(measures(), targets(), documents).set_index("doc_id")

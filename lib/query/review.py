@@ -47,18 +47,26 @@ def queue(measures: pd.DataFrame, targets: pd.DataFrame, titles: Mapping[str, st
     ):
         if rows.empty or "confidence" not in rows:
             continue
+        # Rank every row on three arrays, then describe only the first `limit` of each table: a row of the
+        # overall first `limit` is among its own table's, and a stable sort keeps their order (at 100,000
+        # documents, describing all 4.6 million rows took 11 s a visit).
+        reviewed = reviewed_rows(rows)
+        confidence = rows.confidence.fillna(1.0).to_numpy(dtype=float)
+        fed = charts_fed(rows, table).to_numpy()
+        first = np.lexsort((-fed, confidence, reviewed.to_numpy(dtype=bool)))[:limit]
+        chosen = rows.iloc[first]
         parts.append(
             pd.DataFrame(
                 {
                     "table": table,
-                    "row_id": rows["measure_id" if table == "measures" else "target_id"],
+                    "row_id": chosen["measure_id" if table == "measures" else "target_id"].to_numpy(),
                     "类别": label,
-                    "文件": rows.doc_id.map(titles),
-                    "内容": rows[text].fillna(""),
-                    "可信度": rows.confidence.fillna(1.0),
-                    "原因": rows.confidence_reasons.map(reason_text),
-                    "影响图表数": charts_fed(rows, table),
-                    "已审核": reviewed_rows(rows),
+                    "文件": chosen.doc_id.map(titles).to_numpy(),
+                    "内容": chosen[text].fillna("").to_numpy(),
+                    "可信度": confidence[first],
+                    "原因": chosen.confidence_reasons.map(reason_text).to_numpy(),
+                    "影响图表数": fed[first],
+                    "已审核": reviewed.to_numpy(dtype=bool)[first],
                 }
             )
         )
