@@ -197,6 +197,26 @@ def to_frame(table: pa.Table) -> pd.DataFrame:
 
     # One chunk per column rather than one per Parquet row group: every filter takes rows, and a take
     # across chunks cost several times more.
-    return table.combine_chunks().to_pandas(
+    table = pa.table({name: one_chunk(table[name]) for name in table.column_names}, metadata=table.schema.metadata)
+    return table.to_pandas(
         types_mapper=lambda arrow_type: pd.ArrowDtype(arrow_type) if pa.types.is_list(arrow_type) else None
     )
+
+
+def one_chunk(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """The column as one chunk. Arrow's strings address their bytes with 32-bit offsets, so one chunk holds at
+    most 2 GiB of text: past that (the measures' texts or keywords near 100,000 documents) the strings become
+    large strings, the same values with 64-bit offsets."""
+    try:
+        return pa.chunked_array([column.combine_chunks()], type=column.type)
+    except pa.ArrowInvalid:  # offset overflow
+        return pa.chunked_array([column.cast(_large_strings(column.type)).combine_chunks()])
+
+
+def _large_strings(arrow_type: pa.DataType) -> pa.DataType:
+    """The type with its strings (also inside lists) as large strings."""
+    if pa.types.is_string(arrow_type):
+        return pa.large_string()
+    if pa.types.is_list(arrow_type):
+        return pa.list_(_large_strings(arrow_type.value_type))
+    return arrow_type
