@@ -7,6 +7,7 @@ so it is set here, before any test imports lib; servers and subprocesses the tes
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 
 os.environ.setdefault("DASHBOARD_BUILD_DIR", tempfile.mkdtemp(prefix="dashboard-tests-build-"))
@@ -14,6 +15,7 @@ os.environ.setdefault("DASHBOARD_BUILD_DIR", tempfile.mkdtemp(prefix="dashboard-
 import pandas as pd
 import pytest
 
+from lib.build.cli import main as build_main
 from lib.build.run import build_tables
 from lib.config import SEEDS_DIR
 from lib.contract import to_frame
@@ -70,3 +72,14 @@ def browser():
         chromium = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture()
+def store(tmp_path):
+    """A private copy of seeds/, an empty manifest (its corrections file next to it) and a build of them: what
+    `python -m lib.build --add`, corrections and damage work on. (seeds, build folder, manifest)"""
+    seeds, out, manifest = tmp_path / "seeds", tmp_path / "build", tmp_path / "documents.yaml"
+    shutil.copytree(SEEDS_DIR, seeds)
+    manifest.write_text("# curated overrides\n", encoding="utf-8")
+    assert build_main(["--seeds", str(seeds), "--out", str(out), "--manifest", str(manifest)]) == 0
+    return seeds, out, manifest

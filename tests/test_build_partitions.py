@@ -15,7 +15,6 @@ import pytest
 
 from lib import curation
 from lib.build import output
-from lib.build.cli import main as build_main
 from lib.build.output import (
     BUCKETS,
     EXTRA_BUCKET,
@@ -32,16 +31,6 @@ from lib.contract import TABLES
 
 FIXTURE = ROOT / "tests" / "fixtures" / "docs" / "district_plan_xiqing.txt"
 BEICHEN = next(p.name for p in SEEDS_DIR.iterdir() if p.name.startswith("001_"))
-
-
-@pytest.fixture()
-def store(tmp_path):
-    """A private copy of seeds/, an empty manifest (its corrections file next to it) and a built folder."""
-    seeds, out, manifest = tmp_path / "seeds", tmp_path / "build", tmp_path / "documents.yaml"
-    shutil.copytree(SEEDS_DIR, seeds)
-    manifest.write_text("# curated overrides\n", encoding="utf-8")
-    assert build_main(["--seeds", str(seeds), "--out", str(out), "--manifest", str(manifest)]) == 0
-    return seeds, out, manifest
 
 
 def rebuild(store) -> dict:

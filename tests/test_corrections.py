@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import fcntl
 import json
-import shutil
 import subprocess
 import sys
 
@@ -19,7 +18,7 @@ from lib.build import corrections as corr
 from lib.build.cli import main as build_main
 from lib.build.fingerprint import is_stale
 from lib.build.lock import lock_file
-from lib.config import ROOT, SEEDS_DIR
+from lib.config import ROOT
 from lib.contract import TABLES
 
 BEICHEN = "001_df8e3af4caff0a08.txt"
@@ -230,16 +229,6 @@ def test_a_missed_target_is_added_on_its_measure_and_counted_in_its_document():
 
 
 # ---- through the build ---------------------------------------------------------------------------------------
-
-
-@pytest.fixture()
-def store(tmp_path):
-    """A private copy of seeds/, an empty manifest (its corrections file next to it) and a built folder."""
-    seeds, out, manifest = tmp_path / "seeds", tmp_path / "build", tmp_path / "documents.yaml"
-    shutil.copytree(SEEDS_DIR, seeds)
-    manifest.write_text("# curated overrides\n", encoding="utf-8")
-    assert build_main(["--seeds", str(seeds), "--out", str(out), "--manifest", str(manifest)]) == 0
-    return seeds, out, manifest
 
 
 def _beichen_measure(out, ordinal: int = 3) -> tuple[dict, list[dict], dict]:

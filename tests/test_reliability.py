@@ -93,16 +93,6 @@ def tree_digest(*paths: Path) -> dict[str, str]:
     return found
 
 
-@pytest.fixture()
-def store(tmp_path):
-    """A private seeds/ copy, manifest and build: what `python -m lib.build --add` works on."""
-    seeds, out, manifest = tmp_path / "seeds", tmp_path / "build", tmp_path / "documents.yaml"
-    shutil.copytree(SEEDS_DIR, seeds)
-    manifest.write_text("# curated overrides\n", encoding="utf-8")
-    assert build_main(["--seeds", str(seeds), "--out", str(out), "--manifest", str(manifest)]) == 0
-    return seeds, out, manifest
-
-
 def twenty_seeds(folder: Path) -> Path:
     """Four distinct copies of each seed: enough documents for the build to start worker processes."""
     folder.mkdir()
