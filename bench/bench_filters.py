@@ -13,7 +13,6 @@ one is per page and per kind of filter. Numbers are printed, never asserted.
 from __future__ import annotations
 
 import argparse
-import cProfile
 import io
 import json
 import os
@@ -21,7 +20,6 @@ import pstats
 import statistics
 import subprocess
 import sys
-import threading
 import time
 
 import common
@@ -41,18 +39,8 @@ def new_values(kind: str, options: dict[str, list[str]], span: tuple[int, int]) 
 
 
 def profiled(run, top: int) -> str:
-    """Run `run` (an AppTest run) with its script thread profiled (cProfile is per thread)."""
-    profile = cProfile.Profile()
-
-    def bootstrap(*_):
-        sys.setprofile(None)
-        profile.enable()
-
-    threading.setprofile(bootstrap)
-    try:
-        run()
-    finally:
-        threading.setprofile(None)
+    """The script thread's profile of an AppTest run, by cumulative and by own time."""
+    profile = common.profile_script_thread(run)
     out = io.StringIO()
     stats = pstats.Stats(profile, stream=out)
     stats.sort_stats("cumulative").print_stats(top)

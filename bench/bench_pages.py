@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import cProfile
 import io
 import json
 import os
@@ -26,7 +25,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -108,19 +106,8 @@ def floor_script() -> Path:
 
 
 def profiled(run, top: int = 12) -> str:
-    """Run `run` (an AppTest run) and profile the script thread it starts: cProfile is per thread, so a
-    thread-profile hook switches it on from inside the new thread."""
-    profile = cProfile.Profile()
-
-    def bootstrap(*_):
-        sys.setprofile(None)
-        profile.enable()
-
-    threading.setprofile(bootstrap)
-    try:
-        run()
-    finally:
-        threading.setprofile(None)
+    """The script thread's profile of an AppTest run, the lines of lib/, pages/ and dashboard.py."""
+    profile = common.profile_script_thread(run)
     out = io.StringIO()
     stats = pstats.Stats(profile, stream=out)
     stats.sort_stats("cumulative").print_stats(re.escape(str(common.CODE)) + "/(lib|pages|dashboard)", top)

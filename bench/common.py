@@ -3,6 +3,7 @@ time and memory, the summary statistics, and the cached builds of generated corp
 
 from __future__ import annotations
 
+import cProfile
 import math
 import os
 import platform
@@ -266,3 +267,20 @@ def ensure_build(n_docs: int | None, workers: int = 2, rebuild_stale: bool = Tru
     args = build_cmd(seeds, out_dir, "--full", "--workers", str(workers))
     run = checked(run_fresh(args, build_env(out_dir)), args)
     return seeds, out_dir, run.seconds
+
+
+def profile_script_thread(run) -> cProfile.Profile:
+    """Run `run` (an AppTest run) and profile the script thread it starts: cProfile is per thread, so a
+    thread-profile hook switches it on from inside the new thread."""
+    profile = cProfile.Profile()
+
+    def bootstrap(*_):
+        sys.setprofile(None)
+        profile.enable()
+
+    threading.setprofile(bootstrap)
+    try:
+        run()
+    finally:
+        threading.setprofile(None)
+    return profile
