@@ -18,12 +18,10 @@ import json
 import os
 import pstats
 import statistics
-import subprocess
-import sys
 import time
 
 import common
-from common import PYTHON, ensure_build, machine, use_code
+from common import machine, use_code
 
 PAGES = ("overview", "themes", "agencies", "districts", "targets", "evolution")
 KINDS = ("years", "districts", "themes")
@@ -113,16 +111,9 @@ def main() -> None:
         return
     use_code(args.code)
     print(machine(), flush=True)
-    n = None if args.size == "seeds" else int(args.size)
-    seeds, build, _ = ensure_build(n, rebuild_stale=not args.no_rebuild)
-    waited = common.wait_quiet()
-    env = {**os.environ, "DASHBOARD_BUILD_DIR": str(build), "DASHBOARD_SEEDS_DIR": str(seeds)}
-    command = [PYTHON, __file__, "--worker", "--pages", args.pages, "--kinds", args.kinds, "--runs", str(args.runs)]
-    command += ["--profile", args.profile, "--top", str(args.top)]
-    proc = subprocess.run(command, cwd=common.CODE, env=env, capture_output=True, text=True)
-    if proc.returncode:
-        sys.exit(f"worker failed:\n{proc.stderr[-4000:]}")
-    r = json.loads(proc.stdout.strip().splitlines()[-1])
+    worker_args = ["--pages", args.pages, "--kinds", args.kinds, "--runs", str(args.runs)]
+    worker_args += ["--profile", args.profile, "--top", str(args.top)]
+    r, n, waited = common.run_worker(__file__, worker_args, args.size, rebuild_stale=not args.no_rebuild)
     print(f"{'seeds' if n is None else f'{n:,} documents'}, waited {waited:.0f} s for a quiet machine")
     print(f"CPU of a page's first run on a new filter (median [min, max] of {args.runs}, ms):")
     print("  page        " + "".join(f"{kind:>22}" for kind in kinds))

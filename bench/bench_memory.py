@@ -17,13 +17,11 @@ import itertools
 import json
 import os
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import common
-from common import PYTHON, ensure_build, machine, use_code
+from common import machine, use_code
 
 GOAL_MB = 200  # issue #20: < +200 MB after 50 new year ranges at 10,000 documents
 
@@ -114,20 +112,9 @@ def main() -> None:
         return
     use_code(args.code)
     print(machine(), flush=True)
-    n = None if args.size == "seeds" else int(args.size)
-    seeds, build, _ = ensure_build(n, rebuild_stale=not args.no_rebuild)
-    waited = common.wait_quiet()
-    env = {**os.environ, "DASHBOARD_BUILD_DIR": str(build), "DASHBOARD_SEEDS_DIR": str(seeds)}
-    proc = subprocess.run(
-        [PYTHON, __file__, "--worker", "--ranges", str(args.ranges)],
-        cwd=common.CODE,
-        env=env,
-        capture_output=True,
-        text=True,
+    r, n, waited = common.run_worker(
+        __file__, ["--ranges", str(args.ranges)], args.size, rebuild_stale=not args.no_rebuild
     )
-    if proc.returncode:
-        sys.exit(f"worker failed:\n{proc.stderr[-4000:]}")
-    r = json.loads(proc.stdout.strip().splitlines()[-1])
     grown = r["after_2s"] - r["before"]
     label = "seeds" if n is None else f"{n:,} documents"
     print(

@@ -4,6 +4,7 @@ time and memory, the summary statistics, and the cached builds of generated corp
 from __future__ import annotations
 
 import cProfile
+import json
 import math
 import os
 import platform
@@ -284,3 +285,16 @@ def profile_script_thread(run) -> cProfile.Profile:
     finally:
         threading.setprofile(None)
     return profile
+
+
+def run_worker(script: str, worker_args: list[str], size: str, rebuild_stale: bool) -> tuple[dict, int | None, float]:
+    """Run `script --worker …` in a fresh process whose dashboard reads the build of `size` ('seeds' or a number
+    of generated documents), after waiting for a quiet machine: (the JSON it prints last, n, seconds waited)."""
+    n = None if size == "seeds" else int(size)
+    seeds, build, _ = ensure_build(n, rebuild_stale=rebuild_stale)
+    waited = wait_quiet()
+    env = {**os.environ, "DASHBOARD_BUILD_DIR": str(build), "DASHBOARD_SEEDS_DIR": str(seeds)}
+    proc = subprocess.run([PYTHON, script, "--worker", *worker_args], cwd=CODE, env=env, capture_output=True, text=True)
+    if proc.returncode:
+        sys.exit(f"worker failed:\n{proc.stderr[-4000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1]), n, waited
