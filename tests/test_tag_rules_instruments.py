@@ -25,7 +25,7 @@ INSTRUMENT_RULES = [
     ("在政务服务领域开展智能问答应用", "供给型·公共服务", False),
     ("可以登记为社会服务机构", "供给型·公共服务", False),
     ("提升园区专业服务能力", "供给型·公共服务", False),
-    ("孵化器应当提高专业化服务水平", "供给型·公共服务", False),
+    ("众创空间应当提升专业化服务水平", "供给型·公共服务", False),
     ("推行政务服务一网通办", "供给型·公共服务", True),
     # 基础设施: a research or technology centre or a laboratory built is a facility supplied
     ("新建一批市级技术创新中心", "供给型·基础设施", True),
@@ -49,7 +49,7 @@ INSTRUMENT_RULES = [
     ("项目承担单位应当按期报送年度报告", "环境型·法规管制", True),
     ("区人民政府应当加强科学普及工作", "环境型·法规管制", False),
     ("县级人民政府应当引导社会资本投资建设孵化器", "环境型·法规管制", False),
-    ("孵化器应当提高专业化服务水平", "环境型·法规管制", False),
+    ("众创空间应当提升专业化服务水平", "环境型·法规管制", False),
     ("对获奖项目按照规定给予支持", "环境型·法规管制", False),
     ("本细则自2025年3月1日起施行", "环境型·法规管制", False),
     ("有效期届满而应当拨付的资金继续拨付", "环境型·法规管制", False),
@@ -67,7 +67,7 @@ INSTRUMENT_RULES = [
     ("组织开展共性技术攻关", "供给型·技术支持", True),
     # 资金投入: an award withdrawn, money not yet paid, what a project's own money may pay for are not grants
     ("撤销其奖励", "供给型·资金投入", False),
-    ("扶持资金应当支付而尚未支付的", "供给型·资金投入", False),
+    ("奖励资金尚未支付的部分予以追回", "供给型·资金投入", False),
     ("差旅费可以从项目经费中列支", "供给型·资金投入", False),
     ("给予最高50万元奖励", "供给型·资金投入", True),
     # 政府采购: a kind of product is bought or promoted; an entry rule or an exception is not a purchase

@@ -42,7 +42,7 @@ SPANS_THEMES_NEVER_READ = [
 
 THEME_RULES = [
     # 创新平台与载体: a generic platform word counts where the clause builds, runs or grades a platform
-    ("高校院所、新型研发机构揭榜答题", "创新平台与载体", False),
+    ("科研院所、新型研发机构参与揭榜", "创新平台与载体", False),
     ("联合龙头企业、创新平台开展人才培养试点", "创新平台与载体", False),
     ("支持龙头企业建立新型研发机构", "创新平台与载体", True),
     ("提升重点实验室运行效能", "创新平台与载体", True),
